@@ -1,0 +1,214 @@
+package io.pumptwin.twin.catheter;
+
+import io.pumptwin.twin.evidence.Evidence;
+import io.pumptwin.twin.evidence.EvidenceKind;
+import io.pumptwin.twin.evidence.EvidenceTrail;
+import io.pumptwin.twin.reservoir.ResidualCheck;
+import io.pumptwin.twin.telemetry.CatheterCheckMethod;
+import io.pumptwin.twin.telemetry.CatheterCheckResult;
+import io.pumptwin.twin.telemetry.CatheterFaultKind;
+import io.pumptwin.twin.telemetry.DoseChangeReason;
+import io.pumptwin.twin.telemetry.Symptom;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The belief that the catheter is faulty, kept as two log-odds: an obstruction (kink, occlusion: drug
+ * stays in the pump, the residual is larger than expected) and a loss (disconnection, leak, migration:
+ * the reservoir empties as expected but the drug does not reach the spinal fluid). DOMAIN.md lists
+ * which evidence speaks for which; keeping them apart is what lets a normal residual argue against an
+ * occlusion without clearing a silent disconnection, and what names the suspected kind.
+ *
+ * @param confirmedKind      set when a check found a fault, null otherwise
+ * @param recentEscalations  event times of recent dose increases for uncontrolled spasticity
+ * @param asOf               event time the belief has been relaxed to
+ */
+public record CatheterFaultLikelihood(double obstructionLogOdds, double lossLogOdds, CatheterFaultKind confirmedKind,
+                                      EvidenceTrail evidence, List<Instant> recentEscalations, Instant asOf) {
+
+    private static final double MILLIS_PER_DAY = 86_400_000.0;
+
+    public CatheterFaultLikelihood {
+        recentEscalations = List.copyOf(recentEscalations);
+    }
+
+    public static CatheterFaultLikelihood prior(Instant at, CatheterModelParameters p) {
+        return new CatheterFaultLikelihood(p.obstructionPriorLogOdds(), p.lossPriorLogOdds(), null,
+                EvidenceTrail.empty(p.evidenceLimit()), List.of(), at);
+    }
+
+    /** Probability that some catheter fault is present: either hypothesis. */
+    public double probability() {
+        double po = CatheterModelParameters.sigmoid(obstructionLogOdds);
+        double pl = CatheterModelParameters.sigmoid(lossLogOdds);
+        return 1 - (1 - po) * (1 - pl);
+    }
+
+    public double obstructionProbability() {
+        return CatheterModelParameters.sigmoid(obstructionLogOdds);
+    }
+
+    public double lossProbability() {
+        return CatheterModelParameters.sigmoid(lossLogOdds);
+    }
+
+    /** The most likely kind, from which hypothesis the evidence moved; null while nothing is suspected. */
+    public CatheterFaultKind suspectedKind(CatheterModelParameters p) {
+        if (confirmedKind != null) {
+            return confirmedKind;
+        }
+        if (probability() < p.clearThreshold()) {
+            return null;
+        }
+        return obstructionLogOdds - p.obstructionPriorLogOdds() >= lossLogOdds - p.lossPriorLogOdds()
+                ? CatheterFaultKind.OCCLUSION : CatheterFaultKind.DISCONNECTION;
+    }
+
+    /**
+     * Old evidence fades toward the prior: a symptom report from last year says little about today.
+     * A fault confirmed by a check stays until a normal check says it was dealt with.
+     */
+    public CatheterFaultLikelihood relaxedTo(Instant t, CatheterModelParameters p) {
+        if (!t.isAfter(asOf)) {
+            return this;
+        }
+        double days = (t.toEpochMilli() - asOf.toEpochMilli()) / MILLIS_PER_DAY;
+        List<Instant> escalations = recentEscalations.stream()
+                .filter(e -> Duration.between(e, t).compareTo(p.escalationWindow()) <= 0).toList();
+        if (confirmedKind != null) {
+            return new CatheterFaultLikelihood(obstructionLogOdds, lossLogOdds, confirmedKind, evidence, escalations, t);
+        }
+        double keep = Math.pow(0.5, days / (p.evidenceHalfLife().toMillis() / MILLIS_PER_DAY));
+        double o = p.obstructionPriorLogOdds() + (obstructionLogOdds - p.obstructionPriorLogOdds()) * keep;
+        double l = p.lossPriorLogOdds() + (lossLogOdds - p.lossPriorLogOdds()) * keep;
+        return new CatheterFaultLikelihood(o, l, null, evidence, escalations, t);
+    }
+
+    /**
+     * The residual aspirated at a refill. Excess beyond the band (in band sigmas) speaks for an
+     * obstruction; a residual inside the band speaks against one and says nothing about a loss.
+     */
+    public CatheterFaultLikelihood afterResidual(ResidualCheck check, CompetingExplanations explanations, Instant at,
+                                                 String eventId, CatheterModelParameters p) {
+        double z = check.normalizedInnovation();
+        String figures = String.format(Locale.ROOT, "measured residual %.1f mL vs predicted %.1f +/- %.1f mL (%.1f sigma)",
+                check.measuredMl(), check.predictedMl(), check.predictedStdDevMl(), z);
+        if (z > p.residualExcessSigma()) {
+            double llr = Math.min(p.residualLlrCap(), p.residualLlrPerSigma() * z);
+            Evidence observed = new Evidence(EvidenceKind.RESIDUAL_EXCESS, at,
+                    "Residual larger than expected, drug may be staying in the pump: " + figures, llr, eventId);
+            return moved(observed, llr, 0, explanations, at, eventId, p);
+        }
+        if (z >= -p.residualExcessSigma()) {
+            Evidence observed = new Evidence(EvidenceKind.RESIDUAL_AS_EXPECTED, at,
+                    "Residual as expected, argues against an occlusion: " + figures, p.residualAsExpectedLlr(), eventId);
+            return withEvidence(List.of(observed), obstructionLogOdds + p.residualAsExpectedLlr(), lossLogOdds);
+        }
+        return this;
+    }
+
+    /** Withdrawal signs; they fit either kind of fault unless something else explains them. */
+    public CatheterFaultLikelihood afterSymptoms(Set<Symptom> symptoms, CompetingExplanations explanations, Instant at,
+                                                 String eventId, CatheterModelParameters p) {
+        long early = symptoms.stream().filter(s -> s.pointsToUnderdose() && !s.severe()).count();
+        long severe = symptoms.stream().filter(s -> s.pointsToUnderdose() && s.severe()).count();
+        if (early + severe == 0) {
+            return this;
+        }
+        double llr = Math.min(p.symptomReportLlrCap(), early * p.earlySymptomLlr() + severe * p.severeSymptomLlr());
+        List<String> names = symptoms.stream().filter(Symptom::pointsToUnderdose).map(Enum::name).sorted().toList();
+        Evidence observed = new Evidence(EvidenceKind.SYMPTOM_REPORT, at,
+                "Underdose signs reported: " + String.join(", ", names), llr, eventId);
+        return moved(observed, llr, llr, explanations, at, eventId, p);
+    }
+
+    /**
+     * A dose change. Repeated increases for uncontrolled spasticity without effect are the clue to a
+     * silent disconnection (DOMAIN.md): the first is routine titration, each further one within the
+     * window counts more.
+     */
+    public CatheterFaultLikelihood afterDoseChange(double previousDose, double newDose, DoseChangeReason reason,
+                                                   CompetingExplanations explanations, Instant at, String eventId,
+                                                   CatheterModelParameters p) {
+        if (newDose <= previousDose || reason != DoseChangeReason.SPASTICITY_NOT_CONTROLLED) {
+            return this;
+        }
+        List<Instant> escalations = new ArrayList<>(recentEscalations);
+        escalations.add(at);
+        int n = escalations.size();
+        double llr = n == 1 ? p.firstEscalationLlr()
+                : Math.min(p.escalationLlrCap(), p.repeatEscalationLlr() * (n - 1));
+        Evidence observed = new Evidence(EvidenceKind.DOSE_ESCALATION_WITHOUT_EFFECT, at,
+                String.format(Locale.ROOT, "Dose increase %d within %d days for uncontrolled spasticity (%.0f -> %.0f mcg/day)",
+                        n, p.escalationWindow().toDays(), previousDose, newDose), llr, eventId);
+        CatheterFaultLikelihood moved = moved(observed, llr * p.obstructionShareOfEscalation(), llr, explanations, at,
+                eventId, p);
+        return new CatheterFaultLikelihood(moved.obstructionLogOdds, moved.lossLogOdds, moved.confirmedKind,
+                moved.evidence, escalations, moved.asOf);
+    }
+
+    /** A diagnostic check. A normal dye study or aspiration lowers the belief strongly; a found fault sets it. */
+    public CatheterFaultLikelihood afterCheck(CatheterCheckMethod method, CatheterCheckResult result,
+                                              CatheterFaultKind kind, Instant at, String eventId,
+                                              CatheterModelParameters p) {
+        if (method == CatheterCheckMethod.ROTOR_STUDY || result == CatheterCheckResult.INCONCLUSIVE) {
+            // A rotor study checks the pump, not the catheter; an inconclusive check says nothing.
+            return this;
+        }
+        if (result == CatheterCheckResult.NORMAL) {
+            double llr = method == CatheterCheckMethod.IMAGING ? p.normalImagingLlr() : p.normalCheckLlr();
+            Evidence observed = new Evidence(EvidenceKind.CATHETER_CHECK, at,
+                    method + " normal", llr, eventId);
+            CatheterFaultLikelihood next = withEvidence(List.of(observed),
+                    Math.min(obstructionLogOdds, p.obstructionPriorLogOdds() + 1) + llr,
+                    Math.min(lossLogOdds, p.lossPriorLogOdds() + 1) + llr);
+            return new CatheterFaultLikelihood(next.obstructionLogOdds, next.lossLogOdds, null, next.evidence,
+                    List.of(), next.asOf);
+        }
+        CatheterFaultKind found = kind == null ? CatheterFaultKind.UNKNOWN : kind;
+        double high = CatheterModelParameters.logit(p.faultFoundProbability());
+        double o = found.losesDrug() ? obstructionLogOdds : Math.max(obstructionLogOdds, high);
+        double l = found.obstructsFlow() ? lossLogOdds : Math.max(lossLogOdds, high);
+        if (found == CatheterFaultKind.UNKNOWN) {
+            o = Math.max(obstructionLogOdds, high);
+            l = Math.max(lossLogOdds, high);
+        }
+        Evidence observed = new Evidence(EvidenceKind.CATHETER_CHECK, at, method + " found " + found,
+                Math.max(o - obstructionLogOdds, l - lossLogOdds), eventId);
+        CatheterFaultLikelihood next = withEvidence(List.of(observed), o, l);
+        return new CatheterFaultLikelihood(next.obstructionLogOdds, next.lossLogOdds, found, next.evidence,
+                recentEscalations, asOf);
+    }
+
+    /**
+     * Moves the two hypotheses by an observation's weight. When another cause explains it, only a share
+     * of the weight is kept and the explanation enters the trail with the weight it took away, so a
+     * nurse sees both the clue and why it did not count.
+     */
+    private CatheterFaultLikelihood moved(Evidence observed, double obstructionLlr, double lossLlr,
+                                          CompetingExplanations explanations, Instant at, String eventId,
+                                          CatheterModelParameters p) {
+        if (!explanations.any()) {
+            return withEvidence(List.of(observed), obstructionLogOdds + obstructionLlr, lossLogOdds + lossLlr);
+        }
+        double kept = p.explainedAwayFactor();
+        EvidenceKind kind = explanations.motorStall() ? EvidenceKind.MOTOR_STALL
+                : explanations.refillError() ? EvidenceKind.REFILL_ERROR : EvidenceKind.PUMP_ALARM;
+        String why = explanations.motorStall() ? "a motor stall since the last fill"
+                : explanations.refillError() ? "a refill error at the last fill"
+                : "another known interruption of delivery";
+        double removed = Math.max(obstructionLlr, lossLlr) * (1 - kept);
+        Evidence explaining = new Evidence(kind, at, "Explained away by " + why, -removed, eventId);
+        return withEvidence(List.of(observed, explaining), obstructionLogOdds + obstructionLlr * kept,
+                lossLogOdds + lossLlr * kept);
+    }
+
+    private CatheterFaultLikelihood withEvidence(List<Evidence> added, double o, double l) {
+        return new CatheterFaultLikelihood(o, l, confirmedKind, evidence.withAll(added), recentEscalations, asOf);
+    }
+}

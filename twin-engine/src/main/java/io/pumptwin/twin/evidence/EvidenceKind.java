@@ -1,0 +1,27 @@
+package io.pumptwin.twin.evidence;
+
+/** What was observed. The names travel on the wire as the Evidence.kind string. */
+public enum EvidenceKind {
+    RESIDUAL_EXCESS,
+    RESIDUAL_AS_EXPECTED,
+    RESIDUAL_DEFICIT,
+    SYMPTOM_REPORT,
+    DOSE_ESCALATION_WITHOUT_EFFECT,
+    CATHETER_CHECK,
+    MOTOR_STALL,
+    REFILL_ERROR,
+    POCKET_FILL,
+    CONCENTRATION_MISMATCH,
+    END_OF_SERVICE,
+    RESET_TO_MINIMUM_RATE,
+    RESERVOIR_EMPTY,
+    CATHETER_FAULT_SUSPECTED,
+    WITHDRAWAL_SYMPTOMS,
+    OVERDOSE_SYMPTOMS,
+    RESERVOIR_PROJECTION,
+    DRUG_STABILITY,
+    BATTERY_PROJECTION,
+    BATTERY_ALARM,
+    PUMP_ALARM,
+    PUMP_SILENT
+}

@@ -1,0 +1,50 @@
+package io.pumptwin.twin.risk;
+
+import io.pumptwin.twin.evidence.Evidence;
+import io.pumptwin.twin.evidence.EvidenceKind;
+import io.pumptwin.twin.telemetry.Symptom;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/** What recent symptom reports add to a risk score: distinct early signs, capped; any severe sign. */
+record SymptomScore(double score, boolean severe, Instant firstAt, List<Evidence> evidence) {
+
+    static SymptomScore of(Instant asOf, List<SymptomObservation> observations, Predicate<Symptom> relevant,
+                           EvidenceKind kind, String label, RiskModelParameters p) {
+        Set<Symptom> early = EnumSet.noneOf(Symptom.class);
+        Set<Symptom> severeSigns = EnumSet.noneOf(Symptom.class);
+        List<Evidence> evidence = new ArrayList<>();
+        Instant first = null;
+        for (SymptomObservation o : observations) {
+            if (o.at().isAfter(asOf) || o.at().plus(p.symptomWindow()).isBefore(asOf)) {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            for (Symptom s : o.symptoms()) {
+                if (!relevant.test(s)) {
+                    continue;
+                }
+                names.add(s.name());
+                (s.severe() ? severeSigns : early).add(s);
+            }
+            if (!names.isEmpty()) {
+                names.sort(null);
+                evidence.add(new Evidence(kind, o.at(), label + ": " + String.join(", ", names), 0, o.sourceEventId()));
+                first = first == null || o.at().isBefore(first) ? o.at() : first;
+            }
+        }
+        double score = Math.min(p.earlySymptomCap(), early.size() * p.earlySymptomScore())
+                + (severeSigns.isEmpty() ? 0 : p.severeSymptomScore());
+        if (!evidence.isEmpty()) {
+            // The score belongs to the signs together; spread it so the weights add up to it.
+            double each = score / evidence.size();
+            evidence.replaceAll(e -> new Evidence(e.kind(), e.observedAt(), e.detail(), each, e.sourceEventId()));
+        }
+        return new SymptomScore(score, !severeSigns.isEmpty(), first, evidence);
+    }
+}

@@ -1,0 +1,75 @@
+package io.pumptwin.twin.risk;
+
+import io.pumptwin.twin.evidence.Evidence;
+import io.pumptwin.twin.evidence.EvidenceKind;
+import io.pumptwin.twin.telemetry.Symptom;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Underdose and withdrawal risk from any cause of interrupted delivery (DOMAIN.md): weighted by the
+ * dose the patient depends on and by the hours since delivery stopped, raised by withdrawal signs.
+ */
+public final class UnderdoseRisk {
+
+    private UnderdoseRisk() {
+    }
+
+    public static RiskAssessment assess(Instant asOf, double doseMcgPerDay, List<Interruption> interruptions,
+                                        List<SymptomObservation> symptoms, RiskModelParameters p) {
+        List<Evidence> evidence = new ArrayList<>();
+        double best = 0;
+        Instant since = null;
+        boolean certainInterruption = false;
+        List<Interruption> ordered = interruptions.stream()
+                .sorted(Comparator.comparing(Interruption::cause).thenComparing(Interruption::since)).toList();
+        for (Interruption i : ordered) {
+            if (i.certainty() < p.minimumCertainty()) {
+                continue;
+            }
+            double hours = Math.max(0, Duration.between(i.since(), asOf).toMillis() / 3_600_000.0);
+            double score = i.certainty()
+                    * Math.min(1, p.doseFactor(doseMcgPerDay) * (p.baseline() + hours / p.progressionHours()));
+            evidence.add(new Evidence(kindOf(i), i.since(), String.format(Locale.ROOT,
+                    "%s (certainty %.0f%%, %.0f h ago, %.0f mcg/day)", i.detail(), 100 * i.certainty(), hours,
+                    doseMcgPerDay), score, i.sourceEventId()));
+            if (score > best) {
+                best = score;
+                since = i.since();
+            }
+            certainInterruption |= i.certainty() >= 0.5;
+        }
+        SymptomScore signs = SymptomScore.of(asOf, symptoms, Symptom::pointsToUnderdose,
+                EvidenceKind.WITHDRAWAL_SYMPTOMS, "Withdrawal signs", p);
+        evidence.addAll(signs.evidence());
+        double score = Math.min(1, best + signs.score());
+        RiskLevel level = p.grade(score);
+        if (certainInterruption) {
+            level = RiskLevel.max(level, RiskLevel.WATCH);
+        }
+        if (certainInterruption && signs.severe()) {
+            // Severe signs while delivery is known to be interrupted: the 24-72 h progression is under way.
+            level = RiskLevel.URGENT;
+        }
+        if (level == RiskLevel.NONE) {
+            return new RiskAssessment(RiskLevel.NONE, score, null, evidence);
+        }
+        return new RiskAssessment(level, score, since != null ? since : signs.firstAt(), evidence);
+    }
+
+    private static EvidenceKind kindOf(Interruption i) {
+        return switch (i.cause()) {
+            case RESERVOIR_EMPTY -> EvidenceKind.RESERVOIR_EMPTY;
+            case END_OF_SERVICE -> EvidenceKind.END_OF_SERVICE;
+            case RESET_TO_MINIMUM_RATE -> EvidenceKind.RESET_TO_MINIMUM_RATE;
+            case MOTOR_STALL -> EvidenceKind.MOTOR_STALL;
+            case CATHETER_FAULT -> EvidenceKind.CATHETER_FAULT_SUSPECTED;
+            case PROGRAMMED_BELOW_FILLED -> EvidenceKind.CONCENTRATION_MISMATCH;
+        };
+    }
+}

@@ -1,0 +1,4 @@
+package io.pumptwin.twin.telemetry;
+
+/** Who reported symptoms. */
+public enum SymptomReporter { PATIENT, CAREGIVER, CLINICIAN }
