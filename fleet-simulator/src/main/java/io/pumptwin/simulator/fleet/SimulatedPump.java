@@ -1,0 +1,1027 @@
+package io.pumptwin.simulator.fleet;
+
+import io.pumptwin.events.CatheterCheck;
+import io.pumptwin.events.CatheterCheckMethod;
+import io.pumptwin.events.CatheterCheckResult;
+import io.pumptwin.events.CatheterFaultKind;
+import io.pumptwin.events.DoseChangeReason;
+import io.pumptwin.events.FaultChange;
+import io.pumptwin.events.GroundTruth;
+import io.pumptwin.events.InfusionMode;
+import io.pumptwin.events.PrescriptionChange;
+import io.pumptwin.events.PumpAlarm;
+import io.pumptwin.events.PumpAlarmKind;
+import io.pumptwin.events.RefillRecord;
+import io.pumptwin.events.StatusReport;
+import io.pumptwin.events.Symptom;
+import io.pumptwin.events.SymptomReport;
+import io.pumptwin.events.SymptomReporter;
+import io.pumptwin.events.TelemetryEnvelope;
+import io.pumptwin.events.TelemetrySource;
+import io.pumptwin.events.TrueFaultKind;
+import io.pumptwin.simulator.catheter.CatheterFault;
+import io.pumptwin.simulator.clinic.ClinicAction;
+import io.pumptwin.simulator.clinic.ClinicAction.CatheterCheckVisit;
+import io.pumptwin.simulator.clinic.ClinicAction.CatheterRevision;
+import io.pumptwin.simulator.clinic.ClinicAction.DoseReview;
+import io.pumptwin.simulator.clinic.ClinicAction.EmergencyVisit;
+import io.pumptwin.simulator.clinic.ClinicAction.InjectedFault;
+import io.pumptwin.simulator.clinic.ClinicAction.PumpReplacement;
+import io.pumptwin.simulator.clinic.ClinicAction.RefillError;
+import io.pumptwin.simulator.clinic.ClinicAction.RefillKind;
+import io.pumptwin.simulator.clinic.ClinicAction.RefillVisit;
+import io.pumptwin.simulator.clinic.ClinicAction.SymptomReportDue;
+import io.pumptwin.simulator.output.EventIds;
+import io.pumptwin.simulator.output.SimulationSink;
+import io.pumptwin.simulator.patient.ClinicalPicture;
+import io.pumptwin.simulator.patient.Patient;
+import io.pumptwin.simulator.pump.Battery;
+import io.pumptwin.simulator.pump.InfusionProgram;
+import io.pumptwin.simulator.pump.Nanolitres;
+import io.pumptwin.simulator.pump.ReservoirLedger;
+import io.pumptwin.simulator.scenario.Scenario;
+import io.pumptwin.simulator.scenario.Scenario.ClinicPolicy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * One implanted pump, its catheter, its patient and the clinic caring for them, advanced in simulated time
+ * steps. Everything random comes from this pump's own generator, seeded from the run seed and the pump's
+ * index, so a pump's history does not depend on the rest of the fleet or on thread scheduling. Nothing
+ * here reads a wall clock or does I/O: output goes to the {@link SimulationSink} passed to {@link #tick}.
+ *
+ * <p>The state is mutable for speed (a fleet of 100,000 pumps advances millions of steps), but it only
+ * changes through the physics and the clinic's actions; there are no setters.
+ */
+public final class SimulatedPump {
+    static final long HOUR_MS = 3_600_000L;
+    static final long DAY_MS = 24 * HOUR_MS;
+    private static final double[] CONCENTRATIONS = {500, 1000, 2000};
+
+    private final Scenario scenario;
+    private final ClinicPolicy clinic;
+    private final long runSeed;
+    private final int index;
+    private final String serial;
+    private final String pseudonym;
+    private final String clinicId;
+    private final SplittableRandom random;
+    private final long stepMs;
+    private final long startMs;
+    private final long groundTruthEveryMs;
+
+    private final int capacityMl;
+    private final long capacityNl;
+    private final double lowReservoirAlarmMl;
+    private final long lowReservoirAlarmNl;
+    private final double deliveryError;
+    private final boolean patientBoluses;
+
+    private final ReservoirLedger ledger = new ReservoirLedger();
+    private final Battery battery;
+    private final Patient patient;
+    private final PriorityQueue<Scheduled> agenda = new PriorityQueue<>();
+    private final EnumSet<TrueFaultKind> activeFaults = EnumSet.noneOf(TrueFaultKind.class);
+    private final EnumSet<PumpAlarmKind> activeAlarms = EnumSet.noneOf(PumpAlarmKind.class);
+    private final PumpTally tally = new PumpTally();
+
+    private InfusionProgram program;
+    /** Concentration the clinic prescribes; the drug actually in the reservoir may differ after an error. */
+    private double prescribedConcentration;
+    private double drugConcentration;
+    private InfusionProgram programBeforeReset;
+    private long computedNl;
+    private double rotorCarryNl;
+    private double refillJitter;
+
+    private CatheterFault catheterFault;
+    private long nextCatheterOnsetMs;
+    private boolean motorStalled;
+    private boolean motorPermanent;
+    private long motorRecoversAtMs = Long.MAX_VALUE;
+    private long nextMotorStallMs;
+    private boolean stallSinceLastRefill;
+    private long nextMemoryResetMs;
+    private TrueFaultKind resetActive;
+
+    private long sequence;
+    private long agendaOrder;
+    private long refillGeneration;
+    private long plannedRefillAtMs = Long.MAX_VALUE;
+    private boolean emergencyPending;
+    private boolean replacementScheduled;
+    private boolean retired;
+
+    private ClinicalPicture reportedPicture = ClinicalPicture.WELL;
+    private long nextReReportMs = Long.MAX_VALUE;
+    private int reportsPending;
+    private long nextSpuriousReportMs;
+    private double episodeStartDose;
+    private int episodeIncreases;
+    private long lastUnderdoseReviewMs = Long.MIN_VALUE;
+    private boolean checkPending;
+
+    private double lastCsfMcgPerDay;
+    private Long deliveryStoppedSinceMs;
+
+    SimulatedPump(Scenario scenario, long runSeed, int index, long startMs) {
+        this.scenario = scenario;
+        this.clinic = scenario.clinic();
+        this.runSeed = runSeed;
+        this.index = index;
+        this.random = new SplittableRandom(EventIds.mix(runSeed ^ EventIds.mix(index + 0x5DEECE66DL)));
+        this.stepMs = scenario.stepMillis();
+        this.startMs = startMs;
+        this.groundTruthEveryMs = scenario.groundTruthCadenceMinutes() * 60_000L;
+        this.serial = String.format("SIM%07d", index);
+        this.pseudonym = String.format("PT-%016x", EventIds.mix(runSeed * 31 + index));
+        this.clinicId = String.format("clinic-%03d", random.nextInt(scenario.clinics()) + 1);
+
+        Scenario.PumpPopulation population = scenario.pumps();
+        this.capacityMl = random.nextDouble() < population.reservoir40Fraction() ? 40 : 20;
+        this.capacityNl = Nanolitres.fromMl(capacityMl);
+        this.lowReservoirAlarmMl = population.lowReservoirAlarmMl();
+        this.lowReservoirAlarmNl = Nanolitres.fromMl(lowReservoirAlarmMl);
+        this.deliveryError = drawDeliveryError(population);
+        this.refillJitter = random.nextGaussian() * population.refillJitterSd();
+        this.patientBoluses = random.nextDouble() < population.patientBolusFraction();
+
+        double dose = clamp(population.doseMedianMcgPerDay() * Math.exp(random.nextGaussian() * population.doseLogSd()),
+                population.doseMinMcgPerDay(), population.doseMaxMcgPerDay());
+        dose = Math.round(dose * 10) / 10.0;
+        this.prescribedConcentration = Double.parseDouble(pick(population.concentrationMix()));
+        this.drugConcentration = prescribedConcentration;
+        InfusionMode mode = pick(population.infusionModeMix());
+        this.program = new InfusionProgram(mode, dose, prescribedConcentration, population.minimumRateMlPerDay());
+
+        // The dose was titrated to control spasticity: the need sits a little below it.
+        double requirement = dose * uniform(0.85, 1.0);
+        PatientModelDraw draw = new PatientModelDraw(scenario.patient(), random);
+        double steadyEffect = dose * (1 + deliveryError + refillJitter);
+        this.patient = new Patient(scenario.patient(), requirement, steadyEffect, draw.controlled(), draw.untreated());
+
+        this.battery = initialBattery(scenario.battery(), startMs);
+        initialReservoirAndSchedule(startMs);
+        drawHazardTimes(startMs);
+        this.episodeStartDose = program.doseMcgPerDay();
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Initial state
+
+    private double drawDeliveryError(Scenario.PumpPopulation population) {
+        // Rejection keeps the error inside the labeled tolerance (DOMAIN.md: +/-14.5%).
+        for (int i = 0; i < 100; i++) {
+            double e = population.deliveryErrorMean() + random.nextGaussian() * population.deliveryErrorSd();
+            if (Math.abs(e) <= population.deliveryErrorLimit()) {
+                return e;
+            }
+        }
+        return population.deliveryErrorMean();
+    }
+
+    private Battery initialBattery(Scenario.BatteryModel model, long nowMs) {
+        Scenario.PumpPopulation population = scenario.pumps();
+        double ageDays = uniform(population.implantAgeMinYears(), population.implantAgeMaxYears()) * 365.25;
+        double leadDays = uniform(population.manufactureLeadMinDays(), population.manufactureLeadMaxDays());
+        long manufacturedMs = nowMs - (long) ((ageDays + leadDays) * DAY_MS);
+        boolean advisory = manufacturedMs < model.advisoryCutoff().toEpochMilli();
+        double capacity = advisory ? 100 * uniform(model.advisoryCapacityMin(), model.advisoryCapacityMax()) : 100;
+        double perDay = Battery.drainPerDay(model, program.dailyVolumeMl());
+        // A pump whose battery would already be past ERI was replaced earlier: its age wraps around.
+        double usableDays = (capacity - perDay * model.eriDaysBeforeEos()) / perDay;
+        if (usableDays > 0 && ageDays > usableDays) {
+            ageDays = ageDays % usableDays;
+        }
+        return new Battery(model, capacity, advisory, capacity - perDay * ageDays);
+    }
+
+    private void initialReservoirAndSchedule(long nowMs) {
+        // Mid-cycle: the last refill was some time ago; its delivery so far is settled analytically.
+        double intervalDays = refillIntervalDays(capacityMl);
+        double elapsedDays = random.nextDouble() * intervalDays;
+        Scenario.FaultInjection missed = null;
+        long missedAt = 0;
+        List<Scenario.FaultInjection> injections = scenario.injections();
+        List<InjectedFault> injected = new ArrayList<>();
+        for (Scenario.FaultInjection injection : injections) {
+            // Every injection consumes the same draws whether or not it applies, to keep pumps independent.
+            boolean applies = random.nextDouble() < injection.fraction();
+            long at = snapUp(nowMs + (long) (uniform(injection.fromDay(), injection.toDay()) * DAY_MS));
+            if (!applies) {
+                continue;
+            }
+            if (injection.fault() == TrueFaultKind.MISSED_REFILL) {
+                missed = injection;
+                missedAt = at;
+            } else {
+                injected.add(new InjectedFault(at, injection.fault(), Boolean.TRUE.equals(injection.permanent())));
+            }
+        }
+        if (missed != null) {
+            // The visit that is missed is the one due at onset: the last refill was an interval before it.
+            elapsedDays = Math.max(0, intervalDays - (missedAt - nowMs) / (double) DAY_MS);
+        }
+        long fillNl = capacityNl;
+        ledger.fill(fillNl);
+        double dailyMl = program.dailyVolumeMl();
+        long believed = Nanolitres.fromMl(dailyMl * elapsedDays);
+        long moved = Nanolitres.fromMl(dailyMl * elapsedDays * (1 + deliveryError + refillJitter));
+        computedNl = Math.max(0, fillNl - believed);
+        ledger.pumpOut(moved, 0);
+        long lastRefillMs = nowMs - (long) (elapsedDays * DAY_MS);
+        long plannedAt = missed != null ? missedAt
+                : snapUp(Math.max(nowMs + stepMs, clinicHours(lastRefillMs + (long) (intervalDays * DAY_MS))));
+        refillGeneration++;
+        plannedRefillAtMs = plannedAt;
+        schedule(new RefillVisit(plannedAt, RefillKind.PLANNED, RefillError.NONE, missed != null, refillGeneration));
+        injected.forEach(this::schedule);
+    }
+
+    private void drawHazardTimes(long nowMs) {
+        nextCatheterOnsetMs = nextOnset(nowMs, scenario.catheter().faultsPerYear());
+        nextMotorStallMs = nextOnset(nowMs, scenario.motor().stallsPerYear());
+        nextMemoryResetMs = nextOnset(nowMs, scenario.battery().memoryResetsPerYear());
+        nextSpuriousReportMs = nextOnset(nowMs, scenario.patient().spuriousReportsPerYear());
+    }
+
+    private long nextOnset(long fromMs, double perYear) {
+        if (perYear <= 0) {
+            return Long.MAX_VALUE;
+        }
+        double years = -Math.log(1 - random.nextDouble()) / perYear;
+        return years > 1000 ? Long.MAX_VALUE : fromMs + (long) (years * 365.25 * DAY_MS);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // The step
+
+    /** Advances this pump from {@code nowMs} by one step, emitting what happens to {@code sink}. */
+    void tick(long nowMs, SimulationSink sink) {
+        if (retired) {
+            return;
+        }
+        runAgenda(nowMs, sink);
+        if (retired) {
+            return;
+        }
+        hazards(nowMs, sink);
+        if (!battery.eos()) {
+            status(nowMs, sink);
+        }
+        if ((nowMs - startMs) % groundTruthEveryMs == 0) {
+            groundTruth(nowMs, null, sink);
+        }
+        deliver(nowMs, nowMs + stepMs, sink);
+    }
+
+    private void runAgenda(long nowMs, SimulationSink sink) {
+        while (!retired && !agenda.isEmpty() && agenda.peek().action().atMillis() <= nowMs) {
+            ClinicAction action = agenda.poll().action();
+            if (action instanceof RefillVisit visit) {
+                refillVisit(nowMs, visit, sink);
+            } else if (action instanceof SymptomReportDue report) {
+                symptomReport(nowMs, report, sink);
+            } else if (action instanceof DoseReview review) {
+                doseReview(nowMs, review, sink);
+            } else if (action instanceof EmergencyVisit visit) {
+                emergencyVisit(nowMs, visit, sink);
+            } else if (action instanceof CatheterCheckVisit check) {
+                catheterCheck(nowMs, check.method(), sink);
+            } else if (action instanceof CatheterRevision) {
+                catheterRevision(nowMs, sink);
+            } else if (action instanceof PumpReplacement) {
+                replace(nowMs, sink);
+            } else if (action instanceof InjectedFault fault) {
+                inject(nowMs, fault, sink);
+            }
+        }
+    }
+
+    private void hazards(long nowMs, SimulationSink sink) {
+        if (catheterFault == null && nowMs >= nextCatheterOnsetMs) {
+            TrueFaultKind kind = pick(scenario.catheter().mix());
+            startCatheterFault(nowMs, kind, false, sink);
+        } else if (catheterFault != null && catheterFault.resolvesSpontaneously() && nowMs >= catheterFault.resolvesAtMillis()) {
+            endCatheterFault(nowMs, sink);
+        }
+        if (!motorStalled && nowMs >= nextMotorStallMs) {
+            startMotorStall(nowMs, random.nextDouble() >= scenario.motor().recoveryProbability(), sink);
+        } else if (motorStalled && !motorPermanent && nowMs >= motorRecoversAtMs) {
+            motorStalled = false;
+            motorRecoversAtMs = Long.MAX_VALUE;
+            activeAlarms.remove(PumpAlarmKind.MOTOR_STALL);
+            alarm(nowMs, PumpAlarmKind.MOTOR_STALL_RECOVERED, false, "motor resumed", sink);
+            endFault(nowMs, TrueFaultKind.MOTOR_STALL, sink);
+            nextMotorStallMs = nextOnset(nowMs, scenario.motor().stallsPerYear());
+        }
+        if (nowMs >= nextMemoryResetMs) {
+            nextMemoryResetMs = nextOnset(nowMs, scenario.battery().memoryResetsPerYear());
+            reset(nowMs, TrueFaultKind.MEMORY_RESET, sink);
+        }
+        if (battery.advisory() && !battery.eos() && Math.floorMod(nowMs, DAY_MS) == 0) {
+            // The resistive film makes sudden resets more likely as the battery depletes (safety notice).
+            double perDay = scenario.battery().advisoryResetsPerYear() / 365.25 * (0.5 + 2 * battery.depletion());
+            if (random.nextDouble() < perDay) {
+                reset(nowMs, TrueFaultKind.LOW_BATTERY_RESET, sink);
+            }
+        }
+        if (nowMs >= nextSpuriousReportMs) {
+            nextSpuriousReportMs = nextOnset(nowMs, scenario.patient().spuriousReportsPerYear());
+            reportsPending++;
+            schedule(new SymptomReportDue(nowMs, ClinicalPicture.UNDERTREATED, nowMs - (long) (uniform(1, 5) * DAY_MS), true));
+        }
+    }
+
+    private void deliver(long fromMs, long toMs, SimulationSink sink) {
+        double stepDays = (toMs - fromMs) / (double) DAY_MS;
+        double programmedMl = battery.eos() ? 0 : program.volumeMl(fromMs, toMs);
+        if (patientBoluses && !battery.eos() && program.mode() != InfusionMode.MINIMUM_RATE
+                && random.nextDouble() < scenario.pumps().patientBolusesPerDay() * stepDays) {
+            programmedMl += scenario.pumps().patientBolusMcg() / program.concentrationMcgPerMl();
+        }
+        long programmedNl = Nanolitres.fromMl(programmedMl);
+        long computedBefore = computedNl;
+        // The pump believes it delivered what it commanded, stalled or not (DOMAIN.md: after a motor stall
+        // the reservoir stays fuller than expected).
+        computedNl = Math.max(0, computedNl - programmedNl);
+
+        long requestedNl = 0;
+        if (!motorStalled && !battery.eos()) {
+            double rotor = programmedNl * (1 + deliveryError + refillJitter) + rotorCarryNl;
+            requestedNl = (long) Math.floor(rotor);
+            rotorCarryNl = rotor - requestedNl;
+        }
+        double blocked = catheterFault == null ? 0 : catheterFault.blockedFraction();
+        double lost = catheterFault == null ? 0 : catheterFault.lostFraction();
+        long reachedNl = ledger.pumpOut(Math.round(requestedNl * (1 - blocked)), lost);
+        double csfMcg = Nanolitres.toMl(reachedNl) * drugConcentration;
+        lastCsfMcgPerDay = csfMcg / stepDays;
+
+        double intendedDose = (resetActive != null ? programBeforeReset : program).doseMcgPerDay();
+        boolean stopped = lastCsfMcgPerDay < 0.1 * intendedDose;
+        if (stopped && deliveryStoppedSinceMs == null) {
+            deliveryStoppedSinceMs = fromMs;
+        } else if (!stopped) {
+            deliveryStoppedSinceMs = null;
+        }
+
+        patient.advance(fromMs, toMs - fromMs, csfMcg, intendedDose, random);
+
+        if (computedBefore > lowReservoirAlarmNl && computedNl <= lowReservoirAlarmNl && !battery.eos()) {
+            activeAlarms.add(PumpAlarmKind.LOW_RESERVOIR);
+            alarm(toMs, PumpAlarmKind.LOW_RESERVOIR, false, "reservoir at programmed alarm volume", sink);
+            if (random.nextDouble() < clinic.lowReservoirResponseProbability()) {
+                long at = toMs + (long) (uniform(clinic.lowReservoirResponseMinDays(), clinic.lowReservoirResponseMaxDays()) * DAY_MS);
+                if (at < plannedRefillAtMs) {
+                    scheduleRefill(at, RefillKind.LOW_RESERVOIR_CALL, RefillError.NONE, false);
+                }
+            }
+        }
+        if (ledger.inReservoir() == 0 && !activeFaults.contains(TrueFaultKind.RESERVOIR_EMPTY)) {
+            startFault(toMs, TrueFaultKind.RESERVOIR_EMPTY, sink);
+        }
+
+        double motorFlowMlPerDay = motorStalled ? 0 : programmedMl / stepDays;
+        switch (battery.drain(stepDays, motorFlowMlPerDay)) {
+            case ELECTIVE_REPLACEMENT -> {
+                activeAlarms.add(PumpAlarmKind.ELECTIVE_REPLACEMENT_INDICATOR);
+                alarm(toMs, PumpAlarmKind.ELECTIVE_REPLACEMENT_INDICATOR, false, "battery nearing end", sink);
+                if (!replacementScheduled) {
+                    replacementScheduled = true;
+                    schedule(new PumpReplacement(snapUp(clinicHours(toMs
+                            + (long) (uniform(clinic.replacementAfterEriMinDays(), clinic.replacementAfterEriMaxDays()) * DAY_MS)))));
+                }
+            }
+            case END_OF_SERVICE -> {
+                activeAlarms.add(PumpAlarmKind.END_OF_SERVICE);
+                alarm(toMs, PumpAlarmKind.END_OF_SERVICE, true, "battery depleted, delivery stopped", sink);
+                startFault(toMs, TrueFaultKind.BATTERY_END_OF_SERVICE, sink);
+                respondToCriticalAlarm(toMs);
+            }
+            case NONE -> {
+            }
+        }
+
+        if (activeFaults.contains(TrueFaultKind.POCKET_FILL) && patient.pocketDepotMcg() == 0) {
+            endFault(toMs, TrueFaultKind.POCKET_FILL, sink);
+        }
+        noticeSymptoms(toMs);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Faults
+
+    private void startCatheterFault(long nowMs, TrueFaultKind kind, boolean permanent, SimulationSink sink) {
+        Scenario.CatheterHazards hazards = scenario.catheter();
+        double blocked = 0;
+        double lost = 0;
+        boolean resolves = false;
+        long resolvesAt = Long.MAX_VALUE;
+        switch (kind) {
+            case CATHETER_OCCLUSION -> blocked = 1;
+            case CATHETER_KINK -> {
+                blocked = uniform(hazards.kinkBlockedMin(), 1);
+                resolves = !permanent && random.nextDouble() < hazards.kinkResolutionProbability();
+                if (resolves) {
+                    double days = -Math.log(1 - random.nextDouble()) * hazards.kinkMeanDurationDays();
+                    resolvesAt = snapUp(nowMs + Math.max(stepMs, (long) (days * DAY_MS)));
+                }
+            }
+            case CATHETER_DISCONNECTION, CATHETER_MIGRATION -> lost = 1;
+            case CATHETER_LEAK -> lost = uniform(hazards.leakFractionMin(), hazards.leakFractionMax());
+            default -> throw new IllegalArgumentException("not a catheter fault: " + kind);
+        }
+        catheterFault = new CatheterFault(kind, blocked, lost, nowMs, resolves, resolvesAt);
+        startFault(nowMs, kind, sink);
+    }
+
+    private void endCatheterFault(long nowMs, SimulationSink sink) {
+        TrueFaultKind kind = catheterFault.kind();
+        catheterFault = null;
+        endFault(nowMs, kind, sink);
+        nextCatheterOnsetMs = nextOnset(nowMs, scenario.catheter().faultsPerYear());
+    }
+
+    private void startMotorStall(long nowMs, boolean permanent, SimulationSink sink) {
+        motorStalled = true;
+        motorPermanent = permanent;
+        stallSinceLastRefill = true;
+        if (!permanent) {
+            double hours = -Math.log(1 - random.nextDouble()) * scenario.motor().meanRecoveryHours();
+            motorRecoversAtMs = snapUp(nowMs + Math.max(stepMs, (long) (hours * HOUR_MS)));
+        }
+        activeAlarms.add(PumpAlarmKind.MOTOR_STALL);
+        alarm(nowMs, PumpAlarmKind.MOTOR_STALL, true, "motor stall", sink);
+        startFault(nowMs, TrueFaultKind.MOTOR_STALL, sink);
+        respondToCriticalAlarm(nowMs);
+    }
+
+    /** A low-battery or memory reset: the pump falls back to the minimal rate, effectively no therapy. */
+    private void reset(long nowMs, TrueFaultKind kind, SimulationSink sink) {
+        if (resetActive != null || battery.eos()) {
+            return;
+        }
+        resetActive = kind;
+        programBeforeReset = program;
+        program = program.afterReset();
+        PumpAlarmKind alarmKind = kind == TrueFaultKind.LOW_BATTERY_RESET ? PumpAlarmKind.LOW_BATTERY_RESET : PumpAlarmKind.MEMORY_RESET;
+        activeAlarms.add(alarmKind);
+        alarm(nowMs, alarmKind, true, "pump reset to minimum rate", sink);
+        startFault(nowMs, kind, sink);
+        respondToCriticalAlarm(nowMs);
+    }
+
+    private void inject(long nowMs, InjectedFault fault, SimulationSink sink) {
+        tally.injected++;
+        switch (fault.fault()) {
+            case CATHETER_KINK, CATHETER_OCCLUSION, CATHETER_DISCONNECTION, CATHETER_LEAK, CATHETER_MIGRATION -> {
+                if (catheterFault != null) {
+                    endCatheterFault(nowMs, sink);
+                }
+                startCatheterFault(nowMs, fault.fault(), fault.permanent(), sink);
+            }
+            case MOTOR_STALL -> {
+                if (!motorStalled) {
+                    boolean permanent = fault.permanent() || random.nextDouble() >= scenario.motor().recoveryProbability();
+                    startMotorStall(nowMs, permanent, sink);
+                }
+            }
+            case LOW_BATTERY_RESET, MEMORY_RESET -> reset(nowMs, fault.fault(), sink);
+            case POCKET_FILL -> scheduleRefill(nowMs, RefillKind.INJECTED, RefillError.POCKET_FILL, false);
+            case WRONG_CONCENTRATION -> scheduleRefill(nowMs, RefillKind.INJECTED, RefillError.WRONG_CONCENTRATION, false);
+            default -> throw new IllegalArgumentException("fault cannot be injected: " + fault.fault());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Clinic
+
+    private void refillVisit(long nowMs, RefillVisit visit, SimulationSink sink) {
+        if (visit.generation() != refillGeneration) {
+            return;
+        }
+        if (visit.kind() == RefillKind.PLANNED
+                && (visit.forcedMissed() || random.nextDouble() < clinic.missedVisitProbability())) {
+            tally.missedVisits++;
+            startFault(nowMs, TrueFaultKind.MISSED_REFILL, sink);
+            long at = nowMs + (long) (uniform(clinic.missedRescheduleMinDays(), clinic.missedRescheduleMaxDays()) * DAY_MS);
+            scheduleRefill(clinicHours(at), RefillKind.PLANNED, RefillError.NONE, false);
+            return;
+        }
+        refill(nowMs, visit.forcedError(), sink);
+    }
+
+    private void refill(long nowMs, RefillError forcedError, SimulationSink sink) {
+        tally.refills++;
+        double expectedMl = Nanolitres.toMl(computedNl);
+        long residualNl = ledger.aspirateAll();
+        double measuredMl = Math.max(0, Nanolitres.toMl(residualNl) + random.nextGaussian() * clinic.residualMeasurementSdMl());
+        measuredMl = Math.round(measuredMl * 10) / 10.0;
+
+        RefillError error = forcedError;
+        if (error == RefillError.NONE) {
+            double draw = random.nextDouble();
+            if (draw < clinic.pocketFillProbability()) {
+                error = RefillError.POCKET_FILL;
+            } else if (draw < clinic.pocketFillProbability() + clinic.wrongConcentrationProbability()) {
+                error = RefillError.WRONG_CONCENTRATION;
+            }
+        }
+        if (resetActive != null) {
+            reprogramAfterReset(nowMs, sink);
+        }
+        double recordedConcentration = prescribedConcentration;
+        Double recordedProgrammed = null;
+        boolean pocketSuspected = false;
+        long fillNl = capacityNl;
+        drugConcentration = prescribedConcentration;
+        program = program.withConcentration(prescribedConcentration);
+        switch (error) {
+            case POCKET_FILL -> {
+                long pocketNl = Math.round(fillNl * uniform(0.5, 1.0));
+                ledger.pocket(pocketNl);
+                patient.receivePocketDose(Nanolitres.toMl(pocketNl) * drugConcentration);
+                ledger.fill(fillNl - pocketNl);
+                pocketSuspected = random.nextDouble() < clinic.pocketFillSuspectedProbability();
+                startFault(nowMs, TrueFaultKind.POCKET_FILL, sink);
+            }
+            case WRONG_CONCENTRATION -> {
+                double other;
+                do {
+                    other = CONCENTRATIONS[random.nextInt(CONCENTRATIONS.length)];
+                } while (other == prescribedConcentration);
+                drugConcentration = other;
+                ledger.fill(fillNl);
+                if (random.nextDouble() < clinic.wrongConcentrationRecordedProbability()) {
+                    recordedConcentration = other;
+                    recordedProgrammed = prescribedConcentration;
+                }
+                startFault(nowMs, TrueFaultKind.WRONG_CONCENTRATION, sink);
+            }
+            case NONE -> ledger.fill(fillNl);
+        }
+        if (error != RefillError.WRONG_CONCENTRATION) {
+            endFault(nowMs, TrueFaultKind.WRONG_CONCENTRATION, sink);
+        }
+        // The clinician programs the volume they believe they put in.
+        computedNl = fillNl;
+        refillJitter = random.nextGaussian() * scenario.pumps().refillJitterSd();
+        activeAlarms.remove(PumpAlarmKind.LOW_RESERVOIR);
+        endFault(nowMs, TrueFaultKind.RESERVOIR_EMPTY, sink);
+        endFault(nowMs, TrueFaultKind.MISSED_REFILL, sink);
+
+        emit(nowMs, TelemetrySource.CLINICIAN_PROGRAMMER, new RefillRecord(expectedMl, measuredMl,
+                Nanolitres.toMl(fillNl), capacityMl, recordedConcentration, program.doseMcgPerDay(), lowReservoirAlarmMl,
+                recordedProgrammed, pocketSuspected), sink);
+
+        // An unexplained excess residual is investigated: drug that stayed in the pump (DOMAIN.md).
+        if (measuredMl - expectedMl > clinic.residualDiscrepancyMl() && !checkPending) {
+            checkPending = true;
+            CatheterCheckMethod method = stallSinceLastRefill ? CatheterCheckMethod.ROTOR_STUDY : CatheterCheckMethod.DYE_STUDY;
+            schedule(new CatheterCheckVisit(snapUp(clinicHours(nowMs + (long) (uniform(1, 7) * DAY_MS))), method));
+        }
+        stallSinceLastRefill = false;
+        planNextRefill(nowMs);
+    }
+
+    private void planNextRefill(long nowMs) {
+        double days = refillIntervalDays(Nanolitres.toMl(computedNl));
+        long at = nowMs + (long) (days * DAY_MS);
+        if (random.nextDouble() < clinic.lateVisitProbability()) {
+            at += (long) (uniform(0.5, clinic.lateVisitMaxDays()) * DAY_MS);
+        }
+        scheduleRefill(clinicHours(at), RefillKind.PLANNED, RefillError.NONE, false);
+    }
+
+    /** Days until the programmed volume above the LRA is mostly used, capped by drug stability. */
+    private double refillIntervalDays(double volumeMl) {
+        InfusionProgram basis = resetActive != null ? programBeforeReset : program;
+        double usable = Math.max(0, volumeMl - lowReservoirAlarmMl);
+        double days = usable / basis.dailyVolumeMl() * clinic.refillSafetyFraction();
+        return Math.max(1, Math.min(clinic.drugStabilityDays(), days));
+    }
+
+    private void scheduleRefill(long atMs, RefillKind kind, RefillError error, boolean forcedMissed) {
+        refillGeneration++;
+        long at = snapUp(atMs);
+        plannedRefillAtMs = at;
+        schedule(new RefillVisit(at, kind, error, forcedMissed, refillGeneration));
+    }
+
+    private void symptomReport(long nowMs, SymptomReportDue report, SimulationSink sink) {
+        reportsPending = Math.max(0, reportsPending - 1);
+        tally.symptomReports++;
+        ClinicalPicture picture = report.picture();
+        List<Symptom> reported = new ArrayList<>();
+        for (Symptom sign : picture.signs()) {
+            if (random.nextDouble() < scenario.patient().symptomRecall()) {
+                reported.add(sign);
+            }
+        }
+        if (reported.isEmpty()) {
+            reported.add(picture.signs().get(0));
+        }
+        if (random.nextDouble() < scenario.patient().falseSymptomProbability()) {
+            Symptom other = Symptom.values()[random.nextInt(Symptom.values().length)];
+            if (!reported.contains(other)) {
+                reported.add(other);
+            }
+        }
+        SymptomReporter reporter = picture.usualReporter();
+        Double ashworth = null;
+        if (reporter == SymptomReporter.CLINICIAN) {
+            double score = report.spurious() ? patient.ashworth() + 1 : patient.ashworth();
+            score += random.nextGaussian() * scenario.patient().ashworthNoiseSd();
+            ashworth = Math.round(clamp(score, 0, 4) * 2) / 2.0;
+        }
+        TelemetrySource source = reporter == SymptomReporter.CLINICIAN ? TelemetrySource.CLINICIAN_PROGRAMMER
+                : TelemetrySource.PATIENT_THERAPY_MANAGER;
+        emit(nowMs, source, new SymptomReport(reported, ashworth, reporter,
+                Instant.ofEpochMilli(Math.min(nowMs, report.onsetMillis()))), sink);
+
+        if (picture.emergency()) {
+            scheduleEmergency(nowMs + (long) (uniform(1, 6) * HOUR_MS), picture);
+        } else {
+            long at = nowMs + (long) (uniform(clinic.doseReviewMinDays(), clinic.doseReviewMaxDays()) * DAY_MS);
+            schedule(new DoseReview(snapUp(at), picture));
+        }
+    }
+
+    private void doseReview(long nowMs, DoseReview review, SimulationSink sink) {
+        // The clinician interrogates the pump first: a visible cause is treated, not the dose.
+        if (resetActive != null) {
+            reprogramAfterReset(nowMs, sink);
+            return;
+        }
+        if (battery.eos()) {
+            return;
+        }
+        if (activeAlarms.contains(PumpAlarmKind.LOW_RESERVOIR)) {
+            refill(nowMs, RefillError.NONE, sink);
+            return;
+        }
+        if (review.reported().overdose()) {
+            changeDose(nowMs, program.doseMcgPerDay() * (1 - clinic.doseDecreaseFraction()), DoseChangeReason.SIDE_EFFECTS, sink);
+            return;
+        }
+        if (nowMs - lastUnderdoseReviewMs > (long) (clinic.escalationEpisodeDays() * DAY_MS)) {
+            episodeStartDose = program.doseMcgPerDay();
+            episodeIncreases = 0;
+        }
+        lastUnderdoseReviewMs = nowMs;
+        if (episodeIncreases >= clinic.futileIncreasesBeforeCheck()) {
+            if (!checkPending) {
+                checkPending = true;
+                long at = nowMs + (long) (uniform(clinic.doseReviewMinDays(), clinic.doseReviewMaxDays()) * DAY_MS);
+                schedule(new CatheterCheckVisit(snapUp(clinicHours(at)), CatheterCheckMethod.DYE_STUDY));
+            }
+            return;
+        }
+        episodeIncreases++;
+        tally.doseIncreases++;
+        double newDose = Math.min(scenario.pumps().doseMaxMcgPerDay(), program.doseMcgPerDay() * (1 + clinic.doseIncreaseFraction()));
+        changeDose(nowMs, newDose, DoseChangeReason.SPASTICITY_NOT_CONTROLLED, sink);
+    }
+
+    private void changeDose(long nowMs, double newDose, DoseChangeReason reason, SimulationSink sink) {
+        double previous = program.doseMcgPerDay();
+        newDose = Math.round(newDose * 10) / 10.0;
+        program = program.withDose(newDose);
+        emit(nowMs, TelemetrySource.CLINICIAN_PROGRAMMER, new PrescriptionChange(previous, newDose,
+                program.concentrationMcgPerMl(), program.mode(), reason), sink);
+        // A faster rate may bring the low-reservoir date before the booked visit.
+        double days = refillIntervalDays(Nanolitres.toMl(computedNl));
+        long at = clinicHours(nowMs + (long) (days * DAY_MS));
+        if (at < plannedRefillAtMs) {
+            scheduleRefill(at, RefillKind.PLANNED, RefillError.NONE, false);
+        }
+    }
+
+    private void reprogramAfterReset(long nowMs, SimulationSink sink) {
+        double previous = program.reportedDoseMcgPerDay();
+        program = programBeforeReset.withConcentration(program.concentrationMcgPerMl());
+        PumpAlarmKind alarmKind = resetActive == TrueFaultKind.LOW_BATTERY_RESET ? PumpAlarmKind.LOW_BATTERY_RESET : PumpAlarmKind.MEMORY_RESET;
+        activeAlarms.remove(alarmKind);
+        TrueFaultKind ended = resetActive;
+        resetActive = null;
+        programBeforeReset = null;
+        emit(nowMs, TelemetrySource.CLINICIAN_PROGRAMMER, new PrescriptionChange(previous, program.doseMcgPerDay(),
+                program.concentrationMcgPerMl(), program.mode(), DoseChangeReason.OTHER), sink);
+        endFault(nowMs, ended, sink);
+    }
+
+    private void respondToCriticalAlarm(long nowMs) {
+        if (random.nextDouble() < clinic.criticalAlarmResponseProbability()) {
+            long at = nowMs + (long) (uniform(clinic.criticalAlarmResponseMinHours(), clinic.criticalAlarmResponseMaxHours()) * HOUR_MS);
+            scheduleEmergency(at, ClinicalPicture.WELL);
+        }
+    }
+
+    private void scheduleEmergency(long atMs, ClinicalPicture reported) {
+        if (!emergencyPending) {
+            emergencyPending = true;
+            schedule(new EmergencyVisit(snapUp(atMs), reported));
+        }
+    }
+
+    private void emergencyVisit(long nowMs, EmergencyVisit visit, SimulationSink sink) {
+        emergencyPending = false;
+        tally.emergencyVisits++;
+        if (battery.eos() || (motorStalled && motorPermanent)) {
+            if (motorStalled) {
+                emit(nowMs, TelemetrySource.CLINICIAN_PROGRAMMER,
+                        new CatheterCheck(CatheterCheckMethod.ROTOR_STUDY, CatheterCheckResult.FAULT_FOUND, null), sink);
+            }
+            scheduleUrgentReplacement(nowMs);
+            return;
+        }
+        if (resetActive != null) {
+            reprogramAfterReset(nowMs, sink);
+            return;
+        }
+        ClinicalPicture now = patient.picture(nowMs);
+        if (now.overdose() || visit.reported().overdose()) {
+            // Suspected overdose: empty the reservoir and refill with the prescribed drug, lower the dose.
+            refill(nowMs, RefillError.NONE, sink);
+            if (now.emergency()) {
+                changeDose(nowMs, program.doseMcgPerDay() * (1 - clinic.doseDecreaseFraction()), DoseChangeReason.SIDE_EFFECTS, sink);
+            }
+            return;
+        }
+        if (now.underdose() || visit.reported().underdose()) {
+            // Underdose: the residual tells an empty pump from a drug that is not getting through.
+            boolean wasEmpty = ledger.inReservoir() < lowReservoirAlarmNl;
+            refill(nowMs, RefillError.NONE, sink);
+            if (!wasEmpty) {
+                catheterCheck(nowMs, CatheterCheckMethod.ACCESS_PORT_ASPIRATION, sink);
+            }
+            return;
+        }
+        if (stallSinceLastRefill) {
+            emit(nowMs, TelemetrySource.CLINICIAN_PROGRAMMER, new CatheterCheck(CatheterCheckMethod.ROTOR_STUDY,
+                    motorStalled ? CatheterCheckResult.FAULT_FOUND : CatheterCheckResult.NORMAL, null), sink);
+        }
+    }
+
+    private void catheterCheck(long nowMs, CatheterCheckMethod method, SimulationSink sink) {
+        checkPending = false;
+        tally.catheterChecks++;
+        CatheterCheckResult result;
+        CatheterFaultKind found = null;
+        if (method == CatheterCheckMethod.ROTOR_STUDY && motorStalled) {
+            result = CatheterCheckResult.FAULT_FOUND;
+            if (motorPermanent) {
+                scheduleUrgentReplacement(nowMs);
+            }
+        } else if (catheterFault != null) {
+            if (random.nextDouble() < clinic.catheterCheckSensitivity()) {
+                result = CatheterCheckResult.FAULT_FOUND;
+                found = catheterFault.asFound();
+            } else {
+                result = CatheterCheckResult.INCONCLUSIVE;
+            }
+        } else if (random.nextDouble() < clinic.catheterCheckFalsePositive()) {
+            result = CatheterCheckResult.FAULT_FOUND;
+            found = CatheterFaultKind.UNKNOWN;
+        } else {
+            result = CatheterCheckResult.NORMAL;
+        }
+        emit(nowMs, TelemetrySource.CLINICIAN_PROGRAMMER, new CatheterCheck(method, result, found), sink);
+        if (found != null) {
+            long at = nowMs + (long) (uniform(clinic.revisionMinDays(), clinic.revisionMaxDays()) * DAY_MS);
+            schedule(new CatheterRevision(snapUp(at)));
+        } else {
+            episodeIncreases = 0;
+        }
+    }
+
+    private void catheterRevision(long nowMs, SimulationSink sink) {
+        tally.revisions++;
+        if (catheterFault != null) {
+            endCatheterFault(nowMs, sink);
+        }
+        // Doses raised without effect would overdose through a working catheter: back to the start.
+        if (program.doseMcgPerDay() > episodeStartDose && resetActive == null) {
+            changeDose(nowMs, episodeStartDose, DoseChangeReason.OTHER, sink);
+        }
+        episodeIncreases = 0;
+    }
+
+    private void scheduleUrgentReplacement(long nowMs) {
+        schedule(new PumpReplacement(snapUp(nowMs + (long) (uniform(0.5, clinic.urgentReplacementMaxDays()) * DAY_MS))));
+        replacementScheduled = true;
+    }
+
+    private void replace(long nowMs, SimulationSink sink) {
+        if (retired) {
+            return;
+        }
+        tally.replaced = true;
+        groundTruth(nowMs, null, sink);
+        retired = true;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Symptoms
+
+    /** The patient notices a change; the report reaches the clinic late (DOMAIN.md: late and noisy). */
+    private void noticeSymptoms(long nowMs) {
+        ClinicalPicture picture = patient.picture(nowMs);
+        if (picture == ClinicalPicture.WELL) {
+            reportedPicture = ClinicalPicture.WELL;
+            nextReReportMs = Long.MAX_VALUE;
+            return;
+        }
+        boolean changedSide = picture.overdose() != reportedPicture.overdose() || reportedPicture == ClinicalPicture.WELL;
+        boolean worse = changedSide || picture.urgency() > reportedPicture.urgency();
+        if (worse || (reportsPending == 0 && nowMs >= nextReReportMs)) {
+            reportedPicture = picture;
+            reportsPending++;
+            schedule(new SymptomReportDue(snapUp(nowMs + reportDelayMs(picture)), picture, nowMs, false));
+            nextReReportMs = nowMs + (long) (uniform(scenario.patient().reReportMinDays(), scenario.patient().reReportMaxDays()) * DAY_MS);
+        }
+    }
+
+    private long reportDelayMs(ClinicalPicture picture) {
+        Scenario.PatientModel model = scenario.patient();
+        double medianMs = switch (picture) {
+            case UNDERTREATED -> model.mildReportDelayMedianDays() * DAY_MS;
+            case WITHDRAWAL_EARLY -> model.withdrawalReportDelayMedianHours() * HOUR_MS;
+            case WITHDRAWAL_ADVANCED, WITHDRAWAL_SEVERE -> model.severeReportDelayMedianHours() * HOUR_MS;
+            case OVERDOSE_MILD, OVERDOSE_MODERATE -> model.overdoseReportDelayMedianHours() * HOUR_MS;
+            case OVERDOSE_SEVERE -> model.overdoseReportDelayMedianHours() * HOUR_MS / 2;
+            case WELL -> 0;
+        };
+        return (long) (medianMs * Math.exp(random.nextGaussian() * model.reportDelayLogSd()));
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Output
+
+    private void status(long nowMs, SimulationSink sink) {
+        double gauge = battery.gaugePercent() + random.nextGaussian() * scenario.battery().gaugeNoisePercent();
+        gauge = Math.round(clamp(gauge, 0, 100) * 10) / 10.0;
+        StatusReport report = new StatusReport(Nanolitres.toMl(computedNl), capacityMl, lowReservoirAlarmMl,
+                program.concentrationMcgPerMl(), program.reportedDoseMcgPerDay(), program.mode(), gauge, null,
+                new ArrayList<>(activeAlarms));
+        emit(nowMs, TelemetrySource.HOME_COMMUNICATOR, report, sink);
+    }
+
+    private void alarm(long nowMs, PumpAlarmKind kind, boolean critical, String detail, SimulationSink sink) {
+        tally.alarms++;
+        emit(nowMs, TelemetrySource.HOME_COMMUNICATOR, new PumpAlarm(kind, critical, detail), sink);
+    }
+
+    private void emit(long nowMs, TelemetrySource source, Object payload, SimulationSink sink) {
+        sequence++;
+        tally.telemetry++;
+        Instant time = Instant.ofEpochMilli(nowMs);
+        sink.telemetry(new TelemetryEnvelope(EventIds.of(runSeed, index, sequence).toString(), serial, pseudonym,
+                clinicId, time, sequence, source, null, payload));
+    }
+
+    private void startFault(long nowMs, TrueFaultKind kind, SimulationSink sink) {
+        if (activeFaults.add(kind)) {
+            tally.faultsStarted++;
+            groundTruth(nowMs, new FaultChange(kind, true), sink);
+        }
+    }
+
+    private void endFault(long nowMs, TrueFaultKind kind, SimulationSink sink) {
+        if (activeFaults.remove(kind)) {
+            groundTruth(nowMs, new FaultChange(kind, false), sink);
+        }
+    }
+
+    private void groundTruth(long nowMs, FaultChange change, SimulationSink sink) {
+        tally.groundTruth++;
+        sink.groundTruth(new GroundTruth(serial, scenario.name(), Instant.ofEpochMilli(nowMs),
+                Nanolitres.toMl(ledger.inReservoir()), Nanolitres.toMl(computedNl), Nanolitres.toMl(ledger.filled()),
+                Nanolitres.toMl(ledger.pumpedOut()), Nanolitres.toMl(ledger.reachedCsf()),
+                Nanolitres.toMl(ledger.leaked() + ledger.pocketed()), lastCsfMcgPerDay, battery.truePercent(),
+                new ArrayList<>(activeFaults), change, patient.withdrawalStage(nowMs), patient.overdosed(),
+                deliveryStoppedSinceMs == null ? null : Instant.ofEpochMilli(deliveryStoppedSinceMs)));
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Scheduling and draws
+
+    private void schedule(ClinicAction action) {
+        agenda.add(new Scheduled(action, agendaOrder++));
+    }
+
+    /** Rounds up to the simulation's step grid so that per-pump event times never go backwards. */
+    private long snapUp(long ms) {
+        long offset = ms - startMs;
+        long steps = Math.floorDiv(offset + stepMs - 1, stepMs);
+        return startMs + steps * stepMs;
+    }
+
+    /** Moves a planned visit into clinic hours on a weekday (1970-01-01 was a Thursday). */
+    private long clinicHours(long ms) {
+        long day = Math.floorDiv(ms, DAY_MS);
+        long timeOfDay = ms - day * DAY_MS;
+        long open = clinic.visitStartHour() * HOUR_MS;
+        long close = clinic.visitEndHour() * HOUR_MS;
+        if (timeOfDay >= close) {
+            day++;
+            timeOfDay = 0;
+        }
+        while (Math.floorMod(day + 3, 7) >= 5) {
+            day++;
+            timeOfDay = 0;
+        }
+        long from = Math.max(open, timeOfDay);
+        return day * DAY_MS + from + (long) (random.nextDouble() * (close - from));
+    }
+
+    private double uniform(double min, double max) {
+        return max <= min ? min : min + random.nextDouble() * (max - min);
+    }
+
+    private <K> K pick(java.util.Map<K, Double> mix) {
+        double total = 0;
+        for (double weight : mix.values()) {
+            total += weight;
+        }
+        double draw = random.nextDouble() * total;
+        K last = null;
+        for (var entry : mix.entrySet()) {
+            last = entry.getKey();
+            draw -= entry.getValue();
+            if (draw < 0) {
+                return last;
+            }
+        }
+        return last;
+    }
+
+    private static double clamp(double v, double min, double max) {
+        return Math.max(min, Math.min(max, v));
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Views for the fleet and tests
+
+    String serial() {
+        return serial;
+    }
+
+    boolean retired() {
+        return retired;
+    }
+
+    PumpTally tally() {
+        return tally;
+    }
+
+    ReservoirLedger.ReservoirSnapshot reservoir() {
+        return ledger.snapshot();
+    }
+
+    boolean massBalanceHolds() {
+        return ledger.balances() && computedNl >= 0 && computedNl <= capacityNl;
+    }
+
+    EnumSet<TrueFaultKind> activeFaults() {
+        return activeFaults.clone();
+    }
+
+    private record Scheduled(ClinicAction action, long order) implements Comparable<Scheduled> {
+        @Override
+        public int compareTo(Scheduled other) {
+            int byTime = Long.compare(action.atMillis(), other.action.atMillis());
+            return byTime != 0 ? byTime : Long.compare(order, other.order);
+        }
+    }
+
+    private record PatientModelDraw(double controlled, double untreated) {
+        PatientModelDraw(Scenario.PatientModel model, SplittableRandom random) {
+            this(model.controlledAshworthMin() + random.nextDouble() * (model.controlledAshworthMax() - model.controlledAshworthMin()),
+                    model.untreatedAshworthMin() + random.nextDouble() * (model.untreatedAshworthMax() - model.untreatedAshworthMin()));
+        }
+    }
+
+    /** Counts for the run summary. */
+    static final class PumpTally {
+        long telemetry;
+        long groundTruth;
+        long alarms;
+        long refills;
+        long missedVisits;
+        long symptomReports;
+        long doseIncreases;
+        long catheterChecks;
+        long revisions;
+        long emergencyVisits;
+        long faultsStarted;
+        long injected;
+        boolean replaced;
+    }
+}

@@ -1,0 +1,221 @@
+package io.pumptwin.simulator.scenario;
+
+import io.pumptwin.events.InfusionMode;
+import io.pumptwin.events.TrueFaultKind;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A named simulation run: the fleet, its clinics and every rate that drives the physics. Loaded from
+ * {@code scenarios/<name>.yaml} merged over {@code scenarios/defaults.yaml}; the clinical source of each
+ * default figure is cited in that file.
+ */
+public record Scenario(
+        String name,
+        String description,
+        String start,
+        double durationDays,
+        int fleetSize,
+        int clinics,
+        int statusCadenceMinutes,
+        int groundTruthCadenceMinutes,
+        PumpPopulation pumps,
+        BatteryModel battery,
+        ClinicPolicy clinic,
+        CatheterHazards catheter,
+        MotorHazards motor,
+        PatientModel patient,
+        List<FaultInjection> injections) {
+
+    public Scenario {
+        injections = injections == null ? List.of() : List.copyOf(injections);
+    }
+
+    public Instant startInstant() {
+        return Instant.parse(start);
+    }
+
+    public long stepMillis() {
+        return statusCadenceMinutes * 60_000L;
+    }
+
+    /** Throws {@link InvalidScenarioException} naming the first field that cannot drive a simulation. */
+    public Scenario validated() {
+        require(name != null && !name.isBlank(), "name", "must be set");
+        try {
+            startInstant();
+        } catch (RuntimeException e) {
+            throw new InvalidScenarioException(name, "start", "must be an ISO-8601 instant such as 2026-01-05T00:00:00Z, was " + start);
+        }
+        require(durationDays > 0, "durationDays", "must be positive");
+        require(fleetSize > 0, "fleetSize", "must be positive");
+        require(clinics > 0, "clinics", "must be positive");
+        require(statusCadenceMinutes > 0 && 1440 % statusCadenceMinutes == 0, "statusCadenceMinutes",
+                "must divide a day (e.g. 5, 15, 60)");
+        require(groundTruthCadenceMinutes > 0 && groundTruthCadenceMinutes % statusCadenceMinutes == 0,
+                "groundTruthCadenceMinutes", "must be a multiple of statusCadenceMinutes");
+        require(pumps != null && battery != null && clinic != null && catheter != null && motor != null && patient != null,
+                "pumps/battery/clinic/catheter/motor/patient", "sections must all be present");
+        require(!pumps.concentrationMix().isEmpty(), "pumps.concentrationMix", "must not be empty");
+        require(!pumps.infusionModeMix().isEmpty(), "pumps.infusionModeMix", "must not be empty");
+        require(pumps.deliveryErrorLimit() > 0, "pumps.deliveryErrorLimit", "must be positive");
+        for (FaultInjection injection : injections) {
+            require(injection.fault() != null, "injections.fault", "must be set");
+            require(injection.fraction() >= 0 && injection.fraction() <= 1, "injections.fraction", "must be within 0..1");
+            require(injection.fromDay() >= 0 && injection.toDay() >= injection.fromDay(), "injections.fromDay/toDay",
+                    "must satisfy 0 <= fromDay <= toDay");
+        }
+        return this;
+    }
+
+    private void require(boolean ok, String field, String rule) {
+        if (!ok) {
+            throw new InvalidScenarioException(name, field, rule);
+        }
+    }
+
+    public Scenario withOverrides(Integer fleetSizeOverride, Double durationDaysOverride) {
+        return new Scenario(name, description, start,
+                durationDaysOverride != null ? durationDaysOverride : durationDays,
+                fleetSizeOverride != null ? fleetSizeOverride : fleetSize,
+                clinics, statusCadenceMinutes, groundTruthCadenceMinutes, pumps, battery, clinic, catheter, motor,
+                patient, injections);
+    }
+
+    /** Who the implanted patients are and how their pumps are programmed. */
+    public record PumpPopulation(
+            double reservoir40Fraction,
+            Map<String, Double> concentrationMix,
+            double doseMedianMcgPerDay,
+            double doseLogSd,
+            double doseMinMcgPerDay,
+            double doseMaxMcgPerDay,
+            Map<InfusionMode, Double> infusionModeMix,
+            double patientBolusFraction,
+            double patientBolusesPerDay,
+            double patientBolusMcg,
+            double implantAgeMinYears,
+            double implantAgeMaxYears,
+            double manufactureLeadMinDays,
+            double manufactureLeadMaxDays,
+            double deliveryErrorMean,
+            double deliveryErrorSd,
+            double deliveryErrorLimit,
+            double refillJitterSd,
+            double lowReservoirAlarmMl,
+            double minimumRateMlPerDay) {
+    }
+
+    /** Battery life, end-of-life indicators and the pre-August-2011 reduced-performance cohort. */
+    public record BatteryModel(
+            double nominalLifeYears,
+            double referenceFlowMlPerDay,
+            double motorShare,
+            double eriDaysBeforeEos,
+            String advisoryManufacturedBefore,
+            double advisoryCapacityMin,
+            double advisoryCapacityMax,
+            double advisoryResetsPerYear,
+            double advisoryEosAccelerationAfterEri,
+            double memoryResetsPerYear,
+            double gaugeNoisePercent) {
+
+        public Instant advisoryCutoff() {
+            return Instant.parse(advisoryManufacturedBefore);
+        }
+    }
+
+    /** How clinics schedule refills and respond to alarms and symptoms, and how often their staff err. */
+    public record ClinicPolicy(
+            double drugStabilityDays,
+            double refillSafetyFraction,
+            int visitStartHour,
+            int visitEndHour,
+            double lateVisitProbability,
+            double lateVisitMaxDays,
+            double missedVisitProbability,
+            double missedRescheduleMinDays,
+            double missedRescheduleMaxDays,
+            double lowReservoirResponseProbability,
+            double lowReservoirResponseMinDays,
+            double lowReservoirResponseMaxDays,
+            double residualMeasurementSdMl,
+            double residualDiscrepancyMl,
+            double pocketFillProbability,
+            double pocketFillSuspectedProbability,
+            double wrongConcentrationProbability,
+            double wrongConcentrationRecordedProbability,
+            double criticalAlarmResponseProbability,
+            double criticalAlarmResponseMinHours,
+            double criticalAlarmResponseMaxHours,
+            double doseReviewMinDays,
+            double doseReviewMaxDays,
+            double doseIncreaseFraction,
+            double doseDecreaseFraction,
+            int futileIncreasesBeforeCheck,
+            double escalationEpisodeDays,
+            double catheterCheckSensitivity,
+            double catheterCheckFalsePositive,
+            double revisionMinDays,
+            double revisionMaxDays,
+            double replacementAfterEriMinDays,
+            double replacementAfterEriMaxDays,
+            double urgentReplacementMaxDays) {
+    }
+
+    /** Catheter complications as hazards, and what each fault does once it has begun. */
+    public record CatheterHazards(
+            double faultsPerYear,
+            Map<TrueFaultKind, Double> mix,
+            double kinkResolutionProbability,
+            double kinkMeanDurationDays,
+            double kinkBlockedMin,
+            double leakFractionMin,
+            double leakFractionMax) {
+    }
+
+    public record MotorHazards(double stallsPerYear, double recoveryProbability, double meanRecoveryHours) {
+    }
+
+    /** The patient: response to the dose reaching the spinal fluid, withdrawal, overdose, and how they report. */
+    public record PatientModel(
+            double csfHalfLifeHours,
+            double requirementDriftPerYear,
+            double controlledAshworthMin,
+            double controlledAshworthMax,
+            double untreatedAshworthMin,
+            double untreatedAshworthMax,
+            double underdoseRatio,
+            double deprivationRatio,
+            double advancedWithdrawalProbability,
+            double severeWithdrawalProbability,
+            double withdrawalReferenceDoseMcgPerDay,
+            double overdoseRatio,
+            double moderateOverdoseRatio,
+            double severeOverdoseRatio,
+            double pocketAbsorptionHalfLifeHours,
+            double pocketCsfEquivalence,
+            double spuriousReportsPerYear,
+            double mildReportDelayMedianDays,
+            double withdrawalReportDelayMedianHours,
+            double severeReportDelayMedianHours,
+            double overdoseReportDelayMedianHours,
+            double reportDelayLogSd,
+            double symptomRecall,
+            double falseSymptomProbability,
+            double ashworthNoiseSd,
+            double reReportMinDays,
+            double reReportMaxDays) {
+    }
+
+    /**
+     * A fault forced onto a fraction of the fleet, with onset drawn uniformly in [fromDay, toDay): the
+     * scenario's signature. Catheter faults, MOTOR_STALL, LOW_BATTERY_RESET and MEMORY_RESET start at onset;
+     * MISSED_REFILL makes the refill due at onset a missed visit; POCKET_FILL and WRONG_CONCENTRATION make
+     * a refill at onset go wrong that way. {@code permanent} applies to motor stalls and catheter kinks.
+     */
+    public record FaultInjection(TrueFaultKind fault, double fraction, double fromDay, double toDay, Boolean permanent) {
+    }
+}
