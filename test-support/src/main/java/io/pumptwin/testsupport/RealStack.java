@@ -7,8 +7,6 @@ import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.TopicSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +53,7 @@ public final class RealStack implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a data directory for the test stack", e);
     }
-    int[] ports = freePorts(3);
+    int[] ports = FreePorts.pick(3);
     try {
       return new RealStack(LocalStack.start(LocalStack.Settings.of(ports[0], ports[1], ports[2], dir)), dir);
     } catch (RuntimeException e) {
@@ -178,31 +176,6 @@ public final class RealStack implements AutoCloseable {
   public void close() {
     stack.close();
     deleteTree(dataDir);
-  }
-
-  private static int[] freePorts(int n) {
-    // Hold all sockets open until every port is chosen, so the n ports differ.
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      int[] ports = new int[n];
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        s.setReuseAddress(true);
-        sockets.add(s);
-        ports[i] = s.getLocalPort();
-      }
-      return ports;
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free local port", e);
-    } finally {
-      for (ServerSocket s : sockets) {
-        try {
-          s.close();
-        } catch (IOException ignored) {
-          // closing a listening socket we opened ourselves; nothing to do if it fails
-        }
-      }
-    }
   }
 
   private static void deleteTree(Path dir) {
