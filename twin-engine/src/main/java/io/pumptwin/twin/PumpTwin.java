@@ -1,0 +1,621 @@
+package io.pumptwin.twin;
+
+import io.pumptwin.twin.battery.BatteryProjection;
+import io.pumptwin.twin.battery.BatteryState;
+import io.pumptwin.twin.catheter.CatheterFaultLikelihood;
+import io.pumptwin.twin.catheter.CompetingExplanations;
+import io.pumptwin.twin.delivery.DeliveryState;
+import io.pumptwin.twin.delivery.DeliveryStatus;
+import io.pumptwin.twin.delivery.InterruptionCause;
+import io.pumptwin.twin.evidence.Evidence;
+import io.pumptwin.twin.evidence.EvidenceKind;
+import io.pumptwin.twin.reservoir.ReservoirEstimate;
+import io.pumptwin.twin.reservoir.ReservoirProjection;
+import io.pumptwin.twin.reservoir.ResidualCheck;
+import io.pumptwin.twin.risk.Interruption;
+import io.pumptwin.twin.risk.OverdoseRisk;
+import io.pumptwin.twin.risk.RiskAssessment;
+import io.pumptwin.twin.risk.RiskLevel;
+import io.pumptwin.twin.risk.SymptomObservation;
+import io.pumptwin.twin.risk.UnderdoseRisk;
+import io.pumptwin.twin.telemetry.CatheterCheck;
+import io.pumptwin.twin.telemetry.CatheterCheckMethod;
+import io.pumptwin.twin.telemetry.CatheterCheckResult;
+import io.pumptwin.twin.telemetry.InfusionMode;
+import io.pumptwin.twin.telemetry.PrescriptionChange;
+import io.pumptwin.twin.telemetry.PumpAlarm;
+import io.pumptwin.twin.telemetry.PumpAlarmKind;
+import io.pumptwin.twin.telemetry.RefillVisit;
+import io.pumptwin.twin.telemetry.StatusReport;
+import io.pumptwin.twin.telemetry.SymptomReport;
+import io.pumptwin.twin.telemetry.Symptom;
+import io.pumptwin.twin.telemetry.TelemetryEvent;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The digital twin of one implanted pump: an immutable value moved only by telemetry
+ * ({@link #apply(TelemetryEvent)}) and by stream time ({@link #advanceTo(Instant)}). Event time is the
+ * only clock, so the same input always gives the same twin and the same events.
+ *
+ * <p>Estimates that change continuously (reservoir volume, fading catheter evidence) are stored as of
+ * the last telemetry event and derived for the current time on demand, so how often stream time is
+ * advanced never changes a figure.
+ *
+ * @param reservoirAnchor      reservoir estimate as of {@code anchorAt}; null before the first report
+ * @param anchorAt             event time of the last telemetry applied
+ * @param pumpComputedMl       the pump's own belief at the last status report (an input, not the truth)
+ * @param prescription         null before the first status report or refill
+ * @param activeCriticalAlarms critical alarms the pump has raised and not cleared
+ * @param conditions           conditions raised and not cleared, by type
+ */
+public record PumpTwin(
+        PumpIdentity identity,
+        TwinModelParameters parameters,
+        Instant asOf,
+        Instant anchorAt,
+        Instant lastHeardAt,
+        long lastSequence,
+        long eventsApplied,
+        RecentEvents recentEvents,
+        Prescription prescription,
+        ReservoirEstimate reservoirAnchor,
+        Double pumpComputedMl,
+        FillContext fill,
+        BatteryState battery,
+        DeliveryState delivery,
+        CatheterFaultLikelihood catheter,
+        List<SymptomObservation> recentSymptoms,
+        Set<PumpAlarmKind> activeCriticalAlarms,
+        Map<TwinEventType, ActiveCondition> conditions) {
+
+    private static final double MILLIS_PER_DAY = 86_400_000.0;
+
+    public PumpTwin {
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(parameters, "parameters");
+        Objects.requireNonNull(asOf, "asOf");
+        Objects.requireNonNull(anchorAt, "anchorAt");
+        recentSymptoms = List.copyOf(recentSymptoms);
+        activeCriticalAlarms = activeCriticalAlarms.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(activeCriticalAlarms));
+        conditions = Map.copyOf(conditions);
+    }
+
+    /** A twin that has seen nothing yet, starting at {@code at}. */
+    public static PumpTwin start(PumpIdentity identity, Instant at, TwinModelParameters p) {
+        return new PumpTwin(identity, p, at, at, null, -1, 0, RecentEvents.empty(p.recentEventLimit()), null, null,
+                null, FillContext.NONE, BatteryState.initial(identity.manufacturedOn()), DeliveryState.unknown(),
+                CatheterFaultLikelihood.prior(at, p.catheter()), List.of(), Set.of(), Map.of());
+    }
+
+    // ------------------------------------------------------------------ applying telemetry
+
+    /**
+     * Applies one telemetry event. A duplicate (same id, or same sequence and event time) changes
+     * nothing. An event older than the twin is applied at the twin's time: the twin never goes back in
+     * time (the topology orders events within a bounded window before they get here).
+     */
+    public TwinTransition apply(TelemetryEvent e) {
+        if (!e.pumpSerial().equals(identity.pumpSerial())) {
+            throw new IllegalArgumentException("event " + e.eventId() + " is for pump " + e.pumpSerial()
+                    + ", not " + identity.pumpSerial());
+        }
+        if (recentEvents.seen(e)) {
+            return new TwinTransition(this, List.of(), TwinTransition.Outcome.DUPLICATE);
+        }
+        Instant t = e.eventTime().isAfter(asOf) ? e.eventTime() : asOf;
+        Instant heard = lastHeardAt == null || e.eventTime().isAfter(lastHeardAt) ? e.eventTime() : lastHeardAt;
+        PumpTwin base = new PumpTwin(identity.reassigned(e.patientPseudonym(), e.clinicId()), parameters, t, t, heard,
+                Math.max(lastSequence, e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription,
+                reservoirAt(t), pumpComputedMl, fill, battery, delivery, catheter.relaxedTo(t, parameters.catheter()),
+                recentSymptoms, activeCriticalAlarms, conditions);
+        List<TwinEvent> events = new ArrayList<>();
+        PumpTwin next;
+        // Java 17: no pattern switch yet; the sealed TelemetryFact keeps this chain complete.
+        if (e.fact() instanceof StatusReport s) {
+            next = base.onStatus(s, t, e.eventId(), events);
+        } else if (e.fact() instanceof PumpAlarm a) {
+            next = base.onAlarm(a.kind(), a.critical(), a.detail(), t, e.eventId(), events);
+        } else if (e.fact() instanceof RefillVisit r) {
+            next = base.onRefill(r, t, e.eventId());
+        } else if (e.fact() instanceof PrescriptionChange c) {
+            next = base.onPrescriptionChange(c, t, e.eventId());
+        } else if (e.fact() instanceof SymptomReport s) {
+            next = base.onSymptoms(s, t, e.eventId());
+        } else if (e.fact() instanceof CatheterCheck c) {
+            next = base.onCatheterCheck(c, t, e.eventId());
+        } else {
+            throw new IllegalStateException("unhandled telemetry fact " + e.fact().getClass().getSimpleName());
+        }
+        return next.reconciled(e.eventId(), events, TwinTransition.Outcome.APPLIED);
+    }
+
+    /**
+     * Moves the twin to {@code streamTime} without new telemetry: projections and risks age, refill
+     * dates come due, and a pump that stopped reporting is found silent.
+     */
+    public TwinTransition advanceTo(Instant streamTime) {
+        if (!streamTime.isAfter(asOf)) {
+            return new TwinTransition(this, List.of(), TwinTransition.Outcome.ADVANCED);
+        }
+        PumpTwin moved = new PumpTwin(identity, parameters, streamTime, anchorAt, lastHeardAt, lastSequence,
+                eventsApplied, recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery,
+                catheter, recentSymptoms, activeCriticalAlarms, conditions);
+        return moved.reconciled(null, new ArrayList<>(), TwinTransition.Outcome.ADVANCED);
+    }
+
+    private PumpTwin onStatus(StatusReport s, Instant t, String id, List<TwinEvent> events) {
+        boolean minimum = s.infusionMode() == InfusionMode.MINIMUM_RATE;
+        Prescription rx = new Prescription(s.doseMcgPerDay(), s.concentrationMcgPerMl(),
+                prescription == null ? s.concentrationMcgPerMl() : prescription.filledConcentrationMcgPerMl(),
+                s.infusionMode(), s.reservoirCapacityMl(), s.lowReservoirAlarmMl(),
+                prescription == null ? t : concentrationTime(s.concentrationMcgPerMl(), t),
+                prescription == null ? id : concentrationEvent(s.concentrationMcgPerMl(), id));
+        ReservoirEstimate reservoir = reservoirAnchor != null ? reservoirAnchor
+                : ReservoirEstimate.unknown(s.pumpComputedReservoirMl(), s.reservoirCapacityMl());
+        DeliveryState d = delivery;
+        if (minimum) {
+            d = d.interruptedBy(InterruptionCause.RESET_TO_MINIMUM_RATE, t, id);
+        } else if (d.status() == DeliveryStatus.MINIMUM_RATE || d.status() == DeliveryStatus.UNKNOWN) {
+            d = d.resumed(t, id);
+        }
+        if (d.cause() == InterruptionCause.MOTOR_STALL && !s.activeAlarms().contains(PumpAlarmKind.MOTOR_STALL)) {
+            // The pump reports no stall any more: it recovered.
+            d = d.resumed(t, id);
+        }
+        double daily = rx.programmedDailyVolumeMl();
+        PumpTwin next = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
+                recentEvents, rx, reservoir, s.pumpComputedReservoirMl(), fill,
+                battery.withReading(t, s.batteryRemainingPercent(), daily, parameters.battery()), d, catheter,
+                recentSymptoms, activeCriticalAlarms, conditions);
+        Set<PumpAlarmKind> reportedCritical = EnumSet.noneOf(PumpAlarmKind.class);
+        for (PumpAlarmKind kind : s.activeAlarms().stream().sorted().toList()) {
+            if (kind.criticalByLabeling()) {
+                reportedCritical.add(kind);
+            }
+            if (kind != PumpAlarmKind.MOTOR_STALL_RECOVERED) {
+                next = next.onAlarm(kind, kind.criticalByLabeling(), "active in status report", t, id, events);
+            }
+        }
+        // The status lists the critical alarms still active; the ones it no longer lists have cleared.
+        return next.withCriticalAlarms(reportedCritical);
+    }
+
+    private Instant concentrationTime(double programmed, Instant t) {
+        return programmed == prescription.programmedConcentrationMcgPerMl() ? prescription.concentrationsSetAt() : t;
+    }
+
+    private String concentrationEvent(double programmed, String id) {
+        return programmed == prescription.programmedConcentrationMcgPerMl() ? prescription.concentrationsEventId() : id;
+    }
+
+    private PumpTwin onAlarm(PumpAlarmKind kind, boolean critical, String detail, Instant t, String id,
+                             List<TwinEvent> events) {
+        BatteryState b = battery;
+        DeliveryState d = delivery;
+        FillContext f = fill;
+        switch (kind) {
+            case ELECTIVE_REPLACEMENT_INDICATOR -> b = b.withEri(t);
+            case END_OF_SERVICE -> {
+                b = b.withEndOfService(t);
+                d = d.interruptedBy(InterruptionCause.END_OF_SERVICE, t, id);
+            }
+            case MOTOR_STALL -> {
+                d = d.interruptedBy(InterruptionCause.MOTOR_STALL, t, id);
+                f = f.withMotorStall();
+            }
+            case MOTOR_STALL_RECOVERED -> {
+                if (d.cause() == InterruptionCause.MOTOR_STALL) {
+                    d = d.resumed(t, id);
+                }
+            }
+            case LOW_BATTERY_RESET, MEMORY_RESET -> {
+                // After a reset the pump falls back to a minimal rate: effectively no therapy (DOMAIN.md).
+                b = b.withReset(t);
+                d = d.interruptedBy(InterruptionCause.RESET_TO_MINIMUM_RATE, t, id);
+            }
+            default -> {
+            }
+        }
+        Set<PumpAlarmKind> critical_ = EnumSet.noneOf(PumpAlarmKind.class);
+        critical_.addAll(activeCriticalAlarms);
+        if (kind == PumpAlarmKind.MOTOR_STALL_RECOVERED) {
+            critical_.remove(PumpAlarmKind.MOTOR_STALL);
+        }
+        PumpTwin next = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
+                recentEvents, prescription, reservoirAnchor, pumpComputedMl, f, b, d, catheter, recentSymptoms,
+                critical_, conditions);
+        if (critical && !activeCriticalAlarms.contains(kind)) {
+            critical_.add(kind);
+            next = next.withCriticalAlarms(critical_).relayed(kind, detail, t, id, events);
+        }
+        return next.withCriticalAlarms(critical_);
+    }
+
+    /** A critical pump alarm goes out at once, each one, whatever the twin estimates. */
+    private PumpTwin relayed(PumpAlarmKind kind, String detail, Instant t, String id, List<TwinEvent> events) {
+        ActiveCondition current = conditions.get(TwinEventType.PUMP_CRITICAL_ALARM);
+        RiskLevel level = criticalAlarmLevel();
+        TwinEventTransition transition = current == null ? TwinEventTransition.RAISED : TwinEventTransition.UPDATED;
+        String headline = "Pump critical alarm " + kind + (detail == null ? "" : " (" + detail + ")")
+                + ": check the pump today";
+        Evidence evidence = new Evidence(EvidenceKind.PUMP_ALARM, t, "Pump raised " + kind, 1, id);
+        TwinAssessment view = assess();
+        events.add(event(TwinEventType.PUMP_CRITICAL_ALARM, transition, level, headline, null, List.of(evidence),
+                view.twinValues(), t, id));
+        Map<TwinEventType, ActiveCondition> next = new EnumMap<>(TwinEventType.class);
+        next.putAll(conditions);
+        next.put(TwinEventType.PUMP_CRITICAL_ALARM, new ActiveCondition(TwinEventType.PUMP_CRITICAL_ALARM, level, null,
+                current == null ? t : current.raisedAt()));
+        return withConditions(next);
+    }
+
+    private RiskLevel criticalAlarmLevel() {
+        boolean therapyStops = activeCriticalAlarms.stream().anyMatch(k -> k != PumpAlarmKind.OTHER_CRITICAL);
+        return therapyStops ? RiskLevel.URGENT : RiskLevel.LIKELY;
+    }
+
+    private PumpTwin onRefill(RefillVisit r, Instant t, String id) {
+        ReservoirEstimate before = reservoirAnchor != null ? reservoirAnchor
+                : ReservoirEstimate.unknown(r.expectedResidualMl(), r.reservoirCapacityMl());
+        ResidualCheck check = before.measuredResidual(r.measuredResidualMl(), parameters.reservoir());
+        CompetingExplanations explanations = new CompetingExplanations(fill.motorStallSinceFill(), fill.refillError(),
+                false);
+        CatheterFaultLikelihood c = fill.filledAt() == null && reservoirAnchor == null ? catheter
+                // Without a known fill the prediction is the pump's own guess: no residual evidence yet.
+                : catheter.afterResidual(check, explanations, t, id, parameters.catheter());
+        boolean concentrationError = r.programmedConcentrationMcgPerMl() != null
+                && r.programmedConcentrationMcgPerMl() != r.concentrationMcgPerMl();
+        FillContext f = new FillContext(t, id, false, r.pocketFillSuspected() || concentrationError,
+                r.pocketFillSuspected() ? t : null);
+        Prescription rx = new Prescription(r.doseMcgPerDay(), r.concentrationProgrammedMcgPerMl(),
+                r.concentrationMcgPerMl(), prescription == null ? InfusionMode.SIMPLE_CONTINUOUS
+                : prescription.infusionMode() == InfusionMode.MINIMUM_RATE ? InfusionMode.SIMPLE_CONTINUOUS
+                : prescription.infusionMode(), r.reservoirCapacityMl(), r.lowReservoirAlarmMl(), t, id);
+        // The clinician reprograms the pump at the visit: a reset's minimal rate ends here; a stall does not.
+        DeliveryState d = delivery.status() == DeliveryStatus.MINIMUM_RATE || delivery.status() == DeliveryStatus.UNKNOWN
+                ? delivery.resumed(t, id) : delivery;
+        return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
+                recentEvents, rx, ReservoirEstimate.filled(r.filledVolumeMl(), r.pocketFillSuspected(),
+                parameters.reservoir()), pumpComputedMl, f, battery, d, c, recentSymptoms, activeCriticalAlarms,
+                conditions);
+    }
+
+    private PumpTwin onPrescriptionChange(PrescriptionChange c, Instant t, String id) {
+        CatheterFaultLikelihood cat = catheter.afterDoseChange(c.previousDoseMcgPerDay(), c.newDoseMcgPerDay(),
+                c.reason(), explanationsNow(t), t, id, parameters.catheter());
+        Prescription rx = prescription == null
+                ? new Prescription(c.newDoseMcgPerDay(), c.concentrationMcgPerMl(), c.concentrationMcgPerMl(),
+                c.infusionMode(), 20, 2.0, t, id)
+                : new Prescription(c.newDoseMcgPerDay(), c.concentrationMcgPerMl(),
+                prescription.filledConcentrationMcgPerMl(), c.infusionMode(), prescription.capacityMl(),
+                prescription.lowReservoirAlarmMl(), concentrationTime(c.concentrationMcgPerMl(), t),
+                concentrationEvent(c.concentrationMcgPerMl(), id));
+        DeliveryState d = c.infusionMode() == InfusionMode.MINIMUM_RATE
+                ? delivery.interruptedBy(InterruptionCause.RESET_TO_MINIMUM_RATE, t, id)
+                : delivery.status() == DeliveryStatus.MINIMUM_RATE ? delivery.resumed(t, id) : delivery;
+        return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
+                recentEvents, rx, reservoirAnchor, pumpComputedMl, fill, battery, d, cat, recentSymptoms,
+                activeCriticalAlarms, conditions);
+    }
+
+    private PumpTwin onSymptoms(SymptomReport s, Instant t, String id) {
+        CatheterFaultLikelihood cat = catheter.afterSymptoms(s.symptoms(), explanationsNow(t), t, id,
+                parameters.catheter());
+        List<SymptomObservation> kept = new ArrayList<>();
+        for (SymptomObservation o : recentSymptoms) {
+            if (!o.at().plus(parameters.risk().symptomWindow()).isBefore(t)) {
+                kept.add(o);
+            }
+        }
+        kept.add(new SymptomObservation(t, s.symptoms(), id));
+        if (kept.size() > parameters.symptomMemory()) {
+            kept = kept.subList(kept.size() - parameters.symptomMemory(), kept.size());
+        }
+        return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
+                recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery, cat, kept,
+                activeCriticalAlarms, conditions);
+    }
+
+    private PumpTwin onCatheterCheck(CatheterCheck c, Instant t, String id) {
+        CatheterFaultLikelihood cat = catheter.afterCheck(c.method(), c.result(), c.faultKind(), t, id,
+                parameters.catheter());
+        DeliveryState d = delivery;
+        FillContext f = fill;
+        if (c.method() == CatheterCheckMethod.ROTOR_STUDY && c.result() == CatheterCheckResult.FAULT_FOUND) {
+            // The rotor did not turn: the pump is not delivering, whatever it reports.
+            d = d.interruptedBy(InterruptionCause.MOTOR_STALL, t, id);
+            f = f.withMotorStall();
+        } else if (c.method() == CatheterCheckMethod.ROTOR_STUDY && c.result() == CatheterCheckResult.NORMAL
+                && d.cause() == InterruptionCause.MOTOR_STALL) {
+            d = d.resumed(t, id);
+        }
+        return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
+                recentEvents, prescription, reservoirAnchor, pumpComputedMl, f, battery, d, cat, recentSymptoms,
+                activeCriticalAlarms, conditions);
+    }
+
+    /** What else could explain withdrawal signs or futile dose increases right now. */
+    private CompetingExplanations explanationsNow(Instant t) {
+        ReservoirEstimate r = reservoirAt(t);
+        boolean empty = r != null && r.probabilityEmpty() >= 0.5;
+        boolean interrupted = delivery.interrupted() && delivery.cause() != InterruptionCause.MOTOR_STALL;
+        return new CompetingExplanations(delivery.cause() == InterruptionCause.MOTOR_STALL, fill.refillError(),
+                interrupted || empty);
+    }
+
+    // ------------------------------------------------------------------ derived estimates
+
+    /** What leaves the reservoir per day now: nothing when stopped, the minimal rate after a reset. */
+    public double effectiveDailyVolumeMl() {
+        if (prescription == null) {
+            return 0;
+        }
+        return switch (delivery.status()) {
+            case STOPPED -> 0;
+            case MINIMUM_RATE -> parameters.reservoir().minimumRateMlPerDay();
+            case DELIVERING, UNKNOWN -> prescription.programmedDailyVolumeMl();
+        };
+    }
+
+    /** The reservoir estimate at {@code t}, predicted from the last event at the rate in force since. */
+    public ReservoirEstimate reservoirAt(Instant t) {
+        if (reservoirAnchor == null) {
+            return null;
+        }
+        double days = Math.max(0, (t.toEpochMilli() - anchorAt.toEpochMilli()) / MILLIS_PER_DAY);
+        return reservoirAnchor.afterProgrammedDelivery(effectiveDailyVolumeMl() * days, parameters.reservoir());
+    }
+
+    /** Every estimate at the twin's current time. */
+    public TwinAssessment assess() {
+        ReservoirEstimate r = reservoirAt(asOf);
+        double daily = effectiveDailyVolumeMl();
+        ReservoirProjection projection = r == null || prescription == null ? null
+                : ReservoirProjection.of(r, asOf, daily, prescription.lowReservoirAlarmMl(), fill.filledAt(),
+                parameters.reservoir());
+        BatteryProjection bp = battery.project(asOf,
+                prescription == null ? 0 : prescription.programmedDailyVolumeMl(), parameters.battery());
+        CatheterFaultLikelihood c = catheter.relaxedTo(asOf, parameters.catheter());
+        double dose = prescription == null ? 0 : prescription.doseMcgPerDay();
+
+        List<Interruption> interruptions = new ArrayList<>();
+        if (delivery.interrupted()) {
+            interruptions.add(new Interruption(delivery.cause(), delivery.since(), 1,
+                    "Pump reported " + delivery.cause(), delivery.sourceEventId()));
+        }
+        double pEmpty = r == null ? 0 : r.probabilityEmpty();
+        if (r != null && pEmpty >= parameters.risk().minimumCertainty()) {
+            Instant emptySince = projection != null && projection.emptyAt() != null
+                    && projection.emptyAt().expected().isBefore(asOf) ? projection.emptyAt().expected() : asOf;
+            interruptions.add(new Interruption(InterruptionCause.RESERVOIR_EMPTY, emptySince, pEmpty,
+                    "Reservoir projected empty", fill.fillEventId()));
+        }
+        double pCatheter = c.probability();
+        if (pCatheter >= parameters.catheter().clearThreshold()) {
+            ActiveCondition suspected = conditions.get(TwinEventType.CATHETER_FAULT_SUSPECTED);
+            interruptions.add(new Interruption(InterruptionCause.CATHETER_FAULT,
+                    suspected != null ? suspected.raisedAt() : asOf, pCatheter,
+                    "Catheter fault suspected (" + c.suspectedKind(parameters.catheter()) + ")", null));
+        }
+        if (prescription != null && prescription.filledToProgrammed() < 1 - parameters.risk().concentrationTolerance()) {
+            interruptions.add(new Interruption(InterruptionCause.PROGRAMMED_BELOW_FILLED,
+                    prescription.concentrationsSetAt(), 1 - prescription.filledToProgrammed(),
+                    "Concentration programmed higher than filled: less drug delivered than prescribed",
+                    prescription.concentrationsEventId()));
+        }
+        RiskAssessment underdose = UnderdoseRisk.assess(asOf, dose, interruptions, recentSymptoms, parameters.risk());
+        RiskAssessment overdose = OverdoseRisk.assess(asOf, dose, fill.pocketFillAt(), fill.fillEventId(),
+                prescription == null ? 1 : prescription.filledToProgrammed(),
+                prescription == null ? asOf : prescription.concentrationsSetAt(),
+                prescription == null ? null : prescription.concentrationsEventId(), recentSymptoms, parameters.risk());
+
+        DeliveryStatus status = delivery.interrupted() ? delivery.status()
+                : pEmpty >= 0.5 ? DeliveryStatus.STOPPED : delivery.status();
+
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("doseMcgPerDay", dose);
+        values.put("dailyVolumeMl", daily);
+        if (r != null) {
+            values.put("reservoirMeanMl", r.expectedVolumeMl());
+            values.put("reservoirStdDevMl", r.stdDevMl());
+            values.put("reservoirLower95Ml", r.lower95Ml(parameters.reservoir()));
+            values.put("reservoirUpper95Ml", r.upper95Ml(parameters.reservoir()));
+            values.put("probabilityReservoirEmpty", pEmpty);
+        }
+        if (pumpComputedMl != null) {
+            values.put("pumpComputedMl", pumpComputedMl);
+        }
+        if (battery.remainingPercent() != null) {
+            values.put("batteryPercent", battery.remainingPercent());
+        }
+        values.put("catheterProbability", pCatheter);
+        values.put("underdoseScore", underdose.score());
+        values.put("overdoseScore", overdose.score());
+        if (status != DeliveryStatus.DELIVERING && underdose.since() != null) {
+            values.put("hoursSinceDeliveryStopped", hours(underdose.since(), asOf));
+        }
+        if (lastHeardAt != null) {
+            values.put("hoursSinceLastHeard", hours(lastHeardAt, asOf));
+        }
+        return new TwinAssessment(asOf, r, daily, projection, bp, pCatheter, c.suspectedKind(parameters.catheter()),
+                c.evidence().items(), status, underdose, overdose, values);
+    }
+
+    private static double hours(Instant from, Instant to) {
+        return Math.max(0, (to.toEpochMilli() - from.toEpochMilli()) / 3_600_000.0);
+    }
+
+    // ------------------------------------------------------------------ threshold crossings
+
+    /** A condition as the current estimates say it should be. */
+    private record Wanted(RiskLevel level, Instant dueAt, String headline, List<Evidence> evidence) {
+    }
+
+    private TwinTransition reconciled(String sourceEventId, List<TwinEvent> events, TwinTransition.Outcome outcome) {
+        TwinAssessment view = assess();
+        Map<TwinEventType, Wanted> wanted = wantedConditions(view);
+        Map<TwinEventType, ActiveCondition> next = new EnumMap<>(TwinEventType.class);
+        next.putAll(conditions);
+        for (TwinEventType type : TwinEventType.values()) {
+            ActiveCondition current = conditions.get(type);
+            Wanted w = wanted.get(type);
+            if (w == null && current != null) {
+                next.remove(type);
+                events.add(event(type, TwinEventTransition.CLEARED, RiskLevel.NONE, clearedHeadline(type), null,
+                        List.of(), view.twinValues(), asOf, sourceEventId));
+            } else if (w != null && current == null) {
+                next.put(type, new ActiveCondition(type, w.level(), w.dueAt(), asOf));
+                events.add(event(type, TwinEventTransition.RAISED, w.level(), w.headline(), w.dueAt(), w.evidence(),
+                        view.twinValues(), asOf, sourceEventId));
+            } else if (w != null && changed(current, w)) {
+                next.put(type, new ActiveCondition(type, w.level(), w.dueAt(), current.raisedAt()));
+                events.add(event(type, TwinEventTransition.UPDATED, w.level(), w.headline(), w.dueAt(), w.evidence(),
+                        view.twinValues(), asOf, sourceEventId));
+            }
+        }
+        return new TwinTransition(withConditions(next), events, outcome);
+    }
+
+    /** A due date that moves by less than a day is not news. */
+    private static boolean changed(ActiveCondition current, Wanted w) {
+        if (current.level() != w.level()) {
+            return true;
+        }
+        if (current.dueAt() == null || w.dueAt() == null) {
+            return current.dueAt() != w.dueAt();
+        }
+        return Duration.between(current.dueAt(), w.dueAt()).abs().compareTo(Duration.ofDays(1)) >= 0;
+    }
+
+    private Map<TwinEventType, Wanted> wantedConditions(TwinAssessment view) {
+        Map<TwinEventType, Wanted> wanted = new EnumMap<>(TwinEventType.class);
+        ReservoirProjection projection = view.projection();
+        if (projection != null && projection.refillDue() != null) {
+            Instant due = projection.refillDue().dueAt();
+            String limit = projection.refillDue().limit() == io.pumptwin.twin.reservoir.RefillDue.Limit.RESERVOIR
+                    ? "low-reservoir band early edge less " + parameters.reservoir().clinicLeadTime().toDays()
+                    + " d lead time" : "drug stability " + parameters.reservoir().drugStability().toDays()
+                    + " d after the fill";
+            EvidenceKind kind = projection.refillDue().limit() == io.pumptwin.twin.reservoir.RefillDue.Limit.RESERVOIR
+                    ? EvidenceKind.RESERVOIR_PROJECTION : EvidenceKind.DRUG_STABILITY;
+            List<Evidence> evidence = new ArrayList<>();
+            evidence.add(new Evidence(kind, asOf, "Refill due " + day(due) + " (" + limit + ")", 0, fill.fillEventId()));
+            if (projection.emptyAt() != null) {
+                evidence.add(new Evidence(EvidenceKind.RESERVOIR_PROJECTION, asOf, "Empty between "
+                        + day(projection.emptyAt().earliest()) + " and " + day(projection.emptyAt().latest())
+                        + ", expected " + day(projection.emptyAt().expected()), 0, fill.fillEventId()));
+            }
+            if (!asOf.isBefore(due.minus(parameters.refillDueNotice()))) {
+                wanted.put(TwinEventType.REFILL_DUE, new Wanted(RiskLevel.WATCH, due,
+                        "Refill due by " + day(due) + " (" + limit + ")", evidence));
+            }
+            RiskLevel urgent = RiskLevel.NONE;
+            Instant urgentDue = due;
+            if (!asOf.isBefore(due)) {
+                urgent = RiskLevel.LIKELY;
+            }
+            if (projection.emptyAt() != null
+                    && !asOf.isBefore(projection.emptyAt().earliest().minus(parameters.refillUrgentBeforeEmpty()))) {
+                urgent = RiskLevel.URGENT;
+                urgentDue = projection.emptyAt().earliest();
+            }
+            if (urgent != RiskLevel.NONE) {
+                wanted.put(TwinEventType.REFILL_URGENT, new Wanted(urgent, urgentDue,
+                        "Refill overdue: reservoir may be empty from " + day(urgentDue) + ", refill now", evidence));
+            }
+        }
+        if (view.underdose().level() != RiskLevel.NONE) {
+            wanted.put(TwinEventType.UNDERDOSE_RISK, new Wanted(view.underdose().level(), null, String.format(Locale.ROOT,
+                    "Underdose/withdrawal risk %s at %.0f mcg/day: check delivery", view.underdose().level(),
+                    view.twinValues().getOrDefault("doseMcgPerDay", 0.0)), view.underdose().evidence()));
+        }
+        if (view.overdose().level() != RiskLevel.NONE) {
+            wanted.put(TwinEventType.OVERDOSE_RISK, new Wanted(view.overdose().level(), null,
+                    "Overdose risk " + view.overdose().level() + ": assess the patient", view.overdose().evidence()));
+        }
+        var cp = parameters.catheter();
+        boolean suspected = conditions.containsKey(TwinEventType.CATHETER_FAULT_SUSPECTED)
+                ? view.catheterProbability() >= cp.clearThreshold() : view.catheterProbability() >= cp.suspicionThreshold();
+        if (suspected) {
+            RiskLevel level = view.catheterProbability() >= cp.urgentThreshold() ? RiskLevel.URGENT
+                    : view.catheterProbability() >= cp.likelyThreshold() ? RiskLevel.LIKELY : RiskLevel.WATCH;
+            wanted.put(TwinEventType.CATHETER_FAULT_SUSPECTED, new Wanted(level, null, String.format(Locale.ROOT,
+                    "Catheter fault suspected (%s, %.0f%%): consider a catheter check", view.catheterKind(),
+                    100 * view.catheterProbability()), view.catheterEvidence()));
+        }
+        BatteryProjection bp = view.battery();
+        if (bp != null) {
+            var bpar = parameters.battery();
+            Evidence be = new Evidence(battery.eriReached() ? EvidenceKind.BATTERY_ALARM : EvidenceKind.BATTERY_PROJECTION,
+                    asOf, "ERI " + day(bp.eriAt()) + ", end of service " + day(bp.endOfServiceAt()) + " (" + bp.basis()
+                    + (battery.advisoryCohort(bpar) ? ", pre-August-2011 advisory cohort" : "") + ")", 0, null);
+            if (battery.eriReached() || !asOf.isBefore(bp.eriAt().minus(bpar.eriNotice()))) {
+                wanted.put(TwinEventType.BATTERY_ERI, new Wanted(battery.eriReached() ? RiskLevel.LIKELY : RiskLevel.WATCH,
+                        bp.eriAt(), "Battery replacement to schedule: ERI " + day(bp.eriAt()), List.of(be)));
+            }
+            if (battery.endOfServiceReached()) {
+                wanted.put(TwinEventType.BATTERY_END_OF_SERVICE, new Wanted(RiskLevel.URGENT, bp.endOfServiceAt(),
+                        "Battery end of service: delivery has stopped", List.of(be)));
+            } else if (battery.eriReached() || !asOf.isBefore(bp.endOfServiceAt().minus(bpar.endOfServiceNotice()))) {
+                wanted.put(TwinEventType.BATTERY_END_OF_SERVICE, new Wanted(RiskLevel.LIKELY, bp.endOfServiceAt(),
+                        "Battery end of service expected " + day(bp.endOfServiceAt()) + ": replace before", List.of(be)));
+            }
+        }
+        if (!activeCriticalAlarms.isEmpty()) {
+            ActiveCondition current = conditions.get(TwinEventType.PUMP_CRITICAL_ALARM);
+            RiskLevel level = criticalAlarmLevel();
+            wanted.put(TwinEventType.PUMP_CRITICAL_ALARM, new Wanted(level, null,
+                    "Pump critical alarms active: " + activeCriticalAlarms.stream().sorted().toList(),
+                    List.of(new Evidence(EvidenceKind.PUMP_ALARM, current == null ? asOf : current.raisedAt(),
+                            "Active: " + activeCriticalAlarms.stream().sorted().toList(), 1, null))));
+        }
+        if (lastHeardAt != null && !asOf.isBefore(lastHeardAt.plus(parameters.silentAfter()))) {
+            boolean long_ = !asOf.isBefore(lastHeardAt.plus(parameters.silentAfter().multipliedBy(2)));
+            wanted.put(TwinEventType.PUMP_SILENT, new Wanted(long_ ? RiskLevel.LIKELY : RiskLevel.WATCH, null,
+                    "No telemetry since " + lastHeardAt + ": check the home communicator",
+                    List.of(new Evidence(EvidenceKind.PUMP_SILENT, asOf, String.format(Locale.ROOT,
+                            "Silent for %.0f h", hours(lastHeardAt, asOf)), 0, null))));
+        }
+        return wanted;
+    }
+
+    private static String clearedHeadline(TwinEventType type) {
+        return type + " cleared";
+    }
+
+    private static String day(Instant t) {
+        return t.toString().substring(0, 10);
+    }
+
+    private TwinEvent event(TwinEventType type, TwinEventTransition transition, RiskLevel level, String headline,
+                            Instant dueAt, List<Evidence> evidence, Map<String, Double> values, Instant at,
+                            String sourceEventId) {
+        String id = identity.pumpSerial() + ":" + type + ":" + transition + ":" + level + ":" + at.toEpochMilli();
+        return new TwinEvent(id, identity.pumpSerial(), identity.patientPseudonym(), identity.clinicId(), at, type,
+                transition, level, headline, dueAt, prescription == null ? 0 : prescription.doseMcgPerDay(), evidence,
+                values, sourceEventId);
+    }
+
+    private PumpTwin withConditions(Map<TwinEventType, ActiveCondition> next) {
+        return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
+                recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery, catheter,
+                recentSymptoms, activeCriticalAlarms, next);
+    }
+
+    private PumpTwin withCriticalAlarms(Set<PumpAlarmKind> alarms) {
+        return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
+                recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery, catheter,
+                recentSymptoms, alarms, conditions);
+    }
+}
