@@ -119,6 +119,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     return subjects;
   }
 
+  @Override
+  public void setCompatibility(String subject, String level) {
+    String path = subject == null ? "/config" : "/config/" + encode(subject);
+    call("PUT", path, json.createObjectNode().put("compatibility", level).toString(), status -> null);
+    log.info("compatibility set subject={} level={}", subject == null ? "(global)" : subject, level);
+  }
+
   private String schemaBody(Schema schema) {
     ObjectNode node = json.createObjectNode();
     node.put("schema", schema.toString());

@@ -74,6 +74,14 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     return List.copyOf(versions.keySet());
   }
 
+  /** Only BACKWARD is modelled; other levels are refused rather than silently ignored. */
+  @Override
+  public void setCompatibility(String subject, String level) {
+    if (!"BACKWARD".equals(level)) {
+      throw new UnsupportedOperationException("the in-memory registry models BACKWARD only, not " + level);
+    }
+  }
+
   private static boolean compatible(Schema previous, Schema next) {
     return SchemaCompatibility.checkReaderWriterCompatibility(next, previous).getType()
         == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE;

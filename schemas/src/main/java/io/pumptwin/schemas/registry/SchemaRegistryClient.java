@@ -29,6 +29,13 @@ public interface SchemaRegistryClient extends AutoCloseable {
 
   List<String> subjects();
 
+  /**
+   * Sets the compatibility rule (BACKWARD, FORWARD, FULL, NONE, ...) of one subject, or the
+   * registry-wide default when {@code subject} is null. Registries differ in their default
+   * (Confluent: BACKWARD; Apicurio: no rule), so deployments set it explicitly.
+   */
+  void setCompatibility(String subject, String level);
+
   @Override
   default void close() {}
 
