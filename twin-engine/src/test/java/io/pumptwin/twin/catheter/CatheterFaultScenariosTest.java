@@ -1,0 +1,136 @@
+package io.pumptwin.twin.catheter;
+
+import io.pumptwin.twin.PumpTwinScenarios;
+import io.pumptwin.twin.TwinEvent;
+import io.pumptwin.twin.TwinEventTransition;
+import io.pumptwin.twin.TwinEventType;
+import io.pumptwin.twin.evidence.Evidence;
+import io.pumptwin.twin.evidence.EvidenceKind;
+import io.pumptwin.twin.telemetry.CatheterFaultKind;
+import io.pumptwin.twin.telemetry.DoseChangeReason;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** DOMAIN.md "Catheter faults": what each fault does to the evidence, told as pump stories. */
+class CatheterFaultScenariosTest {
+
+    private final CatheterModelParameters p = CatheterModelParameters.defaults();
+
+    @Test
+    void an_occlusion_raises_the_catheter_likelihood_after_the_next_refill() {
+        var story = PumpTwinScenarios.filledPump("OCC-1");
+        story.weeklyStatusUntil(56);
+        double before = story.twin().assess().catheterProbability();
+        // Drug stayed in the pump: 15 mL aspirated where about 5 mL were expected.
+        story.refill(60, 5.0, 15.0);
+
+        double after = story.twin().assess().catheterProbability();
+        assertThat(before).isLessThan(0.01);
+        assertThat(after).isGreaterThanOrEqualTo(p.suspicionThreshold());
+        assertThat(story.twin().assess().catheterKind()).isEqualTo(CatheterFaultKind.OCCLUSION);
+        assertThat(story.twin().catheter().evidence().items()).extracting(Evidence::kind)
+                .contains(EvidenceKind.RESIDUAL_EXCESS);
+        assertThat(raised(story.raised(), TwinEventType.CATHETER_FAULT_SUSPECTED)).hasSize(1);
+    }
+
+    @Test
+    void a_residual_as_expected_lowers_the_belief_in_an_occlusion() {
+        var story = PumpTwinScenarios.filledPump("OK-1");
+        story.weeklyStatusUntil(56);
+        double before = story.twin().catheter().relaxedTo(PumpTwinScenarios.day(60), p).obstructionProbability();
+        story.refill(60, 5.0, 4.9);
+        assertThat(story.twin().catheter().obstructionProbability()).isLessThan(before);
+        assertThat(raised(story.raised(), TwinEventType.CATHETER_FAULT_SUSPECTED)).isEmpty();
+    }
+
+    @Test
+    void a_silent_disconnection_raises_it_through_symptoms_and_futile_dose_increases() {
+        var story = PumpTwinScenarios.filledPump("DISC-1");
+        story.weeklyStatusUntil(14);
+        // The reservoir empties as expected: nothing at the pump shows the disconnection.
+        story.symptoms(15, io.pumptwin.twin.telemetry.Symptom.SPASTICITY_RETURN);
+        story.doseChange(16, 500, 550, DoseChangeReason.SPASTICITY_NOT_CONTROLLED);
+        double afterFirstIncrease = story.twin().assess().catheterProbability();
+        story.symptoms(23, io.pumptwin.twin.telemetry.Symptom.SPASTICITY_RETURN,
+                io.pumptwin.twin.telemetry.Symptom.PRURITUS);
+        story.doseChange(24, 550, 600, DoseChangeReason.SPASTICITY_NOT_CONTROLLED);
+        story.doseChange(31, 600, 700, DoseChangeReason.SPASTICITY_NOT_CONTROLLED);
+
+        assertThat(afterFirstIncrease).isLessThan(p.suspicionThreshold());
+        assertThat(story.twin().assess().catheterProbability()).isGreaterThanOrEqualTo(p.suspicionThreshold());
+        assertThat(story.twin().assess().catheterKind()).isEqualTo(CatheterFaultKind.DISCONNECTION);
+        assertThat(story.twin().catheter().evidence().items()).extracting(Evidence::kind)
+                .contains(EvidenceKind.SYMPTOM_REPORT, EvidenceKind.DOSE_ESCALATION_WITHOUT_EFFECT);
+        assertThat(raised(story.raised(), TwinEventType.CATHETER_FAULT_SUSPECTED)).hasSize(1);
+    }
+
+    @Test
+    void routine_titration_is_not_a_clue() {
+        var story = PumpTwinScenarios.filledPump("TIT-1");
+        story.doseChange(10, 500, 550, DoseChangeReason.TITRATION);
+        story.doseChange(17, 550, 600, DoseChangeReason.TITRATION);
+        story.doseChange(24, 600, 700, DoseChangeReason.TITRATION);
+        assertThat(story.twin().assess().catheterProbability()).isLessThan(0.01);
+    }
+
+    @Test
+    void a_motor_stall_explains_a_large_residual_away() {
+        var story = PumpTwinScenarios.filledPump("STALL-1");
+        story.weeklyStatusUntil(14);
+        story.alarm(20, io.pumptwin.twin.telemetry.PumpAlarmKind.MOTOR_STALL);
+        story.alarm(21, io.pumptwin.twin.telemetry.PumpAlarmKind.MOTOR_STALL_RECOVERED);
+        story.weeklyStatusUntil(56);
+        // The stall lasted longer than the pump logged: the same large residual as in the occlusion story.
+        story.refill(60, 5.0, 15.0);
+
+        assertThat(story.twin().assess().catheterProbability()).isLessThan(p.suspicionThreshold());
+        List<Evidence> evidence = story.twin().catheter().evidence().items();
+        assertThat(evidence).extracting(Evidence::kind).contains(EvidenceKind.RESIDUAL_EXCESS, EvidenceKind.MOTOR_STALL);
+        assertThat(evidence.stream().filter(e -> e.kind() == EvidenceKind.MOTOR_STALL).findFirst().orElseThrow()
+                .weight()).isNegative();
+        assertThat(raised(story.raised(), TwinEventType.CATHETER_FAULT_SUSPECTED)).isEmpty();
+    }
+
+    @Test
+    void a_normal_dye_study_lowers_it_strongly_and_a_found_fault_sets_it_high() {
+        var story = PumpTwinScenarios.filledPump("CHK-1");
+        story.weeklyStatusUntil(56);
+        story.refill(60, 5.0, 15.0);
+        double suspected = story.twin().assess().catheterProbability();
+        story.check(61, io.pumptwin.twin.telemetry.CatheterCheckMethod.DYE_STUDY,
+                io.pumptwin.twin.telemetry.CatheterCheckResult.NORMAL, null);
+        assertThat(story.twin().assess().catheterProbability()).isLessThan(suspected / 10);
+        assertThat(story.raised()).anyMatch(e -> e.type() == TwinEventType.CATHETER_FAULT_SUSPECTED
+                && e.transition() == TwinEventTransition.CLEARED);
+
+        story.check(62, io.pumptwin.twin.telemetry.CatheterCheckMethod.ACCESS_PORT_ASPIRATION,
+                io.pumptwin.twin.telemetry.CatheterCheckResult.FAULT_FOUND, CatheterFaultKind.KINK);
+        assertThat(story.twin().assess().catheterProbability()).isGreaterThanOrEqualTo(0.99);
+        assertThat(story.twin().assess().catheterKind()).isEqualTo(CatheterFaultKind.KINK);
+    }
+
+    @Test
+    void the_evidence_trail_is_bounded_newest_last() {
+        CatheterFaultLikelihood c = CatheterFaultLikelihood.prior(PumpTwinScenarios.day(0), p);
+        for (int i = 0; i < 40; i++) {
+            c = c.afterSymptoms(java.util.Set.of(io.pumptwin.twin.telemetry.Symptom.PRURITUS), CompetingExplanations.NONE,
+                    PumpTwinScenarios.day(i), "e" + i, p);
+        }
+        assertThat(c.evidence().items()).hasSize(p.evidenceLimit());
+        assertThat(c.evidence().items().get(p.evidenceLimit() - 1).sourceEventId()).isEqualTo("e39");
+    }
+
+    @Test
+    void the_prior_follows_the_reported_lifetime_complication_rate() {
+        // 25-30% over the life of therapy (DOMAIN.md): about 0.4% per month over 7 years
+        assertThat(p.priorPerMonth()).isBetween(0.003, 0.005);
+        assertThat(CatheterFaultLikelihood.prior(PumpTwinScenarios.day(0), p).probability()).isBetween(0.003, 0.005);
+    }
+
+    private static List<TwinEvent> raised(List<TwinEvent> events, TwinEventType type) {
+        return events.stream().filter(e -> e.type() == type && e.transition() == TwinEventTransition.RAISED).toList();
+    }
+}

@@ -1,0 +1,92 @@
+package io.pumptwin.twin.reservoir;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class ReservoirEstimateTest {
+
+    private final ReservoirModelParameters p = ReservoirModelParameters.wesemann2014();
+    private static final double DAILY_ML = 0.25; // 500 mcg/day at 2000 mcg/mL
+
+    /** Follows a pump whose true delivery is (1 + trueError) times the programmed volume; returns the last estimate. */
+    private ReservoirEstimate simulate(double trueError, int days, boolean[] truthAlwaysInBand) {
+        ReservoirEstimate e = ReservoirEstimate.filled(20, false, p);
+        double truth = 20;
+        truthAlwaysInBand[0] = true;
+        for (int d = 1; d <= days; d++) {
+            e = e.afterProgrammedDelivery(DAILY_ML, p);
+            truth -= DAILY_ML * (1 + trueError);
+            truthAlwaysInBand[0] &= truth >= e.lower95Ml(p) && truth <= e.upper95Ml(p);
+        }
+        return e;
+    }
+
+    @Test
+    void the_band_contains_the_truth_of_a_pump_over_delivering_within_its_labeled_tolerance() {
+        boolean[] inBand = new boolean[1];
+        simulate(+0.10, 60, inBand);
+        assertThat(inBand[0]).as("truth inside the 95% band every day at +10% over-delivery").isTrue();
+        simulate(-0.10, 60, inBand);
+        assertThat(inBand[0]).as("and at -10% under-delivery").isTrue();
+    }
+
+    @Test
+    void the_band_is_not_so_wide_that_a_pump_far_outside_its_tolerance_goes_unnoticed() {
+        boolean[] inBand = new boolean[1];
+        simulate(+0.30, 60, inBand);
+        assertThat(inBand[0]).as("a pump at +30% leaves the band before the refill").isFalse();
+    }
+
+    @Test
+    void uncertainty_grows_with_the_volume_delivered_and_tightens_at_the_refill() {
+        boolean[] inBand = new boolean[1];
+        ReservoirEstimate beforeRefill = simulate(+0.10, 60, inBand);
+        ReservoirEstimate day30 = simulate(+0.10, 30, inBand);
+        assertThat(beforeRefill.stdDevMl()).isGreaterThan(day30.stdDevMl());
+        assertThat(day30.stdDevMl()).isGreaterThan(ReservoirEstimate.filled(20, false, p).stdDevMl());
+
+        double trueResidual = 20 - 60 * DAILY_ML * 1.10;
+        ResidualCheck check = beforeRefill.measuredResidual(trueResidual, p);
+        assertThat(check.withinBand(p)).isTrue();
+        assertThat(check.posterior().stdDevMl()).isLessThan(beforeRefill.stdDevMl());
+        assertThat(Math.abs(check.posterior().meanMl() - trueResidual))
+                .isLessThan(Math.abs(beforeRefill.meanMl() - trueResidual));
+        assertThat(ReservoirEstimate.filled(20, false, p).stdDevMl()).isLessThan(check.posterior().stdDevMl());
+    }
+
+    @Test
+    void the_estimate_does_not_depend_on_how_time_is_sliced() {
+        ReservoirEstimate daily = ReservoirEstimate.filled(20, false, p);
+        for (int d = 0; d < 60; d++) {
+            daily = daily.afterProgrammedDelivery(DAILY_ML, p);
+        }
+        ReservoirEstimate once = ReservoirEstimate.filled(20, false, p).afterProgrammedDelivery(60 * DAILY_ML, p);
+        assertThat(daily.meanMl()).isCloseTo(once.meanMl(), within(1e-9));
+        assertThat(daily.varianceMl2()).isCloseTo(once.varianceMl2(), within(1e-9));
+    }
+
+    @Test
+    void the_mean_follows_the_clinical_over_delivery_of_wesemann_2014() {
+        ReservoirEstimate e = ReservoirEstimate.filled(20, false, p).afterProgrammedDelivery(10, p);
+        assertThat(e.meanMl()).isCloseTo(20 - 10 * 1.01, within(1e-9));
+        // labeled +/-14.5% read as two sigma: sd of 10 mL delivered is about 0.725 mL on top of the fill
+        assertThat(e.stdDevMl()).isCloseTo(Math.sqrt(0.2 * 0.2 + 0.0725 * 0.0725 * 100 + 0.001 * 10), within(1e-9));
+    }
+
+    @Test
+    void a_suspected_pocket_fill_leaves_the_volume_anywhere_between_nothing_and_the_fill() {
+        ReservoirEstimate e = ReservoirEstimate.filled(20, true, p);
+        assertThat(e.meanMl()).isEqualTo(10);
+        assertThat(e.stdDevMl()).isGreaterThan(5);
+    }
+
+    @Test
+    void an_overdue_reservoir_is_probably_empty() {
+        ReservoirEstimate e = ReservoirEstimate.filled(20, false, p).afterProgrammedDelivery(25, p);
+        assertThat(e.probabilityEmpty()).isGreaterThan(0.9);
+        assertThat(e.expectedVolumeMl()).isZero();
+        assertThat(ReservoirEstimate.filled(20, false, p).probabilityEmpty()).isLessThan(1e-6);
+    }
+}
