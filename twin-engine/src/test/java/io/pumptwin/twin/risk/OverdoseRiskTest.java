@@ -1,0 +1,54 @@
+package io.pumptwin.twin.risk;
+
+import io.pumptwin.twin.evidence.EvidenceKind;
+import io.pumptwin.twin.telemetry.Symptom;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OverdoseRiskTest {
+
+    private static final Instant REFILL = Instant.parse("2026-03-01T10:00:00Z");
+    private final RiskModelParameters p = RiskModelParameters.defaults();
+
+    @Test
+    void a_suspected_pocket_fill_is_likely_overdose_while_its_window_lasts() {
+        RiskAssessment soon = OverdoseRisk.assess(REFILL.plus(Duration.ofHours(6)), 500, REFILL, "r1", 1, REFILL, "r1",
+                List.of(), p);
+        assertThat(soon.level()).isEqualTo(RiskLevel.LIKELY);
+        assertThat(soon.evidence()).extracting(e -> e.kind()).containsExactly(EvidenceKind.POCKET_FILL);
+        RiskAssessment later = OverdoseRisk.assess(REFILL.plus(Duration.ofDays(5)), 500, REFILL, "r1", 1, REFILL, "r1",
+                List.of(), p);
+        assertThat(later.level()).isEqualTo(RiskLevel.NONE);
+    }
+
+    @Test
+    void a_drug_four_times_stronger_than_programmed_is_urgent() {
+        RiskAssessment risk = OverdoseRisk.assess(REFILL, 500, null, null, 2000.0 / 500, REFILL, "r1", List.of(), p);
+        assertThat(risk.level()).isEqualTo(RiskLevel.URGENT);
+        assertThat(risk.evidence().get(0).kind()).isEqualTo(EvidenceKind.CONCENTRATION_MISMATCH);
+        assertThat(risk.evidence().get(0).detail()).contains("2000 mcg/day");
+    }
+
+    @Test
+    void a_weaker_drug_than_programmed_is_not_an_overdose() {
+        assertThat(OverdoseRisk.assess(REFILL, 500, null, null, 0.5, REFILL, "r1", List.of(), p).level())
+                .isEqualTo(RiskLevel.NONE);
+    }
+
+    @Test
+    void severe_overdose_signs_with_a_pocket_fill_are_urgent() {
+        var signs = List.of(new SymptomObservation(REFILL.plus(Duration.ofHours(3)),
+                Set.of(Symptom.DROWSINESS, Symptom.RESPIRATORY_DEPRESSION), "s1"));
+        RiskAssessment risk = OverdoseRisk.assess(REFILL.plus(Duration.ofHours(4)), 500, REFILL, "r1", 1, REFILL, "r1",
+                signs, p);
+        assertThat(risk.level()).isEqualTo(RiskLevel.URGENT);
+        assertThat(risk.evidence()).extracting(e -> e.kind())
+                .containsExactly(EvidenceKind.POCKET_FILL, EvidenceKind.OVERDOSE_SYMPTOMS);
+    }
+}

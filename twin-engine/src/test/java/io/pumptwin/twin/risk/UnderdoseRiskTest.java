@@ -1,0 +1,84 @@
+package io.pumptwin.twin.risk;
+
+import io.pumptwin.twin.delivery.InterruptionCause;
+import io.pumptwin.twin.evidence.EvidenceKind;
+import io.pumptwin.twin.telemetry.Symptom;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class UnderdoseRiskTest {
+
+    private static final Instant STOP = Instant.parse("2026-03-01T00:00:00Z");
+    private final RiskModelParameters p = RiskModelParameters.defaults();
+
+    private RiskAssessment stoppedFor(double hours, double dose, double certainty, List<SymptomObservation> symptoms) {
+        Interruption stall = new Interruption(InterruptionCause.MOTOR_STALL, STOP, certainty, "Motor stall", "e1");
+        return UnderdoseRisk.assess(STOP.plus(Duration.ofMinutes(Math.round(hours * 60))), dose, List.of(stall),
+                symptoms, p);
+    }
+
+    private int hoursToUrgent(double dose) {
+        for (int h = 0; h <= 240; h++) {
+            if (stoppedFor(h, dose, 1, List.of()).level() == RiskLevel.URGENT) {
+                return h;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    @Test
+    void a_stopped_high_dose_pump_reaches_urgent_sooner_than_a_low_dose_one() {
+        int highDose = hoursToUrgent(800);
+        int lowDose = hoursToUrgent(100);
+        assertThat(highDose).isLessThan(lowDose);
+        // DOMAIN.md: severe withdrawal progresses over 24-72 h; a high-dose stop is urgent well inside a day
+        assertThat(highDose).isLessThanOrEqualTo(24);
+        assertThat(lowDose).isBetween(24, 96);
+    }
+
+    @Test
+    void a_stop_is_never_ignored_and_grows_with_time() {
+        assertThat(stoppedFor(0, 50, 1, List.of()).level()).isEqualTo(RiskLevel.WATCH);
+        assertThat(stoppedFor(12, 300, 1, List.of()).score()).isLessThan(stoppedFor(36, 300, 1, List.of()).score());
+    }
+
+    @Test
+    void severe_withdrawal_signs_during_a_known_stop_are_urgent_at_any_dose() {
+        var fever = List.of(new SymptomObservation(STOP.plus(Duration.ofHours(2)),
+                Set.of(Symptom.FEVER, Symptom.REBOUND_RIGIDITY), "e2"));
+        RiskAssessment risk = stoppedFor(3, 50, 1, fever);
+        assertThat(risk.level()).isEqualTo(RiskLevel.URGENT);
+        assertThat(risk.evidence()).extracting(e -> e.kind())
+                .contains(EvidenceKind.MOTOR_STALL, EvidenceKind.WITHDRAWAL_SYMPTOMS);
+    }
+
+    @Test
+    void an_uncertain_cause_counts_by_its_probability() {
+        assertThat(stoppedFor(24, 600, 0.3, List.of()).score())
+                .isLessThan(stoppedFor(24, 600, 1, List.of()).score());
+        assertThat(stoppedFor(24, 600, 0.01, List.of()).level()).isEqualTo(RiskLevel.NONE);
+    }
+
+    @Test
+    void nothing_wrong_means_no_risk_and_no_evidence() {
+        RiskAssessment none = UnderdoseRisk.assess(STOP, 600, List.of(), List.of(), p);
+        assertThat(none.level()).isEqualTo(RiskLevel.NONE);
+        assertThat(none.evidence()).isEmpty();
+    }
+
+    @Test
+    void old_symptoms_leave_the_window() {
+        var old = List.of(new SymptomObservation(STOP.minus(Duration.ofDays(5)), Set.of(Symptom.PRURITUS,
+                Symptom.SPASTICITY_RETURN), "e3"));
+        assertThat(UnderdoseRisk.assess(STOP, 600, List.of(), old, p).level()).isEqualTo(RiskLevel.NONE);
+        var fresh = List.of(new SymptomObservation(STOP.minus(Duration.ofHours(5)), Set.of(Symptom.PRURITUS,
+                Symptom.SPASTICITY_RETURN), "e3"));
+        assertThat(UnderdoseRisk.assess(STOP, 600, List.of(), fresh, p).level()).isEqualTo(RiskLevel.LIKELY);
+    }
+}
