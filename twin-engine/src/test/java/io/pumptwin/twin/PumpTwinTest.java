@@ -1,0 +1,239 @@
+package io.pumptwin.twin;
+
+import io.pumptwin.twin.delivery.DeliveryStatus;
+import io.pumptwin.twin.evidence.EvidenceKind;
+import io.pumptwin.twin.risk.RiskLevel;
+import io.pumptwin.twin.telemetry.PumpAlarmKind;
+import io.pumptwin.twin.telemetry.RefillVisit;
+import io.pumptwin.twin.telemetry.StatusReport;
+import io.pumptwin.twin.telemetry.Symptom;
+import io.pumptwin.twin.telemetry.TelemetryEvent;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PumpTwinTest {
+
+    private static Optional<TwinEvent> find(List<TwinEvent> events, TwinEventType type, TwinEventTransition transition) {
+        return events.stream().filter(e -> e.type() == type && e.transition() == transition).findFirst();
+    }
+
+    @Test
+    void a_duplicate_event_is_applied_once() {
+        PumpScenario s = new PumpScenario("DUP-1");
+        TelemetryEvent refill = s.event(0, RefillVisit.routine(2, 2, 20, 20, 2000, 500));
+        TwinTransition first = s.apply(refill);
+        TwinTransition again = s.apply(refill);
+
+        assertThat(first.outcome()).isEqualTo(TwinTransition.Outcome.APPLIED);
+        assertThat(again.outcome()).isEqualTo(TwinTransition.Outcome.DUPLICATE);
+        assertThat(again.events()).isEmpty();
+        assertThat(again.twin()).isEqualTo(first.twin());
+        assertThat(s.twin().eventsApplied()).isEqualTo(1);
+    }
+
+    @Test
+    void a_resend_with_a_fresh_id_but_the_same_sequence_and_time_is_a_duplicate_too() {
+        PumpScenario s = new PumpScenario("DUP-2");
+        TelemetryEvent e = s.event(1, StatusReport.of(19.75, 20, 2, 2000, 500, 80));
+        s.apply(e);
+        TelemetryEvent resent = new TelemetryEvent("other-id", e.pumpSerial(), e.patientPseudonym(), e.clinicId(),
+                e.eventTime(), e.sequence(), e.source(), e.fact());
+        assertThat(s.apply(resent).outcome()).isEqualTo(TwinTransition.Outcome.DUPLICATE);
+        assertThat(s.twin().eventsApplied()).isEqualTo(1);
+    }
+
+    @Test
+    void the_same_input_gives_the_same_twin_and_the_same_events() {
+        record Run(PumpTwin twin, List<TwinEvent> events) {
+        }
+        java.util.function.Supplier<Run> run = () -> {
+            var story = PumpTwinScenarios.filledPump("DET-1");
+            story.weeklyStatusUntil(56);
+            story.symptoms(57, Symptom.SPASTICITY_RETURN);
+            story.alarm(58, PumpAlarmKind.MOTOR_STALL);
+            story.advance(59.5);
+            story.refill(60, 5.0, 15.0);
+            story.advance(90);
+            return new Run(story.twin(), List.copyOf(story.raised()));
+        };
+        Run a = run.get();
+        Run b = run.get();
+        assertThat(a.twin()).isEqualTo(b.twin());
+        assertThat(a.events()).isEqualTo(b.events());
+        assertThat(a.events()).isNotEmpty();
+    }
+
+    @Test
+    void how_often_stream_time_advances_does_not_change_the_figures() {
+        var hourly = PumpTwinScenarios.filledPump("SLICE-1");
+        var once = PumpTwinScenarios.filledPump("SLICE-1");
+        for (int h = 1; h <= 24 * 10; h++) {
+            hourly.advance(h / 24.0);
+        }
+        once.advance(10);
+        assertThat(hourly.twin().assess().reservoir()).isEqualTo(once.twin().assess().reservoir());
+        assertThat(hourly.twin().assess().catheterProbability()).isEqualTo(once.twin().assess().catheterProbability());
+    }
+
+    @Test
+    void a_pump_that_stops_reporting_is_found_silent_in_stream_time_and_cleared_when_heard() {
+        var story = PumpTwinScenarios.filledPump("SIL-1");
+        story.status(1);
+        assertThat(story.advance(2.9).events()).noneMatch(e -> e.type() == TwinEventType.PUMP_SILENT);
+        TwinTransition silent = story.advance(3.1);
+        assertThat(find(silent.events(), TwinEventType.PUMP_SILENT, TwinEventTransition.RAISED)).isPresent();
+        assertThat(find(silent.events(), TwinEventType.PUMP_SILENT, TwinEventTransition.RAISED).get().sourceEventId())
+                .isNull();
+        assertThat(find(story.advance(5.1).events(), TwinEventType.PUMP_SILENT, TwinEventTransition.UPDATED)
+                .map(TwinEvent::level)).contains(RiskLevel.LIKELY);
+        assertThat(find(story.status(6).events(), TwinEventType.PUMP_SILENT, TwinEventTransition.CLEARED)).isPresent();
+    }
+
+    @Test
+    void the_silence_threshold_is_configuration() {
+        var story = PumpTwinScenarios.filledPump("SIL-2", 500,
+                TwinModelParameters.defaults().withSilentAfter(Duration.ofHours(6)));
+        assertThat(find(story.advance(0.3).events(), TwinEventType.PUMP_SILENT, TwinEventTransition.RAISED)).isPresent();
+    }
+
+    @Test
+    void refill_due_then_urgent_as_the_reservoir_runs_down_and_both_clear_at_the_refill() {
+        // A pump heard from only at the refill: silence is not what this test is about.
+        var story = PumpTwinScenarios.filledPump("REF-1", 500,
+                TwinModelParameters.defaults().withSilentAfter(Duration.ofDays(365)));
+        var projection = story.twin().assess().projection();
+        var due = projection.refillDue().dueAt();
+        double dueDay = Duration.between(PumpScenario.DAY_ZERO, due).toMillis() / 86_400_000.0;
+
+        assertThat(story.advance(dueDay - 15).events()).isEmpty();
+        TwinEvent dueEvent = find(story.advance(dueDay - 13).events(), TwinEventType.REFILL_DUE,
+                TwinEventTransition.RAISED).orElseThrow();
+        assertThat(dueEvent.dueAt()).isEqualTo(due);
+        assertThat(dueEvent.evidence()).extracting(e -> e.kind()).contains(EvidenceKind.RESERVOIR_PROJECTION);
+        assertThat(find(story.advance(dueDay + 0.5).events(), TwinEventType.REFILL_URGENT, TwinEventTransition.RAISED)
+                .map(TwinEvent::level)).contains(RiskLevel.LIKELY);
+        double emptyEarliest = Duration.between(PumpScenario.DAY_ZERO, projection.emptyAt().earliest()).toMillis()
+                / 86_400_000.0;
+        assertThat(find(story.advance(emptyEarliest - 2).events(), TwinEventType.REFILL_URGENT,
+                TwinEventTransition.UPDATED).map(TwinEvent::level)).contains(RiskLevel.URGENT);
+
+        TwinTransition refill = story.refill(emptyEarliest - 1, 2.0, 2.0);
+        assertThat(find(refill.events(), TwinEventType.REFILL_DUE, TwinEventTransition.CLEARED)).isPresent();
+        assertThat(find(refill.events(), TwinEventType.REFILL_URGENT, TwinEventTransition.CLEARED)).isPresent();
+    }
+
+    @Test
+    void a_missed_refill_empties_the_reservoir_and_becomes_an_underdose_risk() {
+        var story = PumpTwinScenarios.filledPump("MISS-1", 800, TwinModelParameters.defaults());
+        // 800 mcg/day at 2000 mcg/mL: 0.4 mL/day, 20 mL empty after about 50 days
+        story.advance(58);
+        TwinAssessment view = story.twin().assess();
+        assertThat(view.delivery()).isEqualTo(DeliveryStatus.STOPPED);
+        assertThat(view.underdose().level()).isEqualTo(RiskLevel.URGENT);
+        assertThat(view.underdose().evidence()).extracting(e -> e.kind()).contains(EvidenceKind.RESERVOIR_EMPTY);
+        assertThat(story.raised()).anyMatch(e -> e.type() == TwinEventType.UNDERDOSE_RISK);
+    }
+
+    private static double hoursToUrgentAfterStall(double dose) {
+        var story = PumpTwinScenarios.filledPump("STOP-" + (int) dose, dose, TwinModelParameters.defaults());
+        story.alarm(10, PumpAlarmKind.MOTOR_STALL);
+        for (int h = 0; h <= 24 * 7; h++) {
+            if (story.twin().assess().underdose().level() == RiskLevel.URGENT) {
+                TwinEvent urgent = story.raised().stream()
+                        .filter(e -> e.type() == TwinEventType.UNDERDOSE_RISK && e.level() == RiskLevel.URGENT)
+                        .findFirst().orElseThrow();
+                return Duration.between(PumpScenario.day(10), urgent.eventTime()).toMinutes() / 60.0;
+            }
+            story.advance(10 + (h + 1) / 24.0);
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+
+    @Test
+    void a_stopped_high_dose_pump_reaches_urgent_sooner_than_a_low_dose_one() {
+        double highDose = hoursToUrgentAfterStall(800);
+        double lowDose = hoursToUrgentAfterStall(100);
+        assertThat(highDose).isLessThan(lowDose);
+        assertThat(lowDose).isFinite();
+    }
+
+    @Test
+    void a_critical_alarm_is_relayed_at_once_and_cleared_when_the_pump_recovers() {
+        var story = PumpTwinScenarios.filledPump("ALM-1");
+        TwinTransition stall = story.alarm(10, PumpAlarmKind.MOTOR_STALL);
+        TwinEvent relayed = find(stall.events(), TwinEventType.PUMP_CRITICAL_ALARM, TwinEventTransition.RAISED)
+                .orElseThrow();
+        assertThat(relayed.sourceEventId()).isEqualTo(story.twin().recentEvents().lastIds(1).get(0));
+        assertThat(relayed.level()).isEqualTo(RiskLevel.URGENT);
+        assertThat(find(stall.events(), TwinEventType.UNDERDOSE_RISK, TwinEventTransition.RAISED)).isPresent();
+        assertThat(story.twin().assess().delivery()).isEqualTo(DeliveryStatus.STOPPED);
+        // the reservoir stops emptying while the motor is stalled
+        double before = story.twin().assess().reservoir().meanMl();
+        story.advance(12);
+        assertThat(story.twin().assess().reservoir().meanMl()).isEqualTo(before);
+
+        TwinTransition recovered = story.alarm(12.5, PumpAlarmKind.MOTOR_STALL_RECOVERED);
+        assertThat(find(recovered.events(), TwinEventType.PUMP_CRITICAL_ALARM, TwinEventTransition.CLEARED)).isPresent();
+        assertThat(find(recovered.events(), TwinEventType.UNDERDOSE_RISK, TwinEventTransition.CLEARED)).isPresent();
+    }
+
+    @Test
+    void a_low_battery_reset_is_loss_of_therapy_until_the_pump_is_reprogrammed() {
+        var story = PumpTwinScenarios.filledPump("RST-1");
+        story.alarm(10, PumpAlarmKind.LOW_BATTERY_RESET);
+        TwinAssessment view = story.twin().assess();
+        assertThat(view.delivery()).isEqualTo(DeliveryStatus.MINIMUM_RATE);
+        assertThat(view.underdose().evidence()).extracting(e -> e.kind()).contains(EvidenceKind.RESET_TO_MINIMUM_RATE);
+        assertThat(story.twin().battery().lastResetAt()).isEqualTo(PumpScenario.day(10));
+        story.refill(11, 17.5, 17.4);
+        assertThat(story.twin().assess().delivery()).isEqualTo(DeliveryStatus.DELIVERING);
+    }
+
+    @Test
+    void end_of_service_stops_delivery_for_good() {
+        var story = PumpTwinScenarios.filledPump("EOS-1");
+        TwinTransition eri = story.alarm(5, PumpAlarmKind.ELECTIVE_REPLACEMENT_INDICATOR);
+        assertThat(find(eri.events(), TwinEventType.BATTERY_ERI, TwinEventTransition.RAISED)).isPresent();
+        assertThat(find(eri.events(), TwinEventType.BATTERY_END_OF_SERVICE, TwinEventTransition.RAISED)
+                .map(TwinEvent::dueAt)).contains(PumpScenario.day(95));
+        TwinTransition eos = story.alarm(80, PumpAlarmKind.END_OF_SERVICE);
+        assertThat(find(eos.events(), TwinEventType.BATTERY_END_OF_SERVICE, TwinEventTransition.UPDATED)
+                .map(TwinEvent::level)).contains(RiskLevel.URGENT);
+        story.refill(81, 2, 2);
+        assertThat(story.twin().assess().delivery()).isEqualTo(DeliveryStatus.STOPPED);
+    }
+
+    @Test
+    void a_concentration_filled_stronger_than_programmed_raises_overdose_risk() {
+        var story = PumpTwinScenarios.filledPump("CONC-1");
+        TwinTransition t = story.refill(30, new RefillVisit(12.4, 12.3, 20, 20, 2000, 500, 2.0, 500.0, false));
+        TwinEvent overdose = find(t.events(), TwinEventType.OVERDOSE_RISK, TwinEventTransition.RAISED).orElseThrow();
+        assertThat(overdose.level()).isEqualTo(RiskLevel.URGENT);
+        assertThat(overdose.evidence()).extracting(e -> e.kind()).contains(EvidenceKind.CONCENTRATION_MISMATCH);
+    }
+
+    @Test
+    void events_for_another_pump_are_refused() {
+        PumpScenario s = new PumpScenario("A-1");
+        PumpScenario other = new PumpScenario("B-2");
+        TelemetryEvent foreign = other.event(1, StatusReport.of(19, 20, 2, 2000, 500, 80));
+        assertThatThrownBy(() -> s.twin().apply(foreign)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("B-2");
+    }
+
+    @Test
+    void a_late_event_does_not_move_the_twin_back_in_time() {
+        var story = PumpTwinScenarios.filledPump("LATE-1");
+        story.status(10);
+        var asOf = story.twin().asOf();
+        story.symptoms(9, Symptom.PRURITUS);
+        assertThat(story.twin().asOf()).isEqualTo(asOf);
+        assertThat(story.twin().eventsApplied()).isEqualTo(4);
+    }
+}
