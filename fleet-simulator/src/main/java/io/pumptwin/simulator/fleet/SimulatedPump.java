@@ -154,7 +154,7 @@ public final class SimulatedPump {
         double dose = clamp(population.doseMedianMcgPerDay() * Math.exp(random.nextGaussian() * population.doseLogSd()),
                 population.doseMinMcgPerDay(), population.doseMaxMcgPerDay());
         dose = Math.round(dose * 10) / 10.0;
-        this.prescribedConcentration = Double.parseDouble(pick(population.concentrationMix()));
+        this.prescribedConcentration = chooseConcentration(population, dose);
         this.drugConcentration = prescribedConcentration;
         InfusionMode mode = pick(population.infusionModeMix());
         this.program = new InfusionProgram(mode, dose, prescribedConcentration, population.minimumRateMlPerDay());
@@ -173,6 +173,21 @@ public final class SimulatedPump {
 
     // ---------------------------------------------------------------------------------------------------
     // Initial state
+
+    private double chooseConcentration(Scenario.PumpPopulation population, double dose) {
+        double drawn = Double.parseDouble(pick(population.concentrationMix()));
+        double usableMl = capacityMl - lowReservoirAlarmMl;
+        double chosen = drawn;
+        for (double candidate : population.concentrationMix().keySet().stream().mapToDouble(Double::parseDouble).sorted().toArray()) {
+            if (candidate >= drawn) {
+                chosen = candidate;
+                if (usableMl / (dose / candidate) >= population.preferredMinRefillIntervalDays()) {
+                    break;
+                }
+            }
+        }
+        return chosen;
+    }
 
     private double drawDeliveryError(Scenario.PumpPopulation population) {
         // Rejection keeps the error inside the labeled tolerance (DOMAIN.md: +/-14.5%).
@@ -983,6 +998,10 @@ public final class SimulatedPump {
 
     ReservoirLedger.ReservoirSnapshot reservoir() {
         return ledger.snapshot();
+    }
+
+    double deliveryError() {
+        return deliveryError;
     }
 
     boolean massBalanceHolds() {

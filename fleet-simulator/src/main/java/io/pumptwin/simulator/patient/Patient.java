@@ -58,7 +58,7 @@ public final class Patient {
             }
         }
         double inputMcgPerDay = (csfMcg + absorbed * model.pocketCsfEquivalence()) / stepDays;
-        double decay = Math.pow(0.5, stepHours / model.csfHalfLifeHours());
+        double decay = Math.pow(0.5, stepHours / model.effectHalfLifeHours());
         effectMcgPerDay = inputMcgPerDay + (effectMcgPerDay - inputMcgPerDay) * decay;
         requirementMcgPerDay *= 1 + model.requirementDriftPerYear() * stepDays / 365.25;
 

@@ -105,7 +105,8 @@ public record Scenario(
             double deliveryErrorLimit,
             double refillJitterSd,
             double lowReservoirAlarmMl,
-            double minimumRateMlPerDay) {
+            double minimumRateMlPerDay,
+            double preferredMinRefillIntervalDays) {
     }
 
     /** Battery life, end-of-life indicators and the pre-August-2011 reduced-performance cohort. */
@@ -181,7 +182,7 @@ public record Scenario(
 
     /** The patient: response to the dose reaching the spinal fluid, withdrawal, overdose, and how they report. */
     public record PatientModel(
-            double csfHalfLifeHours,
+            double effectHalfLifeHours,
             double requirementDriftPerYear,
             double controlledAshworthMin,
             double controlledAshworthMax,
