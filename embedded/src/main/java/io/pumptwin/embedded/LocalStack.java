@@ -106,6 +106,9 @@ public final class LocalStack implements AutoCloseable {
       List<TopicStatus> topics = ensureTopics(kafka.bootstrapServers());
       registry.awaitReady();
       client = new HttpSchemaRegistryClient(RegistrySettings.of(registry.ccompatUrl()));
+      // Apicurio starts with no compatibility rule; Confluent's default is BACKWARD. Set it, so a
+      // service cannot register a schema that would break readers of records already stored.
+      client.setCompatibility(null, "BACKWARD");
       TopicRegistry topicRegistry = new TopicRegistry(client, SerdeSettings.autoRegistering());
       Map<String, Integer> ids = topicRegistry.registerAll();
       log.info("event=stack.ready bootstrap={} registry={} topics={} subjects={} dataDir={} startMs={}",

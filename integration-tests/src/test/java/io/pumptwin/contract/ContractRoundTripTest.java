@@ -104,6 +104,16 @@ class ContractRoundTripTest {
   }
 
   @Test
+  void theStackRefusesABreakingChangeToAPumpTwinSubject(RealStack stack) {
+    // A new required field without default: old records could not be read by the new schema.
+    var breaking = new org.apache.avro.Schema.Parser().parse(Topics.ALERTS.valueSchema().toString()
+        .replaceFirst("\"fields\":\\[", "\"fields\":[{\"name\":\"ward\",\"type\":\"string\"},"));
+    assertThat(stack.registryClient().isCompatible(Topics.ALERTS.valueSubject(), breaking)).isFalse();
+    assertThatThrownBy(() -> stack.registryClient().register(Topics.ALERTS.valueSubject(), breaking))
+        .isInstanceOf(SchemaRegistryException.IncompatibleSchema.class);
+  }
+
+  @Test
   void missingSubjectAndIncompatibleSchemaAreTypedByTheRealRegistry(RealStack stack) {
     var client = stack.registryClient();
     assertThatThrownBy(() -> client.latest(stack.uniqueId("no-such-topic") + "-value"))

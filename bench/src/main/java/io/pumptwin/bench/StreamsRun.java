@@ -1,0 +1,118 @@
+package io.pumptwin.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * Runs one Kafka Streams application over an input topic that is already full, and measures how
+ * long it takes until its committed offsets reach the end of the input: the end-to-end rate a
+ * production app would see, commits and (for exactly-once) transactions included.
+ */
+public final class StreamsRun {
+
+  /** What one run measured. */
+  public record Result(String name, long records, double seconds, long stateDirBytes,
+      long heapUsedAfterBytes) {
+    public double recordsPerSecond() {
+      return records / seconds;
+    }
+  }
+
+  private StreamsRun() {}
+
+  public static Result run(String name, Topology topology, Properties props, String inputTopic,
+      long expectedRecords, Duration timeout) throws Exception {
+    String appId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+    Path stateDir = Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG));
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers",
+        props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
+      Map<TopicPartition, Long> end = endOffsets(admin, inputTopic);
+      long total = end.values().stream().mapToLong(Long::longValue).sum();
+      if (total < expectedRecords) {
+        throw new IllegalStateException("input " + inputTopic + " holds " + total
+            + " records, expected " + expectedRecords);
+      }
+      KafkaStreams streams = new KafkaStreams(topology, props);
+      long start = System.nanoTime();
+      streams.start();
+      long lastReport = start;
+      long consumed = 0;
+      try {
+        while (true) {
+          consumed = committed(admin, appId, end.keySet());
+          long now = System.nanoTime();
+          if (consumed >= total) {
+            break;
+          }
+          if (streams.state() == KafkaStreams.State.ERROR
+              || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+            throw new IllegalStateException(name + ": streams app stopped in state " + streams.state());
+          }
+          if (now - start > timeout.toNanos()) {
+            throw new IllegalStateException(name + ": timed out after " + consumed + "/" + total);
+          }
+          if (now - lastReport > 5_000_000_000L) {
+            double s = (now - start) / 1e9;
+            System.err.printf("bench %s: %,d / %,d records (%.0f%%), %.0f rec/s%n", name, consumed,
+                total, 100.0 * consumed / total, consumed / s);
+            lastReport = now;
+          }
+          Thread.sleep(100); // polling committed offsets; 100 ms is well below a run's length
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.gc();
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        streams.close(Duration.ofSeconds(60));
+        return new Result(name, total, seconds, sizeOf(stateDir.resolve(appId)), heap);
+      } finally {
+        streams.close(Duration.ofSeconds(60));
+      }
+    }
+  }
+
+  static Map<TopicPartition, Long> endOffsets(Admin admin, String topic)
+      throws ExecutionException, InterruptedException {
+    int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
+        .partitions().size();
+    Map<TopicPartition, OffsetSpec> request = Stream.iterate(0, i -> i + 1).limit(partitions)
+        .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
+    return admin.listOffsets(request).all().get().entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+  }
+
+  private static long committed(Admin admin, String groupId, java.util.Set<TopicPartition> parts)
+      throws ExecutionException, InterruptedException {
+    Map<TopicPartition, OffsetAndMetadata> offsets =
+        admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+    return parts.stream().map(offsets::get).filter(java.util.Objects::nonNull)
+        .mapToLong(OffsetAndMetadata::offset).sum();
+  }
+
+  static long sizeOf(Path dir) {
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package io.pumptwin.bench;
+
+import io.pumptwin.embedded.LocalStack;
+import io.pumptwin.events.TelemetryEnvelope;
+import io.pumptwin.schemas.topics.Topic;
+import io.pumptwin.schemas.topics.TopicRegistry;
+import io.pumptwin.schemas.topics.Topics;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BiFunction;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Twin-engine throughput against a bare Kafka Streams aggregation, same broker, same records, same
+ * run (issue 5). Usage:
+ *
+ * <pre>
+ * ./mvnw -q -pl bench exec:exec -Dbench.args="--pumps 100000 --reports-per-pump 10"
+ * </pre>
+ *
+ * Writes a Markdown table to bench/results/streams-throughput.md.
+ */
+public final class StreamsThroughputBenchmark {
+
+  /** A Streams application under test: its name and how to build it over an input topic. */
+  public record Contender(String name, BiFunction<String, TopicRegistry, Topology> topology) {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = parse(args);
+    int pumps = Integer.parseInt(opts.getOrDefault("--pumps", "100000"));
+    int reports = Integer.parseInt(opts.getOrDefault("--reports-per-pump", "10"));
+    int rounds = Integer.parseInt(opts.getOrDefault("--rounds", "2"));
+    String out = opts.getOrDefault("--out", "bench/results/streams-throughput.md");
+    List<Contender> contenders = new ArrayList<>();
+    contenders.add(new Contender("bare groupByKey().aggregate() (baseline)",
+        (input, registry) -> BaselineAggregate.build(input)));
+    contenders.add(new Contender("decode Avro + aggregate",
+        (input, registry) -> decodingAggregate(input, registry)));
+    contenders.addAll(TwinContenders.all());
+
+    Path dir = Files.createTempDirectory("pumptwin-bench-");
+    int[] ports = freePorts(3);
+    try (LocalStack stack = LocalStack.start(LocalStack.Settings.of(ports[0], ports[1], ports[2], dir))) {
+      String input = "bench.telemetry." + System.currentTimeMillis();
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+        admin.createTopics(List.of(new NewTopic(input, Topics.DEFAULT_PARTITIONS, (short) 1))).all().get();
+      }
+      Topic<TelemetryEnvelope> telemetry = stack.topicRegistry().topic(Topics.TELEMETRY);
+      long t = System.nanoTime();
+      long records = StatusStreamFixture.produce(stack.bootstrapServers(), telemetry, input, pumps,
+          reports, 42L);
+      System.err.printf("bench: produced %,d records for %,d pumps in %.1f s%n", records, pumps,
+          (System.nanoTime() - t) / 1e9);
+
+      // Contenders alternate over several rounds, so JIT warm-up and page cache favour none of
+      // them; each is reported by its best round.
+      List<List<StreamsRun.Result>> byContender = new ArrayList<>();
+      contenders.forEach(c -> byContender.add(new ArrayList<>()));
+      List<StreamsRun.Result> results = new ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+      for (int ci = 0; ci < contenders.size(); ci++) {
+        Contender c = contenders.get(ci);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-" + ci + "-" + round + "-" + System.nanoTime());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("streams").toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        props.put("consumer.auto.offset.reset", "earliest");
+        StreamsRun.Result r = StreamsRun.run(c.name(), c.topology().apply(input, stack.topicRegistry()),
+            props, input, records, Duration.ofMinutes(30));
+        byContender.get(ci).add(r);
+        System.err.printf("bench: round %d %s: %.0f rec/s%n", round + 1, c.name(), r.recordsPerSecond());
+      }
+      }
+      for (List<StreamsRun.Result> runs : byContender) {
+        results.add(runs.stream().max(java.util.Comparator.comparingDouble(StreamsRun.Result::recordsPerSecond)).orElseThrow());
+      }
+      String table = report(results, pumps, records, rounds);
+      System.out.println(table);
+      Path outPath = Path.of(out);
+      Files.createDirectories(outPath.toAbsolutePath().getParent());
+      Files.writeString(outPath, table);
+    }
+  }
+
+  static String report(List<StreamsRun.Result> results, int pumps, long records, int rounds) {
+    double base = results.get(0).recordsPerSecond();
+    StringBuilder sb = new StringBuilder();
+    sb.append("Streams throughput, ").append(Instant.now()).append(": ")
+        .append(String.format("%,d records, %,d pumps, exactly_once_v2, 6 partitions, 1 stream thread,"
+            + " in-process broker on the same %d cores; best of %d alternating rounds%n%n", records, pumps,
+            Runtime.getRuntime().availableProcessors(), rounds));
+    sb.append("| application | records/s | ratio to baseline | seconds | state dir bytes/pump | heap after run (MB) |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|\n");
+    for (StreamsRun.Result r : results) {
+      sb.append(String.format("| %s | %,.0f | %.2f | %.1f | %,.0f | %,.0f |%n", r.name(),
+          r.recordsPerSecond(), r.recordsPerSecond() / base, r.seconds(),
+          (double) r.stateDirBytes() / pumps, r.heapUsedAfterBytes() / 1e6));
+    }
+    return sb.toString();
+  }
+
+  private static Topology decodingAggregate(String input, TopicRegistry registry) {
+    Topic<TelemetryEnvelope> telemetry = registry.topic(Topics.TELEMETRY);
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(input, Consumed.with(Serdes.String(), telemetry.valueSerde()))
+        .groupByKey()
+        .aggregate(() -> 0L, (key, value, last) -> Math.max(last, value.getSequence()),
+            Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as("decode-store")
+                .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
+    return builder.build();
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      opts.put(args[i], args[i + 1]);
+    }
+    return opts;
+  }
+
+  private static int[] freePorts(int n) throws IOException {
+    int[] ports = new int[n];
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0);
+        sockets.add(s);
+        ports[i] = s.getLocalPort();
+      }
+    } finally {
+      for (ServerSocket s : sockets) {
+        s.close();
+      }
+    }
+    return ports;
+  }
+
+  private StreamsThroughputBenchmark() {}
+}
