@@ -1,0 +1,199 @@
+package io.pumptwin.alerting.lifecycle;
+
+import io.pumptwin.events.AlertStatus;
+import io.pumptwin.events.AlertTransition;
+import io.pumptwin.events.RiskLevel;
+import io.pumptwin.events.Severity;
+import io.pumptwin.events.StaffRole;
+import io.pumptwin.events.TwinEventTransition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The life of one alert per (pump, alert type): open, escalated when nobody acknowledges, then
+ * acknowledged, silenced for planned work, and resolved when the twin says the risk is gone or a
+ * person closes it. Pure: the same inputs in the same order give the same alerts, with no clock
+ * inside; time arrives as the event time of inputs and as stream time in {@link #onTime}.
+ */
+public final class AlertLifecycle {
+  /**
+   * At most this many missed deadlines are worked off per alert in one sweep: after a long gap in
+   * stream time an alert catches up over a few sweeps instead of flooding people at once.
+   */
+  static final int MAX_CATCH_UP = 16;
+
+  private final SeverityPolicy severityPolicy;
+  private final EscalationPolicy escalationPolicy;
+
+  public AlertLifecycle(SeverityPolicy severityPolicy, EscalationPolicy escalationPolicy) {
+    this.severityPolicy = Objects.requireNonNull(severityPolicy);
+    this.escalationPolicy = Objects.requireNonNull(escalationPolicy);
+  }
+
+  /** A crossing from the twin: opens, updates or resolves; a repeat of what is known is ignored. */
+  public Step onSignal(Alert current, TwinSignal s) {
+    Instant t = s.eventTime();
+    if (s.change() == TwinEventTransition.CLEARED || s.level() == RiskLevel.NONE) {
+      if (current == null) {
+        return Step.unchanged(null);
+      }
+      Alert resolved = current.with(AlertStatus.RESOLVED, t)
+          .withSchedule(current.escalationLevel(), current.notificationsAtLevel(), null, null);
+      return new Step(null, List.of(new AlertChange(AlertTransition.RESOLVED, resolved, t, null,
+          "twin cleared the condition: " + s.headline(), s.eventId())), null);
+    }
+    Severity severity = severityPolicy.severityOf(s.alertType(), s.level(), s.doseMcgPerDay());
+    if (current == null) {
+      Alert opened = new Alert(Alert.idFor(s.pumpSerial(), s.alertType(), t), s.pumpSerial(),
+          s.patientPseudonym(), s.clinicId(), s.alertType(), AlertStatus.OPEN, severity, s.level(),
+          t, t, 0, 0, deadline(severity, t), null, s.headline(), s.dueAt(), s.doseMcgPerDay(),
+          s.evidence(), s.twinValues());
+      return one(opened, AlertTransition.OPENED, t, null, null, s.eventId());
+    }
+    // Deduplication: the twin repeats itself (a replay, a re-delivered record, an UPDATED that
+    // changes nothing we show); people must hear about an alert once, not once per record.
+    if (current.riskLevel() == s.level() && current.severity() == severity
+        && Objects.equals(current.dueAt(), s.dueAt())) {
+      return Step.unchanged(current);
+    }
+    Alert updated = current.withFindings(severity, s);
+    String reason;
+    if (severity.compareTo(current.severity()) > 0) {
+      reason = "severity raised from " + current.severity() + " to " + severity;
+      AlertStatus reopened = current.escalationLevel() > 0 ? AlertStatus.ESCALATED : AlertStatus.OPEN;
+      if (current.status() == AlertStatus.ACKNOWLEDGED) {
+        // An acknowledgement covered the lesser risk the person saw, not this one.
+        updated = updated.with(reopened, t)
+            .withSchedule(current.escalationLevel(), 0, deadline(severity, t), null);
+        reason += "; acknowledgement was for a lesser risk, alert reopened";
+      } else if (current.status() == AlertStatus.SILENCED && severity == Severity.CRITICAL) {
+        // Planned work does not hold back a pump that stopped delivering at a high dose.
+        updated = updated.with(reopened, t)
+            .withSchedule(current.escalationLevel(), 0, deadline(severity, t), null);
+        reason += "; a CRITICAL alert breaks the silence";
+      } else if (current.awaitingAcknowledgement()) {
+        updated = updated.withSchedule(current.escalationLevel(), 0,
+            earlier(current.nextActionAt(), deadline(severity, t)), null);
+      }
+    } else if (current.riskLevel() != s.level() || current.severity() != severity) {
+      reason = "risk " + current.riskLevel() + " -> " + s.level() + ", severity " + severity;
+    } else {
+      reason = "due date moved";
+    }
+    return one(updated, AlertTransition.UPDATED, t, null, reason, s.eventId());
+  }
+
+  /** A person's command; refused (with a reason) when it does not apply or is not allowed. */
+  public Step onCommand(Alert current, StaffCommand c) {
+    if (current == null) {
+      return Step.rejected(null, "no open " + c.alertType() + " alert for pump " + c.pumpSerial());
+    }
+    if (c.role() == StaffRole.VIEWER) {
+      return Step.rejected(current, "role VIEWER may not " + c.action());
+    }
+    if (c.clinicId() != null && !c.clinicId().equals(current.clinicId())) {
+      return Step.rejected(current, "user acts for clinic " + c.clinicId()
+          + " but the pump belongs to clinic " + current.clinicId());
+    }
+    Instant t = c.issuedAt();
+    int level = current.escalationLevel();
+    return switch (c.action()) {
+      case ACKNOWLEDGE -> current.status() == AlertStatus.ACKNOWLEDGED
+          ? Step.unchanged(current)
+          : one(current.with(AlertStatus.ACKNOWLEDGED, t)
+              .withSchedule(level, current.notificationsAtLevel(), null, null),
+              AlertTransition.ACKNOWLEDGED, t, c.userId(), c.reason(), c.commandId());
+      case SILENCE -> {
+        if (c.silenceUntil() == null || !c.silenceUntil().isAfter(t)) {
+          yield Step.rejected(current, "SILENCE needs silenceUntil after the command time");
+        }
+        if (current.status() == AlertStatus.SILENCED
+            && c.silenceUntil().equals(current.silencedUntil())) {
+          yield Step.unchanged(current);
+        }
+        yield one(current.with(AlertStatus.SILENCED, t)
+            .withSchedule(level, current.notificationsAtLevel(), c.silenceUntil(), c.silenceUntil()),
+            AlertTransition.SILENCED, t, c.userId(), c.reason(), c.commandId());
+      }
+      case UNSILENCE -> current.status() != AlertStatus.SILENCED
+          ? Step.unchanged(current)
+          : one(current.with(reopenedStatus(current), t)
+              .withSchedule(level, 0, deadline(current.severity(), t), null),
+              AlertTransition.UPDATED, t, c.userId(),
+              c.reason() == null ? "silence lifted" : "silence lifted: " + c.reason(), c.commandId());
+      case RESOLVE -> new Step(null, List.of(new AlertChange(AlertTransition.RESOLVED,
+          current.with(AlertStatus.RESOLVED, t).withSchedule(level, current.notificationsAtLevel(),
+              null, null), t, c.userId(), c.reason(), c.commandId())), null);
+    };
+  }
+
+  /**
+   * Stream time has reached {@code now}: re-notify or escalate an alert nobody acknowledged, end a
+   * silence. Each transition is stamped with the deadline it met, not the sweep time, so how often
+   * the sweep runs does not change the alerts.
+   */
+  public Step onTime(Alert current, Instant now) {
+    if (current == null) {
+      return Step.unchanged(null);
+    }
+    Alert a = current;
+    List<AlertChange> changes = new ArrayList<>();
+    for (int i = 0; i < MAX_CATCH_UP && a.nextActionAt() != null && !a.nextActionAt().isAfter(now); i++) {
+      Instant due = a.nextActionAt();
+      if (a.status() == AlertStatus.SILENCED) {
+        a = a.with(reopenedStatus(a), due)
+            .withSchedule(a.escalationLevel(), 0, deadline(a.severity(), due), null);
+        changes.add(new AlertChange(AlertTransition.RENOTIFIED, a, due, null,
+            "silence for planned work ended; alert still open", null));
+      } else if (a.awaitingAcknowledgement()) {
+        EscalationPolicy.Rule rule = escalationPolicy.ruleFor(a.severity());
+        if (rule.renotifyAfter() == null) {
+          a = a.withSchedule(a.escalationLevel(), a.notificationsAtLevel(), null, null);
+          break;
+        }
+        Instant next = due.plus(rule.renotifyAfter());
+        if (a.notificationsAtLevel() >= rule.renotificationsBeforeEscalation()
+            && a.escalationLevel() < rule.maxEscalationLevel()) {
+          a = a.with(AlertStatus.ESCALATED, due).withSchedule(a.escalationLevel() + 1, 0, next, null);
+          changes.add(new AlertChange(AlertTransition.ESCALATED, a, due, null,
+              "not acknowledged; escalated to level " + a.escalationLevel(), null));
+        } else {
+          a = a.with(a.status(), due)
+              .withSchedule(a.escalationLevel(), a.notificationsAtLevel() + 1, next, null);
+          changes.add(new AlertChange(AlertTransition.RENOTIFIED, a, due, null,
+              "not acknowledged; notified again at level " + a.escalationLevel(), null));
+        }
+      } else {
+        a = a.withSchedule(a.escalationLevel(), a.notificationsAtLevel(), null, a.silencedUntil());
+      }
+    }
+    return new Step(a, changes, null);
+  }
+
+  private static AlertStatus reopenedStatus(Alert a) {
+    return a.escalationLevel() > 0 ? AlertStatus.ESCALATED : AlertStatus.OPEN;
+  }
+
+  private Instant deadline(Severity severity, Instant from) {
+    EscalationPolicy.Rule rule = escalationPolicy.ruleFor(severity);
+    return rule.renotifyAfter() == null ? null : from.plus(rule.renotifyAfter());
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    if (b == null) {
+      return a;
+    }
+    return a.isBefore(b) ? a : b;
+  }
+
+  private static Step one(Alert alert, AlertTransition transition, Instant t, String actor,
+      String reason, String causedBy) {
+    return new Step(alert, List.of(new AlertChange(transition, alert, t, actor, reason, causedBy)),
+        null);
+  }
+}
