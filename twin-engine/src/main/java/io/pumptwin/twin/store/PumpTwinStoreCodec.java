@@ -1,0 +1,315 @@
+package io.pumptwin.twin.store;
+
+import io.pumptwin.twin.ActiveCondition;
+import io.pumptwin.twin.FillContext;
+import io.pumptwin.twin.Prescription;
+import io.pumptwin.twin.PumpIdentity;
+import io.pumptwin.twin.PumpTwin;
+import io.pumptwin.twin.RecentEvents;
+import io.pumptwin.twin.TwinEventType;
+import io.pumptwin.twin.TwinModelParameters;
+import io.pumptwin.twin.battery.BatteryReading;
+import io.pumptwin.twin.battery.BatteryState;
+import io.pumptwin.twin.catheter.CatheterFaultLikelihood;
+import io.pumptwin.twin.delivery.DeliveryState;
+import io.pumptwin.twin.delivery.DeliveryStatus;
+import io.pumptwin.twin.delivery.InterruptionCause;
+import io.pumptwin.twin.evidence.Evidence;
+import io.pumptwin.twin.evidence.EvidenceKind;
+import io.pumptwin.twin.evidence.EvidenceTrail;
+import io.pumptwin.twin.reservoir.ReservoirEstimate;
+import io.pumptwin.twin.risk.RiskLevel;
+import io.pumptwin.twin.risk.SymptomObservation;
+import io.pumptwin.twin.telemetry.CatheterFaultKind;
+import io.pumptwin.twin.telemetry.InfusionMode;
+import io.pumptwin.twin.telemetry.PumpAlarmKind;
+import io.pumptwin.twin.telemetry.Symptom;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The twin's own compact, lossless store format (for the RocksDB store and its changelog). The Avro
+ * TwinState is a lossy view (no de-duplication memory, no per-hypothesis catheter log-odds, no battery
+ * history, no raised conditions), so restoring a twin from it would change later output; this format
+ * restores a twin equal to the one stored. Parameters are not stored: they are configuration, passed
+ * in when decoding.
+ *
+ * <p>Format version 1. Enums are written by ordinal: append new constants at the end of an enum, never
+ * reorder or remove (a test pins the current orders); a breaking change takes a new version byte.
+ */
+public final class PumpTwinStoreCodec {
+
+    public static final byte VERSION = 1;
+
+    private PumpTwinStoreCodec() {
+    }
+
+    /** Thrown for bytes that are not a stored twin of a known version. */
+    public static final class UnreadableTwin extends RuntimeException {
+        public UnreadableTwin(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    public static byte[] encode(PumpTwin twin) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            PumpIdentity id = twin.identity();
+            out.writeUTF(id.pumpSerial());
+            out.writeUTF(id.patientPseudonym());
+            out.writeUTF(id.clinicId());
+            out.writeLong(id.manufacturedOn() == null ? Long.MIN_VALUE : id.manufacturedOn().toEpochDay());
+            out.writeLong(twin.asOf().toEpochMilli());
+            out.writeLong(twin.anchorAt().toEpochMilli());
+            instant(out, twin.lastHeardAt());
+            out.writeLong(twin.lastSequence());
+            out.writeLong(twin.eventsApplied());
+
+            RecentEvents recent = twin.recentEvents();
+            out.writeInt(recent.limit());
+            out.writeInt(recent.items().size());
+            for (RecentEvents.Fingerprint f : recent.items()) {
+                out.writeUTF(f.eventId());
+                out.writeLong(f.sequence());
+                out.writeLong(f.eventTimeMillis());
+            }
+
+            Prescription rx = twin.prescription();
+            out.writeBoolean(rx != null);
+            if (rx != null) {
+                out.writeDouble(rx.doseMcgPerDay());
+                out.writeDouble(rx.programmedConcentrationMcgPerMl());
+                out.writeDouble(rx.filledConcentrationMcgPerMl());
+                out.writeByte(rx.infusionMode().ordinal());
+                out.writeInt(rx.capacityMl());
+                out.writeDouble(rx.lowReservoirAlarmMl());
+                instant(out, rx.concentrationsSetAt());
+                string(out, rx.concentrationsEventId());
+            }
+
+            ReservoirEstimate r = twin.reservoirAnchor();
+            out.writeBoolean(r != null);
+            if (r != null) {
+                out.writeDouble(r.meanMl());
+                out.writeDouble(r.varianceMl2());
+                out.writeDouble(r.deliveredSinceFillMl());
+            }
+            out.writeBoolean(twin.pumpComputedMl() != null);
+            if (twin.pumpComputedMl() != null) {
+                out.writeDouble(twin.pumpComputedMl());
+            }
+
+            FillContext fill = twin.fill();
+            instant(out, fill.filledAt());
+            string(out, fill.fillEventId());
+            out.writeBoolean(fill.motorStallSinceFill());
+            out.writeBoolean(fill.refillError());
+            instant(out, fill.pocketFillAt());
+
+            BatteryState b = twin.battery();
+            out.writeInt(b.history().size());
+            for (BatteryReading reading : b.history()) {
+                out.writeLong(reading.at().toEpochMilli());
+                out.writeDouble(reading.percent());
+                out.writeDouble(reading.flowFactor());
+            }
+            out.writeLong(b.manufacturedOn() == null ? Long.MIN_VALUE : b.manufacturedOn().toEpochDay());
+            instant(out, b.eriReachedAt());
+            instant(out, b.endOfServiceAt());
+            instant(out, b.lastResetAt());
+
+            DeliveryState d = twin.delivery();
+            out.writeByte(d.status().ordinal());
+            instant(out, d.since());
+            out.writeByte(d.cause() == null ? -1 : d.cause().ordinal());
+            string(out, d.sourceEventId());
+
+            CatheterFaultLikelihood c = twin.catheter();
+            out.writeDouble(c.obstructionLogOdds());
+            out.writeDouble(c.lossLogOdds());
+            out.writeByte(c.confirmedKind() == null ? -1 : c.confirmedKind().ordinal());
+            out.writeInt(c.evidence().limit());
+            out.writeInt(c.evidence().items().size());
+            for (Evidence e : c.evidence().items()) {
+                out.writeByte(e.kind().ordinal());
+                out.writeLong(e.observedAt().toEpochMilli());
+                out.writeUTF(e.detail());
+                out.writeDouble(e.weight());
+                string(out, e.sourceEventId());
+            }
+            out.writeInt(c.recentEscalations().size());
+            for (Instant t : c.recentEscalations()) {
+                out.writeLong(t.toEpochMilli());
+            }
+            out.writeLong(c.asOf().toEpochMilli());
+
+            out.writeInt(twin.recentSymptoms().size());
+            for (SymptomObservation o : twin.recentSymptoms()) {
+                out.writeLong(o.at().toEpochMilli());
+                out.writeInt(mask(o.symptoms()));
+                string(out, o.sourceEventId());
+            }
+            out.writeInt(mask(twin.activeCriticalAlarms()));
+
+            out.writeInt(twin.conditions().size());
+            for (ActiveCondition ac : twin.conditions().values().stream()
+                    .sorted((x, y) -> x.type().compareTo(y.type())).toList()) {
+                out.writeByte(ac.type().ordinal());
+                out.writeByte(ac.level().ordinal());
+                instant(out, ac.dueAt());
+                out.writeLong(ac.raisedAt().toEpochMilli());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static PumpTwin decode(byte[] bytes, TwinModelParameters parameters) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            byte version = in.readByte();
+            if (version != VERSION) {
+                throw new UnreadableTwin("stored twin has format version " + version + ", this code reads " + VERSION,
+                        null);
+            }
+            PumpIdentity identity = new PumpIdentity(in.readUTF(), in.readUTF(), in.readUTF(), date(in.readLong()));
+            Instant asOf = Instant.ofEpochMilli(in.readLong());
+            Instant anchorAt = Instant.ofEpochMilli(in.readLong());
+            Instant lastHeardAt = instant(in);
+            long lastSequence = in.readLong();
+            long eventsApplied = in.readLong();
+
+            int recentLimit = in.readInt();
+            int n = in.readInt();
+            List<RecentEvents.Fingerprint> fingerprints = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                fingerprints.add(new RecentEvents.Fingerprint(in.readUTF(), in.readLong(), in.readLong()));
+            }
+
+            Prescription rx = null;
+            if (in.readBoolean()) {
+                rx = new Prescription(in.readDouble(), in.readDouble(), in.readDouble(),
+                        InfusionMode.values()[in.readByte()], in.readInt(), in.readDouble(), instant(in), string(in));
+            }
+            ReservoirEstimate reservoir = in.readBoolean()
+                    ? new ReservoirEstimate(in.readDouble(), in.readDouble(), in.readDouble()) : null;
+            Double pumpComputed = in.readBoolean() ? in.readDouble() : null;
+            FillContext fill = new FillContext(instant(in), string(in), in.readBoolean(), in.readBoolean(), instant(in));
+
+            n = in.readInt();
+            List<BatteryReading> readings = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                readings.add(new BatteryReading(Instant.ofEpochMilli(in.readLong()), in.readDouble(), in.readDouble()));
+            }
+            BatteryState battery = new BatteryState(readings, date(in.readLong()), instant(in), instant(in), instant(in));
+
+            DeliveryStatus status = DeliveryStatus.values()[in.readByte()];
+            Instant since = instant(in);
+            byte cause = in.readByte();
+            DeliveryState delivery = new DeliveryState(status, since, cause < 0 ? null : InterruptionCause.values()[cause],
+                    string(in));
+
+            double o = in.readDouble();
+            double l = in.readDouble();
+            byte kind = in.readByte();
+            int evidenceLimit = in.readInt();
+            n = in.readInt();
+            List<Evidence> evidence = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                evidence.add(new Evidence(EvidenceKind.values()[in.readByte()], Instant.ofEpochMilli(in.readLong()),
+                        in.readUTF(), in.readDouble(), string(in)));
+            }
+            n = in.readInt();
+            List<Instant> escalations = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                escalations.add(Instant.ofEpochMilli(in.readLong()));
+            }
+            CatheterFaultLikelihood catheter = new CatheterFaultLikelihood(o, l,
+                    kind < 0 ? null : CatheterFaultKind.values()[kind], new EvidenceTrail(evidence, evidenceLimit),
+                    escalations, Instant.ofEpochMilli(in.readLong()));
+
+            n = in.readInt();
+            List<SymptomObservation> symptoms = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                symptoms.add(new SymptomObservation(Instant.ofEpochMilli(in.readLong()),
+                        unmask(in.readInt(), Symptom.class), string(in)));
+            }
+            Set<PumpAlarmKind> alarms = unmask(in.readInt(), PumpAlarmKind.class);
+
+            n = in.readInt();
+            Map<TwinEventType, ActiveCondition> conditions = new EnumMap<>(TwinEventType.class);
+            for (int i = 0; i < n; i++) {
+                TwinEventType type = TwinEventType.values()[in.readByte()];
+                conditions.put(type, new ActiveCondition(type, RiskLevel.values()[in.readByte()], instant(in),
+                        Instant.ofEpochMilli(in.readLong())));
+            }
+            if (in.available() != 0) {
+                throw new UnreadableTwin(in.available() + " trailing bytes after a stored twin", null);
+            }
+            return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
+                    new RecentEvents(fingerprints, recentLimit), rx, reservoir, pumpComputed, fill, battery, delivery,
+                    catheter, symptoms, alarms, conditions);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof UnreadableTwin u) {
+                throw u;
+            }
+            throw new UnreadableTwin("bytes are not a stored twin: " + e, e);
+        }
+    }
+
+    private static void instant(DataOutputStream out, Instant t) throws IOException {
+        out.writeLong(t == null ? Long.MIN_VALUE : t.toEpochMilli());
+    }
+
+    private static Instant instant(DataInputStream in) throws IOException {
+        long v = in.readLong();
+        return v == Long.MIN_VALUE ? null : Instant.ofEpochMilli(v);
+    }
+
+    private static void string(DataOutputStream out, String s) throws IOException {
+        out.writeBoolean(s != null);
+        if (s != null) {
+            out.writeUTF(s);
+        }
+    }
+
+    private static String string(DataInputStream in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
+    }
+
+    private static LocalDate date(long epochDay) {
+        return epochDay == Long.MIN_VALUE ? null : LocalDate.ofEpochDay(epochDay);
+    }
+
+    private static <E extends Enum<E>> int mask(Set<E> set) {
+        int m = 0;
+        for (E e : set) {
+            m |= 1 << e.ordinal();
+        }
+        return m;
+    }
+
+    private static <E extends Enum<E>> Set<E> unmask(int m, Class<E> type) {
+        Set<E> set = EnumSet.noneOf(type);
+        for (E e : type.getEnumConstants()) {
+            if ((m & (1 << e.ordinal())) != 0) {
+                set.add(e);
+            }
+        }
+        return set;
+    }
+}

@@ -1,0 +1,144 @@
+package io.pumptwin.twin.wire;
+
+import io.pumptwin.events.BatteryEstimate;
+import io.pumptwin.events.DateProjection;
+import io.pumptwin.events.DeliveryStatus;
+import io.pumptwin.events.Provenance;
+import io.pumptwin.events.ReservoirEstimate;
+import io.pumptwin.events.TwinState;
+import io.pumptwin.twin.PumpTwin;
+import io.pumptwin.twin.TwinAssessment;
+import io.pumptwin.twin.TwinModelParameters;
+import io.pumptwin.twin.battery.BatteryProjection;
+import io.pumptwin.twin.evidence.Evidence;
+import io.pumptwin.twin.reservoir.DateBand;
+import io.pumptwin.twin.risk.RiskAssessment;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * The twin and its events on the wire: PumpTwin to the compacted TwinState, domain TwinEvent to the
+ * Avro TwinEvent. The Avro TwinState is a view for dashboards and alerting; it is not the store
+ * format (see {@code PumpTwinStoreCodec}).
+ */
+public final class TwinMapping {
+
+    /** Provenance lists at most this many recent telemetry ids. */
+    private static final int PROVENANCE_IDS = 8;
+
+    private TwinMapping() {
+    }
+
+    public static TwinState toTwinState(PumpTwin twin) {
+        TwinAssessment view = twin.assess();
+        TwinModelParameters p = twin.parameters();
+        var rx = twin.prescription();
+        var reservoir = view.reservoir();
+        var projection = view.projection();
+        ReservoirEstimate.Builder r = ReservoirEstimate.newBuilder()
+                .setMeanMl(reservoir == null ? 0 : reservoir.expectedVolumeMl())
+                .setStdDevMl(reservoir == null ? 0 : reservoir.stdDevMl())
+                .setLower95Ml(reservoir == null ? 0 : reservoir.lower95Ml(p.reservoir()))
+                .setUpper95Ml(reservoir == null ? 0 : reservoir.upper95Ml(p.reservoir()))
+                .setPumpComputedMl(twin.pumpComputedMl() == null ? 0 : twin.pumpComputedMl())
+                .setCapacityMl(rx == null ? 0 : rx.capacityMl())
+                .setLowReservoirAlarmMl(rx == null ? 0 : rx.lowReservoirAlarmMl())
+                .setConcentrationMcgPerMl(rx == null ? 0 : rx.programmedConcentrationMcgPerMl())
+                .setDoseMcgPerDay(rx == null ? 0 : rx.doseMcgPerDay())
+                .setDailyVolumeMl(view.programmedDailyVolumeMl())
+                .setLastRefillAt(twin.fill().filledAt())
+                .setLowReservoirAt(projection == null ? null : band(projection.lowReservoirAt()))
+                .setEmptyAt(projection == null ? null : band(projection.emptyAt()))
+                .setRefillDueAt(projection == null || projection.refillDue() == null ? null
+                        : projection.refillDue().dueAt())
+                .setRefillDueReason(projection == null || projection.refillDue() == null ? null
+                        : projection.refillDue().limit() == io.pumptwin.twin.reservoir.RefillDue.Limit.RESERVOIR
+                        ? "RESERVOIR" : "DRUG_STABILITY");
+        BatteryProjection bp = view.battery();
+        var battery = twin.battery();
+        BatteryEstimate b = BatteryEstimate.newBuilder()
+                .setRemainingPercent(battery.remainingPercent() == null ? 0 : battery.remainingPercent())
+                .setEriProjectedAt(bp == null ? null : bp.eriAt())
+                .setEosProjectedAt(bp == null ? null : bp.endOfServiceAt())
+                .setEriReached(battery.eriReached())
+                .setEosReached(battery.endOfServiceReached())
+                .setAdvisoryCohort(battery.advisoryCohort(p.battery()))
+                .setLastResetAt(battery.lastResetAt())
+                .build();
+        io.pumptwin.events.CatheterFaultLikelihood c = io.pumptwin.events.CatheterFaultLikelihood.newBuilder()
+                .setProbability(view.catheterProbability())
+                .setSuspectedKind(view.catheterKind() == null ? null
+                        : io.pumptwin.events.CatheterFaultKind.valueOf(view.catheterKind().name()))
+                .setEvidence(evidence(view.catheterEvidence()))
+                .build();
+        Provenance provenance = Provenance.newBuilder()
+                .setModelVersion(TwinModelParameters.MODEL_VERSION)
+                .setParameterSet(p.name())
+                .setParameters(new LinkedHashMap<>(p.asMap()))
+                .setLastEventIds(twin.recentEvents().lastIds(PROVENANCE_IDS))
+                .build();
+        return TwinState.newBuilder()
+                .setPumpSerial(twin.identity().pumpSerial())
+                .setPatientPseudonym(twin.identity().patientPseudonym())
+                .setClinicId(twin.identity().clinicId())
+                .setAsOf(twin.asOf())
+                .setLastHeardAt(twin.lastHeardAt() == null ? twin.asOf() : twin.lastHeardAt())
+                .setLastSequence(twin.lastSequence())
+                .setEventsApplied(twin.eventsApplied())
+                .setReservoir(r.build())
+                .setBattery(b)
+                .setCatheter(c)
+                .setDelivery(DeliveryStatus.valueOf(view.delivery().name()))
+                .setUnderdose(risk(view.underdose()))
+                .setOverdose(risk(view.overdose()))
+                .setProvenance(provenance)
+                .build();
+    }
+
+    public static io.pumptwin.events.TwinEvent toAvro(io.pumptwin.twin.TwinEvent e) {
+        return io.pumptwin.events.TwinEvent.newBuilder()
+                .setEventId(e.eventId())
+                .setPumpSerial(e.pumpSerial())
+                .setPatientPseudonym(e.patientPseudonym())
+                .setClinicId(e.clinicId())
+                .setEventTime(e.eventTime())
+                .setType(io.pumptwin.events.TwinEventType.valueOf(e.type().name()))
+                .setTransition(io.pumptwin.events.TwinEventTransition.valueOf(e.transition().name()))
+                .setRiskLevel(io.pumptwin.events.RiskLevel.valueOf(e.level().name()))
+                .setHeadline(e.headline())
+                .setDueAt(e.dueAt())
+                .setDoseMcgPerDay(e.doseMcgPerDay())
+                .setEvidence(evidence(e.evidence()))
+                .setTwinValues(new LinkedHashMap<>(e.twinValues()))
+                .setSourceEventId(e.sourceEventId())
+                .build();
+    }
+
+    private static DateProjection band(DateBand band) {
+        if (band == null) {
+            return null;
+        }
+        return DateProjection.newBuilder().setEarliest(band.earliest()).setExpected(band.expected())
+                .setLatest(band.latest()).build();
+    }
+
+    private static io.pumptwin.events.RiskAssessment risk(RiskAssessment r) {
+        return io.pumptwin.events.RiskAssessment.newBuilder()
+                .setLevel(io.pumptwin.events.RiskLevel.valueOf(r.level().name()))
+                .setScore(r.score())
+                .setSince(r.since())
+                .setEvidence(evidence(r.evidence()))
+                .build();
+    }
+
+    private static List<io.pumptwin.events.Evidence> evidence(List<Evidence> items) {
+        return items.stream().map(e -> io.pumptwin.events.Evidence.newBuilder()
+                .setKind(e.kind().name())
+                .setObservedAt(e.observedAt())
+                .setDetail(e.detail())
+                .setWeight(e.weight())
+                .setSourceEventId(e.sourceEventId())
+                .build()).toList();
+    }
+}

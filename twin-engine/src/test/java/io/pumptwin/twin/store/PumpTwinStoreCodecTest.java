@@ -1,0 +1,78 @@
+package io.pumptwin.twin.store;
+
+import io.pumptwin.twin.PumpTwin;
+import io.pumptwin.twin.PumpTwinScenarios;
+import io.pumptwin.twin.TwinEventType;
+import io.pumptwin.twin.TwinModelParameters;
+import io.pumptwin.twin.delivery.InterruptionCause;
+import io.pumptwin.twin.evidence.EvidenceKind;
+import io.pumptwin.twin.risk.RiskLevel;
+import io.pumptwin.twin.telemetry.CatheterFaultKind;
+import io.pumptwin.twin.telemetry.DoseChangeReason;
+import io.pumptwin.twin.telemetry.InfusionMode;
+import io.pumptwin.twin.telemetry.PumpAlarmKind;
+import io.pumptwin.twin.telemetry.Symptom;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PumpTwinStoreCodecTest {
+
+    private static PumpTwinScenarios.Story busyPump() {
+        var story = PumpTwinScenarios.filledPump("STORE-1");
+        story.weeklyStatusUntil(28);
+        story.symptoms(29, Symptom.SPASTICITY_RETURN, Symptom.PRURITUS);
+        story.doseChange(30, 500, 600, DoseChangeReason.SPASTICITY_NOT_CONTROLLED);
+        story.alarm(31, PumpAlarmKind.MOTOR_STALL);
+        story.advance(33);
+        return story;
+    }
+
+    @Test
+    void a_stored_twin_comes_back_equal_and_goes_on_exactly_as_the_original() {
+        var story = busyPump();
+        PumpTwin original = story.twin();
+        byte[] stored = PumpTwinStoreCodec.encode(original);
+        PumpTwin restored = PumpTwinStoreCodec.decode(stored, TwinModelParameters.defaults());
+
+        assertThat(restored).isEqualTo(original);
+        assertThat(restored.conditions()).containsKeys(TwinEventType.PUMP_CRITICAL_ALARM, TwinEventType.UNDERDOSE_RISK);
+        assertThat(restored.catheter().evidence().contains(EvidenceKind.SYMPTOM_REPORT)).isTrue();
+        assertThat(restored.advanceTo(PumpTwinScenarios.day(40))).isEqualTo(original.advanceTo(PumpTwinScenarios.day(40)));
+        // the store format is compact: well under the size of the Avro view with its evidence texts
+        assertThat(stored.length).isLessThan(4096);
+    }
+
+    @Test
+    void foreign_bytes_are_refused_with_a_clear_error() {
+        byte[] stored = PumpTwinStoreCodec.encode(busyPump().twin());
+        byte[] otherVersion = stored.clone();
+        otherVersion[0] = 9;
+        assertThatThrownBy(() -> PumpTwinStoreCodec.decode(otherVersion, TwinModelParameters.defaults()))
+                .isInstanceOf(PumpTwinStoreCodec.UnreadableTwin.class).hasMessageContaining("version 9");
+        assertThatThrownBy(() -> PumpTwinStoreCodec.decode(Arrays.copyOf(stored, stored.length / 2),
+                TwinModelParameters.defaults())).isInstanceOf(PumpTwinStoreCodec.UnreadableTwin.class);
+    }
+
+    /** The format writes enums by ordinal: these orders may only grow at the end. */
+    @Test
+    void enum_orders_the_store_format_relies_on_are_pinned() {
+        assertThat(InfusionMode.values()).startsWith(InfusionMode.SIMPLE_CONTINUOUS, InfusionMode.FLEXIBLE,
+                InfusionMode.PERIODIC_BOLUS, InfusionMode.SINGLE_BOLUS, InfusionMode.MINIMUM_RATE);
+        assertThat(InterruptionCause.values()).startsWith(InterruptionCause.RESERVOIR_EMPTY,
+                InterruptionCause.END_OF_SERVICE, InterruptionCause.RESET_TO_MINIMUM_RATE, InterruptionCause.MOTOR_STALL,
+                InterruptionCause.CATHETER_FAULT, InterruptionCause.PROGRAMMED_BELOW_FILLED);
+        assertThat(RiskLevel.values()).startsWith(RiskLevel.NONE, RiskLevel.WATCH, RiskLevel.LIKELY, RiskLevel.URGENT);
+        assertThat(CatheterFaultKind.values()).startsWith(CatheterFaultKind.KINK, CatheterFaultKind.OCCLUSION,
+                CatheterFaultKind.DISCONNECTION, CatheterFaultKind.TEAR_OR_LEAK, CatheterFaultKind.MIGRATION,
+                CatheterFaultKind.TIP_MASS, CatheterFaultKind.UNKNOWN);
+        assertThat(EvidenceKind.values()[0]).isEqualTo(EvidenceKind.RESIDUAL_EXCESS);
+        assertThat(EvidenceKind.values()[EvidenceKind.values().length - 1]).isEqualTo(EvidenceKind.PUMP_SILENT);
+        assertThat(Symptom.values()).hasSizeLessThanOrEqualTo(32);
+        assertThat(PumpAlarmKind.values()).hasSizeLessThanOrEqualTo(32);
+        assertThat(TwinEventType.values()[0]).isEqualTo(TwinEventType.REFILL_DUE);
+    }
+}
