@@ -1,0 +1,63 @@
+package io.pumptwin.simulator;
+
+import io.pumptwin.events.TrueFaultKind;
+import io.pumptwin.simulator.fleet.Pacer;
+import io.pumptwin.simulator.scenario.InvalidScenarioException;
+import io.pumptwin.simulator.scenario.Scenario;
+import io.pumptwin.simulator.scenario.ScenarioLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ScenarioLoaderTest {
+    private final ScenarioLoader loader = new ScenarioLoader();
+
+    @Test
+    void everyShippedScenarioLoadsOverTheDefaults() {
+        for (String name : ScenarioLoader.SHIPPED) {
+            Scenario scenario = loader.load(name);
+            assertThat(scenario.name()).isEqualTo(name);
+            assertThat(scenario.statusCadenceMinutes()).isEqualTo(15);
+            assertThat(scenario.pumps().deliveryErrorLimit()).isEqualTo(0.145);
+        }
+        assertThat(loader.load("occlusion").injections()).singleElement()
+                .satisfies(i -> assertThat(i.fault()).isEqualTo(TrueFaultKind.CATHETER_OCCLUSION));
+        assertThat(loader.load("battery-advisory").startInstant().toString()).startsWith("2013-");
+    }
+
+    @Test
+    void aFileOverridesOnlyWhatItStates(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("small.yaml");
+        Files.writeString(file, "name: small\nfleetSize: 3\nclinic:\n  missedVisitProbability: 0.5\n");
+        Scenario scenario = loader.load(file.toString());
+        assertThat(scenario.fleetSize()).isEqualTo(3);
+        assertThat(scenario.clinic().missedVisitProbability()).isEqualTo(0.5);
+        assertThat(scenario.clinic().drugStabilityDays()).isEqualTo(180);
+    }
+
+    @Test
+    void badInputIsATypedErrorNamingTheField(@TempDir Path dir) throws IOException {
+        Path cadence = dir.resolve("cadence.yaml");
+        Files.writeString(cadence, "name: bad\nstatusCadenceMinutes: 7\n");
+        assertThatThrownBy(() -> loader.load(cadence.toString())).isInstanceOf(InvalidScenarioException.class)
+                .hasMessageContaining("statusCadenceMinutes");
+        Path unknown = dir.resolve("unknown.yaml");
+        Files.writeString(unknown, "name: bad\nfleetSise: 7\n");
+        assertThatThrownBy(() -> loader.load(unknown.toString())).isInstanceOf(InvalidScenarioException.class)
+                .hasMessageContaining("fleetSise");
+    }
+
+    @Test
+    void timeModesParse() {
+        assertThat(Pacer.parse("afap").wallMillisFor(86_400_000L)).isZero();
+        assertThat(Pacer.parse("real-time").wallMillisFor(1000)).isEqualTo(1000);
+        assertThat(Pacer.parse("accelerated:3600").wallMillisFor(3_600_000L)).isEqualTo(1000);
+        assertThatThrownBy(() -> Pacer.parse("warp")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
