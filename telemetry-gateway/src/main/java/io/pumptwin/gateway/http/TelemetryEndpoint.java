@@ -234,8 +234,12 @@ public final class TelemetryEndpoint implements Handler {
     long duplicates = count(results, Outcome.DUPLICATE);
     long rejected = count(results, Outcome.REJECTED);
     long notStored = count(results, Outcome.NOT_STORED);
-    log.info("request done device={} events={} accepted={} duplicates={} rejected={} notStored={}",
-        device.deviceId(), results.size(), accepted, duplicates, rejected, notStored);
+    // Clean requests are the steady state (thousands a second): debug. Anything refused or not
+    // stored is worth a line at info.
+    if (rejected + notStored + duplicates > 0 || log.isDebugEnabled()) {
+      log.info("request done device={} events={} accepted={} duplicates={} rejected={} notStored={}",
+          device.deviceId(), results.size(), accepted, duplicates, rejected, notStored);
+    }
     if (notStored > 0) {
       // Never 202 for an event that is not stored; the client retries the whole request and the
       // events stored this time come back DUPLICATE.

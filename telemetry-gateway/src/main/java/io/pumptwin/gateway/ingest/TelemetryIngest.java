@@ -98,7 +98,7 @@ public final class TelemetryIngest {
 
   private EventResult duplicate(Device device, Candidate.Decoded d, String by) {
     TelemetryEnvelope e = d.event();
-    log.info("event duplicate device={} pump={} eventId={} sequence={} matchedBy={}",
+    log.debug("event duplicate device={} pump={} eventId={} sequence={} matchedBy={}",
         device.deviceId(), e.getPumpSerial(), e.getEventId(), e.getSequence(), by);
     metrics.event("duplicate", by);
     return EventResult.duplicate(d.index(), e.getEventId(), "already accepted (matched by " + by + ")");
