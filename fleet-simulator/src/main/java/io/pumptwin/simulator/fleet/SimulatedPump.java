@@ -43,6 +43,8 @@ import io.pumptwin.simulator.scenario.Scenario;
 import io.pumptwin.simulator.scenario.Scenario.ClinicPolicy;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -81,6 +83,7 @@ public final class SimulatedPump {
     private final long lowReservoirAlarmNl;
     private final double deliveryError;
     private final boolean patientBoluses;
+    private LocalDate manufacturedOn;
 
     private final ReservoirLedger ledger = new ReservoirLedger();
     private final Battery battery;
@@ -205,6 +208,7 @@ public final class SimulatedPump {
         double ageDays = uniform(population.implantAgeMinYears(), population.implantAgeMaxYears()) * 365.25;
         double leadDays = uniform(population.manufactureLeadMinDays(), population.manufactureLeadMaxDays());
         long manufacturedMs = nowMs - (long) ((ageDays + leadDays) * DAY_MS);
+        manufacturedOn = LocalDate.ofInstant(Instant.ofEpochMilli(manufacturedMs), ZoneOffset.UTC);
         boolean advisory = manufacturedMs < model.advisoryCutoff().toEpochMilli();
         double capacity = advisory ? 100 * uniform(model.advisoryCapacityMin(), model.advisoryCapacityMax()) : 100;
         double perDay = Battery.drainPerDay(model, program.dailyVolumeMl());
@@ -884,7 +888,7 @@ public final class SimulatedPump {
         gauge = Math.round(clamp(gauge, 0, 100) * 10) / 10.0;
         StatusReport report = new StatusReport(Nanolitres.toMl(computedNl), capacityMl, lowReservoirAlarmMl,
                 program.concentrationMcgPerMl(), program.reportedDoseMcgPerDay(), program.mode(), gauge, null,
-                new ArrayList<>(activeAlarms));
+                new ArrayList<>(activeAlarms), manufacturedOn);
         emit(nowMs, TelemetrySource.HOME_COMMUNICATOR, report, sink);
     }
 

@@ -158,6 +158,8 @@ class ScenarioSignaturesTest {
             if (after.isPresent()) {
                 assertThat(after.get().value().getInfusionMode()).isEqualTo(InfusionMode.MINIMUM_RATE);
                 assertThat(after.get().value().getActiveAlarms()).contains(PumpAlarmKind.LOW_BATTERY_RESET);
+                // Only the cohort made before August 2011 resets this way (safety notice, DOMAIN.md).
+                assertThat(after.get().value().getManufacturedOn()).isBefore(java.time.LocalDate.of(2011, 8, 1));
             }
         }
         SimulationRun nominal = SimulationRun.of("nominal-fleet", 24, 200, 60.0);
