@@ -1,0 +1,87 @@
+package io.pumptwin.alerting.stream;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pumptwin.alerting.AlertingConfig;
+import io.pumptwin.alerting.lifecycle.AlertLifecycle;
+import io.pumptwin.events.AlertCommand;
+import io.pumptwin.events.AlertEvent;
+import io.pumptwin.events.DeadLetter;
+import io.pumptwin.events.TwinEvent;
+import io.pumptwin.schemas.topics.Topic;
+import io.pumptwin.schemas.topics.TopicRegistry;
+import io.pumptwin.schemas.topics.Topics;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The alerting topology: twin events and staff commands in, alert lifecycle events (and dead
+ * letters) out, with the open alerts in a persistent, changelogged store.
+ *
+ * <pre>
+ *   pump.twin.events.v1 ----\
+ *                            +--> alert-lifecycle [open-alerts] --> pump.alerts.v1
+ *   pump.alert.commands.v1 -/                                  \--> pump.telemetry.dlq.v1
+ * </pre>
+ */
+public final class AlertingTopology {
+  public static final String OPEN_ALERTS_STORE = "open-alerts";
+  static final String TWIN_EVENTS_SOURCE = "twin-events";
+  static final String COMMANDS_SOURCE = "alert-commands";
+  static final String LIFECYCLE = "alert-lifecycle";
+  static final String ALERTS_SINK = "alerts";
+  static final String DEAD_LETTER_SINK = "dead-letters";
+
+  private AlertingTopology() {}
+
+  public static Topology build(AlertingConfig config, TopicRegistry topics) {
+    return build(config, topics, new SimpleMeterRegistry());
+  }
+
+  public static Topology build(AlertingConfig config, TopicRegistry topics, MeterRegistry meters) {
+    Topic<TwinEvent> twinEvents = topics.topic(Topics.TWIN_EVENTS);
+    Topic<AlertCommand> commands = topics.topic(Topics.ALERT_COMMANDS);
+    Topic<AlertEvent> alerts = topics.topic(Topics.ALERTS);
+    Topic<DeadLetter> deadLetters = topics.topic(Topics.TELEMETRY_DLQ);
+    AlertLifecycle lifecycle = new AlertLifecycle(config.severityPolicy(), config.escalationPolicy());
+
+    Topology topology = new Topology();
+    topology.addSource(TWIN_EVENTS_SOURCE, twinEvents.keySerde().deserializer(),
+        twinEvents.valueSerde().deserializer(), twinEvents.name());
+    topology.addSource(COMMANDS_SOURCE, commands.keySerde().deserializer(),
+        commands.valueSerde().deserializer(), commands.name());
+    topology.addProcessor(LIFECYCLE, () -> new AlertLifecycleProcessor(lifecycle,
+        config.sweepInterval(), twinEvents, commands, meters), TWIN_EVENTS_SOURCE, COMMANDS_SOURCE);
+    topology.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(OPEN_ALERTS_STORE), org.apache.kafka.common.serialization.Serdes.String(),
+        new AlertStateSerde()), LIFECYCLE);
+    topology.addSink(ALERTS_SINK, alerts.name(), alerts.keySerde().serializer(),
+        alerts.valueSerde().serializer(), LIFECYCLE);
+    topology.addSink(DEAD_LETTER_SINK, deadLetters.name(), deadLetters.keySerde().serializer(),
+        deadLetters.valueSerde().serializer(), LIFECYCLE);
+    return topology;
+  }
+
+  /**
+   * Streams settings: exactly-once (an alert transition, its state change and the consumed offsets
+   * commit together, so a crash neither loses nor repeats an alert), and undecodable input
+   * dead-lettered instead of stopping the partition.
+   */
+  public static Properties streamsConfig(AlertingConfig config, TopicRegistry topics, MeterRegistry meters) {
+    Topic<DeadLetter> deadLetters = topics.topic(Topics.TELEMETRY_DLQ);
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnDecodeFailure.class);
+    p.put(DeadLetterOnDecodeFailure.SINK_CONFIG, new DeadLetterOnDecodeFailure.Sink(
+        deadLetters.name(), deadLetters.valueSerde().serializer(),
+        () -> meters.counter("alerting.dead_letters", "reason", "UNDECODABLE").increment()));
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+    p.putAll(config.streamsOverrides());
+    return p;
+  }
+}
