@@ -236,15 +236,16 @@ public final class TelemetryEndpoint implements Handler {
     long notStored = count(results, Outcome.NOT_STORED);
     // Clean requests are the steady state (thousands a second): debug. Anything refused or not
     // stored is worth a line at info.
+    String why = results.stream().filter(r -> r.outcome() == Outcome.NOT_STORED)
+        .map(EventResult::detail).findFirst().orElse("");
     if (rejected + notStored + duplicates > 0 || log.isDebugEnabled()) {
-      log.info("request done device={} events={} accepted={} duplicates={} rejected={} notStored={}",
-          device.deviceId(), results.size(), accepted, duplicates, rejected, notStored);
+      log.info("request done device={} events={} accepted={} duplicates={} rejected={} notStored={}{}",
+          device.deviceId(), results.size(), accepted, duplicates, rejected, notStored,
+          notStored > 0 ? " error=\"" + why + "\"" : "");
     }
     if (notStored > 0) {
       // Never 202 for an event that is not stored; the client retries the whole request and the
       // events stored this time come back DUPLICATE.
-      String why = results.stream().filter(r -> r.outcome() == Outcome.NOT_STORED)
-          .map(EventResult::detail).findFirst().orElse("");
       return unavailableNow(ctx, notStored + " of " + results.size()
           + " events could not be stored: " + why, results, false);
     }

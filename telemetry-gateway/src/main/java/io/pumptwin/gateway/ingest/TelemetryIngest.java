@@ -48,25 +48,40 @@ public final class TelemetryIngest {
   public CompletableFuture<List<EventResult>> ingest(Device device, List<Candidate> candidates,
       String contentType) {
     Instant now = clock.instant();
+    RequestState state = new RequestState();
     List<CompletableFuture<EventResult>> results = new ArrayList<>(candidates.size());
     for (Candidate c : candidates) {
-      results.add(one(device, c, contentType, now));
+      results.add(one(device, c, contentType, now, state));
     }
     return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
         .thenApply(v -> results.stream().map(CompletableFuture::join).toList());
   }
 
+  /**
+   * When the broker is away without metadata, {@code send()} blocks for max.block.ms and fails. One
+   * such failure is enough to know the request gets 503: the remaining events are not sent, so a
+   * 500-event batch fails in max.block.ms, not 500 times that.
+   */
+  private static final class RequestState {
+    volatile String producerDown;
+  }
+
   private CompletableFuture<EventResult> one(Device device, Candidate candidate, String contentType,
-      Instant now) {
+      Instant now, RequestState state) {
+    if (state.producerDown != null) {
+      return CompletableFuture.completedFuture(EventResult.notStored(candidate.index(),
+          candidate instanceof Candidate.Decoded d ? d.event().getEventId() : null,
+          "not sent: " + state.producerDown));
+    }
     if (candidate instanceof Candidate.Undecodable u) {
-      return reject(device, u.index(), null, u.pumpSerial(), u.rejections(), u.raw(), contentType, now);
+      return failFast(state, reject(device, u.index(), null, u.pumpSerial(), u.rejections(), u.raw(), contentType, now));
     }
     Candidate.Decoded d = (Candidate.Decoded) candidate;
     TelemetryEnvelope event = d.event();
     List<Rejection> rejections = validator.validate(event, now);
     if (!rejections.isEmpty()) {
-      return reject(device, d.index(), event.getEventId(), event.getPumpSerial(), rejections,
-          d.raw(), contentType, now);
+      return failFast(state, reject(device, d.index(), event.getEventId(), event.getPumpSerial(),
+          rejections, d.raw(), contentType, now));
     }
     Claim claim = memory.claim(event.getPumpSerial(), event.getSequence(), event.getEventId());
     if (claim instanceof Claim.Duplicate dup) {
@@ -79,21 +94,31 @@ public final class TelemetryIngest {
               "a concurrent attempt to store the same event failed"));
     }
     Claim.Fresh fresh = (Claim.Fresh) claim;
-    recordOrder(device, event, fresh.order());
     TelemetryEnvelope stamped = TelemetryEnvelope.newBuilder(event).setReceivedTime(now).build();
-    return publisher.publish(stamped).handle((metadata, error) -> {
+    return failFast(state, publisher.publish(stamped).handle((metadata, error) -> {
       if (error != null) {
         fresh.reservation().failed();
         String why = rootCause(error);
-        log.warn("event not stored device={} pump={} eventId={} sequence={} error={}",
+        log.debug("event not stored device={} pump={} eventId={} sequence={} error={}",
             device.deviceId(), event.getPumpSerial(), event.getEventId(), event.getSequence(), why);
         metrics.event("not_stored", "KAFKA_OR_REGISTRY");
         return EventResult.notStored(d.index(), event.getEventId(), why);
       }
       fresh.reservation().stored();
+      // Counted once stored: an attempt that failed leaves no gap behind it.
+      recordOrder(device, event, fresh.order());
       metrics.event("accepted", "none");
       return EventResult.accepted(d.index(), event.getEventId());
-    });
+    }));
+  }
+
+  private static CompletableFuture<EventResult> failFast(RequestState state,
+      CompletableFuture<EventResult> result) {
+    EventResult now = result.getNow(null);
+    if (now != null && now.outcome() == EventResult.Outcome.NOT_STORED) {
+      state.producerDown = now.detail();
+    }
+    return result;
   }
 
   private EventResult duplicate(Device device, Candidate.Decoded d, String by) {

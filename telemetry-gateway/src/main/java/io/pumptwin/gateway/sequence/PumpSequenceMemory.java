@@ -86,15 +86,18 @@ public final class PumpSequenceMemory {
     if (history.hasAccepted(sequence)) {
       return new Claim.Duplicate(DuplicateBy.SEQUENCE);
     }
+    // Highest of the stored and the being-stored: a failed attempt does not count, so its retry
+    // is not mistaken for a late arrival.
+    long highest = history.pendingBySequence.isEmpty() ? history.highestStored
+        : Math.max(history.highestStored, history.pendingBySequence.lastKey());
     SequenceOrder order;
-    if (history.highestSeen < 0 || sequence == history.highestSeen + 1) {
+    if (highest < 0 || sequence == highest + 1) {
       order = new SequenceOrder.Next();
-    } else if (sequence > history.highestSeen) {
-      order = new SequenceOrder.Gap(history.highestSeen + 1, sequence);
+    } else if (sequence > highest) {
+      order = new SequenceOrder.Gap(highest + 1, sequence);
     } else {
-      order = new SequenceOrder.Late(history.highestSeen);
+      order = new SequenceOrder.Late(highest);
     }
-    history.highestSeen = Math.max(history.highestSeen, sequence);
     CompletableFuture<Boolean> attempt = new CompletableFuture<>();
     history.pendingById.put(eventId, attempt);
     history.pendingBySequence.put(sequence, attempt);
@@ -152,12 +155,12 @@ public final class PumpSequenceMemory {
   }
 
   private static final class PumpHistory {
-    long highestSeen = -1;
+    long highestStored = -1;
     /** Runs of accepted sequence numbers, start to end inclusive. */
     final TreeMap<Long, Long> accepted = new TreeMap<>();
     final LinkedHashMap<String, Long> recentIds = new LinkedHashMap<>();
     final Map<String, CompletableFuture<Boolean>> pendingById = new HashMap<>(4);
-    final Map<Long, CompletableFuture<Boolean>> pendingBySequence = new HashMap<>(4);
+    final TreeMap<Long, CompletableFuture<Boolean>> pendingBySequence = new TreeMap<>();
 
     boolean hasAccepted(long sequence) {
       Map.Entry<Long, Long> run = accepted.floorEntry(sequence);
@@ -165,6 +168,7 @@ public final class PumpSequenceMemory {
     }
 
     void remember(long sequence, String eventId, SequenceSettings settings) {
+      highestStored = Math.max(highestStored, sequence);
       recentIds.put(eventId, sequence);
       if (recentIds.size() > settings.eventIdsPerPump()) {
         recentIds.remove(recentIds.keySet().iterator().next());

@@ -50,6 +50,16 @@ class PumpSequenceMemoryTest {
   }
 
   @Test
+  void eventsOfOneBatchBeingStoredTogetherAreInOrderAndAFailedOneIsNotLateOnRetry() {
+    Claim.Fresh one = (Claim.Fresh) memory.claim("P1", 1, "a");
+    Claim.Fresh two = (Claim.Fresh) memory.claim("P1", 2, "b");
+    assertThat(two.order()).isEqualTo(new SequenceOrder.Next());
+    one.reservation().stored();
+    two.reservation().failed();
+    assertThat(order("P1", 2, "b")).isEqualTo(new SequenceOrder.Next());
+  }
+
+  @Test
   void aRetriedBacklogIsRecognisedInFullAlthoughIdsAreRememberedOnlyForTheLastFew() {
     for (long s = 1; s <= 500; s++) {
       store("P1", s, "e" + s);
