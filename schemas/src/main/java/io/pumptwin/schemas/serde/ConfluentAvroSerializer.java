@@ -26,6 +26,8 @@ public final class ConfluentAvroSerializer<V extends SpecificRecord> implements 
   private final boolean isKey;
   private final SpecificDatumWriter<V> writer;
   private final EncoderFactory encoders = EncoderFactory.get();
+  /** Schema id per topic: the writer schema is fixed, so one registry round trip per topic. */
+  private final java.util.Map<String, Integer> idsByTopic = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ConfluentAvroSerializer(SchemaRegistryClient registry, Class<V> type, SerdeSettings settings,
       boolean isKey) {
@@ -42,8 +44,10 @@ public final class ConfluentAvroSerializer<V extends SpecificRecord> implements 
     if (value == null) {
       return null; // a tombstone stays a tombstone
     }
-    String subject = topic + (isKey ? "-key" : "-value");
-    int id = settings.autoRegister() ? registry.register(subject, schema) : registry.idOf(subject, schema);
+    int id = idsByTopic.computeIfAbsent(topic, t -> {
+      String subject = t + (isKey ? "-key" : "-value");
+      return settings.autoRegister() ? registry.register(subject, schema) : registry.idOf(subject, schema);
+    });
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     out.write(MAGIC_BYTE);
     out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
