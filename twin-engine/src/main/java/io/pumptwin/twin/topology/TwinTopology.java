@@ -1,0 +1,76 @@
+package io.pumptwin.twin.topology;
+
+import io.pumptwin.events.DeadLetter;
+import io.pumptwin.events.TelemetryEnvelope;
+import io.pumptwin.events.TwinEvent;
+import io.pumptwin.events.TwinState;
+import io.pumptwin.schemas.topics.Topic;
+import io.pumptwin.schemas.topics.TopicRegistry;
+import io.pumptwin.schemas.topics.Topics;
+import io.pumptwin.twin.engine.TwinEngineConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+import java.util.Map;
+
+/**
+ * The twin engine's topology, built in one place (STYLE.md): telemetry in; one twin per pump in a
+ * changelogged RocksDB store; the latest twin, twin events and dead letters out.
+ *
+ * <pre>
+ *   telemetry ──► twin-processor ──► twin state   (latest twin per pump; compacted)
+ *                   │  ▲  ▲     ├──► twin events  (threshold crossings, relayed critical alarms)
+ *            pump-twins │ reorder-buffer, silent-sweep
+ *                                 └──► dead letters (undecodable, invalid, failed in processing)
+ * </pre>
+ *
+ * Topic names come from the configuration (the project's topics by default); serdes from the topic registry.
+ */
+public final class TwinTopology {
+
+    /** Store of twins by pump serial; queryable (interactive queries read it). */
+    public static final String TWIN_STORE = "pump-twins";
+    static final String REORDER_STORE = "reorder-buffer";
+    static final String SWEEP_STORE = "silent-sweep";
+    static final String SOURCE = "telemetry-source";
+    static final String PROCESSOR = "twin-processor";
+    static final String STATE_SINK = "twin-state-sink";
+    static final String EVENTS_SINK = "twin-events-sink";
+    static final String DEAD_LETTER_SINK = "dead-letter-sink";
+
+    private TwinTopology() {
+    }
+
+    public static Topology build(TwinEngineConfig config, TopicRegistry topics) {
+        return build(config, topics, TwinMetrics.none());
+    }
+
+    public static Topology build(TwinEngineConfig config, TopicRegistry topics, TwinMetrics metrics) {
+        TwinEngineConfig.TwinTopicNames names = config.topics();
+        Topic<TelemetryEnvelope> telemetry = topics.topic(Topics.TELEMETRY);
+        Topic<TwinState> state = topics.topic(Topics.TWIN_STATE);
+        Topic<TwinEvent> events = topics.topic(Topics.TWIN_EVENTS);
+        Topic<DeadLetter> deadLetters = topics.topic(Topics.TELEMETRY_DLQ);
+        TelemetryInput.Reader reader = new TelemetryInput.Reader(telemetry.valueSerde().deserializer());
+
+        Topology topology = new Topology();
+        // A new application id starts from the first telemetry: the twin is the whole history (replays too).
+        topology.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), SOURCE, new EventTimeExtractor(), Serdes.String().deserializer(), reader, names.telemetry());
+        topology.addProcessor(PROCESSOR, () -> new TwinProcessor(config, metrics, reader), SOURCE);
+        // Twins and held telemetry are changelogged: a fail-over restores them exactly (exactly_once_v2).
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TWIN_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(Map.of()), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REORDER_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(Map.of()), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SWEEP_STORE),
+                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(Map.of()), PROCESSOR);
+        topology.addSink(STATE_SINK, names.twinState(), Serdes.String().serializer(), state.valueSerde().serializer(),
+                PROCESSOR);
+        topology.addSink(EVENTS_SINK, names.twinEvents(), Serdes.String().serializer(),
+                events.valueSerde().serializer(), PROCESSOR);
+        topology.addSink(DEAD_LETTER_SINK, names.deadLetters(), Serdes.String().serializer(),
+                deadLetters.valueSerde().serializer(), PROCESSOR);
+        return topology;
+    }
+}
