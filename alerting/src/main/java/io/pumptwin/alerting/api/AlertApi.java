@@ -189,7 +189,11 @@ public final class AlertApi implements AutoCloseable {
         .setIssuedAt(clock.instant())
         .build();
     try {
-      commands.send(new ProducerRecord<>(commandTopic.name(), serial, command)).get();
+      // Stamped with the alert's own event time, not the wall clock: stream time is the twin's clock
+      // (escalation deadlines run on it), and a command must not move it, or a replay or a
+      // simulation running in its own time would see every deadline fire at once.
+      commands.send(new ProducerRecord<>(commandTopic.name(), null,
+          alert.get().getEventTime().toEpochMilli(), serial, command)).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       reject(ctx, 503, "interrupted");

@@ -65,6 +65,7 @@ public final class NotificationDispatcher implements AutoCloseable {
   private KafkaConsumer<String, AlertEvent> consumer;
   private KafkaProducer<String, NotificationRecord> producer;
   private Thread loop;
+  private volatile boolean idle;
 
   public NotificationDispatcher(String bootstrapServers, String groupId, TopicRegistry topics,
       OnCallRouting routing, RetryPolicy retry, WebhookChannel webhooks, EmailChannel email,
@@ -82,6 +83,11 @@ public final class NotificationDispatcher implements AutoCloseable {
   }
 
   /** Which transitions page people; the rest reach dashboards through the live stream only. */
+  /** True when the last poll found nothing and every assigned partition was read to its end. */
+  public boolean idle() {
+    return idle;
+  }
+
   static boolean notifies(AlertEvent a, Severity alreadyNotified) {
     return switch (a.getTransition()) {
       case OPENED, ESCALATED, RENOTIFIED -> true;
@@ -135,6 +141,8 @@ public final class NotificationDispatcher implements AutoCloseable {
           producer.flush();
           consumer.commitSync();
         }
+        idle = records.isEmpty() && !consumer.assignment().isEmpty()
+            && consumer.assignment().stream().allMatch(tp -> consumer.currentLag(tp).orElse(1) == 0);
       }
     } catch (WakeupException e) {
       if (running.get()) {
