@@ -14,7 +14,6 @@ import io.pumptwin.gateway.device.DeviceFile;
 import io.pumptwin.gateway.http.TelemetryEndpoint;
 import io.pumptwin.gateway.ingest.BrokerReadiness;
 import io.pumptwin.gateway.ingest.InFlightLimiter;
-import io.pumptwin.gateway.ingest.SchemaIdCache;
 import io.pumptwin.gateway.ingest.TelemetryIngest;
 import io.pumptwin.gateway.ingest.TelemetryPublisher;
 import io.pumptwin.gateway.json.TelemetryJson;
@@ -80,7 +79,7 @@ public final class TelemetryGateway implements AutoCloseable {
     // Short, bounded registry retries: a request must fail fast (503) when the registry is away.
     registry = new HttpSchemaRegistryClient(new RegistrySettings(URI.create(trimSlash(config.registryUrl())),
         new RegistrySettings.Credentials.None(), 2, Duration.ofMillis(100), Duration.ofSeconds(2)));
-    TopicRegistry topics = new TopicRegistry(SchemaIdCache.around(registry),
+    TopicRegistry topics = new TopicRegistry(registry,
         config.autoRegisterSchemas() ? SerdeSettings.autoRegistering() : SerdeSettings.preRegistered());
     Topic<TelemetryEnvelope> telemetry = topics.topic(Topics.TELEMETRY);
     Topic<DeadLetter> deadLetters = topics.topic(Topics.TELEMETRY_DLQ);

@@ -139,11 +139,7 @@ public final class GatewayBenchmark {
         .map(e -> ((TelemetryJson.Mapped.Ok) mapper.map(e)).event()).toList();
     Map<String, Object> config = stack.producerConfig();
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    // The same id cache the gateway uses, so the baseline does not pay the schemas client's
-    // per-record fingerprint either (see SchemaIdCache).
-    var topic = new io.pumptwin.schemas.topics.TopicRegistry(
-        io.pumptwin.gateway.ingest.SchemaIdCache.around(stack.registryClient()),
-        io.pumptwin.schemas.serde.SerdeSettings.autoRegistering()).topic(Topics.TELEMETRY);
+    var topic = stack.topicRegistry().topic(Topics.TELEMETRY);
     try (KafkaProducer<String, TelemetryEnvelope> producer = new KafkaProducer<>(config,
         topic.keySerde().serializer(), topic.valueSerde().serializer())) {
       long start = System.nanoTime();
