@@ -1,0 +1,45 @@
+package io.pumptwin.dashboard;
+
+import io.pumptwin.events.AlertEvent;
+import io.pumptwin.events.AlertStatus;
+import io.pumptwin.events.AlertTransition;
+import io.pumptwin.events.AlertType;
+import io.pumptwin.events.DeliveryStatus;
+import io.pumptwin.events.RiskLevel;
+import io.pumptwin.events.Severity;
+import io.pumptwin.events.TelemetryEnvelope;
+import io.pumptwin.events.TwinState;
+import java.time.Instant;
+import java.util.List;
+
+/** A {@link PumpScenario} with test-friendly defaults, usable from the view's test package. */
+public final class PumpScenarioAccess {
+  private final PumpScenario scenario;
+
+  public PumpScenarioAccess(String serial, String clinic, Instant now, boolean occluded,
+      boolean silent, DeliveryStatus delivery, RiskLevel underdose) {
+    this.scenario = new PumpScenario(serial, "pt-" + serial.toLowerCase(), clinic, 40, 500, 300,
+        now, 80, 20, 38, occluded, 62, silent, delivery, underdose);
+  }
+
+  public List<TwinState> twinStates() {
+    return scenario.twinStates();
+  }
+
+  public List<TelemetryEnvelope> telemetry() {
+    return scenario.telemetry();
+  }
+
+  public AlertEvent alert(String alertId, AlertType type, AlertStatus status, Severity severity, Instant at) {
+    AlertTransition transition = switch (status) {
+      case OPEN -> AlertTransition.OPENED;
+      case ESCALATED -> AlertTransition.ESCALATED;
+      case ACKNOWLEDGED -> AlertTransition.ACKNOWLEDGED;
+      case SILENCED -> AlertTransition.SILENCED;
+      case RESOLVED -> AlertTransition.RESOLVED;
+    };
+    return scenario.alert(alertId, type, transition, status, severity, RiskLevel.WATCH, at,
+        at.minusSeconds(3600), status == AlertStatus.OPEN ? null : "nurse-1", type + " on " + scenario.serial(),
+        List.of());
+  }
+}

@@ -1,0 +1,177 @@
+package io.pumptwin.dashboard.view;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pumptwin.dashboard.access.StaffMember;
+import io.pumptwin.events.AlertEvent;
+import io.pumptwin.events.AlertStatus;
+import io.pumptwin.events.AlertTransition;
+import io.pumptwin.events.AlertType;
+import io.pumptwin.events.DeliveryStatus;
+import io.pumptwin.events.RiskLevel;
+import io.pumptwin.events.Severity;
+import io.pumptwin.events.StaffRole;
+import io.pumptwin.events.TwinState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class FleetViewTest {
+  static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+  static final StaffMember NORTH = new StaffMember("nurse-1", StaffRole.ON_CALL, Set.of("north"));
+  static final StaffMember BOTH = new StaffMember("admin-1", StaffRole.ADMIN, Set.of("north", "south"));
+
+  final List<AlertCard> told = new ArrayList<>();
+  final FleetView view = new FleetView(ViewLimits.defaults(), told::add);
+
+  static io.pumptwin.dashboard.PumpScenarioAccess pump(String serial, String clinic, boolean occluded,
+      boolean silent, DeliveryStatus delivery, RiskLevel risk) {
+    return new io.pumptwin.dashboard.PumpScenarioAccess(serial, clinic, NOW, occluded, silent, delivery, risk);
+  }
+
+  private void load(io.pumptwin.dashboard.PumpScenarioAccess p) {
+    p.twinStates().forEach(view::apply);
+    p.telemetry().forEach(view::apply);
+  }
+
+  @Test
+  void aPersonSeesOnlyTheirClinicsPumpsAndAlerts() {
+    var a = pump("NA-1", "north", false, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
+    var b = pump("SB-1", "south", false, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
+    load(a);
+    load(b);
+    view.apply(b.alert("al-south", AlertType.REFILL_DUE, AlertStatus.OPEN, Severity.MEDIUM, NOW));
+
+    assertThat(view.fleet(NORTH, FleetFilter.none())).extracting(PumpRow::pumpSerial).containsExactly("NA-1");
+    assertThat(view.unresolvedAlerts(NORTH)).isEmpty();
+    assertThat(view.unresolvedAlert("al-south", NORTH)).isEmpty();
+    assertThat(view.story("SB-1", NORTH)).isEmpty();
+    assertThat(view.fleet(BOTH, FleetFilter.none())).hasSize(2);
+    assertThat(view.unresolvedAlerts(BOTH)).extracting(AlertCard::alertId).containsExactly("al-south");
+  }
+
+  @Test
+  void fleetIsGravestFirstAndFiltersByRiskRefillWindowAndSilence() {
+    load(pump("N-OK", "north", false, false, DeliveryStatus.DELIVERING, RiskLevel.NONE));
+    load(pump("N-STALL", "north", false, false, DeliveryStatus.STOPPED, RiskLevel.URGENT));
+    load(pump("N-QUIET", "north", false, true, DeliveryStatus.DELIVERING, RiskLevel.NONE));
+
+    List<PumpRow> all = view.fleet(NORTH, FleetFilter.none());
+    assertThat(all.get(0).pumpSerial()).isEqualTo("N-STALL");
+    assertThat(all.get(0).riskLevel()).isEqualTo(RiskLevel.URGENT);
+    assertThat(all.get(0).riskCause()).isEqualTo("UNDERDOSE");
+
+    assertThat(view.fleet(NORTH, new FleetFilter(RiskLevel.LIKELY, null, false, null)))
+        .extracting(PumpRow::pumpSerial).containsExactly("N-STALL");
+    assertThat(view.fleet(NORTH, new FleetFilter(null, null, true, null)))
+        .extracting(PumpRow::pumpSerial).containsExactly("N-QUIET");
+    PumpRow quiet = all.stream().filter(r -> r.pumpSerial().equals("N-QUIET")).findFirst().orElseThrow();
+    assertThat(quiet.silentHours()).isGreaterThanOrEqualTo(48);
+
+    // A window that ends before any pump's refill-due date admits none; a wide one admits all.
+    double soonest = all.stream().mapToDouble(PumpRow::daysToRefillDue).min().orElseThrow();
+    assertThat(view.fleet(NORTH, new FleetFilter(null, Duration.ofHours((long) (soonest * 24) - 1), false, null))).isEmpty();
+    assertThat(view.fleet(NORTH, new FleetFilter(null, Duration.ofDays(400), false, null))).hasSize(3);
+  }
+
+  @Test
+  void alertsAreUntakenFirstThenMostSevereThenNewestAndResolvedOnesLeave() {
+    var p = pump("N-1", "north", false, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
+    load(p);
+    view.apply(p.alert("a-medium-old", AlertType.REFILL_DUE, AlertStatus.OPEN, Severity.MEDIUM, NOW.minusSeconds(600)));
+    view.apply(p.alert("a-medium-new", AlertType.BATTERY_ERI, AlertStatus.OPEN, Severity.MEDIUM, NOW.minusSeconds(60)));
+    view.apply(p.alert("a-critical", AlertType.PUMP_CRITICAL_ALARM, AlertStatus.OPEN, Severity.CRITICAL, NOW.minusSeconds(3600)));
+    view.apply(p.alert("a-taken", AlertType.CATHETER_FAULT_SUSPECTED, AlertStatus.ACKNOWLEDGED, Severity.CRITICAL, NOW));
+
+    assertThat(view.unresolvedAlerts(NORTH)).extracting(AlertCard::alertId)
+        .containsExactly("a-critical", "a-medium-new", "a-medium-old", "a-taken");
+    assertThat(told).hasSize(4);
+
+    view.apply(p.alert("a-critical", AlertType.PUMP_CRITICAL_ALARM, AlertStatus.RESOLVED, Severity.CRITICAL, NOW));
+    assertThat(view.unresolvedAlerts(NORTH)).extracting(AlertCard::alertId).doesNotContain("a-critical");
+    assertThat(told.get(told.size() - 1).status()).isEqualTo("RESOLVED");
+    assertThat(view.story("N-1", NORTH).orElseThrow().alerts())
+        .extracting(PumpStory.AlertMark::transition).contains("RESOLVED");
+  }
+
+  @Test
+  void aStaleTransitionDoesNotOverwriteANewerOne() {
+    var p = pump("N-1", "north", false, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
+    load(p);
+    view.apply(p.alert("a", AlertType.REFILL_DUE, AlertStatus.ACKNOWLEDGED, Severity.MEDIUM, NOW));
+    view.apply(p.alert("a", AlertType.REFILL_DUE, AlertStatus.OPEN, Severity.MEDIUM, NOW.minusSeconds(60)));
+    assertThat(view.unresolvedAlert("a", NORTH).orElseThrow().status()).isEqualTo("ACKNOWLEDGED");
+  }
+
+  @Test
+  void theStoryCarriesTheBandRefillsEventsAndTheCatheterEvidenceThatMovedIt() {
+    var p = pump("N-OCC", "north", true, false, DeliveryStatus.DELIVERING, RiskLevel.LIKELY);
+    load(p);
+    PumpStory story = view.story("N-OCC", NORTH).orElseThrow();
+
+    assertThat(story.reservoir()).isNotEmpty().allSatisfy(pt -> {
+      assertThat(pt.lower95Ml()).isLessThanOrEqualTo(pt.meanMl());
+      assertThat(pt.upper95Ml()).isGreaterThanOrEqualTo(pt.meanMl());
+    });
+    assertThat(story.reservoir()).extracting(PumpStory.ReservoirPoint::at).isSorted();
+    // The refill shows as a jump up in the estimate, kept even within one spacing interval.
+    boolean jumped = false;
+    for (int i = 1; i < story.reservoir().size(); i++) {
+      jumped |= story.reservoir().get(i).meanMl() > story.reservoir().get(i - 1).meanMl() + 5;
+    }
+    assertThat(jumped).isTrue();
+    assertThat(story.refills()).singleElement().satisfies(r ->
+        assertThat(r.residualDiscrepancyMl()).isCloseTo(2.8, org.assertj.core.data.Offset.offset(1e-9)));
+    assertThat(story.symptoms()).singleElement().satisfies(s -> assertThat(s.symptoms()).contains("SPASTICITY_RETURN"));
+    assertThat(story.doseChanges()).singleElement().satisfies(d -> assertThat(d.newDoseMcgPerDay()).isEqualTo(520));
+    // Three pieces of evidence, each attached once, to the point where the likelihood moved.
+    assertThat(story.catheter()).flatExtracting(PumpStory.CatheterPoint::newEvidence)
+        .extracting(EvidenceItem::kind)
+        .containsExactly("RESIDUAL_EXCESS", "SYMPTOM_REPORT", "DOSE_ESCALATION_WITHOUT_EFFECT");
+    assertThat(story.catheter()).extracting(PumpStory.CatheterPoint::probability).isSorted();
+    assertThat(story.row().catheterProbability()).isGreaterThan(0.3);
+  }
+
+  @Test
+  void historyStaysWithinItsLimitsHoweverLongTheTopics() {
+    ViewLimits tight = new ViewLimits(10, Duration.ofHours(6), 5, 3, Duration.ofHours(48));
+    FleetView small = new FleetView(tight, a -> { });
+    var p = pump("N-1", "north", true, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
+    p.twinStates().forEach(small::apply);
+    var telemetry = p.telemetry();
+    telemetry.forEach(small::apply);
+    telemetry.forEach(small::apply); // a resend of the same events: applied once
+
+    PumpStory story = small.story("N-1", NORTH).orElseThrow();
+    assertThat(story.reservoir()).hasSizeLessThanOrEqualTo(10);
+    assertThat(story.reported()).hasSizeLessThanOrEqualTo(10);
+    assertThat(story.catheter()).hasSizeLessThanOrEqualTo(3);
+    assertThat(story.refills()).hasSize(1);
+    // The newest point survives trimming: the chart always ends where the twin is now.
+    assertThat(story.reservoir().get(story.reservoir().size() - 1).at()).isEqualTo(story.twin().asOf());
+  }
+
+  @Test
+  void successiveStatesWithinTheSpacingKeepAtMostTwoPointsPerInterval() {
+    var p = pump("N-1", "north", false, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
+    List<TwinState> states = p.twinStates();
+    FleetView v = new FleetView(new ViewLimits(1000, Duration.ofDays(2), 10, 10, Duration.ofHours(48)), a -> { });
+    states.forEach(v::apply);
+    List<PumpStory.ReservoirPoint> pts = v.story("N-1", NORTH).orElseThrow().reservoir();
+    // states every 12 h over 80 days: about 160 states; two-day intervals keep about 2 per interval
+    assertThat(pts.size()).isLessThan(states.size() / 2 + 4).isGreaterThan(20);
+  }
+
+  @Test
+  void fleetTimeIsTheLatestEventTimeSeen() {
+    var p = pump("N-1", "north", false, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
+    load(p);
+    AlertEvent late = p.alert("a", AlertType.REFILL_DUE, AlertStatus.OPEN, Severity.LOW, NOW.plusSeconds(3600));
+    view.apply(late);
+    assertThat(view.fleetTime()).isEqualTo(NOW.plusSeconds(3600));
+    assertThat(late.getTransition()).isEqualTo(AlertTransition.OPENED);
+  }
+}
