@@ -258,7 +258,9 @@ class AlertingServiceRealKafkaTest {
           RiskLevel.URGENT, 500, t0));
       // Stream time is per partition: a later record of the same pump moves it.
       send(twinEvent(serial, "clinic-a", TwinEventType.PUMP_SILENT, TwinEventTransition.CLEARED,
-          RiskLevel.NONE, 500, t0.plus(Duration.ofMinutes(35))));
+          RiskLevel.NONE, 500, t0.plus(Duration.ofMinutes(16))));
+      send(twinEvent(serial, "clinic-a", TwinEventType.PUMP_SILENT, TwinEventTransition.CLEARED,
+          RiskLevel.NONE, 500, t0.plus(Duration.ofMinutes(31))));
 
       List<AlertEvent> events = collect(alerts, seen, a -> a.getPumpSerial().equals(serial), 3);
       assertThat(events).extracting(AlertEvent::getTransition).containsExactly(

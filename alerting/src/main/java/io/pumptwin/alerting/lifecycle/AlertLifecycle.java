@@ -7,7 +7,6 @@ import io.pumptwin.events.Severity;
 import io.pumptwin.events.StaffRole;
 import io.pumptwin.events.TwinEventTransition;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,11 +17,8 @@ import java.util.Objects;
  * inside; time arrives as the event time of inputs and as stream time in {@link #onTime}.
  */
 public final class AlertLifecycle {
-  /**
-   * At most this many missed deadlines are worked off per alert in one sweep: after a long gap in
-   * stream time an alert catches up over a few sweeps instead of flooding people at once.
-   */
-  static final int MAX_CATCH_UP = 16;
+  /** Bounds the work of one sweep for an alert whose deadlines were missed over a long gap. */
+  static final int MAX_DEADLINES_PER_SWEEP = 10_000;
 
   private final SeverityPolicy severityPolicy;
   private final EscalationPolicy escalationPolicy;
@@ -131,22 +127,28 @@ public final class AlertLifecycle {
 
   /**
    * Stream time has reached {@code now}: re-notify or escalate an alert nobody acknowledged, end a
-   * silence. Each transition is stamped with the deadline it met, not the sweep time, so how often
-   * the sweep runs does not change the alerts.
+   * silence. Deadlines missed together (stream time jumped, e.g. after a quiet night on the
+   * partition or a replay) are worked off in one go and published as ONE transition, the most
+   * significant (ESCALATED over RENOTIFIED), stamped with the last deadline met: people are told
+   * once where the alert now stands, not flooded with every step they missed. Stamps come from
+   * the deadlines, not the sweep, so how often the sweep runs does not change the alerts.
    */
   public Step onTime(Alert current, Instant now) {
     if (current == null) {
       return Step.unchanged(null);
     }
     Alert a = current;
-    List<AlertChange> changes = new ArrayList<>();
-    for (int i = 0; i < MAX_CATCH_UP && a.nextActionAt() != null && !a.nextActionAt().isAfter(now); i++) {
+    int metDeadlines = 0;
+    int startLevel = current.escalationLevel();
+    boolean silenceEnded = false;
+    for (int i = 0; i < MAX_DEADLINES_PER_SWEEP && a.nextActionAt() != null
+        && !a.nextActionAt().isAfter(now); i++) {
       Instant due = a.nextActionAt();
       if (a.status() == AlertStatus.SILENCED) {
         a = a.with(reopenedStatus(a), due)
             .withSchedule(a.escalationLevel(), 0, deadline(a.severity(), due), null);
-        changes.add(new AlertChange(AlertTransition.RENOTIFIED, a, due, null,
-            "silence for planned work ended; alert still open", null));
+        silenceEnded = true;
+        metDeadlines++;
       } else if (a.awaitingAcknowledgement()) {
         EscalationPolicy.Rule rule = escalationPolicy.ruleFor(a.severity());
         if (rule.renotifyAfter() == null) {
@@ -157,19 +159,32 @@ public final class AlertLifecycle {
         if (a.notificationsAtLevel() >= rule.renotificationsBeforeEscalation()
             && a.escalationLevel() < rule.maxEscalationLevel()) {
           a = a.with(AlertStatus.ESCALATED, due).withSchedule(a.escalationLevel() + 1, 0, next, null);
-          changes.add(new AlertChange(AlertTransition.ESCALATED, a, due, null,
-              "not acknowledged; escalated to level " + a.escalationLevel(), null));
         } else {
           a = a.with(a.status(), due)
               .withSchedule(a.escalationLevel(), a.notificationsAtLevel() + 1, next, null);
-          changes.add(new AlertChange(AlertTransition.RENOTIFIED, a, due, null,
-              "not acknowledged; notified again at level " + a.escalationLevel(), null));
         }
+        metDeadlines++;
       } else {
         a = a.withSchedule(a.escalationLevel(), a.notificationsAtLevel(), null, a.silencedUntil());
+        break;
       }
     }
-    return new Step(a, changes, null);
+    if (metDeadlines == 0) {
+      return new Step(a, List.of(), null);
+    }
+    String missed = metDeadlines > 1 ? " (" + metDeadlines + " deadlines passed at once)" : "";
+    AlertChange change;
+    if (a.escalationLevel() > startLevel) {
+      change = new AlertChange(AlertTransition.ESCALATED, a, a.lastChangedAt(), null,
+          "not acknowledged; escalated to level " + a.escalationLevel() + missed, null);
+    } else if (silenceEnded) {
+      change = new AlertChange(AlertTransition.RENOTIFIED, a, a.lastChangedAt(), null,
+          "silence for planned work ended; alert still open" + missed, null);
+    } else {
+      change = new AlertChange(AlertTransition.RENOTIFIED, a, a.lastChangedAt(), null,
+          "not acknowledged; notified again at level " + a.escalationLevel() + missed, null);
+    }
+    return new Step(a, List.of(change), null);
   }
 
   private static AlertStatus reopenedStatus(Alert a) {

@@ -97,15 +97,28 @@ class AlertLifecycleTest {
   }
 
   @Test
-  void transitionsCarryTheirDeadlineNotTheSweepTimeSoSweepFrequencyDoesNotMatter() {
+  void deadlinesMissedTogetherBecomeOneTransitionStampedWithTheLastDeadline() {
     Alert open = openCritical();
     Step late = lifecycle.onTime(open, T0.plus(Duration.ofMinutes(47)));
 
-    assertThat(late.changes()).extracting(AlertChange::transition).containsExactly(
-        AlertTransition.RENOTIFIED, AlertTransition.ESCALATED, AlertTransition.RENOTIFIED);
-    assertThat(late.changes()).extracting(AlertChange::eventTime).containsExactly(
-        T0.plus(Duration.ofMinutes(15)), T0.plus(Duration.ofMinutes(30)),
-        T0.plus(Duration.ofMinutes(45)));
+    // 15 min re-notify, 30 min escalate, 45 min re-notify at level 1: told once, where it stands.
+    assertThat(late.changes()).singleElement().satisfies(c -> {
+      assertThat(c.transition()).isEqualTo(AlertTransition.ESCALATED);
+      assertThat(c.eventTime()).isEqualTo(T0.plus(Duration.ofMinutes(45)));
+      assertThat(c.alert().escalationLevel()).isEqualTo(1);
+      assertThat(c.reason()).contains("3 deadlines");
+    });
+    assertThat(late.alert().nextActionAt()).isEqualTo(T0.plus(Duration.ofMinutes(60)));
+  }
+
+  @Test
+  void howOftenTheSweepRunsDoesNotChangeWhereTheAlertEndsUp() {
+    Alert once = lifecycle.onTime(openCritical(), T0.plus(Duration.ofMinutes(100))).alert();
+    Alert stepwise = openCritical();
+    for (int minute = 1; minute <= 100; minute++) {
+      stepwise = lifecycle.onTime(stepwise, T0.plus(Duration.ofMinutes(minute))).alert();
+    }
+    assertThat(stepwise).isEqualTo(once);
   }
 
   @Test

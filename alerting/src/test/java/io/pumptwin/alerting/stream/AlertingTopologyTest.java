@@ -135,10 +135,12 @@ class AlertingTopologyTest {
     assertThat(alerts.readValuesToList()).extracting(AlertEvent::getTransition)
         .containsExactly(AlertTransition.OPENED);
 
+    advanceStreamTimeTo(T0.plus(Duration.ofMinutes(16)));
     advanceStreamTimeTo(T0.plus(Duration.ofMinutes(31)));
     List<AlertEvent> chased = alerts.readValuesToList();
     assertThat(chased).extracting(AlertEvent::getTransition)
         .containsExactly(AlertTransition.RENOTIFIED, AlertTransition.ESCALATED);
+    assertThat(chased.get(0).getEventTime()).isEqualTo(T0.plus(Duration.ofMinutes(15)));
     assertThat(chased.get(1).getEventTime()).isEqualTo(T0.plus(Duration.ofMinutes(30)));
     assertThat(chased.get(1).getEscalationLevel()).isEqualTo(1);
 
