@@ -175,6 +175,9 @@ public final class TelemetryJson {
         }
         return node.textValue();
       case INT:
+        if (schema.getLogicalType() instanceof LogicalTypes.Date) {
+          return date(node, path, errors);
+        }
         if (!node.isIntegralNumber() || !node.canConvertToInt()) {
           return wrongType(path, "an integer", node, errors);
         }
@@ -288,6 +291,19 @@ public final class TelemetryJson {
     } catch (DateTimeParseException e) {
       errors.add(Rejection.of(path, Code.WRONG_TYPE, "must be an ISO-8601 instant with offset,"
           + " such as 2026-03-01T08:15:00Z, got " + brief(node)));
+      return null;
+    }
+  }
+
+  private static Object date(JsonNode node, String path, List<Rejection> errors) {
+    if (!node.isTextual()) {
+      return wrongType(path, "an ISO-8601 date such as 2010-05-01", node, errors);
+    }
+    try {
+      return (int) java.time.LocalDate.parse(node.textValue()).toEpochDay();
+    } catch (DateTimeParseException e) {
+      errors.add(Rejection.of(path, Code.WRONG_TYPE, "must be an ISO-8601 date such as 2010-05-01,"
+          + " got " + brief(node)));
       return null;
     }
   }
