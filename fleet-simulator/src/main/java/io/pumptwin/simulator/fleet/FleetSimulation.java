@@ -85,6 +85,11 @@ public final class FleetSimulation {
         return stepMs;
     }
 
+    /** Serials of the simulated pumps, in fleet order: what a launcher provisions devices for. */
+    public List<String> pumpSerials() {
+        return pumps.stream().map(SimulatedPump::serial).toList();
+    }
+
     /** The pumps, for invariant checks in tests. */
     List<SimulatedPump> pumps() {
         return pumps;
