@@ -66,10 +66,17 @@ public record TwinEngineConfig(
         streamsOverrides = Map.copyOf(streamsOverrides);
     }
 
-    /** Defaults for one instance on the given cluster: the project's topics, default model, port 8083. */
+    /**
+     * Defaults for one instance on the given cluster: the project's topics, default model, port 8083. A routine
+     * status report writes the state at most hourly: between such reports the reservoir moves by a fraction of
+     * a day's volume (0.25 mL/day at 500 mcg/day and 2000 mcg/mL, DOMAIN.md), and everything that changes an
+     * estimate materially or raises an event is written at once (measured in bench/: the TwinState record is
+     * the largest cost per event).
+     */
     public static TwinEngineConfig defaults(String bootstrapServers, String registryUrl, Path stateDir) {
         return new TwinEngineConfig("pumptwin-twin-engine", bootstrapServers, registryUrl, true, stateDir, 1, 1,
-                TwinTopicNames.standard(), ReorderSettings.defaults(), Duration.ZERO, TwinModelParameters.defaults(),
+                TwinTopicNames.standard(), ReorderSettings.defaults(), Duration.ofHours(1),
+                TwinModelParameters.defaults(),
                 DEFAULT_QUERY_PORT, null, Map.of());
     }
 

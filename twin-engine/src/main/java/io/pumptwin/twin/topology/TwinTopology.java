@@ -42,6 +42,11 @@ public final class TwinTopology {
     private TwinTopology() {
     }
 
+    /** The twin held in a value of {@link #TWIN_STORE}, for interactive queries. */
+    public static io.pumptwin.twin.PumpTwin storedTwin(byte[] value, io.pumptwin.twin.TwinModelParameters model) {
+        return StoredTwin.read(value).twin(model);
+    }
+
     public static Topology build(TwinEngineConfig config, TopicRegistry topics) {
         return build(config, topics, TwinMetrics.none());
     }

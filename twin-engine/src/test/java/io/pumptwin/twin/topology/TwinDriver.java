@@ -46,8 +46,9 @@ final class TwinDriver implements AutoCloseable {
     final List<TestRecord<String, TwinEvent>> eventLog = new ArrayList<>();
     final List<TestRecord<String, DeadLetter>> deadLetterLog = new ArrayList<>();
 
+    /** State written on every applied event, so each step of a story is visible on the state topic. */
     TwinDriver() {
-        this(c -> c);
+        this(c -> c.withStateEmitInterval(java.time.Duration.ZERO));
     }
 
     TwinDriver(java.util.function.UnaryOperator<TwinEngineConfig> configure) {

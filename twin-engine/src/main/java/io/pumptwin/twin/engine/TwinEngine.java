@@ -1,0 +1,155 @@
+package io.pumptwin.twin.engine;
+
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pumptwin.schemas.registry.HttpSchemaRegistryClient;
+import io.pumptwin.schemas.registry.RegistrySettings;
+import io.pumptwin.schemas.registry.SchemaRegistryClient;
+import io.pumptwin.schemas.serde.SerdeSettings;
+import io.pumptwin.schemas.topics.TopicRegistry;
+import io.pumptwin.schemas.topics.Topics;
+import io.pumptwin.twin.query.TwinQueryApi;
+import io.pumptwin.twin.topology.TwinMetrics;
+import io.pumptwin.twin.topology.TwinTopology;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * The twin engine as one closeable service: the Kafka Streams application running {@link TwinTopology}
+ * (exactly_once_v2), the query API and /metrics, /health, /ready on one HTTP port.
+ */
+public final class TwinEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TwinEngine.class);
+
+    private final TwinEngineConfig config;
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private SchemaRegistryClient registry;
+    private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+    private Javalin app;
+
+    public TwinEngine(TwinEngineConfig config) {
+        this.config = config;
+    }
+
+    public synchronized TwinEngine start() {
+        if (streams != null) {
+            throw new IllegalStateException("already started");
+        }
+        registry = new HttpSchemaRegistryClient(new RegistrySettings(URI.create(trimSlash(config.registryUrl())),
+                new RegistrySettings.Credentials.None(), 5, Duration.ofMillis(200), Duration.ofSeconds(5)));
+        TopicRegistry topics = new TopicRegistry(registry,
+                config.autoRegisterSchemas() ? SerdeSettings.autoRegistering() : SerdeSettings.preRegistered());
+        if (config.autoRegisterSchemas()) {
+            // Register the output subjects once, before any stream thread serializes: stream threads (and
+            // instances) registering a new subject at the same moment can get a 409 from the registry.
+            registry.register(config.topics().twinState() + "-value", Topics.TWIN_STATE.valueSchema());
+            registry.register(config.topics().twinEvents() + "-value", Topics.TWIN_EVENTS.valueSchema());
+            registry.register(config.topics().deadLetters() + "-value", Topics.TELEMETRY_DLQ.valueSchema());
+        }
+        TwinMetrics metrics = new TwinMetrics(prometheus);
+        new JvmMemoryMetrics().bindTo(prometheus);
+
+        streams = new KafkaStreams(TwinTopology.build(config, topics, metrics), streamsProperties(config));
+        // A failure that escapes the processor (the registry or broker away) is not the record's fault:
+        // replace the thread and retry from the last commit rather than stop the engine.
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("twin stream thread failed, replacing it error={}", e.toString(), e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(prometheus);
+        streams.start();
+
+        HostInfo self = config.applicationServer() == null ? null : HostInfo.buildFromEndpoint(config.applicationServer());
+        app = Javalin.create(c -> {
+            c.showJavalinBanner = false;
+            c.startupWatcherEnabled = false;
+            c.jetty.defaultPort = config.queryPort();
+        });
+        new TwinQueryApi(streams, self, config.model()).register(app);
+        app.get("/health", ctx -> ctx.contentType("application/json").result("{\"status\":\"UP\"}"));
+        app.get("/ready", ctx -> {
+            KafkaStreams.State s = streams.state();
+            boolean ready = s == KafkaStreams.State.RUNNING;
+            ctx.status(ready ? 200 : 503).contentType("application/json")
+                    .result("{\"status\":\"" + (ready ? "READY" : "NOT_READY") + "\",\"streams\":\"" + s + "\"}");
+        });
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(prometheus.scrape()));
+        app.start();
+        log.info("twin engine started applicationId={} kafka={} registry={} port={} applicationServer={} "
+                        + "telemetry={} reorderWindow={} stateEmitInterval={} parameters={}", config.applicationId(),
+                config.bootstrapServers(), config.registryUrl(), port(), config.applicationServer(),
+                config.topics().telemetry(), config.reorder().window(), config.stateEmitInterval(),
+                config.model().name());
+        return this;
+    }
+
+    static Properties streamsProperties(TwinEngineConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        if (config.applicationServer() != null) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
+        }
+        p.putAll(config.streamsOverrides());
+        return p;
+    }
+
+    /** The HTTP port actually bound (differs from the configured one when that was 0). */
+    public int port() {
+        if (app == null) {
+            throw new IllegalStateException("not started");
+        }
+        return app.port();
+    }
+
+    public KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return prometheus;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (app != null) {
+            app.stop();
+        }
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        if (registry != null) {
+            try {
+                registry.close();
+            } catch (Exception e) {
+                log.warn("schema registry client close failed error={}", e.toString());
+            }
+        }
+        log.info("twin engine stopped applicationId={}", config.applicationId());
+    }
+
+    private static String trimSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,74 @@
+package io.pumptwin.twin.query;
+
+import io.pumptwin.events.RiskLevel;
+import io.pumptwin.events.TwinState;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A fleet query: twins of one clinic, at or above a risk level, or with a refill due before a date; the
+ * filters given all apply.
+ *
+ * @param risk the higher of the underdose/withdrawal and overdose levels must be at least this
+ */
+record FleetQuery(String clinic, RiskLevel risk, Instant refillDueBefore, int limit) {
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 10_000;
+
+    FleetQuery {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + ", was " + limit);
+        }
+    }
+
+    /** Parses query parameters; throws IllegalArgumentException naming the bad parameter. */
+    static FleetQuery parse(Map<String, String> params) {
+        String clinic = params.get("clinic");
+        RiskLevel risk = null;
+        if (params.get("risk") != null) {
+            try {
+                risk = RiskLevel.valueOf(params.get("risk"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("risk must be one of NONE, WATCH, LIKELY, URGENT, was "
+                        + params.get("risk"));
+            }
+        }
+        Instant due = null;
+        if (params.get("refillDueBefore") != null) {
+            try {
+                due = Instant.parse(params.get("refillDueBefore"));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("refillDueBefore must be an ISO-8601 instant, was "
+                        + params.get("refillDueBefore"));
+            }
+        }
+        int limit = DEFAULT_LIMIT;
+        if (params.get("limit") != null) {
+            try {
+                limit = Integer.parseInt(params.get("limit"));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("limit must be a number, was " + params.get("limit"));
+            }
+        }
+        return new FleetQuery(clinic, risk, due, limit);
+    }
+
+    boolean matches(TwinState twin) {
+        if (clinic != null && !clinic.equals(twin.getClinicId())) {
+            return false;
+        }
+        if (risk != null) {
+            RiskLevel worst = twin.getUnderdose().getLevel().ordinal() >= twin.getOverdose().getLevel().ordinal()
+                    ? twin.getUnderdose().getLevel() : twin.getOverdose().getLevel();
+            if (worst.ordinal() < risk.ordinal()) {
+                return false;
+            }
+        }
+        if (refillDueBefore != null) {
+            Instant due = twin.getReservoir().getRefillDueAt();
+            return due != null && due.isBefore(refillDueBefore);
+        }
+        return true;
+    }
+}
