@@ -29,7 +29,8 @@ const PT = (() => {
     return body;
   }
 
-  const label = s => String(s ?? '').replace(/_/g, ' ').toLowerCase().replace(/^./, c => c.toUpperCase());
+  const label = s => String(s ?? '').replace(/_/g, ' ').toLowerCase().replace(/^./, c => c.toUpperCase())
+    .replace(/\b(eri|eos)\b/gi, w => w.toUpperCase());
   const dateFmt = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit' });
   const dayFmt = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', year: 'numeric' });
   const fmtTime = t => t == null ? '—' : dateFmt.format(new Date(t));

@@ -66,7 +66,7 @@
   let t1 = Math.max(now, ...times);
   const ahead = [r.refillDueAt, t.emptyAt && t.emptyAt.expected].filter(x => x != null && x > t1);
   if (ahead.length) t1 = Math.min(Math.max(...ahead) + DAY, now + Math.max(30 * DAY, (now - t0) * 0.6));
-  const W = 900, L = 52, R = 16;
+  const W = 900, L = 96, R = 16;
   const x = v => L + (v - t0) / (t1 - t0) * (W - L - R);
 
   function xTicks(top, bottom) {
@@ -97,7 +97,7 @@
     }
     parts.push(xTicks(T, B));
     parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(r.capacityMl)}" y2="${y(r.capacityMl)}" stroke="#b0bec5" stroke-dasharray="6 4"/>
-      <text x="${W - R}" y="${y(r.capacityMl) - 4}" text-anchor="end">capacity ${r.capacityMl} mL</text>`);
+      <text x="${L + 4}" y="${y(r.capacityMl) - 4}">capacity ${r.capacityMl} mL</text>`);
     parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(t.lowReservoirAlarmMl)}" y2="${y(t.lowReservoirAlarmMl)}" stroke="var(--urgent)" stroke-dasharray="6 4"/>
       <text x="${W - R}" y="${y(t.lowReservoirAlarmMl) - 4}" text-anchor="end" style="fill:var(--urgent)">low-reservoir alarm ${t.lowReservoirAlarmMl} mL</text>`);
     const pts = s.reservoir;
@@ -123,7 +123,7 @@
     s.reported.forEach(p => parts.push(`<circle cx="${x(p.at)}" cy="${y(p.pumpComputedMl)}" r="2.4" fill="#90a4ae"><title>${fmtTime(p.at)}: the pump computes ${p.pumpComputedMl.toFixed(2)} mL</title></circle>`));
     if (r.refillDueAt && r.refillDueAt <= t1) {
       parts.push(`<line x1="${x(r.refillDueAt)}" x2="${x(r.refillDueAt)}" y1="${T}" y2="${B}" stroke="var(--likely)" stroke-width="1.5"/>
-        <text x="${x(r.refillDueAt) - 4}" y="${T + 10}" text-anchor="end" style="fill:var(--likely);font-weight:600">refill due ${fmtDay(r.refillDueAt).slice(0, 6)}</text>`);
+        <text x="${x(r.refillDueAt) - 4}" y="${T + 22}" text-anchor="end" style="fill:var(--likely);font-weight:600">refill due ${fmtDay(r.refillDueAt).slice(0, 6)}</text>`);
     }
     s.refills.forEach(f => {
       const d = f.measuredResidualMl - f.expectedResidualMl;
@@ -135,7 +135,7 @@
         <circle cx="${X}" cy="${y(f.expectedResidualMl)}" r="4.5" fill="#fff" stroke="${color}" stroke-width="1.8"/>
         <circle cx="${X}" cy="${y(f.measuredResidualMl)}" r="4.5" fill="${color}"/>
         <text x="${X + 6}" y="${Math.min(y(f.measuredResidualMl), y(f.expectedResidualMl)) - 8}" style="fill:${color};font-weight:600">refill: expected ${f.expectedResidualMl.toFixed(1)}, measured ${f.measuredResidualMl.toFixed(1)} mL (${d >= 0 ? '+' : ''}${d.toFixed(1)})</text>
-        <title>Refill ${fmtTime(f.at)}: expected residual ${f.expectedResidualMl} mL, measured ${f.measuredResidualMl} mL, filled ${f.filledVolumeMl} mL at ${f.concentrationMcgPerMl} mcg/mL${f.pocketFillSuspected ? ' · POCKET FILL SUSPECTED' : ''}</title>
+        <title>Refill ${fmtTime(f.at)}: expected residual ${f.expectedResidualMl.toFixed(2)} mL, measured ${f.measuredResidualMl.toFixed(2)} mL, filled ${f.filledVolumeMl.toFixed(1)} mL at ${f.concentrationMcgPerMl} mcg/mL${f.pocketFillSuspected ? ' · POCKET FILL SUSPECTED' : ''}</title>
       </g>`);
     });
     parts.push(nowLine(T, B));
@@ -192,7 +192,7 @@
     `<div style="margin-bottom:10px"><div style="display:flex;gap:8px;align-items:center;margin-bottom:6px"><b>${n}</b> ${pill(k.level)} <span class="faint num">score ${k.score.toFixed(2)}${k.since ? ' · since ' + fmtTime(k.since) : ''}</span></div>
      <ul class="evidence-list">${evidenceItems(k.evidence)}</ul></div>`).join('');
 
-  const refillEvents = s.refills.map(f => ({ kind: 'refill', at: f.at, title: `Refill: expected ${f.expectedResidualMl} mL, measured ${f.measuredResidualMl} mL`, detail: `filled ${f.filledVolumeMl} mL at ${f.concentrationMcgPerMl} mcg/mL, ${f.doseMcgPerDay} mcg/day${f.pocketFillSuspected ? ' · pocket fill suspected' : ''}` }));
+  const refillEvents = s.refills.map(f => ({ kind: 'refill', at: f.at, title: `Refill: expected residual ${f.expectedResidualMl.toFixed(1)} mL, measured ${f.measuredResidualMl.toFixed(1)} mL`, detail: `filled ${f.filledVolumeMl.toFixed(1)} mL at ${f.concentrationMcgPerMl} mcg/mL, ${f.doseMcgPerDay} mcg/day${f.pocketFillSuspected ? ' · pocket fill suspected' : ''}` }));
   const icon = { alarm: ['!', '#c62828'], symptom: ['S', '#6a3fb5'], dose: ['D', '#1565c0'], check: ['C', '#00897b'], alert: ['A', '#e65100'], refill: ['R', '#34495e'] };
   const all = [...events, ...refillEvents].sort((a, b) => b.at - a.at);
   document.getElementById('timeline').innerHTML = all.length ? all.map(e => `<li data-kind="${e.kind}"><span class="icon" style="background:${icon[e.kind][1]}">${icon[e.kind][0]}</span>

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -51,7 +52,7 @@ final class AlertStream implements Consumer<AlertCard>, AutoCloseable {
   /** Called by the view under its lock: only queues. */
   @Override
   public void accept(AlertCard card) {
-    sender.execute(() -> {
+    onSender(() -> {
       String data = write(card);
       subscribers.removeIf(s -> {
         if (s.who().maySee(card.clinicId())) {
@@ -65,14 +66,23 @@ final class AlertStream implements Consumer<AlertCard>, AutoCloseable {
   void subscribe(SseClient client, StaffMember who, Function<StaffMember, List<AlertCard>> snapshot) {
     client.keepAlive();
     Subscriber s = new Subscriber(client, who);
-    client.onClose(() -> sender.execute(() -> subscribers.remove(s)));
-    sender.execute(() -> {
+    client.onClose(() -> onSender(() -> subscribers.remove(s)));
+    onSender(() -> {
       client.sendEvent("snapshot", write(snapshot.apply(who)));
       if (!client.terminated()) {
         subscribers.add(s);
         LOG.info("event=alert_stream_subscribed user={} subscribers={}", who.userId(), subscribers.size());
       }
     });
+  }
+
+  /** Runs on the sender thread; once the stream is closed there is nothing left to do. */
+  private void onSender(Runnable task) {
+    try {
+      sender.execute(task);
+    } catch (RejectedExecutionException e) {
+      // closed: subscribers are being dropped anyway
+    }
   }
 
   private void heartbeat() {
@@ -96,5 +106,6 @@ final class AlertStream implements Consumer<AlertCard>, AutoCloseable {
     for (Subscriber s : List.copyOf(subscribers)) {
       s.client().close();
     }
+    subscribers.clear();
   }
 }

@@ -1,0 +1,438 @@
+package io.pumptwin.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pumptwin.dashboard.access.StaffDirectory;
+import io.pumptwin.dashboard.view.ViewLimits;
+import io.pumptwin.events.AlertAction;
+import io.pumptwin.events.AlertCommand;
+import io.pumptwin.events.AlertEvent;
+import io.pumptwin.events.AlertStatus;
+import io.pumptwin.events.AlertTransition;
+import io.pumptwin.events.AlertType;
+import io.pumptwin.events.DeadLetter;
+import io.pumptwin.events.DeliveryStatus;
+import io.pumptwin.events.Evidence;
+import io.pumptwin.events.RiskLevel;
+import io.pumptwin.events.Severity;
+import io.pumptwin.events.StaffRole;
+import io.pumptwin.events.TelemetryEnvelope;
+import io.pumptwin.events.TwinState;
+import io.pumptwin.schemas.topics.Topics;
+import io.pumptwin.testsupport.RealKafka;
+import io.pumptwin.testsupport.RealStack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The dashboard end to end: a real broker and registry, the dashboard service reading its topics,
+ * and a real headless Chromium signing in, reading the fleet, watching alerts arrive, pressing
+ * buttons. The twin engine and alerting are other services; their records are produced here as
+ * they would produce them.
+ */
+@RealKafka
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardBrowserTest {
+  static final String NORTH = "clinic-north";
+  static final String SOUTH = "clinic-south";
+  static final String NURSE_TOKEN = "tok-" + UUID.randomUUID();
+  static final String VIEWER_TOKEN = "tok-" + UUID.randomUUID();
+  static final String SOUTH_TOKEN = "tok-" + UUID.randomUUID();
+
+  final ObjectMapper json = new ObjectMapper();
+  final HttpClient http = HttpClient.newHttpClient();
+  final Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+  final List<PumpScenario> north = new ArrayList<>();
+  final List<PumpScenario> south = new ArrayList<>();
+  RealStack stack;
+  DashboardService dashboard;
+  String url;
+  KafkaProducer<String, AlertEvent> alerts;
+
+  PumpScenario occluded;
+  PumpScenario stalled;
+  PumpScenario dueSoon;
+  PumpScenario southStalled;
+
+  @BeforeAll
+  void startDashboardOnAFleet(RealStack stack, @TempDir Path dir) throws Exception {
+    this.stack = stack;
+    occluded = new PumpScenario("NGP204511H", "P-7F3A21", NORTH, 40, 500, 300, now, 80, 20, 38,
+        true, 71, false, DeliveryStatus.DELIVERING, RiskLevel.LIKELY);
+    stalled = new PumpScenario("NGP204538H", "P-19C4E0", NORTH, 40, 1000, 800, now, 70, 25, 38,
+        false, 55, false, DeliveryStatus.STOPPED, RiskLevel.URGENT);
+    dueSoon = new PumpScenario("NGP204562H", "P-A03B77", NORTH, 40, 500, 300, now, 100, 50, 38,
+        false, 64, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
+    PumpScenario silent = new PumpScenario("NGP204587H", "P-5D8E12", NORTH, 20, 2000, 450, now, 90, 35,
+        18, false, 48, true, DeliveryStatus.UNKNOWN, RiskLevel.NONE);
+    PumpScenario eri = new PumpScenario("NGP204603H", "P-C2F940", NORTH, 20, 1000, 250, now, 90, 40,
+        18, false, 6, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
+    PumpScenario fresh = new PumpScenario("NGP204629H", "P-E61B05", NORTH, 40, 2000, 600, now, 120, 5,
+        38, false, 83, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
+    north.addAll(List.of(occluded, stalled, dueSoon, silent, eri, fresh));
+    southStalled = new PumpScenario("NGP317720H", "P-0B7D66", SOUTH, 40, 1000, 700, now, 70, 30, 38,
+        false, 52, false, DeliveryStatus.STOPPED, RiskLevel.URGENT);
+    south.addAll(List.of(southStalled,
+        new PumpScenario("NGP317745H", "P-9A1C33", SOUTH, 40, 500, 250, now, 90, 30, 38, false, 77,
+            false, DeliveryStatus.DELIVERING, RiskLevel.NONE),
+        new PumpScenario("NGP317761H", "P-4E2D90", SOUTH, 20, 1000, 200, now, 90, 45, 18, false, 68,
+            false, DeliveryStatus.DELIVERING, RiskLevel.NONE)));
+
+    try (KafkaProducer<String, TwinState> twins = stack.producer(Topics.TWIN_STATE);
+        KafkaProducer<String, TelemetryEnvelope> telemetry = stack.producer(Topics.TELEMETRY)) {
+      for (PumpScenario p : concat(north, south)) {
+        for (TwinState s : p.twinStates()) {
+          twins.send(new ProducerRecord<>(Topics.TWIN_STATE.name(), p.serial(), s));
+        }
+        for (TelemetryEnvelope t : p.telemetry()) {
+          telemetry.send(new ProducerRecord<>(Topics.TELEMETRY.name(), p.serial(), t));
+        }
+      }
+    }
+    alerts = stack.producer(Topics.ALERTS);
+    send(occluded.alert(id(), AlertType.CATHETER_FAULT_SUSPECTED, AlertTransition.OPENED,
+        AlertStatus.OPEN, Severity.HIGH, RiskLevel.LIKELY, now.minus(Duration.ofHours(5)),
+        now.minus(Duration.ofHours(5)), null,
+        "Catheter fault suspected (occlusion): residual 2.8 mL above expected, spasticity back, dose raised without effect",
+        occluded.catheterEvidenceUntil(now)));
+    send(stalled.alert(id(), AlertType.UNDERDOSE_WITHDRAWAL_RISK, AlertTransition.ESCALATED,
+        AlertStatus.ESCALATED, Severity.CRITICAL, RiskLevel.URGENT, now.minus(Duration.ofHours(20)),
+        now.minus(Duration.ofDays(2)), null,
+        "No delivery for 2 days at 800 mcg/day after a motor stall: withdrawal risk",
+        List.of(new Evidence("MOTOR_STALL", now.minus(Duration.ofDays(2)), "Motor stall logged by pump", 0.0, null))));
+    send(dueSoon.alert(id(), AlertType.REFILL_DUE, AlertTransition.ACKNOWLEDGED,
+        AlertStatus.ACKNOWLEDGED, Severity.MEDIUM, RiskLevel.WATCH, now.minus(Duration.ofHours(3)),
+        now.minus(Duration.ofDays(1)), "nurse-north-04", "Refill due within 7 days (band's early edge less lead time)",
+        List.of()));
+    send(silent.alert(id(), AlertType.PUMP_SILENT, AlertTransition.OPENED, AlertStatus.OPEN,
+        Severity.LOW, RiskLevel.WATCH, now.minus(Duration.ofHours(32)), now.minus(Duration.ofHours(32)),
+        null, "Pump not heard from for 48 h", List.of(new Evidence("PUMP_SILENT", now.minus(Duration.ofHours(32)), "Silent for 48 h", 0.0, null))));
+    send(eri.alert(id(), AlertType.BATTERY_ERI, AlertTransition.OPENED, AlertStatus.OPEN,
+        Severity.MEDIUM, RiskLevel.WATCH, now.minus(Duration.ofDays(3)), now.minus(Duration.ofDays(3)),
+        null, "Elective replacement indicator: schedule pump replacement within 90 days", List.of()));
+    send(southStalled.alert(id(), AlertType.PUMP_CRITICAL_ALARM, AlertTransition.OPENED,
+        AlertStatus.OPEN, Severity.CRITICAL, RiskLevel.URGENT, now.minus(Duration.ofHours(30)),
+        now.minus(Duration.ofHours(30)), null, "SOUTH-ONLY critical alarm: motor stall", List.of()));
+    alerts.flush();
+
+    Path tokens = dir.resolve("tokens.yaml");
+    Files.writeString(tokens, """
+        tokens:
+          - {sha256: %s, userId: nurse-north-17, role: ON_CALL, clinics: [clinic-north]}
+          - {sha256: %s, userId: viewer-north-02, role: VIEWER, clinics: [clinic-north]}
+          - {sha256: %s, userId: nurse-south-05, role: ON_CALL, clinics: [clinic-south]}
+        """.formatted(StaffDirectory.sha256(NURSE_TOKEN), StaffDirectory.sha256(VIEWER_TOKEN),
+        StaffDirectory.sha256(SOUTH_TOKEN)));
+    DashboardConfig config = new DashboardConfig(stack.bootstrapServers(), "127.0.0.1", 0,
+        StaffDirectory.load(tokens), ViewLimits.defaults(), Duration.ofHours(1),
+        Duration.ofSeconds(60), Duration.ofSeconds(2), Map.of());
+    dashboard = new DashboardService(config, stack.topicRegistry(), Clock.systemUTC());
+    dashboard.start();
+    url = dashboard.url();
+    await().atMost(Duration.ofSeconds(60)).until(() ->
+        get("/api/fleet", NURSE_TOKEN).body().contains("NGP204629H"));
+  }
+
+  @AfterAll
+  void stop() {
+    if (dashboard != null) {
+      dashboard.close();
+    }
+    if (alerts != null) {
+      alerts.close();
+    }
+  }
+
+  @Test
+  void aNurseSignsInSeesTheFleetFiltersAndSortsItAndOpensAPumpsChart() throws Exception {
+    try (Browser b = new Browser(url)) {
+      b.open("/signin.html");
+      b.waitFor(By.id("token"));
+      b.screenshot("signin");
+      b.signIn(NURSE_TOKEN);
+
+      assertThat(b.driver.findElement(By.id("who-user")).getText()).isEqualTo("nurse-north-17");
+      assertThat(rowSerials(b)).containsExactlyInAnyOrderElementsOf(serials(north));
+      assertThat(b.driver.getPageSource()).doesNotContain("NGP3177").doesNotContain(SOUTH);
+      // Gravest first: the stopped high-dose pump leads the table.
+      assertThat(rowSerials(b).get(0)).isEqualTo(stalled.serial());
+      b.waitUntil(d -> !d.findElements(By.cssSelector("#tiles .tile")).isEmpty());
+      b.screenshot("fleet");
+
+      new Select(b.driver.findElement(By.id("filter-risk"))).selectByValue("URGENT");
+      b.waitUntil(d -> rowSerials(b).equals(List.of(stalled.serial())));
+      new Select(b.driver.findElement(By.id("filter-risk"))).selectByValue("ANY");
+      b.driver.findElement(By.id("filter-silent")).click();
+      b.waitUntil(d -> rowSerials(b).equals(List.of("NGP204587H")));
+      b.driver.findElement(By.id("filter-silent")).click();
+      new Select(b.driver.findElement(By.id("filter-refill"))).selectByValue("14");
+      b.waitUntil(d -> rowSerials(b).contains(dueSoon.serial()) && !rowSerials(b).contains("NGP204629H"));
+      new Select(b.driver.findElement(By.id("filter-refill"))).selectByValue("");
+      b.waitUntil(d -> rowSerials(b).size() == north.size());
+
+      // Sorting by refill due puts the soonest first; a second click reverses it.
+      b.driver.findElement(By.cssSelector("th[data-sort=daysToRefillDue]")).click();
+      List<String> byRefill = rowSerials(b);
+      assertThat(byRefill.get(0)).isEqualTo(soonestRefill(north));
+      b.driver.findElement(By.cssSelector("th[data-sort=daysToRefillDue]")).click();
+      assertThat(rowSerials(b)).isEqualTo(reversed(byRefill));
+
+      b.driver.findElement(By.cssSelector("tr[data-serial='" + occluded.serial() + "']")).click();
+      b.waitUntil(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+      assertThat(b.driver.findElement(By.id("pump-serial")).getText()).isEqualTo(occluded.serial());
+      WebElement chart = b.driver.findElement(By.id("reservoir-svg"));
+      assertThat(chart.findElements(By.tagName("polygon"))).isNotEmpty();        // the 95% band
+      assertThat(chart.findElements(By.cssSelector("g.refill-marker"))).hasSize(1);
+      assertThat(chart.findElement(By.cssSelector("g.refill-marker")).getText())
+          .contains("expected 2.0").contains("measured 4.8");
+      assertThat(chart.findElements(By.cssSelector("g.event-marker[data-kind=symptom]"))).hasSize(1);
+      assertThat(chart.findElements(By.cssSelector("g.event-marker[data-kind=dose]"))).hasSize(1);
+      assertThat(b.driver.findElements(By.cssSelector("#catheter-svg g.catheter-point"))).hasSizeGreaterThanOrEqualTo(3);
+      assertThat(b.driver.findElement(By.id("catheter-evidence")).getText())
+          .contains("Residual excess").contains("Dose escalation without effect");
+      b.screenshot("pump");
+    }
+  }
+
+  @Test
+  void anAlertArrivesLiveAndAcknowledgingItSendsACommandAndTheCardFollowsAlerting() throws Exception {
+    try (Browser b = new Browser(url);
+        KafkaConsumer<String, AlertCommand> commands = stack.consumer(Topics.ALERT_COMMANDS)) {
+      b.signIn(NURSE_TOKEN);
+      b.open("/alerts.html");
+      b.waitUntil(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-stream-ready")));
+      assertThat(b.driver.findElement(By.id("live-text")).getText()).isEqualTo("Live");
+      b.js("window.__sameDocument = true");
+
+      String alertId = id();
+      Instant at = Instant.now();
+      send(stalled.alert(alertId, AlertType.PUMP_CRITICAL_ALARM, AlertTransition.OPENED,
+          AlertStatus.OPEN, Severity.CRITICAL, RiskLevel.URGENT, at, at, null,
+          "Critical pump alarm: motor stall at 800 mcg/day, delivery stopped",
+          List.of(new Evidence("MOTOR_STALL", at, "Motor stall logged by pump; rotor study advised", 0.0, null))));
+      By card = By.cssSelector("#alerts-open [data-alert-id='" + alertId + "']");
+      b.waitFor(card);
+      assertThat(b.js("return window.__sameDocument === true")).isEqualTo(true); // no reload
+      // Newest and most severe first.
+      assertThat(b.driver.findElements(By.cssSelector("#alerts-open [data-alert-id]")).get(0)
+          .getAttribute("data-alert-id")).isEqualTo(alertId);
+      assertThat(b.driver.findElement(card).getText()).contains("Motor stall logged by pump");
+      b.screenshot("alerts");
+
+      b.driver.findElement(card).findElement(By.cssSelector("button[data-action=acknowledge]")).click();
+      b.waitUntil(d -> d.findElement(card).getText().contains("Acknowledgement sent"));
+
+      AlertCommand command = awaitCommand(commands, stalled.serial(), AlertType.PUMP_CRITICAL_ALARM);
+      assertThat(command.getAction()).isEqualTo(AlertAction.ACKNOWLEDGE);
+      assertThat(command.getUserId()).isEqualTo("nurse-north-17");
+      assertThat(command.getRole()).isEqualTo(StaffRole.ON_CALL);
+      assertThat(command.getClinicId()).isEqualTo(NORTH);
+
+      // Alerting (another service) applies the command and publishes the acknowledgement.
+      send(stalled.alert(alertId, AlertType.PUMP_CRITICAL_ALARM, AlertTransition.ACKNOWLEDGED,
+          AlertStatus.ACKNOWLEDGED, Severity.CRITICAL, RiskLevel.URGENT, Instant.now(), at,
+          "nurse-north-17", "Critical pump alarm: motor stall at 800 mcg/day, delivery stopped", List.of()));
+      By taken = By.cssSelector("#alerts-taken [data-alert-id='" + alertId + "'][data-status=ACKNOWLEDGED]");
+      b.waitFor(taken);
+      assertThat(b.driver.findElement(taken).getText()).contains("Acknowledged by nurse-north-17");
+      assertThat(b.driver.findElements(card)).isEmpty();
+      assertThat(b.driver.findElement(taken)
+          .findElement(By.cssSelector("button[data-action=acknowledge]")).isEnabled()).isFalse();
+      b.screenshot("alerts-after-acknowledge");
+    }
+  }
+
+  @Test
+  void aViewerSeesAlertsButCannotAcknowledgeOrSilence() throws Exception {
+    try (Browser b = new Browser(url)) {
+      b.signIn(VIEWER_TOKEN);
+      assertThat(b.driver.findElement(By.id("who-role")).getText()).isEqualTo("VIEWER");
+      b.open("/alerts.html");
+      b.waitUntil(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-stream-ready")));
+      List<WebElement> buttons = b.driver.findElements(By.cssSelector("#alerts-open button[data-action]"));
+      assertThat(buttons).isNotEmpty().allSatisfy(btn -> assertThat(btn.isEnabled()).isFalse());
+      assertThat(b.driver.findElement(By.id("viewer-note")).isDisplayed()).isTrue();
+      b.screenshot("alerts-viewer");
+    }
+    String openAlert = json.readTree(get("/api/alerts", VIEWER_TOKEN).body()).get(0).get("alertId").asText();
+    HttpResponse<String> refused = post("/api/alerts/" + openAlert + "/acknowledge", VIEWER_TOKEN, "{}");
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("VIEWER");
+    assertThat(post("/api/alerts/" + openAlert + "/silence", VIEWER_TOKEN, "{\"hours\":4}").statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void aUserOfOneClinicNeverSeesAnotherClinicInTheUiTheApiOrTheLiveStream() throws Exception {
+    // API: the fleet, the alerts and a pump of the other clinic do not exist for them.
+    JsonNode fleet = json.readTree(get("/api/fleet", NURSE_TOKEN).body()).get("pumps");
+    assertThat(fleet).isNotEmpty().allSatisfy(p -> assertThat(p.get("clinicId").asText()).isEqualTo(NORTH));
+    JsonNode alertsNorth = json.readTree(get("/api/alerts", NURSE_TOKEN).body());
+    assertThat(alertsNorth).allSatisfy(a -> assertThat(a.get("clinicId").asText()).isEqualTo(NORTH));
+    assertThat(get("/api/pumps/" + southStalled.serial(), NURSE_TOKEN).statusCode()).isEqualTo(404);
+    assertThat(get("/api/fleet?clinic=" + SOUTH, NURSE_TOKEN).body()).doesNotContain("NGP3177");
+    String southAlert = json.readTree(get("/api/alerts", SOUTH_TOKEN).body()).get(0).get("alertId").asText();
+    assertThat(post("/api/alerts/" + southAlert + "/acknowledge", NURSE_TOKEN, "{}").statusCode()).isEqualTo(404);
+    assertThat(get("/api/fleet", null).statusCode()).isEqualTo(401);
+
+    // The live stream, read raw, and the page, both signed in for the north clinic.
+    List<String> streamLines = new CopyOnWriteArrayList<>();
+    HttpRequest streamRequest = HttpRequest.newBuilder(URI.create(url + "api/alerts/stream"))
+        .header("Authorization", "Bearer " + NURSE_TOKEN).header("Accept", "text/event-stream").GET().build();
+    var streaming = http.sendAsync(streamRequest, HttpResponse.BodyHandlers.ofLines())
+        .thenAccept(r -> r.body().forEach(streamLines::add));
+    try (Browser b = new Browser(url)) {
+      b.signIn(NURSE_TOKEN);
+      b.open("/pump.html?serial=" + southStalled.serial());
+      b.waitFor(By.id("pump-missing"));
+      assertThat(b.driver.getPageSource()).doesNotContain("P-0B7D66");
+      b.open("/alerts.html");
+      b.waitUntil(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-stream-ready")));
+      await().atMost(Duration.ofSeconds(30)).until(() -> streamLines.stream().anyMatch(l -> l.startsWith("event: snapshot")));
+
+      // A south alert first; once the south user's view has it, a north one. The stream is
+      // ordered, so by the time the north one arrives the south one would have been written.
+      String southId = id();
+      send(southStalled.alert(southId, AlertType.UNDERDOSE_WITHDRAWAL_RISK, AlertTransition.OPENED,
+          AlertStatus.OPEN, Severity.CRITICAL, RiskLevel.URGENT, Instant.now(), Instant.now(), null,
+          "SOUTH-ONLY withdrawal risk", List.of()));
+      await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/alerts", SOUTH_TOKEN).body().contains(southId));
+      String northId = id();
+      send(occluded.alert(northId, AlertType.REFILL_URGENT, AlertTransition.OPENED, AlertStatus.OPEN,
+          Severity.HIGH, RiskLevel.LIKELY, Instant.now(), Instant.now(), null,
+          "Refill urgent: band's early edge reaches the alarm volume in 5 days", List.of()));
+      await().atMost(Duration.ofSeconds(30)).until(() -> streamLines.stream().anyMatch(l -> l.contains(northId)));
+      b.waitFor(By.cssSelector("[data-alert-id='" + northId + "']"));
+
+      assertThat(streamLines).noneMatch(l -> l.contains(southId) || l.contains(SOUTH) || l.contains("NGP3177"));
+      assertThat(b.driver.findElements(By.cssSelector("[data-clinic='" + SOUTH + "']"))).isEmpty();
+      assertThat(b.driver.getPageSource()).doesNotContain(southId).doesNotContain("SOUTH-ONLY");
+    } finally {
+      streaming.cancel(true);
+    }
+  }
+
+  @Test
+  void aRecordItCannotReadIsDeadLetteredAndTheFeedGoesOn() throws Exception {
+    try (KafkaConsumer<String, DeadLetter> dlq = stack.consumer(Topics.TELEMETRY_DLQ);
+        KafkaProducer<String, byte[]> raw = new KafkaProducer<>(stack.producerConfig(),
+            new StringSerializer(), new ByteArraySerializer())) {
+      raw.send(new ProducerRecord<>(Topics.ALERTS.name(), occluded.serial(), "not avro".getBytes())).get();
+      String after = id();
+      send(occluded.alert(after, AlertType.BATTERY_ERI, AlertTransition.OPENED, AlertStatus.OPEN,
+          Severity.LOW, RiskLevel.WATCH, Instant.now(), Instant.now(), null, "after the bad record", List.of()));
+      await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/alerts", NURSE_TOKEN).body().contains(after));
+
+      List<ConsumerRecord<String, DeadLetter>> letters = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        dlq.poll(Duration.ofMillis(200)).forEach(letters::add);
+        return letters.stream().anyMatch(r -> "dashboard".equals(r.value().getStage()));
+      });
+      DeadLetter letter = letters.stream().map(ConsumerRecord::value)
+          .filter(l -> "dashboard".equals(l.getStage())).findFirst().orElseThrow();
+      assertThat(letter.getOriginTopic()).isEqualTo(Topics.ALERTS.name());
+      assertThat(letter.getReasonCode()).isEqualTo("UNDECODABLE");
+      assertThat(letter.getPumpSerial()).isEqualTo(occluded.serial());
+      assertThat(new String(letter.getRawValue().array())).isEqualTo("not avro");
+      assertThat(json.readTree(get("/api/health", null).body()).get("recordsRejected").asLong()).isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  private AlertCommand awaitCommand(KafkaConsumer<String, AlertCommand> consumer, String serial,
+      AlertType type) {
+    List<AlertCommand> seen = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
+      return seen.stream().anyMatch(c -> c.getPumpSerial().equals(serial) && c.getAlertType() == type);
+    });
+    return seen.stream().filter(c -> c.getPumpSerial().equals(serial) && c.getAlertType() == type)
+        .findFirst().orElseThrow();
+  }
+
+  private void send(AlertEvent event) throws Exception {
+    alerts.send(new ProducerRecord<>(Topics.ALERTS.name(), event.getPumpSerial(), event)).get();
+  }
+
+  private HttpResponse<String> get(String path, String token) throws Exception {
+    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url + path.substring(1))).GET();
+    if (token != null) {
+      r.header("Authorization", "Bearer " + token);
+    }
+    return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path, String token, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url + path.substring(1)))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Read in one script: the table re-renders when its data refreshes, which would stale elements. */
+  @SuppressWarnings("unchecked")
+  private static List<String> rowSerials(Browser b) {
+    return (List<String>) b.js("return [...document.querySelectorAll('#fleet-body tr[data-serial]')]"
+        + ".map(e => e.dataset.serial)");
+  }
+
+  private static List<String> serials(List<PumpScenario> pumps) {
+    return pumps.stream().map(PumpScenario::serial).toList();
+  }
+
+  private String soonestRefill(List<PumpScenario> pumps) throws Exception {
+    JsonNode fleet = json.readTree(get("/api/fleet", NURSE_TOKEN).body()).get("pumps");
+    String best = null;
+    double days = Double.MAX_VALUE;
+    for (JsonNode p : fleet) {
+      if (p.get("daysToRefillDue").asDouble() < days) {
+        days = p.get("daysToRefillDue").asDouble();
+        best = p.get("pumpSerial").asText();
+      }
+    }
+    return best;
+  }
+
+  private static <T> List<T> reversed(List<T> list) {
+    List<T> r = new ArrayList<>(list);
+    java.util.Collections.reverse(r);
+    return r;
+  }
+
+  private static List<PumpScenario> concat(List<PumpScenario> a, List<PumpScenario> b) {
+    List<PumpScenario> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private static String id() {
+    return "al-" + UUID.randomUUID().toString().substring(0, 12);
+  }
+}
