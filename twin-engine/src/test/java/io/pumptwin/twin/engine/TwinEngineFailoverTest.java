@@ -107,8 +107,9 @@ class TwinEngineFailoverTest {
                     assertThat(survivorTwins.path("count").asInt()).isEqualTo(PUMPS);
                     assertThat(survivorTwins).isEqualTo(referenceTwins);
 
-                    List<String> failoverIds = eventIds(stack, out.twinEvents());
-                    List<String> referenceIds = eventIds(stack, refOut.twinEvents());
+                    List<String> referenceIds = eventIds(stack, refOut.twinEvents(), 0);
+                    // read_committed waits for open transactions: read until the reference's count arrives or 60 s
+                    List<String> failoverIds = eventIds(stack, out.twinEvents(), referenceIds.size());
                     assertThat(referenceIds).isNotEmpty();
                     assertThat(failoverIds).doesNotHaveDuplicates();
                     assertThat(new TreeMap<>(count(failoverIds))).isEqualTo(new TreeMap<>(count(referenceIds)));
@@ -196,14 +197,16 @@ class TwinEngineFailoverTest {
         }
     }
 
-    private static List<String> eventIds(RealStack stack, String topic) {
+    private static List<String> eventIds(RealStack stack, String topic, int expected) {
         var deserializer = stack.topicRegistry().topic(Topics.TWIN_EVENTS).valueSerde().deserializer();
         try (KafkaConsumer<String, TwinEvent> consumer = new KafkaConsumer<>(
                 stack.consumerConfig(stack.uniqueId("twin-events-check")), new StringDeserializer(), deserializer)) {
             consumer.subscribe(List.of(topic));
             List<String> ids = new ArrayList<>();
             long quietSince = System.nanoTime();
-            while (System.nanoTime() - quietSince < 5_000_000_000L) {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while ((ids.size() < expected && System.nanoTime() < deadline)
+                    || System.nanoTime() - quietSince < 5_000_000_000L) {
                 for (ConsumerRecord<String, TwinEvent> r : consumer.poll(Duration.ofMillis(500))) {
                     ids.add(r.value().getEventId());
                     quietSince = System.nanoTime();
