@@ -292,6 +292,48 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void silencingSendsACommandWithThePlannedEndAndRefusesAnOpenEndedOne() throws Exception {
+    try (KafkaConsumer<String, AlertCommand> commands = stack.consumer(Topics.ALERT_COMMANDS)) {
+      String alertId = id();
+      Instant at = Instant.now();
+      send(dueSoon.alert(alertId, AlertType.REFILL_URGENT, AlertTransition.OPENED, AlertStatus.OPEN,
+          Severity.HIGH, RiskLevel.LIKELY, at, at, null, "Refill urgent", List.of()));
+      await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/alerts", NURSE_TOKEN).body().contains(alertId));
+
+      assertThat(post("/api/alerts/" + alertId + "/silence", NURSE_TOKEN, "{}").statusCode()).isEqualTo(400);
+      assertThat(post("/api/alerts/" + alertId + "/silence", NURSE_TOKEN, "{\"hours\": 200}").statusCode()).isEqualTo(400);
+      assertThat(post("/api/alerts/" + alertId + "/silence", NURSE_TOKEN, "not json").statusCode()).isEqualTo(400);
+      HttpResponse<String> accepted = post("/api/alerts/" + alertId + "/silence", NURSE_TOKEN,
+          "{\"hours\": 4, \"reason\": \"refill booked for this afternoon\"}");
+      assertThat(accepted.statusCode()).isEqualTo(202);
+      String commandId = json.readTree(accepted.body()).get("commandId").asText();
+
+      AlertCommand command = awaitCommand(commands, dueSoon.serial(), AlertType.REFILL_URGENT);
+      assertThat(command.getCommandId()).isEqualTo(commandId);
+      assertThat(command.getAction()).isEqualTo(AlertAction.SILENCE);
+      assertThat(command.getReason()).isEqualTo("refill booked for this afternoon");
+      assertThat(Duration.between(command.getIssuedAt(), command.getSilenceUntil())).isEqualTo(Duration.ofHours(4));
+    }
+  }
+
+  @Test
+  void theRootLeadsToTheFleetAndSigningOutEndsTheSession() throws Exception {
+    HttpResponse<String> root = get("/", null);
+    assertThat(root.statusCode()).isEqualTo(302);
+    assertThat(root.headers().firstValue("Location")).contains("/fleet.html");
+    try (Browser b = new Browser(url)) {
+      b.open("/fleet.html");
+      b.waitFor(By.id("token")); // not signed in: sent to the sign-in page
+      b.signIn(NURSE_TOKEN);
+      b.driver.findElement(By.id("sign-out")).click();
+      b.waitFor(By.id("token"));
+      b.open("/fleet.html");
+      b.waitFor(By.id("token"));
+      assertThat(b.driver.getCurrentUrl()).contains("/signin.html?next=");
+    }
+  }
+
+  @Test
   void aUserOfOneClinicNeverSeesAnotherClinicInTheUiTheApiOrTheLiveStream() throws Exception {
     // API: the fleet, the alerts and a pump of the other clinic do not exist for them.
     JsonNode fleet = json.readTree(get("/api/fleet", NURSE_TOKEN).body()).get("pumps");
