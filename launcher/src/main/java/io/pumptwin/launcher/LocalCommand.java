@@ -40,6 +40,27 @@ public final class LocalCommand implements Callable<Integer> {
   @Option(names = "--registry-archive", description = "Apicurio Registry distribution tar.gz (default: the one in ~/.m2, or -Dpumptwin.apicurio.dist)")
   Path registryArchive;
 
+  @Option(names = "--gateway-port", defaultValue = "8080", description = "Telemetry gateway port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+  int gatewayPort;
+
+  @Option(names = "--alerting-port", defaultValue = "8082", description = "Alert API and live stream port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+  int alertingPort;
+
+  @Option(names = "--sim-scenario", defaultValue = "local-demo", description = "Simulated fleet scenario (default: ${DEFAULT-VALUE}); see fleet-simulator/src/main/resources/scenarios")
+  String simScenario;
+
+  @Option(names = "--sim-pumps", description = "Simulated fleet size (default: the scenario's)")
+  Integer simPumps;
+
+  @Option(names = "--sim-speed", defaultValue = "3600", description = "Simulated seconds per wall second (default: ${DEFAULT-VALUE}: an hour a second)")
+  double simSpeed;
+
+  @Option(names = "--sim-seed", defaultValue = "1", description = "Simulator seed (default: ${DEFAULT-VALUE})")
+  long simSeed;
+
+  @Option(names = "--no-sim", description = "Do not run the simulated fleet")
+  boolean noSim;
+
   @Override
   public Integer call() throws Exception {
     LocalSettings settings = settings();
@@ -61,6 +82,11 @@ public final class LocalCommand implements Callable<Integer> {
       stopped.countDown();
     }, "pumptwin-local-shutdown"));
     printBanner(System.out, runtime, startup);
+    if (staff != null) {
+      System.out.printf("  staff tokens      on-call (all clinics): %s   viewer: %s%n",
+          staff.onCallToken(), staff.viewerToken());
+      System.out.flush();
+    }
     stopped.await();
     return 0;
   }
@@ -75,9 +101,31 @@ public final class LocalCommand implements Callable<Integer> {
    * The services {@code local} runs after the stack, in start order. Each later issue adds its
    * service here (telemetry gateway, twin engine, alerting, fleet simulator).
    */
-  List<LocalService> services(LocalSettings settings) {
-    return List.of();
+  List<LocalService> services(LocalSettings settings) throws java.io.IOException {
+    Path configDir = settings.stack().dataDir().resolve("config");
+    Path deviceFile = configDir.resolve("devices.json");
+    List<LocalService> services = new java.util.ArrayList<>();
+    SimulatorLocalService simulator = null;
+    if (!noSim) {
+      simulator = new SimulatorLocalService(
+          new SimulatorLocalService.Settings(simScenario, simPumps, simSeed, simSpeed), deviceFile, null);
+    }
+    if (!java.nio.file.Files.exists(deviceFile)) {
+      java.nio.file.Files.createDirectories(configDir);
+      io.pumptwin.gateway.device.DeviceFile.write(deviceFile, List.of());
+    }
+    GatewayLocalService gateway = new GatewayLocalService(gatewayPort, deviceFile);
+    services.add(gateway);
+    List<String> clinics = simulator != null ? simulator.clinics() : List.of("clinic-001");
+    staff = LocalStaff.ensure(configDir, clinics);
+    services.add(new AlertingLocalService(alertingPort, settings.stack().dataDir(), staff.tokensFile()));
+    if (simulator != null) {
+      services.add(simulator.withGatewayPort(gateway::port));
+    }
+    return services;
   }
+
+  private LocalStaff staff;
 
   static void printBanner(PrintStream out, LocalRuntime runtime, Duration startup) {
     LocalStack stack = runtime.stack();

@@ -47,10 +47,17 @@ public final class GatewaySink implements SimulationSink {
   private final TelemetryJsonWriter json = new TelemetryJsonWriter();
   private final Map<String, List<TelemetryEnvelope>> pendingByDevice = new LinkedHashMap<>();
   private long pendingTime = Long.MIN_VALUE;
-  private long sent;
-  private long accepted;
-  private long refusedRequests;
-  private long retries;
+  /** Devices are independent: their requests of one instant go out concurrently, as in reality. */
+  private final java.util.concurrent.ExecutorService devices =
+      java.util.concurrent.Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "gateway-sink-device");
+        t.setDaemon(true);
+        return t;
+      });
+  private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong refusedRequests = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param gatewayBaseUrl e.g. {@code http://127.0.0.1:8080}
@@ -74,8 +81,7 @@ public final class GatewaySink implements SimulationSink {
     List<TelemetryEnvelope> batch = pendingByDevice.computeIfAbsent(device.deviceId(), d -> new ArrayList<>());
     batch.add(event);
     if (batch.size() >= MAX_BATCH) {
-      send(device, batch);
-      pendingByDevice.remove(device.deviceId());
+      sendPending();
     }
   }
 
@@ -96,26 +102,42 @@ public final class GatewaySink implements SimulationSink {
       flush();
     } finally {
       truthSink.close();
+      devices.shutdownNow();
       LOG.info("event=gateway_sink.closed events_sent={} events_accepted={} refused_requests={} retries={}",
           sent, accepted, refusedRequests, retries);
     }
   }
 
   public long eventsAccepted() {
-    return accepted;
+    return accepted.get();
   }
 
   public long refusedRequests() {
-    return refusedRequests;
+    return refusedRequests.get();
   }
 
+  /** Sends every device's pending batch, concurrently, and returns when all are answered. */
   private void sendPending() {
+    List<java.util.concurrent.Future<?>> inFlight = new ArrayList<>();
     for (List<TelemetryEnvelope> batch : pendingByDevice.values()) {
       if (!batch.isEmpty()) {
-        send(credentials.apply(batch.get(0).getPumpSerial()), batch);
+        DeviceCredential device = credentials.apply(batch.get(0).getPumpSerial());
+        List<TelemetryEnvelope> copy = List.copyOf(batch);
+        inFlight.add(devices.submit(() -> send(device, copy)));
       }
     }
     pendingByDevice.clear();
+    for (java.util.concurrent.Future<?> f : inFlight) {
+      try {
+        f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof SinkFailedException s ? s
+            : new SinkFailedException("sending to the gateway failed: " + e.getCause(), e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SinkFailedException("interrupted sending to the gateway", e);
+      }
+    }
   }
 
   private void send(DeviceCredential device, List<TelemetryEnvelope> batch) {
@@ -138,13 +160,13 @@ public final class GatewaySink implements SimulationSink {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         int status = response.statusCode();
         if (status == 200 || status == 202) {
-          sent += batch.size();
-          accepted += batch.size();
+          sent.addAndGet(batch.size());
+          accepted.addAndGet(batch.size());
           return;
         }
         if (status != 503 && status != 429 && status < 500) {
-          refusedRequests++;
-          sent += batch.size();
+          refusedRequests.incrementAndGet();
+          sent.addAndGet(batch.size());
           LOG.error("event=gateway_sink.refused status={} device={} events={} problem={}", status,
               device.deviceId(), batch.size(), truncate(response.body()));
           return;
@@ -161,7 +183,7 @@ public final class GatewaySink implements SimulationSink {
       if (attempt >= MAX_ATTEMPTS) {
         throw new SinkFailedException("gateway unavailable after " + attempt + " attempts: " + failure, null);
       }
-      retries++;
+      retries.incrementAndGet();
       LOG.warn("event=gateway_sink.retry attempt={} device={} reason={} wait_ms={}", attempt,
           device.deviceId(), failure, wait.toMillis());
       sleep(wait);
