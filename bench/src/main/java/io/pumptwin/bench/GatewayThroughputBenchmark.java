@@ -1,19 +1,18 @@
-package io.pumptwin.gateway.bench;
+package io.pumptwin.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.gateway.GatewayConfig;
-import io.pumptwin.gateway.TelemetryFixtures;
 import io.pumptwin.gateway.TelemetryGateway;
 import io.pumptwin.gateway.device.Device;
 import io.pumptwin.gateway.device.DeviceFile;
 import io.pumptwin.gateway.device.ProvisionDevice;
 import io.pumptwin.gateway.device.RequestSignature;
-import io.pumptwin.gateway.json.TelemetryJson;
 import io.pumptwin.schemas.topics.Topics;
-import io.pumptwin.testsupport.RealStack;
+import io.pumptwin.embedded.LocalStack;
+import io.pumptwin.events.InfusionMode;
+import io.pumptwin.events.StatusReport;
+import io.pumptwin.events.TelemetrySource;
+import io.pumptwin.schemas.json.TelemetryJsonWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,21 +39,25 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Events per second through the gateway (batched JSON over keep-alive HTTP, signed, validated,
  * acks=all) against a plain idempotent acks=all KafkaProducer writing the same events to the same
- * broker in the same run. Not a test: run it by hand (see the module README).
+ * broker in the same run (issue 3). Writes bench/results/gateway-throughput.md.
+ *
+ * <pre>
+ * ./mvnw -q -pl bench exec:exec -Dbench.main=io.pumptwin.bench.GatewayThroughputBenchmark \
+ *     -Dbench.args="100000 500 4 1000"
+ * </pre>
  *
  * <p>Arguments: {@code [events] [batchSize] [clientThreads] [pumps]}, defaults 100000 500 4 1000.
  */
-public final class GatewayBenchmark {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
+public final class GatewayThroughputBenchmark {
   public static void main(String[] args) throws Exception {
     int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int batchSize = args.length > 1 ? Integer.parseInt(args[1]) : 500;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 4;
     int pumps = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
 
-    try (RealStack stack = RealStack.startOnFreePorts()) {
-      TelemetryJson mapper = new TelemetryJson();
+    Path dir = Files.createTempDirectory("pumptwin-bench-gw-");
+    int[] ports = {free(), free(), free()};
+    try (LocalStack stack = LocalStack.start(LocalStack.Settings.of(ports[0], ports[1], ports[2], dir))) {
       String secret = ProvisionDevice.newSecret(new SecureRandom());
       Path devices = Files.createTempFile("bench-devices", ".json");
       DeviceFile.write(devices, List.of(new Device("bench", secret, Set.of(Device.ANY_PUMP))));
@@ -69,21 +72,28 @@ public final class GatewayBenchmark {
       Result producer;
       Result gatewayResult;
       try (TelemetryGateway gateway = new TelemetryGateway(config).start()) {
-        plainProducer(stack, mapper, warm);
+        plainProducer(stack, warm);
         runGateway(gateway.port(), secret, warm, threads);
 
-        producer = plainProducer(stack, mapper, direct);
+        producer = plainProducer(stack, direct);
         gatewayResult = runGateway(gateway.port(), secret, viaGateway, threads);
       }
       Files.deleteIfExists(devices);
 
-      System.out.printf("events=%d batch=%d clientThreads=%d pumps=%d cores=%d%n", events, batchSize,
-          threads, pumps, Runtime.getRuntime().availableProcessors());
-      System.out.printf("plain producer (acks=all, idempotent, Avro): %,.0f events/s%n", producer.eventsPerSecond());
-      System.out.printf("gateway (HTTP JSON batches, HMAC, validation, acks=all): %,.0f events/s"
-              + "  request latency p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
-          gatewayResult.eventsPerSecond(), gatewayResult.p50Ms(), gatewayResult.p99Ms(), gatewayResult.maxMs());
-      System.out.printf("ratio gateway/producer: %.2f%n", gatewayResult.eventsPerSecond() / producer.eventsPerSecond());
+      String table = String.format("Gateway throughput, %s: %,d status events from %,d pumps, %d-event"
+          + " signed JSON batches over keep-alive HTTP/1.1 from %d client threads; broker, registry,"
+          + " gateway and clients on the same %d cores%n%n"
+          + "| path | events/s | ratio | request p50 (ms) | p99 (ms) | max (ms) |%n|---|---:|---:|---:|---:|---:|%n"
+          + "| plain KafkaProducer, Avro, acks=all, idempotent (baseline) | %,.0f | 1.00 | | | |%n"
+          + "| gateway: HTTP JSON, HMAC, validation, acks=all before 202 | %,.0f | %.2f | %.1f | %.1f | %.1f |%n",
+          Instant.now(), events, pumps, batchSize, threads, Runtime.getRuntime().availableProcessors(),
+          producer.eventsPerSecond(), gatewayResult.eventsPerSecond(),
+          gatewayResult.eventsPerSecond() / producer.eventsPerSecond(), gatewayResult.p50Ms(),
+          gatewayResult.p99Ms(), gatewayResult.maxMs());
+      System.out.println(table);
+      Path out = Path.of("bench/results/gateway-throughput.md");
+      Files.createDirectories(out.toAbsolutePath().getParent());
+      Files.writeString(out, table);
     }
   }
 
@@ -114,30 +124,49 @@ public final class GatewayBenchmark {
   }
 
   /** The same events as JSON batches (for the gateway) and as Avro records (for the producer). */
-  private record Workload(List<byte[]> batches, List<ObjectNode> events) {
+  private record Workload(List<byte[]> batches, List<TelemetryEnvelope> events) {
     static Workload build(int count, int batchSize, int pumps, String prefix, int seed) {
       Instant t = Instant.now().minusSeconds(3600);
-      List<ObjectNode> all = new ArrayList<>(count);
+      List<TelemetryEnvelope> all = new ArrayList<>(count);
       long[] sequence = new long[pumps];
       for (int i = 0; i < count; i++) {
         int pump = i % pumps;
-        all.add(TelemetryFixtures.status(prefix + "-" + pump, ++sequence[pump], t.plusMillis(i)));
+        all.add(status(prefix + "-" + pump, ++sequence[pump], t.plusMillis(i)));
       }
+      TelemetryJsonWriter writer = new TelemetryJsonWriter();
       List<byte[]> batches = new ArrayList<>();
       for (int from = 0; from < count; from += batchSize) {
-        ObjectNode root = JSON.createObjectNode();
-        ArrayNode list = root.putArray("events");
-        all.subList(from, Math.min(count, from + batchSize)).forEach(list::add);
-        batches.add(root.toString().getBytes(StandardCharsets.UTF_8));
+        batches.add(writer.batch(all.subList(from, Math.min(count, from + batchSize))));
       }
       return new Workload(batches, all);
     }
   }
 
-  private static Result plainProducer(RealStack stack, TelemetryJson mapper, Workload w) throws Exception {
-    List<TelemetryEnvelope> records = w.events().stream()
-        .map(e -> ((TelemetryJson.Mapped.Ok) mapper.map(e)).event()).toList();
-    Map<String, Object> config = stack.producerConfig();
+  /** 40 mL pump at 2000 mcg/mL delivering 500 mcg/day: 0.25 mL/day (DOMAIN.md's example). */
+  private static TelemetryEnvelope status(String pump, long sequence, Instant at) {
+    return TelemetryEnvelope.newBuilder().setEventId(java.util.UUID.randomUUID().toString())
+        .setPumpSerial(pump).setPatientPseudonym("pat-" + Integer.toHexString(pump.hashCode()))
+        .setClinicId("clinic-7").setEventTime(at).setSequence(sequence)
+        .setSource(TelemetrySource.HOME_COMMUNICATOR).setReceivedTime(null)
+        .setPayload(StatusReport.newBuilder().setPumpComputedReservoirMl(12.5).setReservoirCapacityMl(40)
+            .setLowReservoirAlarmMl(2.0).setConcentrationMcgPerMl(2000).setDoseMcgPerDay(500)
+            .setInfusionMode(InfusionMode.SIMPLE_CONTINUOUS).setBatteryRemainingPercent(71.0)
+            .setBatteryVoltageV(null).setActiveAlarms(List.of()).build())
+        .build();
+  }
+
+  private static int free() throws java.io.IOException {
+    try (var s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static Result plainProducer(LocalStack stack, Workload w) throws Exception {
+    List<TelemetryEnvelope> records = w.events();
+    Map<String, Object> config = new java.util.HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     var topic = stack.topicRegistry().topic(Topics.TELEMETRY);
     try (KafkaProducer<String, TelemetryEnvelope> producer = new KafkaProducer<>(config,
