@@ -46,6 +46,9 @@ public final class LocalCommand implements Callable<Integer> {
   @Option(names = "--alerting-port", defaultValue = "8082", description = "Alert API and live stream port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
   int alertingPort;
 
+  @Option(names = "--dashboard-port", defaultValue = "8084", description = "Web dashboard port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+  int dashboardPort;
+
   @Option(names = "--sim-scenario", defaultValue = "local-demo", description = "Simulated fleet scenario (default: ${DEFAULT-VALUE}); see fleet-simulator/src/main/resources/scenarios")
   String simScenario;
 
@@ -119,6 +122,7 @@ public final class LocalCommand implements Callable<Integer> {
     List<String> clinics = simulator != null ? simulator.clinics() : List.of("clinic-001");
     staff = LocalStaff.ensure(configDir, clinics);
     services.add(new AlertingLocalService(alertingPort, settings.stack().dataDir(), staff.tokensFile()));
+    services.add(new DashboardLocalService(dashboardPort, staff.tokensFile()));
     if (simulator != null) {
       services.add(simulator.withGatewayPort(gateway::port));
     }
