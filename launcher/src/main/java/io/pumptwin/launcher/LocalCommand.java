@@ -46,6 +46,9 @@ public final class LocalCommand implements Callable<Integer> {
   @Option(names = "--alerting-port", defaultValue = "8082", description = "Alert API and live stream port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
   int alertingPort;
 
+  @Option(names = "--engine-port", defaultValue = "8083", description = "Twin query API port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+  int enginePort;
+
   @Option(names = "--dashboard-port", defaultValue = "8084", description = "Web dashboard port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
   int dashboardPort;
 
@@ -119,6 +122,7 @@ public final class LocalCommand implements Callable<Integer> {
     }
     GatewayLocalService gateway = new GatewayLocalService(gatewayPort, deviceFile);
     services.add(gateway);
+    services.add(new TwinEngineLocalService(enginePort, settings.stack().dataDir()));
     List<String> clinics = simulator != null ? simulator.clinics() : List.of("clinic-001");
     staff = LocalStaff.ensure(configDir, clinics);
     services.add(new AlertingLocalService(alertingPort, settings.stack().dataDir(), staff.tokensFile()));
