@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  * --time-mode afap --output kafka:localhost:9092 --registry http://localhost:8081/apis/ccompat/v7}.
  * Prints progress lines and a summary in key=value form.
  */
-@Command(name = "pumptwin-sim", mixinStandardHelpOptions = true,
+@Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Simulates a fleet of intrathecal baclofen pumps with injected faults and ground truth.")
 public final class SimulatorCommand implements Callable<Integer> {
 

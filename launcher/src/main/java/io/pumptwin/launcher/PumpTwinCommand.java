@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code pumptwin} command; {@code bin/pumptwin} runs this class. */
 @Command(name = "pumptwin", mixinStandardHelpOptions = true, version = "pumptwin 0.1.0-SNAPSHOT",
     description = "Remote-monitoring backbone for implanted intrathecal baclofen pumps.",
-    subcommands = {LocalCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {LocalCommand.class, io.pumptwin.simulator.SimulatorCommand.class,
+        io.pumptwin.gateway.device.ProvisionDevice.class, CommandLine.HelpCommand.class})
 public final class PumpTwinCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
