@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * Runs a scenario: {@code pumptwin-sim --scenario occlusion --seed 7 --pumps 500 --days 60
+ * Runs a scenario: {@code pumptwin simulate --scenario occlusion --seed 7 --pumps 500 --days 60
  * --time-mode afap --output kafka:localhost:9092 --registry http://localhost:8081/apis/ccompat/v7}.
  * Prints progress lines and a summary in key=value form.
  */
