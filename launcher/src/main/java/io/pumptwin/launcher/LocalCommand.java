@@ -116,7 +116,9 @@ public final class LocalCommand implements Callable<Integer> {
       simulator = new SimulatorLocalService(
           new SimulatorLocalService.Settings(simScenario, simPumps, simSeed, simSpeed), deviceFile, null);
     }
-    if (!java.nio.file.Files.exists(deviceFile)) {
+    if (simulator != null) {
+      simulator.provision();
+    } else if (!java.nio.file.Files.exists(deviceFile)) {
       java.nio.file.Files.createDirectories(configDir);
       io.pumptwin.gateway.device.DeviceFile.write(deviceFile, List.of());
     }

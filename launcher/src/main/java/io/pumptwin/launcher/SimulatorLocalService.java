@@ -41,6 +41,7 @@ final class SimulatorLocalService implements LocalService {
   private Thread runner;
   private volatile boolean stopping;
   private Scenario scenario;
+  private Map<String, DeviceCredential> credentials;
 
   SimulatorLocalService(Settings settings, Path deviceFile, IntSupplier gatewayPort) {
     this.settings = settings;
@@ -69,10 +70,15 @@ final class SimulatorLocalService implements LocalService {
   }
 
   /**
-   * Provisions the simulated devices; must run before the gateway starts reading the device file
-   * (the gateway also re-reads it when it changes).
+   * Provisions the simulated devices. Runs before the gateway starts, so the gateway's first read
+   * of the device file already knows every simulated communicator (a device provisioned later is
+   * seen only at the gateway's next periodic re-read, and its first requests would be refused).
    */
-  Map<String, DeviceCredential> provision(Scenario scenario) throws IOException {
+  void provision() throws IOException {
+    credentials = provision(scenario());
+  }
+
+  private Map<String, DeviceCredential> provision(Scenario scenario) throws IOException {
     SecureRandom random = new SecureRandom();
     Map<String, DeviceCredential> credentials = new HashMap<>();
     List<Device> devices = new ArrayList<>();
@@ -95,7 +101,9 @@ final class SimulatorLocalService implements LocalService {
 
   @Override
   public void start(LocalStack stack) throws Exception {
-    Map<String, DeviceCredential> credentials = provision(scenario());
+    if (credentials == null) {
+      throw new IllegalStateException("provision() must run before the gateway starts");
+    }
     FleetSimulation simulation = new FleetSimulation(scenario(), settings.seed());
     Pacer pacer = new Pacer.Accelerated(settings.simSecondsPerSecond());
     runner = new Thread(() -> run(stack, simulation, pacer, credentials), "fleet-simulator");
@@ -105,8 +113,17 @@ final class SimulatorLocalService implements LocalService {
 
   private void run(LocalStack stack, FleetSimulation simulation, Pacer pacer,
       Map<String, DeviceCredential> credentials) {
+    // A restart resumes where the last run stopped: the simulation is deterministic, so stepping it
+    // silently to the recorded simulated time rebuilds exactly the fleet it was, without sending the
+    // same history twice.
+    long resumeAt = readProgress();
+    while (!simulation.finished() && simulation.nowMillis() < resumeAt) {
+      simulation.step(DISCARD);
+    }
+    long resumedFrom = simulation.nowMillis() - simulation.startMillis();
     long started = System.nanoTime();
     long lastProgress = started;
+    long lastSaved = started;
     try (var truth = new KafkaSink(stack.topicRegistry(), Map.of("bootstrap.servers", stack.bootstrapServers()), true);
         var sink = new GatewaySink("http://127.0.0.1:" + gatewayPort.getAsInt(), credentials::get, truth)) {
       log.info("event=simulation.started scenario={} pumps={} days={} speed={}", scenario().name(),
@@ -114,10 +131,15 @@ final class SimulatorLocalService implements LocalService {
       while (!simulation.finished() && !stopping) {
         simulation.step(sink);
         long simulatedMs = simulation.nowMillis() - simulation.startMillis();
-        long ahead = started + pacer.wallMillisFor(simulatedMs) * 1_000_000L - System.nanoTime();
+        long ahead = started + pacer.wallMillisFor(simulatedMs - resumedFrom) * 1_000_000L - System.nanoTime();
         if (ahead > 0) {
           sink.flush();
           Thread.sleep(ahead / 1_000_000L); // pacing: the simulator's only wall-clock dependency
+        }
+        if (System.nanoTime() - lastSaved > 1_000_000_000L) {
+          sink.flush();
+          saveProgress(simulation.nowMillis());
+          lastSaved = System.nanoTime();
         }
         if (System.nanoTime() - lastProgress > 30_000_000_000L) {
           lastProgress = System.nanoTime();
@@ -125,6 +147,8 @@ final class SimulatorLocalService implements LocalService {
               String.format("%.1f", simulatedMs / 86_400_000.0), sink.eventsAccepted());
         }
       }
+      sink.flush();
+      saveProgress(simulation.nowMillis());
       log.info("event=simulation.finished {}", simulation.summary().toLogLine());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -132,6 +156,39 @@ final class SimulatorLocalService implements LocalService {
       if (!stopping) {
         log.error("event=simulation.failed error={}", e.toString());
       }
+    }
+  }
+
+  private static final io.pumptwin.simulator.output.SimulationSink DISCARD =
+      new io.pumptwin.simulator.output.SimulationSink() {
+        @Override
+        public void telemetry(io.pumptwin.events.TelemetryEnvelope event) {}
+
+        @Override
+        public void groundTruth(io.pumptwin.events.GroundTruth truth) {}
+      };
+
+  private Path progressFile() {
+    return deviceFile.resolveSibling("simulator-progress-" + scenario().name() + "-" + settings.seed());
+  }
+
+  private long readProgress() {
+    try {
+      return Files.exists(progressFile()) ? Long.parseLong(Files.readString(progressFile()).trim()) : Long.MIN_VALUE;
+    } catch (IOException | NumberFormatException e) {
+      log.warn("event=simulation.progress_unreadable file={} error={}", progressFile(), e.toString());
+      return Long.MIN_VALUE;
+    }
+  }
+
+  private void saveProgress(long simulatedMillis) {
+    try {
+      Path tmp = progressFile().resolveSibling(progressFile().getFileName() + ".tmp");
+      Files.writeString(tmp, Long.toString(simulatedMillis));
+      Files.move(tmp, progressFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      log.warn("event=simulation.progress_not_saved error={}", e.toString());
     }
   }
 
