@@ -6,7 +6,7 @@ import io.pumptwin.gateway.TelemetryGateway;
 import io.pumptwin.gateway.device.Device;
 import io.pumptwin.gateway.device.DeviceFile;
 import io.pumptwin.gateway.device.ProvisionDevice;
-import io.pumptwin.gateway.device.RequestSignature;
+import io.pumptwin.schemas.device.RequestSignature;
 import io.pumptwin.schemas.topics.Topics;
 import io.pumptwin.embedded.LocalStack;
 import io.pumptwin.events.InfusionMode;

@@ -1,6 +1,6 @@
 package io.pumptwin.gateway;
 
-import io.pumptwin.gateway.device.RequestSignature;
+import io.pumptwin.schemas.device.RequestSignature;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

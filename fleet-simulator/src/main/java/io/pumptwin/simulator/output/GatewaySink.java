@@ -2,6 +2,7 @@ package io.pumptwin.simulator.output;
 
 import io.pumptwin.events.GroundTruth;
 import io.pumptwin.events.TelemetryEnvelope;
+import io.pumptwin.schemas.device.RequestSignature;
 import io.pumptwin.schemas.json.TelemetryJsonWriter;
 import java.io.IOException;
 import java.net.URI;
@@ -9,17 +10,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,9 +145,9 @@ public final class GatewaySink implements SimulationSink {
       HttpRequest request = HttpRequest.newBuilder(endpoint)
           .timeout(Duration.ofSeconds(30))
           .header("Content-Type", "application/json")
-          .header("X-Device-Id", device.deviceId())
-          .header("X-Timestamp", timestamp)
-          .header("X-Signature", sign(device.secret(), timestamp, body))
+          .header(RequestSignature.DEVICE_HEADER, device.deviceId())
+          .header(RequestSignature.TIMESTAMP_HEADER, timestamp)
+          .header(RequestSignature.SIGNATURE_HEADER, RequestSignature.sign(device.secret(), timestamp, body))
           .POST(HttpRequest.BodyPublishers.ofByteArray(body))
           .build();
       String failure;
@@ -188,19 +184,6 @@ public final class GatewaySink implements SimulationSink {
           device.deviceId(), failure, wait.toMillis());
       sleep(wait);
       backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : backoff.multipliedBy(2);
-    }
-  }
-
-  static String sign(String secret, String timestamp, byte[] body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      mac.update(timestamp.getBytes(StandardCharsets.UTF_8));
-      mac.update((byte) '\n');
-      mac.update(body);
-      return HexFormat.of().formatHex(mac.doFinal());
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HmacSHA256 is required of every Java runtime", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.pumptwin.gateway.device;
 
+import io.pumptwin.schemas.device.RequestSignature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

@@ -12,7 +12,7 @@ import io.pumptwin.gateway.device.Device;
 import io.pumptwin.gateway.device.DeviceAuthenticator;
 import io.pumptwin.gateway.device.DeviceAuthenticator.Failure;
 import io.pumptwin.gateway.device.DeviceAuthenticator.Verdict;
-import io.pumptwin.gateway.device.RequestSignature;
+import io.pumptwin.schemas.device.RequestSignature;
 import io.pumptwin.gateway.ingest.Candidate;
 import io.pumptwin.gateway.ingest.EventResult;
 import io.pumptwin.gateway.ingest.EventResult.Outcome;

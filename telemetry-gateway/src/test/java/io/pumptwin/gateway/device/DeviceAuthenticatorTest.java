@@ -1,5 +1,6 @@
 package io.pumptwin.gateway.device;
 
+import io.pumptwin.schemas.device.RequestSignature;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pumptwin.gateway.device.DeviceAuthenticator.Failure;

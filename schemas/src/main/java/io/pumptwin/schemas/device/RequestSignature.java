@@ -1,4 +1,4 @@
-package io.pumptwin.gateway.device;
+package io.pumptwin.schemas.device;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -9,7 +9,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The device request signature: lowercase hex of HMAC-SHA256, keyed with the UTF-8 bytes of the
+ * The device request signature (part of the device contract: devices sign, the gateway verifies): lowercase hex of HMAC-SHA256, keyed with the UTF-8 bytes of the
  * device secret, over the {@code X-Timestamp} header value, a line feed, and the exact body bytes.
  * Signing the timestamp with the body is what lets the gateway refuse an old request replayed with
  * a fresh timestamp.

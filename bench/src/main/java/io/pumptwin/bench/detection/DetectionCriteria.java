@@ -1,0 +1,137 @@
+package io.pumptwin.bench.detection;
+
+import io.pumptwin.events.AlertType;
+import io.pumptwin.events.TrueFaultKind;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * What counts as catching a true condition and what counts as a false alert: the whole judgement of the
+ * scorecard in one place, so a reviewer can disagree with one line rather than hunt through the arithmetic.
+ *
+ * <p>Alerts are judged at the alert level ({@code pump.alerts.v1}, what people see); each alert type maps one
+ * to one to a twin event type, so the same figures hold for {@code pump.twin.events.v1}.
+ */
+final class DetectionCriteria {
+
+    private DetectionCriteria() {
+    }
+
+    /**
+     * Which alert types flag an injected fault, and how long after onset a flag still counts. A flag is an alert
+     * of one of these types OPEN at any time in [onset, onset + window]; one already open at onset counts with
+     * latency zero. Faults whose window reaches past the end of the run without a flag are censored (not counted).
+     *
+     * @param window why: relayed alarms must be out at once; catheter faults only show at the next refill residual
+     *               or through late, noisy symptom reports (DOMAIN.md), so weeks are allowed.
+     */
+    record FaultRule(Set<AlertType> flaggedBy, Duration window) {
+    }
+
+    static FaultRule ruleFor(TrueFaultKind kind) {
+        return switch (kind) {
+            // Occlusion and kink show as a residual excess at the next refill; disconnection, leak and migration
+            // only through symptoms and futile dose increases (DOMAIN.md, "Catheter faults").
+            case CATHETER_KINK, CATHETER_OCCLUSION, CATHETER_DISCONNECTION, CATHETER_LEAK, CATHETER_MIGRATION ->
+                    new FaultRule(EnumSet.of(AlertType.CATHETER_FAULT_SUSPECTED), Duration.ofDays(30));
+            // Two-tone alarms logged by the pump itself: relayed, so within the hour.
+            case MOTOR_STALL, LOW_BATTERY_RESET, MEMORY_RESET ->
+                    new FaultRule(EnumSet.of(AlertType.PUMP_CRITICAL_ALARM), Duration.ofHours(1));
+            case BATTERY_END_OF_SERVICE -> new FaultRule(
+                    EnumSet.of(AlertType.BATTERY_END_OF_SERVICE, AlertType.PUMP_CRITICAL_ALARM), Duration.ofHours(1));
+            // A missed visit: the twin must say the refill is overdue. An empty reservoir: the louder refill alert
+            // (or the underdose alert) must be up by the time it is empty (REFILL_DUE lead is scored separately).
+            case MISSED_REFILL -> new FaultRule(EnumSet.of(AlertType.REFILL_URGENT), Duration.ofDays(7));
+            case RESERVOIR_EMPTY -> new FaultRule(
+                    EnumSet.of(AlertType.REFILL_URGENT, AlertType.UNDERDOSE_WITHDRAWAL_RISK), Duration.ofHours(1));
+            // Pocket fill: overdose signs within hours (DOMAIN.md "Overdose"; the scenario's description).
+            case POCKET_FILL -> new FaultRule(EnumSet.of(AlertType.OVERDOSE_RISK), Duration.ofDays(3));
+            // Wrong concentration: too strong overdoses, too weak underdoses; the undertreated picture is reported
+            // days late (median 3 d in the simulator's patient model), so two weeks.
+            case WRONG_CONCENTRATION -> new FaultRule(
+                    EnumSet.of(AlertType.OVERDOSE_RISK, AlertType.UNDERDOSE_WITHDRAWAL_RISK), Duration.ofDays(14));
+        };
+    }
+
+    /**
+     * A true underdose condition: delivery to the spinal fluid truly stopped ({@code deliveryStoppedSince}) for at
+     * least this long. Shorter stops (a stall that recovers within minutes) do not let the effect wear off: the
+     * simulator's patient model uses a 10 h effect half-life, so no withdrawal signs develop in under 6 h.
+     */
+    static final Duration UNDERDOSE_MIN_STOP = Duration.ofHours(6);
+
+    /** An UNDERDOSE_WITHDRAWAL_RISK alert still counts for a stop if it opens this long after delivery resumed. */
+    static final Duration UNDERDOSE_GRACE_AFTER_RESUME = Duration.ofHours(24);
+
+    /** An undetected stop this close to the end of the run is censored: the 24-72 h progression is not over. */
+    static final Duration UNDERDOSE_CENSOR = Duration.ofHours(72);
+
+    /** An OVERDOSE_RISK alert counts for a true overdose episode if it opens within this long of its start. */
+    static final Duration OVERDOSE_WINDOW = Duration.ofDays(3);
+
+    /** A BATTERY_ERI alert counts for the pump's own ERI indicator if it is open within this long of it. */
+    static final Duration ERI_WINDOW = Duration.ofDays(1);
+
+    /**
+     * False alerts: an OPENED alert with no matching true condition inside its tolerance window around the opening.
+     * Windows look back because evidence arrives late (symptom reports, refill residuals) and a little forward
+     * because the simulator's hourly ground truth may record an onset up to an hour after the alert.
+     */
+    enum FalseAlertRule {
+        /**
+         * REFILL_DUE: true when the real reservoir reaches the low-reservoir alarm volume (actually, or extrapolated
+         * at its true rate if refilled first) within notice (14 d) + clinic lead (7 d) + 14 d of the opening, or the
+         * alert is the drug-stability limit (the twin knows the fill date exactly, so that one is always true).
+         */
+        REFILL_DUE(Duration.ofDays(14 + 7 + 14)),
+        /** REFILL_URGENT: true when the real reservoir reaches the alarm volume within lead (7 d) + 7 d. */
+        REFILL_URGENT(Duration.ofDays(14)),
+        /**
+         * UNDERDOSE_WITHDRAWAL_RISK: true when, from 3 d before to 1 d after the opening, delivery was truly
+         * stopped, the patient was in withdrawal, or a fault that cuts the dose was active (catheter, motor,
+         * reset, end of service, empty reservoir, wrong concentration).
+         */
+        UNDERDOSE_WITHDRAWAL_RISK(Duration.ofDays(3)),
+        /** CATHETER_FAULT_SUSPECTED: true when a catheter fault was active from 30 d before to 1 d after. */
+        CATHETER_FAULT_SUSPECTED(Duration.ofDays(30)),
+        /** OVERDOSE_RISK: true when the patient was overdosed, or a pocket fill or wrong concentration was active, from 3 d before to 1 d after. */
+        OVERDOSE_RISK(Duration.ofDays(3)),
+        /** PUMP_CRITICAL_ALARM: true when a stall, reset or end of service was active within an hour either side. */
+        PUMP_CRITICAL_ALARM(Duration.ofHours(1)),
+        /** BATTERY_ERI: true when the pump's own ERI indicator comes within notice (60 d) + 30 d of the opening. */
+        BATTERY_ERI(Duration.ofDays(90)),
+        /** BATTERY_END_OF_SERVICE: true when the pump's ERI or EOS indicator comes within notice (30 d) + 30 d. */
+        BATTERY_END_OF_SERVICE(Duration.ofDays(60)),
+        /** PUMP_SILENT: true when the pump truly sent nothing for the 24 h before the opening. */
+        PUMP_SILENT(Duration.ofHours(24));
+
+        final Duration window;
+
+        FalseAlertRule(Duration window) {
+            this.window = window;
+        }
+
+        static FalseAlertRule of(AlertType type) {
+            return valueOf(type.name());
+        }
+    }
+
+    /** Faults that cut the dose reaching the spinal fluid. */
+    static final Set<TrueFaultKind> UNDERDOSE_CAUSES = EnumSet.of(TrueFaultKind.CATHETER_KINK,
+            TrueFaultKind.CATHETER_OCCLUSION, TrueFaultKind.CATHETER_DISCONNECTION, TrueFaultKind.CATHETER_LEAK,
+            TrueFaultKind.CATHETER_MIGRATION, TrueFaultKind.MOTOR_STALL, TrueFaultKind.LOW_BATTERY_RESET,
+            TrueFaultKind.MEMORY_RESET, TrueFaultKind.BATTERY_END_OF_SERVICE, TrueFaultKind.RESERVOIR_EMPTY,
+            TrueFaultKind.WRONG_CONCENTRATION);
+
+    static final Set<TrueFaultKind> CATHETER_FAULTS = EnumSet.of(TrueFaultKind.CATHETER_KINK,
+            TrueFaultKind.CATHETER_OCCLUSION, TrueFaultKind.CATHETER_DISCONNECTION, TrueFaultKind.CATHETER_LEAK,
+            TrueFaultKind.CATHETER_MIGRATION);
+
+    static final Set<TrueFaultKind> CRITICAL_ALARM_FAULTS = EnumSet.of(TrueFaultKind.MOTOR_STALL,
+            TrueFaultKind.LOW_BATTERY_RESET, TrueFaultKind.MEMORY_RESET, TrueFaultKind.BATTERY_END_OF_SERVICE);
+
+    static final Set<TrueFaultKind> OVERDOSE_CAUSES = EnumSet.of(TrueFaultKind.POCKET_FILL,
+            TrueFaultKind.WRONG_CONCENTRATION);
+}

@@ -1,0 +1,614 @@
+package io.pumptwin.bench.detection;
+
+import io.pumptwin.alerting.lifecycle.SeverityPolicy;
+import io.pumptwin.bench.detection.DetectionCriteria.FalseAlertRule;
+import io.pumptwin.bench.detection.PumpHistory.AlertSpan;
+import io.pumptwin.bench.detection.PumpHistory.Band;
+import io.pumptwin.bench.detection.PumpHistory.Truth;
+import io.pumptwin.bench.detection.ScenarioResult.Calibration;
+import io.pumptwin.bench.detection.ScenarioResult.Outcome;
+import io.pumptwin.bench.detection.ScenarioResult.RefillCycle;
+import io.pumptwin.events.AlertType;
+import io.pumptwin.events.DeliveryStatus;
+import io.pumptwin.events.GroundTruth;
+import io.pumptwin.events.PumpAlarm;
+import io.pumptwin.events.PumpAlarmKind;
+import io.pumptwin.events.RefillRecord;
+import io.pumptwin.events.StatusReport;
+import io.pumptwin.events.TelemetryEnvelope;
+import io.pumptwin.events.TrueFaultKind;
+import io.pumptwin.events.WithdrawalStage;
+import io.pumptwin.simulator.fleet.FleetSimulation;
+import io.pumptwin.simulator.output.SimulationSink;
+import io.pumptwin.simulator.scenario.Scenario;
+import io.pumptwin.simulator.scenario.ScenarioLoader;
+import io.pumptwin.twin.TwinModelParameters;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Runs a shipped scenario through simulator -> twin -> alerting, all in-process with the production topologies,
+ * and judges the twin and the alerts against the simulator's ground truth: reservoir band coverage, whether and
+ * how fast each true condition was flagged, refill-due lead times, and false alerts. What counts as what is
+ * defined in {@link DetectionCriteria}.
+ */
+public final class DetectionEvaluation {
+    static final long HOUR = 3_600_000L;
+    static final long DAY = 24 * HOUR;
+    private static final double MONTH_DAYS = 365.25 / 12;
+    /** The twin's routine state is written at most hourly; an older band (a silent pump) is not judged. */
+    private static final long MAX_BAND_AGE = 3 * HOUR;
+
+    private final TwinModelParameters model;
+    private final SeverityPolicy severity;
+
+    public DetectionEvaluation(TwinModelParameters model, SeverityPolicy severity) {
+        this.model = Objects.requireNonNull(model);
+        this.severity = Objects.requireNonNull(severity);
+    }
+
+    /** The production defaults of the twin and the alerting. */
+    public static DetectionEvaluation withDefaults() {
+        return new DetectionEvaluation(TwinModelParameters.defaults(), SeverityPolicy.defaults());
+    }
+
+    public ScenarioResult run(String scenarioName, Integer pumps, Double days, long seed) {
+        Scenario scenario = new ScenarioLoader().load(scenarioName).withOverrides(pumps, days);
+        long started = System.nanoTime();
+        FleetSimulation simulation = new FleetSimulation(scenario, seed);
+        Map<String, PumpHistory> histories = new LinkedHashMap<>();
+        simulation.pumpSerials().forEach(s -> histories.put(s, new PumpHistory(s)));
+        long records;
+        try (InProcessPipeline pipeline = new InProcessPipeline(model, severity,
+                s -> histories.get(s.getPumpSerial()).bands.add(Band.of(s)), e -> {
+                },
+                a -> histories.get(a.getPumpSerial()).onAlert(a))) {
+            EventTimeOrder sink = new EventTimeOrder(histories, pipeline);
+            while (!simulation.finished()) {
+                long stepStart = simulation.nowMillis();
+                simulation.step(sink);
+                sink.releaseUpTo(stepStart);
+            }
+            sink.releaseUpTo(Long.MAX_VALUE);
+            records = sink.sent;
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return score(scenario, seed, simulation.startMillis(), simulation.endMillis(), histories, records, seconds);
+    }
+
+    /**
+     * Sends telemetry to the pipeline in event-time order. The simulator emits a step's alarms stamped at the end
+     * of the step before later pumps' reports at its start; holding each step until it is complete and sorting it
+     * (stably, so one pump's sequence order is kept) gives the order a broker partition would see.
+     */
+    private static final class EventTimeOrder implements SimulationSink {
+        private final Map<String, PumpHistory> histories;
+        private final InProcessPipeline pipeline;
+        private List<TelemetryEnvelope> pending = new ArrayList<>();
+        long sent;
+
+        EventTimeOrder(Map<String, PumpHistory> histories, InProcessPipeline pipeline) {
+            this.histories = histories;
+            this.pipeline = pipeline;
+        }
+
+        @Override
+        public void telemetry(TelemetryEnvelope e) {
+            pending.add(e);
+            PumpHistory h = histories.get(e.getPumpSerial());
+            long t = e.getEventTime().toEpochMilli();
+            h.telemetryTimes.add(t);
+            Object payload = e.getPayload();
+            if (payload instanceof RefillRecord) {
+                h.refills.add(t);
+            } else if (payload instanceof PumpAlarm a && a.getKind() == PumpAlarmKind.ELECTIVE_REPLACEMENT_INDICATOR) {
+                h.eriAlarms.add(t);
+            } else if (payload instanceof PumpAlarm a && a.getKind() == PumpAlarmKind.END_OF_SERVICE) {
+                h.eosAlarms.add(t);
+            } else if (payload instanceof StatusReport s && Double.isNaN(h.lowReservoirAlarmMl)) {
+                h.lowReservoirAlarmMl = s.getLowReservoirAlarmMl();
+            }
+        }
+
+        @Override
+        public void groundTruth(GroundTruth truth) {
+            histories.get(truth.getPumpSerial()).truth.add(Truth.of(truth));
+        }
+
+        void releaseUpTo(long t) {
+            pending.sort(Comparator.comparing(TelemetryEnvelope::getEventTime));
+            List<TelemetryEnvelope> held = new ArrayList<>();
+            for (TelemetryEnvelope e : pending) {
+                if (e.getEventTime().toEpochMilli() <= t) {
+                    pipeline.send(e);
+                    sent++;
+                } else {
+                    held.add(e);
+                }
+            }
+            pending = held;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ scoring
+
+    private ScenarioResult score(Scenario scenario, long seed, long runStart, long runEnd,
+                                 Map<String, PumpHistory> histories, long records, double seconds) {
+        double pumpMonths = 0;
+        List<Outcome> faults = new ArrayList<>();
+        Map<AlertType, List<Outcome>> conditions = new EnumMap<>(AlertType.class);
+        for (AlertType t : AlertType.values()) {
+            conditions.put(t, new ArrayList<>());
+        }
+        List<RefillCycle> cycles = new ArrayList<>();
+        Map<AlertType, Integer> opened = new EnumMap<>(AlertType.class);
+        Map<AlertType, List<String>> falseAlerts = new EnumMap<>(AlertType.class);
+        CalibrationTally calibration = new CalibrationTally();
+        for (PumpHistory h : histories.values()) {
+            if (h.truth.isEmpty()) {
+                continue;
+            }
+            pumpMonths += (h.lastSeen() - h.firstSeen()) / (double) DAY / MONTH_DAYS;
+            calibrate(h, calibration);
+            judgeFaults(scenario, runStart, runEnd, h, faults, conditions);
+            judgeUnderdose(runEnd, h, conditions.get(AlertType.UNDERDOSE_WITHDRAWAL_RISK));
+            judgeOverdose(runEnd, h, conditions.get(AlertType.OVERDOSE_RISK));
+            judgeBattery(runEnd, h, conditions.get(AlertType.BATTERY_ERI));
+            judgeSilence(runEnd, h, conditions.get(AlertType.PUMP_SILENT));
+            judgeRefills(h, cycles, conditions);
+            for (AlertSpan a : h.alerts) {
+                opened.merge(a.type, 1, Integer::sum);
+                String why = falseAlert(runEnd, h, a);
+                if (why != null) {
+                    falseAlerts.computeIfAbsent(a.type, k -> new ArrayList<>()).add(h.serial + " "
+                            + Instant.ofEpochMilli(a.openedAt) + ": " + why);
+                }
+            }
+        }
+        return new ScenarioResult(scenario.name(), scenario.fleetSize(), scenario.durationDays(), seed, pumpMonths,
+                records, seconds, calibration.result(), faults, conditions, cycles, opened, falseAlerts);
+    }
+
+    // --- reservoir calibration
+
+    private static final class CalibrationTally {
+        int refills;
+        int refillsInside;
+        int cold;
+        int coldInside;
+        long points;
+        long pointsInside;
+        final List<String> misses = new ArrayList<>();
+
+        Calibration result() {
+            return new Calibration(refills, refillsInside, cold, coldInside, points, pointsInside, List.copyOf(misses));
+        }
+    }
+
+    private void calibrate(PumpHistory h, CalibrationTally tally) {
+        for (long refillAt : h.refills) {
+            Band before = bandBefore(h, refillAt);
+            Double residual = trueResidual(h, refillAt);
+            if (before == null || residual == null) {
+                continue;
+            }
+            double[] band = projected(before, refillAt);
+            boolean inside = residual >= band[0] - 1e-9 && residual <= band[1] + 1e-9;
+            tally.refills++;
+            tally.refillsInside += inside ? 1 : 0;
+            if (before.lastRefillAt() == null) {
+                tally.cold++;
+                tally.coldInside += inside ? 1 : 0;
+            }
+            if (!inside) {
+                tally.misses.add(String.format(Locale.ROOT, "%s refill %s: true residual %.2f mL, band [%.2f, %.2f] "
+                                + "(mean %.2f, sd %.2f, %s, twin %s)", h.serial, Instant.ofEpochMilli(refillAt),
+                        residual, band[0], band[1], band[2], before.stdDevMl(), before.delivery(),
+                        before.lastRefillAt() == null ? "no fill seen yet" : "fill seen"));
+            }
+        }
+        // Status points: every hourly truth record while the twin's band belongs to the current fill.
+        int b = -1;
+        int r = -1;
+        for (Truth g : h.truth) {
+            if (g.change() != null) {
+                continue;
+            }
+            while (b + 1 < h.bands.size() && h.bands.get(b + 1).asOf() <= g.at()) {
+                b++;
+            }
+            while (r + 1 < h.refills.size() && h.refills.get(r + 1) <= g.at()) {
+                r++;
+            }
+            if (b < 0 || r < 0 || h.refills.get(r) == g.at()) {
+                continue;
+            }
+            Band band = h.bands.get(b);
+            if (band.lastRefillAt() == null || band.lastRefillAt() != (long) h.refills.get(r)
+                    || g.at() - band.asOf() > MAX_BAND_AGE) {
+                continue;
+            }
+            double[] edges = projected(band, g.at());
+            tally.points++;
+            tally.pointsInside += g.reservoirMl() >= edges[0] - 1e-9 && g.reservoirMl() <= edges[1] + 1e-9 ? 1 : 0;
+        }
+    }
+
+    /** The last band the twin wrote before it applied the refill at {@code refillAt}. */
+    private static Band bandBefore(PumpHistory h, long refillAt) {
+        Band found = null;
+        for (Band b : h.bands) {
+            if (b.asOf() > refillAt) {
+                break;
+            }
+            if (b.lastRefillAt() == null || b.lastRefillAt() != refillAt) {
+                found = b;
+            }
+        }
+        return found == null || refillAt - found.asOf() > MAX_BAND_AGE ? null : found;
+    }
+
+    /**
+     * The band moved forward from its own time to {@code t} as the twin itself predicts (programmed delivery times
+     * (1 + bias)); at most a few hours, over which the band's widening is negligible and ignoring it only makes the
+     * test stricter. Returns {lower, upper, mean}.
+     */
+    private double[] projected(Band b, long t) {
+        double rate = switch (b.delivery()) {
+            case STOPPED -> 0;
+            case MINIMUM_RATE -> model.reservoir().minimumRateMlPerDay();
+            default -> b.dailyVolumeMl();
+        };
+        double mean = b.meanMl() - rate * (1 + model.reservoir().deliveryBiasFraction()) * (t - b.asOf()) / DAY;
+        double z = model.reservoir().bandZ();
+        return new double[] {Math.max(0, mean - z * b.stdDevMl()), Math.max(0, mean + z * b.stdDevMl()), mean};
+    }
+
+    /**
+     * The true residual aspirated at the refill at {@code refillAt}: exact, from the ledger identity (the aspirated
+     * total moves only at a refill), provided no other refill happened between the two truth records around it.
+     */
+    private static Double trueResidual(PumpHistory h, long refillAt) {
+        int before = lastTruthBefore(h, refillAt);
+        if (before < 0) {
+            return null;
+        }
+        Truth gb = h.truth.get(before);
+        for (int i = before + 1; i < h.truth.size(); i++) {
+            Truth ga = h.truth.get(i);
+            if (ga.at() >= refillAt && ga.filledMl() > gb.filledMl() + 1e-9) {
+                long refillsBetween = h.refills.stream().filter(r -> r > gb.at() && r <= ga.at()).count();
+                return refillsBetween == 1 ? ga.aspiratedMl() - gb.aspiratedMl() : null;
+            }
+        }
+        return null;
+    }
+
+    private static int lastTruthBefore(PumpHistory h, long t) {
+        int lo = 0;
+        int hi = h.truth.size() - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (h.truth.get(mid).at() < t) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+
+    private static boolean anyTruth(PumpHistory h, long from, long to, Predicate<Truth> p) {
+        for (int i = Math.max(0, lastTruthBefore(h, from)); i < h.truth.size(); i++) {
+            Truth g = h.truth.get(i);
+            if (g.at() > to) {
+                break;
+            }
+            if (g.at() >= from && p.test(g)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // --- faults and conditions
+
+    /** Hours from {@code onset} until an alert of one of the types is open in [onset, onset + window]; NaN if none. */
+    private static double latencyHours(PumpHistory h, Set<AlertType> types, long onset, long window) {
+        double best = Double.NaN;
+        for (AlertSpan a : h.alerts) {
+            if (types.contains(a.type) && a.openAnyTimeIn(onset, onset + window)) {
+                double hours = Math.max(0, a.openedAt - onset) / (double) HOUR;
+                if (Double.isNaN(best) || hours < best) {
+                    best = hours;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static Outcome outcome(PumpHistory h, String condition, long onset, boolean injected, Set<AlertType> types,
+                                   long window, long runEnd) {
+        double latency = latencyHours(h, types, onset, window);
+        boolean flagged = !Double.isNaN(latency);
+        return new Outcome(h.serial, condition, onset, injected, flagged, latency, !flagged && onset + window > runEnd);
+    }
+
+    private static boolean injected(Scenario scenario, long runStart, TrueFaultKind kind, long onset) {
+        for (Scenario.FaultInjection i : scenario.injections()) {
+            long from = runStart + (long) (i.fromDay() * DAY);
+            long to = runStart + (long) (i.toDay() * DAY) + scenario.stepMillis();
+            if (i.fault() == kind && onset >= from && onset <= to) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void judgeFaults(Scenario scenario, long runStart, long runEnd, PumpHistory h, List<Outcome> faults,
+                             Map<AlertType, List<Outcome>> conditions) {
+        for (Truth g : h.truth) {
+            if (g.change() == null || !g.change().getStarted()) {
+                continue;
+            }
+            TrueFaultKind kind = g.change().getKind();
+            DetectionCriteria.FaultRule rule = DetectionCriteria.ruleFor(kind);
+            boolean injected = injected(scenario, runStart, kind, g.at());
+            faults.add(outcome(h, kind.name(), g.at(), injected, rule.flaggedBy(), rule.window().toMillis(), runEnd));
+            // The same onsets, judged per alert type.
+            if (DetectionCriteria.CATHETER_FAULTS.contains(kind)) {
+                conditions.get(AlertType.CATHETER_FAULT_SUSPECTED).add(faults.get(faults.size() - 1));
+            }
+            if (DetectionCriteria.CRITICAL_ALARM_FAULTS.contains(kind)) {
+                conditions.get(AlertType.PUMP_CRITICAL_ALARM).add(outcome(h, kind.name(), g.at(), injected,
+                        Set.of(AlertType.PUMP_CRITICAL_ALARM), HOUR, runEnd));
+            }
+            if (kind == TrueFaultKind.BATTERY_END_OF_SERVICE) {
+                conditions.get(AlertType.BATTERY_END_OF_SERVICE).add(outcome(h, kind.name(), g.at(), injected,
+                        Set.of(AlertType.BATTERY_END_OF_SERVICE), HOUR, runEnd));
+            }
+        }
+    }
+
+    /** Each true stop of delivery lasting at least {@link DetectionCriteria#UNDERDOSE_MIN_STOP}. */
+    private static void judgeUnderdose(long runEnd, PumpHistory h, List<Outcome> out) {
+        Long since = null;
+        long lastAt = 0;
+        for (Truth g : h.truth) {
+            Long s = g.deliveryStoppedSince();
+            if (since != null && !since.equals(s)) {
+                underdoseEpisode(runEnd, h, since, g.at(), false, out);
+                since = null;
+            }
+            if (since == null && s != null) {
+                since = s;
+            }
+            lastAt = g.at();
+        }
+        if (since != null) {
+            underdoseEpisode(runEnd, h, since, lastAt, true, out);
+        }
+    }
+
+    private static void underdoseEpisode(long runEnd, PumpHistory h, long since, long end, boolean ongoing,
+                                         List<Outcome> out) {
+        if (end - since < DetectionCriteria.UNDERDOSE_MIN_STOP.toMillis()) {
+            return;
+        }
+        long window = end - since + DetectionCriteria.UNDERDOSE_GRACE_AFTER_RESUME.toMillis();
+        double latency = latencyHours(h, Set.of(AlertType.UNDERDOSE_WITHDRAWAL_RISK), since, window);
+        boolean flagged = !Double.isNaN(latency);
+        boolean censored = !flagged && ongoing && runEnd - since < DetectionCriteria.UNDERDOSE_CENSOR.toMillis();
+        out.add(new Outcome(h.serial, "DELIVERY_STOPPED", since, false, flagged, latency, censored));
+    }
+
+    /** Each true overdose episode (the simulated patient becomes overdosed). */
+    private static void judgeOverdose(long runEnd, PumpHistory h, List<Outcome> out) {
+        boolean was = false;
+        for (Truth g : h.truth) {
+            if (g.overdose() && !was) {
+                out.add(outcome(h, "OVERDOSE", g.at(), false, Set.of(AlertType.OVERDOSE_RISK),
+                        DetectionCriteria.OVERDOSE_WINDOW.toMillis(), runEnd));
+            }
+            was = g.overdose();
+        }
+    }
+
+    /** The pump's own ERI indicator should find a BATTERY_ERI alert open (projected before, or opened at once). */
+    private static void judgeBattery(long runEnd, PumpHistory h, List<Outcome> out) {
+        for (long eri : h.eriAlarms) {
+            out.add(outcome(h, "ERI_INDICATOR", eri, false, Set.of(AlertType.BATTERY_ERI),
+                    DetectionCriteria.ERI_WINDOW.toMillis(), runEnd));
+        }
+    }
+
+    /** A pump that truly stopped sending (end of service, explant) should be reported silent after silentAfter. */
+    private void judgeSilence(long runEnd, PumpHistory h, List<Outcome> out) {
+        if (h.telemetryTimes.isEmpty()) {
+            return;
+        }
+        long last = h.telemetryTimes.get(h.telemetryTimes.size() - 1);
+        long window = model.silentAfter().toMillis() + 2 * HOUR;
+        if (last + window <= runEnd) {
+            double latency = latencyHours(h, Set.of(AlertType.PUMP_SILENT), last, window);
+            out.add(new Outcome(h.serial, "STOPPED_REPORTING", last, false, !Double.isNaN(latency), latency, false));
+        }
+    }
+
+    // --- refill due
+
+    private void judgeRefills(PumpHistory h, List<RefillCycle> cycles, Map<AlertType, List<Outcome>> conditions) {
+        double alarmMl = Double.isNaN(h.lowReservoirAlarmMl) ? 2.0 : h.lowReservoirAlarmMl;
+        List<Long> starts = new ArrayList<>();
+        starts.add(h.firstSeen());
+        starts.addAll(h.refills);
+        List<AlertSpan> due = h.alertsOf(AlertType.REFILL_DUE);
+        List<AlertSpan> urgent = h.alertsOf(AlertType.REFILL_URGENT);
+        for (int c = 0; c < starts.size(); c++) {
+            long start = starts.get(c);
+            boolean endsInRefill = c + 1 < starts.size();
+            long end = endsInRefill ? starts.get(c + 1) : h.lastSeen() + 1;
+            boolean first = c == 0;
+            List<Truth> inCycle = h.truth.stream()
+                    .filter(g -> (first ? g.at() >= start : g.at() > start) && g.at() < end).toList();
+            if (inCycle.isEmpty() || inCycle.get(0).reservoirMl() <= alarmMl) {
+                continue;
+            }
+            Long crossing = null;
+            Long emptyAt = null;
+            for (Truth g : inCycle) {
+                if (crossing == null && g.reservoirMl() <= alarmMl) {
+                    crossing = g.at();
+                }
+                if (emptyAt == null && g.reservoirMl() <= 1e-6) {
+                    emptyAt = g.at();
+                }
+            }
+            boolean actual = crossing != null;
+            if (!actual && endsInRefill) {
+                Double residual = trueResidual(h, end);
+                double rate = trueRateMlPerDay(h, end);
+                if (residual != null && rate > 0) {
+                    crossing = end + (long) (Math.max(0, residual - alarmMl) / rate * DAY);
+                }
+            }
+            if (crossing == null) {
+                continue;
+            }
+            long cross = crossing;
+            AlertSpan opened = due.stream().filter(a -> a.openAnyTimeIn(start, cross))
+                    .min(Comparator.comparingLong(a -> a.openedAt)).orElse(null);
+            double lead = opened == null ? Double.NaN : (cross - opened.openedAt) / (double) DAY;
+            double leadEmpty = Double.NaN;
+            if (emptyAt != null && opened != null && opened.openedAt <= emptyAt) {
+                leadEmpty = (emptyAt - opened.openedAt) / (double) DAY;
+            }
+            cycles.add(new RefillCycle(h.serial, actual, cross, lead, emptyAt, leadEmpty));
+            if (actual) {
+                conditions.get(AlertType.REFILL_DUE).add(new Outcome(h.serial, "ALARM_VOLUME_REACHED", cross, false,
+                        opened != null, opened == null ? Double.NaN : -lead * 24, false));
+            }
+            if (emptyAt != null) {
+                long empty = emptyAt;
+                AlertSpan loud = urgent.stream().filter(a -> a.openAnyTimeIn(start, empty + HOUR))
+                        .min(Comparator.comparingLong(a -> a.openedAt)).orElse(null);
+                conditions.get(AlertType.REFILL_URGENT).add(new Outcome(h.serial, "RESERVOIR_EMPTY", empty, false,
+                        loud != null, loud == null ? Double.NaN : (loud.openedAt - empty) / (double) HOUR, false));
+            }
+        }
+    }
+
+    /** The true rate out of the reservoir over the day before {@code t}, in mL/day. */
+    private static double trueRateMlPerDay(PumpHistory h, long t) {
+        int last = lastTruthBefore(h, t);
+        if (last < 0) {
+            return 0;
+        }
+        Truth end = h.truth.get(last);
+        int first = Math.max(0, lastTruthBefore(h, end.at() - DAY));
+        Truth start = h.truth.get(first);
+        if (end.at() - start.at() < DAY / 2) {
+            // At the start of the run there is no past: take the day ahead (the reservoir is not refilled in it).
+            long from = end.at();
+            long nextRefill = h.refills.stream().filter(r -> r > from).findFirst().orElse(Long.MAX_VALUE);
+            int ahead = Math.max(last, lastTruthBefore(h, Math.min(from + DAY, nextRefill)));
+            start = end;
+            end = h.truth.get(ahead);
+        }
+        double days = (end.at() - start.at()) / (double) DAY;
+        return days <= 0 ? 0 : (end.deliveredMl() - start.deliveredMl()) / days;
+    }
+
+    /** Days until the true reservoir reaches the alarm volume from {@code t}: observed if it does, else extrapolated. */
+    private static double trueDaysToAlarmVolume(PumpHistory h, long t) {
+        double alarmMl = Double.isNaN(h.lowReservoirAlarmMl) ? 2.0 : h.lowReservoirAlarmMl;
+        int i = Math.max(0, lastTruthBefore(h, t + 1));
+        Truth now = h.truth.get(i);
+        if (now.reservoirMl() <= alarmMl) {
+            return 0;
+        }
+        long nextRefill = h.refills.stream().filter(r -> r > t).findFirst().orElse(Long.MAX_VALUE);
+        for (int j = i + 1; j < h.truth.size() && h.truth.get(j).at() < nextRefill; j++) {
+            if (h.truth.get(j).reservoirMl() <= alarmMl) {
+                return (h.truth.get(j).at() - t) / (double) DAY;
+            }
+        }
+        double rate = trueRateMlPerDay(h, t + 1);
+        return rate <= 0 ? Double.POSITIVE_INFINITY : (now.reservoirMl() - alarmMl) / rate;
+    }
+
+    // --- false alerts
+
+    /** Why an opened alert had no matching true condition; null when it had one (or cannot be judged yet). */
+    private String falseAlert(long runEnd, PumpHistory h, AlertSpan a) {
+        FalseAlertRule rule = FalseAlertRule.of(a.type);
+        long w = rule.window.toMillis();
+        long t = a.openedAt;
+        switch (rule) {
+            case REFILL_DUE, REFILL_URGENT -> {
+                if (a.drugStability) {
+                    return null;
+                }
+                double days = trueDaysToAlarmVolume(h, t);
+                return days * DAY <= w ? null : String.format(Locale.ROOT,
+                        "true reservoir reaches the alarm volume in %.1f d (> %d d)", days, w / DAY);
+            }
+            case UNDERDOSE_WITHDRAWAL_RISK -> {
+                return anyTruth(h, t - w, t + DAY, g -> g.deliveryStoppedSince() != null
+                        || g.withdrawal() != WithdrawalStage.NONE
+                        || !Collections.disjoint(g.faults(), DetectionCriteria.UNDERDOSE_CAUSES))
+                        ? null : "no stop, withdrawal or dose-cutting fault within 3 d before to 1 d after";
+            }
+            case CATHETER_FAULT_SUSPECTED -> {
+                return anyTruth(h, t - w, t + DAY, g -> !Collections.disjoint(g.faults(), DetectionCriteria.CATHETER_FAULTS))
+                        ? null : "no catheter fault within 30 d before to 1 d after";
+            }
+            case OVERDOSE_RISK -> {
+                return anyTruth(h, t - w, t + DAY, g -> g.overdose()
+                        || !Collections.disjoint(g.faults(), DetectionCriteria.OVERDOSE_CAUSES))
+                        ? null : "no overdose, pocket fill or wrong concentration within 3 d before to 1 d after";
+            }
+            case PUMP_CRITICAL_ALARM -> {
+                return anyTruth(h, t - w, t + w, g -> !Collections.disjoint(g.faults(),
+                        DetectionCriteria.CRITICAL_ALARM_FAULTS)) ? null : "no stall, reset or end of service within 1 h";
+            }
+            case BATTERY_ERI, BATTERY_END_OF_SERVICE -> {
+                List<Long> indicators = new ArrayList<>(h.eriAlarms);
+                if (rule == FalseAlertRule.BATTERY_END_OF_SERVICE) {
+                    indicators.addAll(h.eosAlarms);
+                }
+                if (indicators.stream().anyMatch(x -> x <= t + w)) {
+                    return null;
+                }
+                return t + w > runEnd ? null : "no ERI/EOS indicator from the pump within " + w / DAY + " d";
+            }
+            case PUMP_SILENT -> {
+                boolean heard = h.telemetryTimes.stream().anyMatch(x -> x > t - w && x <= t);
+                return heard ? "the pump sent telemetry in the 24 h before" : null;
+            }
+            default -> throw new IllegalStateException(rule.name());
+        }
+    }
+
+    static String hours(double h) {
+        return Double.isNaN(h) ? "-" : String.format(Locale.ROOT, "%.1f h", h);
+    }
+
+    static Duration since(long from, long to) {
+        return Duration.ofMillis(to - from);
+    }
+}

@@ -1,0 +1,200 @@
+package io.pumptwin.bench.detection;
+
+import io.pumptwin.bench.detection.Scorecard.AlertRow;
+import io.pumptwin.bench.detection.Scorecard.FaultRow;
+import io.pumptwin.bench.detection.ScenarioResult.Outcome;
+import io.pumptwin.bench.detection.ScenarioResult.RefillCycle;
+import io.pumptwin.events.AlertType;
+import io.pumptwin.simulator.scenario.ScenarioLoader;
+import io.pumptwin.twin.TwinModelParameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The detection scorecard (issue 6): every shipped scenario over several seeds through simulator -> twin ->
+ * alerting in-process, judged against ground truth; writes a Markdown report and an SVG of detection latencies.
+ *
+ * <pre>
+ * mvn -q -o -pl bench exec:exec -Dbench.main=io.pumptwin.bench.detection.DetectionScorecard \
+ *     -Dbench.args="--pumps 60 --seeds 1,2,3"
+ * </pre>
+ * Options: {@code --pumps N} per scenario (default 60), {@code --days D} (default: each scenario's own duration),
+ * {@code --seeds 1,2,3}, {@code --scenarios a,b} (default: all shipped), {@code --out path.md}.
+ */
+public final class DetectionScorecard {
+    private DetectionScorecard() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Map<String, String> opts = options(args);
+        int pumps = Integer.parseInt(opts.getOrDefault("--pumps", "60"));
+        Double days = opts.containsKey("--days") ? Double.valueOf(opts.get("--days")) : null;
+        long[] seeds = Arrays.stream(opts.getOrDefault("--seeds", "1,2,3").split(",")).mapToLong(Long::parseLong)
+                .toArray();
+        List<String> scenarios = opts.containsKey("--scenarios") ? List.of(opts.get("--scenarios").split(","))
+                : ScenarioLoader.SHIPPED;
+        Path out = Path.of(opts.getOrDefault("--out", defaultOut()));
+
+        DetectionEvaluation evaluation = DetectionEvaluation.withDefaults();
+        Scorecard card = new Scorecard();
+        Map<String, Scorecard> perScenario = new LinkedHashMap<>();
+        long started = System.nanoTime();
+        for (String scenario : scenarios) {
+            Scorecard mine = new Scorecard();
+            for (long seed : seeds) {
+                ScenarioResult r = evaluation.run(scenario, pumps, days, seed);
+                card.add(r);
+                mine.add(r);
+                System.out.printf(Locale.ROOT, "event=scenario.scored scenario=%s seed=%d pumps=%d days=%.0f "
+                                + "records=%d seconds=%.1f refill_coverage=%s faults=%d missed=%d false_alerts=%d%n",
+                        scenario, seed, r.pumps(), r.days(), r.telemetryRecords(), r.seconds(),
+                        Scorecard.pct(r.calibration().refillCoverage()), r.faults().size(),
+                        r.faults().stream().filter(o -> o.counted() && !o.flagged()).count(),
+                        r.falseAlerts().values().stream().mapToInt(List::size).sum());
+            }
+            perScenario.put(scenario, mine);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        String command = "mvn -q -o -pl bench exec:exec -Dbench.main=" + DetectionScorecard.class.getName()
+                + " -Dbench.args=\"" + String.join(" ", args) + "\"";
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, markdown(card, perScenario, command, pumps, days, seeds, seconds));
+        Path svg = out.resolveSibling(out.getFileName().toString().replaceAll("\\.md$", "") + "-latency.svg");
+        Files.writeString(svg, LatencyPlot.svg(card));
+        System.out.println("event=scorecard.written path=" + out.toAbsolutePath() + " svg=" + svg.toAbsolutePath()
+                + " seconds=" + Math.round(seconds));
+    }
+
+    /** Tolerates the exec plugin passing all options as one argument. */
+    static Map<String, String> options(String[] args) {
+        List<String> words = new ArrayList<>();
+        for (String a : args) {
+            words.addAll(Arrays.asList(a.trim().split("\\s+")));
+        }
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i + 1 < words.size(); i += 2) {
+            opts.put(words.get(i), words.get(i + 1));
+        }
+        return opts;
+    }
+
+    /** bench/results whether started from the repository root or from the bench module (exec:exec runs there). */
+    private static String defaultOut() {
+        return Files.isDirectory(Path.of("bench", "src")) ? "bench/results/detection-scorecard.md"
+                : "results/detection-scorecard.md";
+    }
+
+    static String markdown(Scorecard card, Map<String, Scorecard> perScenario, String command, int pumps, Double days,
+                           long[] seeds, double seconds) {
+        TwinModelParameters model = TwinModelParameters.defaults();
+        double leadDays = model.reservoir().clinicLeadTime().toDays();
+        StringBuilder md = new StringBuilder();
+        md.append("# Detection scorecard\n\n");
+        md.append("Command: `").append(command).append("`\n\n");
+        md.append(String.format(Locale.ROOT, "Written %s. Scenarios: %s; %d pumps each, %s, seeds %s: %,.0f pump-months "
+                        + "in %.0f s. Production twin (parameter set `%s`) and alerting topologies under "
+                        + "TopologyTestDriver, fed the simulator's telemetry in event-time order; judged against "
+                        + "`sim.ground-truth.v1` by `io.pumptwin.bench.detection.DetectionCriteria` (what counts as "
+                        + "a catch and as a false alert, per type).%n%n", Instant.now(), String.join(", ",
+                        perScenario.keySet()), pumps, days == null ? "each scenario's own duration" : days + " days",
+                Arrays.toString(seeds), card.pumpMonths(), seconds, model.name()));
+
+        md.append("## Alerts against ground truth\n\n");
+        md.append("| alert type | true conditions | caught | recall | alerts opened | false alerts | false / 100 "
+                + "pump-months | median latency | worst latency |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (AlertRow row : card.alertRows()) {
+            boolean lead = row.type() == AlertType.REFILL_DUE || row.type() == AlertType.REFILL_URGENT;
+            md.append(String.format(Locale.ROOT, "| %s | %d%s | %d | %s | %d | %d | %.2f | %s | %s |%n", row.type(),
+                    row.conditions(), row.censored() > 0 ? " (+" + row.censored() + " censored)" : "", row.flagged(),
+                    Scorecard.pct(row.recall()), row.opened(), row.falseAlerts(), row.falsePer100PumpMonths(),
+                    lead ? leadText(-row.medianLatencyHours()) : Scorecard.num(row.medianLatencyHours(), " h"),
+                    lead ? leadText(-row.worstLatencyHours()) : Scorecard.num(row.worstLatencyHours(), " h")));
+        }
+        md.append("\nTrue conditions per type: REFILL_DUE, the true reservoir reaching the low-reservoir alarm volume "
+                + "(latency shown as lead: days the alert opened before); REFILL_URGENT, the true reservoir running "
+                + "empty (lead before empty); UNDERDOSE_WITHDRAWAL_RISK, delivery truly stopped for at least "
+                + DetectionCriteria.UNDERDOSE_MIN_STOP.toHours() + " h (latency from the true stop); "
+                + "CATHETER_FAULT_SUSPECTED, every catheter fault onset; OVERDOSE_RISK, the patient becoming "
+                + "overdosed; PUMP_CRITICAL_ALARM, stalls, resets and end of service; BATTERY_ERI, the pump's own "
+                + "ERI indicator; PUMP_SILENT, a pump that stopped sending for good. Censored: not caught yet when "
+                + "the run ended inside the detection window (not counted).\n\n");
+
+        double[] leads = card.refillLeadDays();
+        List<RefillCycle> empties = card.emptyCycles();
+        List<RefillCycle> lateEmpties = card.emptyWithoutLead(leadDays);
+        md.append("## Refill due\n\n");
+        md.append(String.format(Locale.ROOT, "- REFILL_DUE lead before the true reservoir reaches (or, refilled first, "
+                        + "would reach at its true rate) the alarm volume: median %s d, worst %s d, over %d fill cycles.%n",
+                Scorecard.num(Scorecard.median(leads), ""), leads.length == 0 ? "-" : Scorecard.num(leads[0], ""),
+                leads.length));
+        md.append(String.format(Locale.ROOT, "- Reservoirs that truly ran empty: %d; without a REFILL_DUE alert at "
+                + "least the clinic lead time (%.0f d) ahead: **%d** (goal 0).%n", empties.size(), leadDays,
+                lateEmpties.size()));
+        lateEmpties.stream().limit(10).forEach(c -> md.append(String.format(Locale.ROOT,
+                "  - %s empty %s, REFILL_DUE lead %s%n", c.pump(), Instant.ofEpochMilli(c.emptyAt()),
+                Double.isNaN(c.leadBeforeEmptyDays()) ? "none" : Scorecard.num(c.leadBeforeEmptyDays(), " d"))));
+
+        md.append("\n## Faults by kind (every onset, injected and background)\n\n");
+        faultTable(md, card.faultRows(false));
+        md.append("\n## The scenarios' injected faults only\n\n");
+        faultTable(md, card.faultRows(true));
+        List<Outcome> missed = card.missed(false);
+        if (!missed.isEmpty()) {
+            md.append("\nMissed (first 15):\n\n");
+            missed.stream().limit(15).forEach(o -> md.append(String.format(Locale.ROOT, "- %s %s at %s%s%n", o.pump(),
+                    o.condition(), Instant.ofEpochMilli(o.onsetAt()), o.injected() ? " (injected)" : "")));
+        }
+
+        md.append("\n## Reservoir band calibration\n\n");
+        md.append(String.format(Locale.ROOT, "- True residual inside the twin's last 95%% band before the refill: **%s** "
+                        + "of %d refills (goal >= 0.95); refills before which the twin had seen no fill: %s inside.%n",
+                Scorecard.pct(card.refillCoverage()), card.refillsChecked(), card.coldStartCoverage()));
+        md.append(String.format(Locale.ROOT, "- True volume inside the band at hourly status points (after the twin's "
+                + "first refill): %s of %,d.%n", Scorecard.pct(card.statusCoverage()), card.statusPoints()));
+
+        md.append("\n## Per scenario\n\n| scenario | runs | pump-months | refill coverage | injected faults caught "
+                + "| underdose recall | false alerts / 100 pump-months |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        perScenario.forEach((name, sc) -> {
+            List<Outcome> injected = sc.runs().stream().flatMap(r -> r.faults().stream())
+                    .filter(o -> o.injected() && o.counted()).toList();
+            AlertRow under = sc.alertRows().stream().filter(r -> r.type() == AlertType.UNDERDOSE_WITHDRAWAL_RISK)
+                    .findFirst().orElseThrow();
+            int falseAlerts = sc.falseAlertCounts().values().stream().mapToInt(Integer::intValue).sum();
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %s | %d/%d | %s | %.1f |%n", name,
+                    sc.runs().size(), sc.pumpMonths(), Scorecard.pct(sc.refillCoverage()),
+                    injected.stream().filter(Outcome::flagged).count(), injected.size(), Scorecard.pct(under.recall()),
+                    sc.pumpMonths() == 0 ? 0 : 100 * falseAlerts / sc.pumpMonths()));
+        });
+
+        md.append("\n## False alerts, examples\n\n");
+        card.runs().stream().flatMap(r -> r.falseAlerts().entrySet().stream()
+                        .flatMap(e -> e.getValue().stream().limit(2).map(s -> r.scenario() + " " + e.getKey() + " " + s)))
+                .limit(30).forEach(s -> md.append("- ").append(s).append('\n'));
+        md.append("\nLatency plot: `detection-scorecard-latency.svg` (one dot per caught condition, log hours).\n");
+        return md.toString();
+    }
+
+    private static String leadText(double leadHours) {
+        return Double.isNaN(leadHours) ? "-" : String.format(Locale.ROOT, "%.1f d lead", leadHours / 24);
+    }
+
+    private static void faultTable(StringBuilder md, List<FaultRow> rows) {
+        md.append("| true condition | onsets | flagged | recall | median latency | worst latency |\n"
+                + "|---|---:|---:|---:|---:|---:|\n");
+        for (FaultRow r : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %d%s | %d | %s | %s | %s |%n", r.kind(), r.onsets(),
+                    r.censored() > 0 ? " (+" + r.censored() + " censored)" : "", r.flagged(), Scorecard.pct(r.recall()),
+                    Scorecard.num(r.medianLatencyHours(), " h"), Scorecard.num(r.worstLatencyHours(), " h")));
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.pumptwin.bench.detection;
+
+import io.pumptwin.events.AlertEvent;
+import io.pumptwin.events.AlertTransition;
+import io.pumptwin.events.AlertType;
+import io.pumptwin.events.DeliveryStatus;
+import io.pumptwin.events.FaultChange;
+import io.pumptwin.events.GroundTruth;
+import io.pumptwin.events.TrueFaultKind;
+import io.pumptwin.events.TwinState;
+import io.pumptwin.events.WithdrawalStage;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What one simulated pump truly did and what the twin and the alerts said about it, compacted to the
+ * fields the evaluation needs (a fleet-month of full records would not fit in a bench heap). Filled in
+ * event-time order while the pipeline runs; read afterwards.
+ */
+final class PumpHistory {
+    final String serial;
+    final List<Truth> truth = new ArrayList<>();
+    final List<Band> bands = new ArrayList<>();
+    final List<Long> refills = new ArrayList<>();
+    final List<Long> eriAlarms = new ArrayList<>();
+    final List<Long> eosAlarms = new ArrayList<>();
+    final List<Long> telemetryTimes = new ArrayList<>();
+    final List<AlertSpan> alerts = new ArrayList<>();
+    double lowReservoirAlarmMl = Double.NaN;
+
+    PumpHistory(String serial) {
+        this.serial = serial;
+    }
+
+    /** One ground-truth record. {@code aspiratedMl} is derived from the ledger identity filled = in + aspirated + out. */
+    record Truth(long at, double reservoirMl, double filledMl, double aspiratedMl, double deliveredMl,
+                 Set<TrueFaultKind> faults, FaultChange change, WithdrawalStage withdrawal, boolean overdose,
+                 Long deliveryStoppedSince) {
+        static Truth of(GroundTruth g) {
+            Set<TrueFaultKind> faults = g.getActiveFaults().isEmpty() ? Set.of() : EnumSet.copyOf(g.getActiveFaults());
+            return new Truth(g.getSimTime().toEpochMilli(), g.getTrueReservoirMl(), g.getCumulativeFilledMl(),
+                    g.getCumulativeFilledMl() - g.getTrueReservoirMl() - g.getCumulativeDeliveredFromReservoirMl(),
+                    g.getCumulativeDeliveredFromReservoirMl(), faults, g.getFaultChange(), g.getWithdrawalStage(),
+                    g.getOverdose(), g.getDeliveryStoppedSince() == null ? null : g.getDeliveryStoppedSince().toEpochMilli());
+        }
+    }
+
+    /** The twin's reservoir band as written on the twin-state topic. */
+    record Band(long asOf, double meanMl, double stdDevMl, double lower95Ml, double upper95Ml, double dailyVolumeMl,
+                Long lastRefillAt, DeliveryStatus delivery) {
+        static Band of(TwinState s) {
+            var r = s.getReservoir();
+            return new Band(s.getAsOf().toEpochMilli(), r.getMeanMl(), r.getStdDevMl(), r.getLower95Ml(),
+                    r.getUpper95Ml(), r.getDailyVolumeMl(), r.getLastRefillAt() == null ? null
+                    : r.getLastRefillAt().toEpochMilli(), s.getDelivery());
+        }
+    }
+
+    /** One alert from OPENED to RESOLVED (resolvedAt null while open at the end of the run). */
+    static final class AlertSpan {
+        final String alertId;
+        final AlertType type;
+        final long openedAt;
+        final boolean drugStability;
+        Long resolvedAt;
+
+        AlertSpan(String alertId, AlertType type, long openedAt, boolean drugStability) {
+            this.alertId = alertId;
+            this.type = type;
+            this.openedAt = openedAt;
+            this.drugStability = drugStability;
+        }
+
+        boolean openAnyTimeIn(long from, long to) {
+            return openedAt <= to && (resolvedAt == null || resolvedAt >= from);
+        }
+    }
+
+    void onAlert(AlertEvent a) {
+        if (a.getTransition() == AlertTransition.OPENED) {
+            boolean stability = a.getEvidence().stream().anyMatch(e -> "DRUG_STABILITY".equals(e.getKind()));
+            alerts.add(new AlertSpan(a.getAlertId(), a.getAlertType(), a.getEventTime().toEpochMilli(), stability));
+        } else if (a.getTransition() == AlertTransition.RESOLVED) {
+            for (int i = alerts.size() - 1; i >= 0; i--) {
+                AlertSpan span = alerts.get(i);
+                if (span.alertId.equals(a.getAlertId()) && span.resolvedAt == null) {
+                    span.resolvedAt = a.getEventTime().toEpochMilli();
+                    break;
+                }
+            }
+        }
+    }
+
+    List<AlertSpan> alertsOf(AlertType type) {
+        return alerts.stream().filter(a -> a.type == type).toList();
+    }
+
+    long firstSeen() {
+        return truth.isEmpty() ? 0 : truth.get(0).at();
+    }
+
+    long lastSeen() {
+        return truth.isEmpty() ? 0 : truth.get(truth.size() - 1).at();
+    }
+}

@@ -1,0 +1,68 @@
+package io.pumptwin.bench.detection;
+
+import io.pumptwin.events.AlertType;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The evaluation of one scenario run (one seed) against the simulator's ground truth.
+ *
+ * @param pumpMonths        observed pump time (first to last ground-truth record per pump), in 30.44-day months
+ * @param calibration       reservoir band coverage at refills and at status points
+ * @param faults            every fault onset, judged by {@link DetectionCriteria#ruleFor}
+ * @param conditions        per alert type, the true conditions it should catch (recall and latency)
+ * @param refillCycles      per fill cycle that reached (or would have reached) the alarm volume: the REFILL_DUE lead
+ * @param openedAlerts      alerts opened per type
+ * @param falseAlerts       per type, the opened alerts with no matching true condition (one line each)
+ */
+public record ScenarioResult(String scenario, int pumps, double days, long seed, double pumpMonths,
+                             long telemetryRecords, double seconds, Calibration calibration, List<Outcome> faults,
+                             Map<AlertType, List<Outcome>> conditions, List<RefillCycle> refillCycles,
+                             Map<AlertType, Integer> openedAlerts, Map<AlertType, List<String>> falseAlerts) {
+
+    /**
+     * One true condition and whether the matching alert caught it.
+     *
+     * @param injected     the scenario's own injected fault (kind and onset inside an injection window), as opposed
+     *                     to a background hazard
+     * @param latencyHours from true onset to the alert being open (0 when it was open already); NaN when not flagged
+     * @param censored     not flagged, but its detection window reaches past the end of the run: not counted
+     */
+    public record Outcome(String pump, String condition, long onsetAt, boolean injected, boolean flagged,
+                          double latencyHours, boolean censored) {
+        public boolean counted() {
+            return flagged || !censored;
+        }
+    }
+
+    /**
+     * One fill cycle's refill-due lead.
+     *
+     * @param reachedAlarmVolume  the true volume really reached the low-reservoir alarm volume in this cycle (else the
+     *                            crossing is extrapolated at the true rate past the refill)
+     * @param crossingAt          true (or extrapolated) time the reservoir reaches the alarm volume
+     * @param leadDays            days from REFILL_DUE opening to the crossing; NaN when no REFILL_DUE opened before it
+     * @param emptyAt             time the true reservoir ran empty, null if it did not
+     * @param leadBeforeEmptyDays days from REFILL_DUE opening to empty; NaN when none opened before
+     */
+    public record RefillCycle(String pump, boolean reachedAlarmVolume, long crossingAt, double leadDays, Long emptyAt,
+                              double leadBeforeEmptyDays) {
+    }
+
+    /**
+     * @param refillsChecked       refills whose true residual and preceding twin band were both known
+     * @param coldStartChecked     of those, refills before which the twin had seen no fill (wide prior band)
+     * @param misses               one line per refill whose true residual lay outside the band
+     */
+    public record Calibration(int refillsChecked, int refillsInside, int coldStartChecked, int coldStartInside,
+                              long statusPointsChecked, long statusPointsInside, List<String> misses) {
+        public double refillCoverage() {
+            return refillsChecked == 0 ? Double.NaN : refillsInside / (double) refillsChecked;
+        }
+
+        public double statusCoverage() {
+            return statusPointsChecked == 0 ? Double.NaN : statusPointsInside / (double) statusPointsChecked;
+        }
+    }
+}
