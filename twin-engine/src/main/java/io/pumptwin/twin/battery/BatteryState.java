@@ -48,8 +48,20 @@ public record BatteryState(List<BatteryReading> history, LocalDate manufacturedO
         return endOfServiceAt != null;
     }
 
+    /**
+     * Keeps the readings at least {@code minimumFitSpan / historySize} apart (the newest one always replaces a
+     * reading closer than that to the one before), so the bounded history spans the fit window whatever the report
+     * cadence: at a 15-minute home-communicator cadence, 32 consecutive readings would cover 8 hours, the fit would
+     * never run, and the projection would follow each reading's gauge noise (0.5% of noise is about two weeks of
+     * nominal drain), raising and clearing BATTERY_ERI at every report near the notice date (measured in
+     * bench/ detection scorecard: hundreds of alert openings for one pump).
+     */
     public BatteryState withReading(Instant at, double percent, double dailyVolumeMl, BatteryModelParameters p) {
         List<BatteryReading> next = new ArrayList<>(history);
+        Duration spacing = p.minimumFitSpan().dividedBy(p.historySize());
+        if (next.size() >= 2 && Duration.between(next.get(next.size() - 2).at(), at).compareTo(spacing) < 0) {
+            next.remove(next.size() - 1);
+        }
         next.add(new BatteryReading(at, percent, p.flowFactor(dailyVolumeMl)));
         if (next.size() > p.historySize()) {
             next = next.subList(next.size() - p.historySize(), next.size());
@@ -93,8 +105,9 @@ public record BatteryState(List<BatteryReading> history, LocalDate manufacturedO
         Double fitted = fittedNormalisedPercentPerDay(p);
         BatteryProjection.Basis basis = fitted != null ? BatteryProjection.Basis.FITTED_HISTORY
                 : BatteryProjection.Basis.NOMINAL_MODEL;
-        double perDay = (fitted != null ? fitted : p.nominalPercentPerDay()) * flow;
-        double daysToEri = Math.max(0, remaining - p.eriRemainingPercent()) / perDay;
+        double normalised = fitted != null ? fitted : p.nominalPercentPerDay();
+        double perDay = normalised * flow;
+        double daysToEri = Math.max(0, smoothedRemaining(normalised) - p.eriRemainingPercent()) / perDay;
         if (advisoryCohort(p)) {
             daysToEri *= p.advisoryLifeFactor();
         }
@@ -106,6 +119,20 @@ public record BatteryState(List<BatteryReading> history, LocalDate manufacturedO
             eri = from;
         }
         return new BatteryProjection(eri, eri.plus(p.eriToEndOfService()), basis, perDay);
+    }
+
+    /**
+     * The remaining percent at the last reading, averaged over the kept readings (each carried forward to the last
+     * one at the depletion rate in use): one gauge reading is noisy, the history is not.
+     */
+    private double smoothedRemaining(double normalisedPercentPerDay) {
+        Instant last = history.get(history.size() - 1).at();
+        double sum = 0;
+        for (BatteryReading r : history) {
+            double days = (last.toEpochMilli() - r.at().toEpochMilli()) / MILLIS_PER_DAY;
+            sum += r.percent() - normalisedPercentPerDay * r.flowFactor() * days;
+        }
+        return sum / history.size();
     }
 
     /** Percent per day at the reference flow, fitted; null while the readings are too few or too close. */
