@@ -125,6 +125,15 @@ final class DetectionCriteria {
             TrueFaultKind.MEMORY_RESET, TrueFaultKind.BATTERY_END_OF_SERVICE, TrueFaultKind.RESERVOIR_EMPTY,
             TrueFaultKind.WRONG_CONCENTRATION);
 
+    /**
+     * Faults that change the reservoir volume without the pump or the refill record saying so: drug kept in the pump
+     * by a kink or occlusion, drug injected into the pocket. Fill cycles with one are left out of the band calibration
+     * (their residual is the evidence the twin should find outside its band); stalls, resets and end of service are
+     * logged by the pump, so the twin is expected to track those cycles and they stay in.
+     */
+    static final Set<TrueFaultKind> UNDISCLOSED_VOLUME_FAULTS = EnumSet.of(TrueFaultKind.CATHETER_KINK,
+            TrueFaultKind.CATHETER_OCCLUSION, TrueFaultKind.POCKET_FILL);
+
     static final Set<TrueFaultKind> CATHETER_FAULTS = EnumSet.of(TrueFaultKind.CATHETER_KINK,
             TrueFaultKind.CATHETER_OCCLUSION, TrueFaultKind.CATHETER_DISCONNECTION, TrueFaultKind.CATHETER_LEAK,
             TrueFaultKind.CATHETER_MIGRATION);

@@ -188,20 +188,31 @@ public final class DetectionEvaluation {
         int refillsInside;
         int cold;
         int coldInside;
+        int faulted;
         long points;
         long pointsInside;
         final List<String> misses = new ArrayList<>();
 
         Calibration result() {
-            return new Calibration(refills, refillsInside, cold, coldInside, points, pointsInside, List.copyOf(misses));
+            return new Calibration(refills, refillsInside, cold, coldInside, faulted, points, pointsInside,
+                    List.copyOf(misses));
         }
     }
 
     private void calibrate(PumpHistory h, CalibrationTally tally) {
+        long previousRefill = Long.MIN_VALUE;
         for (long refillAt : h.refills) {
             Band before = bandBefore(h, refillAt);
             Double residual = trueResidual(h, refillAt);
+            long cycleStart = previousRefill;
+            previousRefill = refillAt;
             if (before == null || residual == null) {
+                continue;
+            }
+            if (anyTruth(h, cycleStart, refillAt, g -> !Collections.disjoint(g.faults(),
+                    DetectionCriteria.UNDISCLOSED_VOLUME_FAULTS))) {
+                // Drug kept in the pump or put into the pocket: the residual is the fault's signal, not noise.
+                tally.faulted++;
                 continue;
             }
             double[] band = projected(before, refillAt);
@@ -236,6 +247,11 @@ public final class DetectionEvaluation {
                 continue;
             }
             Band band = h.bands.get(b);
+            if (!Collections.disjoint(g.faults(), DetectionCriteria.UNDISCLOSED_VOLUME_FAULTS)
+                    || anyTruth(h, h.refills.get(r), g.at(), x -> !Collections.disjoint(x.faults(),
+                    DetectionCriteria.UNDISCLOSED_VOLUME_FAULTS))) {
+                continue;
+            }
             if (band.lastRefillAt() == null || band.lastRefillAt() != (long) h.refills.get(r)
                     || g.at() - band.asOf() > MAX_BAND_AGE) {
                 continue;

@@ -53,10 +53,12 @@ public record ScenarioResult(String scenario, int pumps, double days, long seed,
     /**
      * @param refillsChecked       refills whose true residual and preceding twin band were both known
      * @param coldStartChecked     of those, refills before which the twin had seen no fill (wide prior band)
+     * @param faultedRefills       refills left out: an occlusion, kink or pocket fill was active in the fill cycle, so
+     *                             the residual is the fault's signal (the twin is meant to find it outside the band)
      * @param misses               one line per refill whose true residual lay outside the band
      */
     public record Calibration(int refillsChecked, int refillsInside, int coldStartChecked, int coldStartInside,
-                              long statusPointsChecked, long statusPointsInside, List<String> misses) {
+                              int faultedRefills, long statusPointsChecked, long statusPointsInside, List<String> misses) {
         public double refillCoverage() {
             return refillsChecked == 0 ? Double.NaN : refillsInside / (double) refillsChecked;
         }

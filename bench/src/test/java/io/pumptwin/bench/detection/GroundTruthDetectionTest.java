@@ -1,0 +1,165 @@
+package io.pumptwin.bench.detection;
+
+import io.pumptwin.bench.detection.ScenarioResult.Outcome;
+import io.pumptwin.bench.detection.ScenarioResult.RefillCycle;
+import io.pumptwin.events.AlertType;
+import io.pumptwin.simulator.scenario.ScenarioLoader;
+import io.pumptwin.twin.TwinModelParameters;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The twin and the alerts against the simulator's ground truth (issue 5 "Against simulator ground truth", issue 6
+ * goals), every shipped scenario at small scale through the production topologies in-process. The goals are asserted
+ * as the issues state them; what counts as a catch is defined in {@link DetectionCriteria}. The full-scale figures are
+ * in bench/results/detection-scorecard.md ({@link DetectionScorecard}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GroundTruthDetectionTest {
+
+    /**
+     * Small scale, chosen so each scenario's own injected faults occur (asserted below, so a scale or seed change that
+     * leaves a scenario without its fault fails rather than passing vacuously) and have time to be detected.
+     */
+    private static final Map<String, Scale> SCALES = Map.of(
+            "nominal-fleet", new Scale(40, 30, 1),
+            "missed-refill", new Scale(20, 40, 1),
+            "occlusion", new Scale(20, 40, 1),
+            "silent-disconnection", new Scale(20, 40, 1),
+            "battery-advisory", new Scale(30, 40, 1),
+            "motor-stall", new Scale(20, 25, 1),
+            "pocket-fill", new Scale(30, 25, 1),
+            "wrong-concentration", new Scale(30, 30, 1),
+            "local-demo", new Scale(20, 40, 1),
+            "high-dose-motor-stall", new Scale(12, 20, 1));
+
+    private record Scale(int pumps, double days, long seed) {
+    }
+
+    private final Map<String, ScenarioResult> results = new LinkedHashMap<>();
+    private final double leadDays = TwinModelParameters.defaults().reservoir().clinicLeadTime().toDays();
+
+    @BeforeAll
+    void runEveryShippedScenario() throws Exception {
+        assertThat(SCALES.keySet()).containsExactlyInAnyOrderElementsOf(ScenarioLoader.SHIPPED);
+        DetectionEvaluation evaluation = DetectionEvaluation.withDefaults();
+        // Two cores: two scenarios at a time; each run is single-threaded and shares nothing with the other.
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Map<String, Future<ScenarioResult>> running = new LinkedHashMap<>();
+            for (String name : ScenarioLoader.SHIPPED) {
+                Scale s = SCALES.get(name);
+                running.put(name, pool.submit(() -> evaluation.run(name, s.pumps(), s.days(), s.seed())));
+            }
+            for (Map.Entry<String, Future<ScenarioResult>> e : running.entrySet()) {
+                results.put(e.getKey(), e.getValue().get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        results.values().forEach(GroundTruthDetectionTest::report);
+    }
+
+    static List<String> scenarios() {
+        return ScenarioLoader.SHIPPED;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void trueResidualLiesInsideTheTwinsBandAtAtLeast95PercentOfRefills(String scenario) {
+        ScenarioResult r = results.get(scenario);
+        assertThat(r.calibration().refillsChecked()).as("refills judged in %s", scenario).isGreaterThanOrEqualTo(5);
+        assertThat(r.calibration().refillCoverage())
+                .as("band coverage at refills in %s; misses: %s", scenario, r.calibration().misses())
+                .isGreaterThanOrEqualTo(0.95);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void everyInjectedFaultIsFlagged(String scenario) {
+        ScenarioResult r = results.get(scenario);
+        List<Outcome> injected = r.faults().stream().filter(Outcome::injected).filter(Outcome::counted).toList();
+        if (!new ScenarioLoader().load(scenario).injections().isEmpty()) {
+            assertThat(injected).as("%s at this scale must inject its fault", scenario).isNotEmpty();
+        }
+        assertThat(injected.stream().filter(o -> !o.flagged()).toList())
+                .as("injected faults not flagged in %s", scenario).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void everyFaultIsFlagged(String scenario) {
+        // Background hazards too: relayed alarms, catheter faults, refill errors, empty reservoirs.
+        ScenarioResult r = results.get(scenario);
+        assertThat(r.faults().stream().filter(o -> o.counted() && !o.flagged()).toList())
+                .as("faults not flagged in %s", scenario).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void noReservoirRunsEmptyWithoutARefillDueAlertAtLeastTheLeadTimeAhead(String scenario) {
+        List<RefillCycle> late = results.get(scenario).refillCycles().stream()
+                .filter(c -> c.emptyAt() != null)
+                .filter(c -> Double.isNaN(c.leadBeforeEmptyDays()) || c.leadBeforeEmptyDays() < leadDays).toList();
+        assertThat(late).as("reservoirs empty without REFILL_DUE %s d ahead in %s", leadDays, scenario).isEmpty();
+    }
+
+    @Test
+    void missedRefillScenarioActuallyEmptiesReservoirs() {
+        // Otherwise the lead-time goal above would hold vacuously.
+        assertThat(results.get("missed-refill").refillCycles().stream().filter(c -> c.emptyAt() != null)).isNotEmpty();
+    }
+
+    @Test
+    void underdoseAndCatheterRecallMeetTheGoal() {
+        for (AlertType type : List.of(AlertType.UNDERDOSE_WITHDRAWAL_RISK, AlertType.CATHETER_FAULT_SUSPECTED)) {
+            List<Outcome> counted = results.values().stream().flatMap(r -> r.conditions().get(type).stream())
+                    .filter(Outcome::counted).toList();
+            long caught = counted.stream().filter(Outcome::flagged).count();
+            assertThat(counted).as("%s conditions at test scale", type).isNotEmpty();
+            assertThat(caught / (double) counted.size())
+                    .as("%s recall; missed: %s", type, counted.stream().filter(o -> !o.flagged()).toList())
+                    .isGreaterThanOrEqualTo(0.95);
+        }
+    }
+
+    private static void report(ScenarioResult r) {
+        Map<String, List<Outcome>> byKind = r.faults().stream().filter(Outcome::counted)
+                .collect(Collectors.groupingBy(Outcome::condition, LinkedHashMap::new, Collectors.toList()));
+        List<String> kinds = new ArrayList<>();
+        byKind.forEach((kind, list) -> kinds.add(String.format(Locale.ROOT, "%s=%d/%d(median %s, worst %s)", kind,
+                list.stream().filter(Outcome::flagged).count(), list.size(),
+                DetectionEvaluation.hours(Scorecard.median(list.stream().filter(Outcome::flagged)
+                        .mapToDouble(Outcome::latencyHours).sorted().toArray())),
+                DetectionEvaluation.hours(list.stream().filter(Outcome::flagged).mapToDouble(Outcome::latencyHours)
+                        .max().orElse(Double.NaN)))));
+        List<Outcome> stops = r.conditions().get(AlertType.UNDERDOSE_WITHDRAWAL_RISK).stream()
+                .filter(Outcome::counted).toList();
+        System.out.printf(Locale.ROOT, "event=detection.scored scenario=%s pumps=%d days=%.0f seed=%d records=%d "
+                        + "seconds=%.1f refill_coverage=%s (%d refills) status_coverage=%s faults=[%s] "
+                        + "underdose=%d/%d(median %s) false_alerts=%d first_onset=%s%n", r.scenario(), r.pumps(),
+                r.days(), r.seed(), r.telemetryRecords(), r.seconds(), Scorecard.pct(r.calibration().refillCoverage()),
+                r.calibration().refillsChecked(), Scorecard.pct(r.calibration().statusCoverage()),
+                String.join(", ", kinds), stops.stream().filter(Outcome::flagged).count(), stops.size(),
+                DetectionEvaluation.hours(Scorecard.median(stops.stream().filter(Outcome::flagged)
+                        .mapToDouble(Outcome::latencyHours).sorted().toArray())),
+                r.falseAlerts().values().stream().mapToInt(List::size).sum(),
+                r.faults().isEmpty() ? "-" : Instant.ofEpochMilli(r.faults().get(0).onsetAt()));
+    }
+}
