@@ -69,6 +69,13 @@ public final class TwinQueryApi {
     public void register(Javalin app) {
         app.get("/v1/pumps/{serial}", this::pump);
         app.get("/v1/pumps", this::fleet);
+        // The store can become unqueryable between opening it and reading it (a rebalance starts), and the owner
+        // of a pump can be unreachable (it just died; its tasks move after the session timeout): both pass, so the
+        // client is told to ask again, not that the server failed.
+        app.exception(InvalidStateStoreException.class, (e, ctx) -> problem(ctx, 503,
+                "twin store not queryable now (rebalancing or restoring): " + e.getMessage()));
+        app.exception(IOException.class, (e, ctx) -> problem(ctx, 503,
+                "the instance that owns this twin cannot be reached now: " + e));
     }
 
     private void pump(Context ctx) throws IOException, InterruptedException {

@@ -362,8 +362,11 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
                 // wall clock of the refusing service, as the schema says; TopologyTestDriver mocks it
                 .setOccurredAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
                 .build();
+        // Stamped with the refusal's wall clock, like occurredAt: the topic's time-based retention must count from
+        // when the record was refused, or a replay of telemetry older than the retention would see its dead letters
+        // deleted by the broker minutes after they were written (nothing may be lost).
         context.forward(new Record<String, SpecificRecord>(serial != null ? serial : origin.key(), letter,
-                context.currentStreamTimeMs()), TwinTopology.DEAD_LETTER_SINK);
+                context.currentSystemTimeMs()), TwinTopology.DEAD_LETTER_SINK);
         metrics.rejected(reasonCode);
         log.warn("twin telemetry dead-lettered reason={} field={} topic={} partition={} offset={} pump={} detail={}",
                 reasonCode, field, origin.topic(), origin.partition(), origin.offset(), serial, reason);

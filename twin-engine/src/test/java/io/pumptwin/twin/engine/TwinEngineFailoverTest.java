@@ -13,11 +13,15 @@ import io.pumptwin.testsupport.FreePorts;
 import io.pumptwin.testsupport.RealKafka;
 import io.pumptwin.testsupport.RealStack;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -41,14 +45,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two engine instances over the same topics on the real broker and registry: the query API routes to the
- * owner; one instance is closed while telemetry flows; the survivor's twins equal those of an uninterrupted
- * single instance over the same input, and no twin event is written twice (read_committed).
+ * owner; one instance, in a JVM of its own, is killed (SIGKILL) while telemetry flows; the survivor's twins equal
+ * those of an uninterrupted single instance over the same input, and every twin event of that run is written
+ * exactly once (read_committed).
+ *
+ * <p>The input is a fixed history (March 2026), and the engine stamps its output records with event time; so the
+ * private output topics keep records regardless of age ({@code retention.ms=-1}). With the broker's default
+ * 7-day retention, its retention task (30 s after start, then every 5 minutes) deletes the twin events between
+ * the write and the read, which once looked like lost events. The test checks that nothing was deleted.
  */
 @RealKafka
 class TwinEngineFailoverTest {
     private static final int PUMPS = 24;
     private static final int REPORTS = 40;
     private static final Instant T0 = Instant.parse("2026-03-02T00:00:00Z");
+    /** Short commit interval and session timeout: the fail-over happens within the test's patience. */
+    static final Map<String, Object> STREAMS_OVERRIDES = Map.of("commit.interval.ms", 200,
+            "consumer.session.timeout.ms", 10_000);
+    /** Output topics keep the fixed-date test history whatever its age (see the class comment). */
+    private static final Map<String, String> KEEP = Map.of("retention.ms", "-1");
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -63,34 +78,41 @@ class TwinEngineFailoverTest {
             }
             producer.flush();
 
-            // Two instances of one application, each with its own query port and state directory.
+            // Two instances of one application, each with its own query port and state directory; a in a JVM of
+            // its own so that it can be killed.
             TwinEngineConfig.TwinTopicNames out = outputs(stack, telemetry);
             String appId = stack.uniqueId("twin-failover");
             int[] ports = FreePorts.pick(2);
-            TwinEngine a = new TwinEngine(config(stack, appId, out, ports[0], "a")).start();
+            TwinEngineConfig aConfig = config(stack, appId, out, ports[0], "a");
+            Path aLog = aConfig.stateDir().resolveSibling("a.log");
+            java.nio.file.Files.createDirectories(aConfig.stateDir());
+            Process a = TwinEngineChild.start(aConfig, aLog);
             TwinEngine b = new TwinEngine(config(stack, appId, out, ports[1], "b")).start();
             try {
-                await("both instances running", () -> a.state().toString().equals("RUNNING")
-                        && b.state().toString().equals("RUNNING"));
-                await("first half processed", () -> committed(stack, appId, telemetry) >= half);
+                await("both instances running", () -> ready(ports[0]) && b.state().toString().equals("RUNNING"),
+                        a, aLog);
+                await("first half processed", () -> committed(stack, appId, telemetry) >= half, a, aLog);
 
                 // The query API answers for every pump from either instance, routing to the owner.
                 Set<String> relayedFrom = new HashSet<>();
                 for (int p = 0; p < PUMPS; p++) {
-                    HttpResponse<String> r = get(b.port(), "/v1/pumps/" + serial(p));
+                    HttpResponse<String> r = getAnswered(b.port(), "/v1/pumps/" + serial(p));
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                     assertThat(json.readTree(r.body()).path("pumpSerial").asText()).isEqualTo(serial(p));
                     r.headers().firstValue("X-Twin-Instance").ifPresent(relayedFrom::add);
                 }
                 assertThat(relayedFrom).containsExactly("127.0.0.1:" + ports[0]);
-                JsonNode fleet = json.readTree(get(b.port(), "/v1/pumps?clinic=clinic-1&limit=1000").body());
-                assertThat(fleet.path("count").asInt()).isEqualTo(PUMPS / 2);
+                HttpResponse<String> clinic = getAnswered(b.port(), "/v1/pumps?clinic=clinic-1&limit=1000");
+                assertThat(clinic.statusCode()).as(clinic.body()).isEqualTo(200);
+                assertThat(json.readTree(clinic.body()).path("count").asInt()).isEqualTo(PUMPS / 2);
 
-                // Instance a goes away while the second half flows in.
+                // Instance a dies (SIGKILL) while the second half flows in: its open transaction is left for the
+                // coordinator to abort, its tasks move to b after the session timeout.
                 for (ProducerRecord<String, TelemetryEnvelope> r : input.subList(half, half + 100)) {
                     producer.send(r);
                 }
-                a.close();
+                producer.flush();
+                TwinEngineChild.kill(a);
                 for (ProducerRecord<String, TelemetryEnvelope> r : input.subList(half + 100, input.size())) {
                     producer.send(r);
                 }
@@ -107,15 +129,21 @@ class TwinEngineFailoverTest {
                     assertThat(survivorTwins.path("count").asInt()).isEqualTo(PUMPS);
                     assertThat(survivorTwins).isEqualTo(referenceTwins);
 
-                    List<String> referenceIds = eventIds(stack, refOut.twinEvents(), 0);
-                    // read_committed waits for open transactions: read until the reference's count arrives or 60 s
-                    List<String> failoverIds = eventIds(stack, out.twinEvents(), referenceIds.size());
+                    List<String> referenceIds = eventIds(stack, refOut.twinEvents());
+                    List<String> failoverIds = eventIds(stack, out.twinEvents());
+                    // A missing event must be the engine's doing, not the broker's retention; and the killed
+                    // instance must not have left a transaction open (it would hold read_committed readers back).
+                    assertThat(openTransactions(stack, out.twinEvents())).as("open transactions").isEmpty();
+                    assertThat(logStartOffsets(stack, out.twinEvents())).as("twin events deleted by the broker")
+                            .containsOnly(0L);
+                    assertThat(logStartOffsets(stack, refOut.twinEvents())).as("twin events deleted by the broker")
+                            .containsOnly(0L);
                     assertThat(referenceIds).isNotEmpty();
                     assertThat(failoverIds).doesNotHaveDuplicates();
                     assertThat(new TreeMap<>(count(failoverIds))).isEqualTo(new TreeMap<>(count(referenceIds)));
                 }
             } finally {
-                a.close();
+                a.destroyForcibly();
                 b.close();
             }
         }
@@ -127,13 +155,13 @@ class TwinEngineFailoverTest {
         return TwinEngineConfig.defaults(stack.bootstrapServers(), stack.registryUrl(), stateDir)
                 .withApplicationId(appId).withTopics(topics)
                 .withQueryServer(port, port == 0 ? null : "127.0.0.1:" + port)
-                .withStreamsOverrides(Map.of("commit.interval.ms", 200, "consumer.session.timeout.ms", 10_000));
+                .withStreamsOverrides(STREAMS_OVERRIDES);
     }
 
     private static TwinEngineConfig.TwinTopicNames outputs(RealStack stack, String telemetry) {
         return new TwinEngineConfig.TwinTopicNames(telemetry,
                 stack.createTopic("twin-state", 6, Map.of("cleanup.policy", "compact")),
-                stack.createTopic("twin-events", 6, Map.of()), stack.createTopic("twin-dlq", 6, Map.of()));
+                stack.createTopic("twin-events", 6, KEEP), stack.createTopic("twin-dlq", 6, KEEP));
     }
 
     /** Pumps reporting every 6 hours for 10 days; odd pumps have an occluded catheter found at a refill. */
@@ -176,7 +204,7 @@ class TwinEngineFailoverTest {
     }
 
     private JsonNode fleetOf(int port) throws Exception {
-        HttpResponse<String> r = get(port, "/v1/pumps?limit=1000");
+        HttpResponse<String> r = getAnswered(port, "/v1/pumps?limit=1000");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return json.readTree(r.body());
     }
@@ -197,23 +225,84 @@ class TwinEngineFailoverTest {
         }
     }
 
-    private static List<String> eventIds(RealStack stack, String topic, int expected) {
+    /**
+     * Every committed twin event: each partition read from its start up to its last stable offset, the end a
+     * read_committed consumer sees. The engines are idle by now (all input committed) and the killed instance's
+     * transaction has been aborted (b could not take its tasks before), so that end is the partition's end.
+     */
+    private static List<String> eventIds(RealStack stack, String topic) {
         var deserializer = stack.topicRegistry().topic(Topics.TWIN_EVENTS).valueSerde().deserializer();
         try (KafkaConsumer<String, TwinEvent> consumer = new KafkaConsumer<>(
                 stack.consumerConfig(stack.uniqueId("twin-events-check")), new StringDeserializer(), deserializer)) {
-            consumer.subscribe(List.of(topic));
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             List<String> ids = new ArrayList<>();
-            long quietSince = System.nanoTime();
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while ((ids.size() < expected && System.nanoTime() < deadline)
-                    || System.nanoTime() - quietSince < 5_000_000_000L) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topic + " to its end " + end);
+                }
                 for (ConsumerRecord<String, TwinEvent> r : consumer.poll(Duration.ofMillis(500))) {
                     ids.add(r.value().getEventId());
-                    quietSince = System.nanoTime();
                 }
             }
             return ids;
         }
+    }
+
+    /** Partitions whose last stable offset is behind their end: a transaction left open. */
+    private static Map<TopicPartition, Long> openTransactions(RealStack stack, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            for (int p = 0; p < 6; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+            var high = admin.listOffsets(latest).all().get();
+            Map<TopicPartition, Long> open = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
+            stable.forEach((tp, info) -> {
+                if (info.offset() < high.get(tp).offset()) {
+                    open.put(tp, info.offset());
+                }
+            });
+            return open;
+        }
+    }
+
+    private static List<Long> logStartOffsets(RealStack stack, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> earliest = new java.util.HashMap<>();
+            for (int p = 0; p < 6; p++) {
+                earliest.put(new TopicPartition(topic, p), OffsetSpec.earliest());
+            }
+            return admin.listOffsets(earliest).all().get().values().stream()
+                    .map(ListOffsetsResult.ListOffsetsResultInfo::offset).toList();
+        }
+    }
+
+    private boolean ready(int port) {
+        try {
+            return get(port, "/ready").statusCode() == 200;
+        } catch (Exception e) {
+            return false; // not listening yet
+        }
+    }
+
+    /**
+     * GET, asking again while the instance answers 503: a rebalance (the shared machine can delay a heartbeat)
+     * makes the store briefly unqueryable, which the API reports as 503 for the client to retry.
+     */
+    private HttpResponse<String> getAnswered(int port, String path) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        HttpResponse<String> r = get(port, path);
+        while (r.statusCode() == 503 && System.nanoTime() < deadline) {
+            Thread.sleep(200); // polling a rebalancing instance; the status, not the sleep, decides
+            r = get(port, path);
+        }
+        return r;
     }
 
     private static Map<String, Integer> count(List<String> ids) {
@@ -224,12 +313,31 @@ class TwinEngineFailoverTest {
 
     /** Polls a condition every 200 ms for up to 120 s (broker work on a shared 2-core machine). */
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        await(what, condition, null, null);
+    }
+
+    /** As above; fails at once, with the child's log, if the child instance died. */
+    private static void await(String what, BooleanSupplier condition, Process child, Path childLog)
+            throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!condition.getAsBoolean()) {
+            if (child != null && !child.isAlive()) {
+                throw new AssertionError("instance a exited (" + child.exitValue() + ") waiting for: " + what
+                        + "\n" + tail(childLog));
+            }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
+                throw new AssertionError("timed out waiting for: " + what + (childLog == null ? "" : "\n" + tail(childLog)));
             }
             Thread.sleep(200); // polling a real broker; the condition, not the sleep, decides
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (java.io.IOException e) {
+            return "(no log: " + e + ")";
         }
     }
 }
