@@ -89,4 +89,17 @@ class ReservoirEstimateTest {
         assertThat(e.expectedVolumeMl()).isZero();
         assertThat(ReservoirEstimate.filled(20, false, p).probabilityEmpty()).isLessThan(1e-6);
     }
+
+    @Test
+    void without_a_fill_seen_the_pump_belief_carries_the_error_of_what_it_delivered_since_a_full_fill() {
+        // A 20 mL pump that believes 8 mL are left has delivered at most 12 mL since its fill: the truth at the
+        // labeled +/-14.5% lies within 8 -/+ 1.74 mL, and the band must hold it without being the whole reservoir.
+        ReservoirEstimate cold = ReservoirEstimate.unknown(8, 20);
+        assertThat(cold.lower95Ml(p)).isLessThan(8 - 12 * 0.13).isGreaterThan(4);
+        assertThat(cold.upper95Ml(p)).isGreaterThan(8 + 12 * 0.13).isLessThan(12);
+        // A pump just filled is known almost exactly; one that delivered more keeps widening as it would have.
+        assertThat(ReservoirEstimate.unknown(20, 20).stdDevMl()).isLessThan(1);
+        assertThat(cold.afterProgrammedDelivery(4, p).stdDevMl())
+                .isCloseTo(Math.sqrt(Math.pow(0.0725 * 16, 2) + 0.25 + 0.001 * 4), within(0.01));
+    }
 }
