@@ -2,10 +2,12 @@ package io.pumptwin.alerting;
 
 import io.pumptwin.alerting.api.ApiAccess;
 import io.pumptwin.alerting.lifecycle.EscalationPolicy;
+import io.pumptwin.alerting.lifecycle.FlappingPolicy;
 import io.pumptwin.alerting.lifecycle.SeverityPolicy;
 import io.pumptwin.alerting.notify.OnCallRouting;
 import io.pumptwin.alerting.notify.RetryPolicy;
 import io.pumptwin.alerting.notify.SmtpSettings;
+import io.pumptwin.alerting.stream.AlertClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -20,15 +22,24 @@ import java.util.Objects;
  * @param apiPort HTTP port of the alert API and live stream; 0 picks a free one. Default 8082.
  * @param smtp null when e-mail is not configured (e-mail recipients are then dead-lettered)
  * @param streamsOverrides extra Kafka Streams settings (e.g. commit interval in tests)
+ * @param alertClock what deadlines and commands run on: {@link AlertClock#LIVE} for the service
+ *     (an unacknowledged alert escalates on a quiet partition), {@link AlertClock#STREAM_TIME}
+ *     for replays, simulations and evaluation (the same input gives the same alerts)
+ * @param liveClockTick how often, in wall-clock time, a LIVE alert clock is moved on and open
+ *     alerts checked while the partition is quiet; bounds how late a deadline is published then
+ * @param flapping when an alert re-opened soon after it was resolved is shown but not paged
  */
 public record AlertingConfig(String bootstrapServers, String applicationId, Path stateDir,
     SeverityPolicy severityPolicy, EscalationPolicy escalationPolicy, Duration sweepInterval,
     int standbyReplicas, String apiHost, int apiPort, ApiAccess access, OnCallRouting routing,
     SmtpSettings smtp, RetryPolicy deliveryRetry, Duration webhookTimeout,
-    Map<String, Object> streamsOverrides) {
+    Map<String, Object> streamsOverrides, AlertClock alertClock, Duration liveClockTick,
+    FlappingPolicy flapping) {
 
   public static final int DEFAULT_API_PORT = 8082;
   public static final String DEFAULT_APPLICATION_ID = "pumptwin-alerting";
+  /** Deadlines on a quiet partition are published at most this late (15 min is the shortest). */
+  public static final Duration DEFAULT_LIVE_CLOCK_TICK = Duration.ofSeconds(30);
 
   public AlertingConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -39,16 +50,38 @@ public record AlertingConfig(String bootstrapServers, String applicationId, Path
     Objects.requireNonNull(access, "access");
     Objects.requireNonNull(routing, "routing");
     Objects.requireNonNull(deliveryRetry, "deliveryRetry");
+    Objects.requireNonNull(alertClock, "alertClock");
+    Objects.requireNonNull(flapping, "flapping");
     if (sweepInterval.isZero() || sweepInterval.isNegative()) {
       throw new IllegalArgumentException("sweepInterval must be positive");
+    }
+    if (liveClockTick.isZero() || liveClockTick.isNegative()) {
+      throw new IllegalArgumentException("liveClockTick must be positive");
     }
     streamsOverrides = Map.copyOf(streamsOverrides);
   }
 
   /**
+   * The service's defaults for what came later: the LIVE alert clock ticking every 30 s and the
+   * default flapping guard. A caller that replays or evaluates passes
+   * {@code withAlertClock(AlertClock.STREAM_TIME)}: the safe default for a deployment that does
+   * not say is the one that escalates.
+   */
+  public AlertingConfig(String bootstrapServers, String applicationId, Path stateDir,
+      SeverityPolicy severityPolicy, EscalationPolicy escalationPolicy, Duration sweepInterval,
+      int standbyReplicas, String apiHost, int apiPort, ApiAccess access, OnCallRouting routing,
+      SmtpSettings smtp, RetryPolicy deliveryRetry, Duration webhookTimeout,
+      Map<String, Object> streamsOverrides) {
+    this(bootstrapServers, applicationId, stateDir, severityPolicy, escalationPolicy, sweepInterval,
+        standbyReplicas, apiHost, apiPort, access, routing, smtp, deliveryRetry, webhookTimeout,
+        streamsOverrides, AlertClock.LIVE, DEFAULT_LIVE_CLOCK_TICK, FlappingPolicy.defaults());
+  }
+
+  /**
    * Defaults for {@code pumptwin local}: API on 127.0.0.1:8082, policies from the code's defaults,
-   * tokens and routing from the given files (either may be null: no tokens means the API refuses
-   * everyone, no routing means nobody is paged and alerts only reach dashboards).
+   * the LIVE alert clock, tokens and routing from the given files (either may be null: no tokens
+   * means the API refuses everyone, no routing means nobody is paged and alerts only reach
+   * dashboards).
    */
   public static AlertingConfig local(String bootstrapServers, Path dataDir, Path tokensFile,
       Path routingFile, SmtpSettings smtp) {
@@ -57,12 +90,25 @@ public record AlertingConfig(String bootstrapServers, String applicationId, Path
         "127.0.0.1", DEFAULT_API_PORT,
         tokensFile == null ? ApiAccess.none() : ApiAccess.load(tokensFile),
         routingFile == null ? new OnCallRouting(Map.of(), Map.of()) : OnCallRouting.load(routingFile),
-        smtp, RetryPolicy.defaults(), Duration.ofSeconds(10), Map.of());
+        smtp, RetryPolicy.defaults(), Duration.ofSeconds(10), Map.of(), AlertClock.LIVE,
+        DEFAULT_LIVE_CLOCK_TICK, FlappingPolicy.defaults());
   }
 
   public AlertingConfig withApiPort(int port) {
     return new AlertingConfig(bootstrapServers, applicationId, stateDir, severityPolicy,
         escalationPolicy, sweepInterval, standbyReplicas, apiHost, port, access, routing, smtp,
-        deliveryRetry, webhookTimeout, streamsOverrides);
+        deliveryRetry, webhookTimeout, streamsOverrides, alertClock, liveClockTick, flapping);
+  }
+
+  public AlertingConfig withAlertClock(AlertClock clock) {
+    return new AlertingConfig(bootstrapServers, applicationId, stateDir, severityPolicy,
+        escalationPolicy, sweepInterval, standbyReplicas, apiHost, apiPort, access, routing, smtp,
+        deliveryRetry, webhookTimeout, streamsOverrides, clock, liveClockTick, flapping);
+  }
+
+  public AlertingConfig withFlapping(FlappingPolicy policy) {
+    return new AlertingConfig(bootstrapServers, applicationId, stateDir, severityPolicy,
+        escalationPolicy, sweepInterval, standbyReplicas, apiHost, apiPort, access, routing, smtp,
+        deliveryRetry, webhookTimeout, streamsOverrides, alertClock, liveClockTick, policy);
   }
 }

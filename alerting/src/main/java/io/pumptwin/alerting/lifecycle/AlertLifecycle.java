@@ -6,6 +6,7 @@ import io.pumptwin.events.RiskLevel;
 import io.pumptwin.events.Severity;
 import io.pumptwin.events.StaffRole;
 import io.pumptwin.events.TwinEventTransition;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -14,7 +15,9 @@ import java.util.Objects;
  * The life of one alert per (pump, alert type): open, escalated when nobody acknowledges, then
  * acknowledged, silenced for planned work, and resolved when the twin says the risk is gone or a
  * person closes it. Pure: the same inputs in the same order give the same alerts, with no clock
- * inside; time arrives as the event time of inputs and as stream time in {@link #onTime}.
+ * inside; time arrives as the event time of twin signals and as the alert clock (stream time, or
+ * stream time carried on by real time on a quiet partition) in {@link #onTime} and
+ * {@link #onCommand}.
  */
 public final class AlertLifecycle {
   /** Bounds the work of one sweep for an alert whose deadlines were missed over a long gap. */
@@ -22,14 +25,30 @@ public final class AlertLifecycle {
 
   private final SeverityPolicy severityPolicy;
   private final EscalationPolicy escalationPolicy;
+  private final FlappingPolicy flapping;
 
   public AlertLifecycle(SeverityPolicy severityPolicy, EscalationPolicy escalationPolicy) {
+    this(severityPolicy, escalationPolicy, FlappingPolicy.off());
+  }
+
+  public AlertLifecycle(SeverityPolicy severityPolicy, EscalationPolicy escalationPolicy,
+      FlappingPolicy flapping) {
     this.severityPolicy = Objects.requireNonNull(severityPolicy);
     this.escalationPolicy = Objects.requireNonNull(escalationPolicy);
+    this.flapping = Objects.requireNonNull(flapping);
   }
 
   /** A crossing from the twin: opens, updates or resolves; a repeat of what is known is ignored. */
   public Step onSignal(Alert current, TwinSignal s) {
+    return onSignal(current, s, null);
+  }
+
+  /**
+   * As {@link #onSignal(Alert, TwinSignal)}, knowing the last resolved alert of the same pump and
+   * type (null if none): an alert that opens again soon after it was resolved is published with a
+   * reason saying its page is held back ({@link FlappingPolicy}).
+   */
+  public Step onSignal(Alert current, TwinSignal s, RecentResolution previous) {
     Instant t = s.eventTime();
     if (s.change() == TwinEventTransition.CLEARED || s.level() == RiskLevel.NONE) {
       if (current == null) {
@@ -46,7 +65,14 @@ public final class AlertLifecycle {
           s.patientPseudonym(), s.clinicId(), s.alertType(), AlertStatus.OPEN, severity, s.level(),
           t, t, 0, 0, deadline(severity, t), null, s.headline(), s.dueAt(), s.doseMcgPerDay(),
           s.evidence(), s.twinValues());
-      return one(opened, AlertTransition.OPENED, t, null, null, s.eventId());
+      String reason = null;
+      if (flapping.holdsBack(previous, severity, t)) {
+        reason = FlappingPolicy.NOT_PAGED + "re-raised "
+            + Duration.between(previous.resolvedAt(), t).toMinutes() + " min after alert "
+            + previous.alertId() + " was resolved (within " + flapping.window().toHours()
+            + " h); re-notified on schedule if nobody acknowledges";
+      }
+      return one(opened, AlertTransition.OPENED, t, null, reason, s.eventId());
     }
     // Deduplication: the twin repeats itself (a replay, a re-delivered record, an UPDATED that
     // changes nothing we show); people must hear about an alert once, not once per record.
@@ -81,8 +107,15 @@ public final class AlertLifecycle {
     return one(updated, AlertTransition.UPDATED, t, null, reason, s.eventId());
   }
 
-  /** A person's command; refused (with a reason) when it does not apply or is not allowed. */
-  public Step onCommand(Alert current, StaffCommand c) {
+  /**
+   * A person's command, applied when the alert clock reads {@code now}; refused (with a reason)
+   * when it does not apply or is not allowed. The transition is stamped with {@code now} (never
+   * before the alert's last change), not with the command's issue time: that is another clock
+   * (the API host's wall clock), and stamping with it would put an acknowledgement in the future
+   * of a replay or a simulation, or before the deadlines it stopped. The issue time is kept in
+   * {@code causedBy} for audit.
+   */
+  public Step onCommand(Alert current, StaffCommand c, Instant now) {
     if (current == null) {
       return Step.rejected(null, "no open " + c.alertType() + " alert for pump " + c.pumpSerial());
     }
@@ -93,14 +126,15 @@ public final class AlertLifecycle {
       return Step.rejected(current, "user acts for clinic " + c.clinicId()
           + " but the pump belongs to clinic " + current.clinicId());
     }
-    Instant t = c.issuedAt();
+    Instant t = now.isBefore(current.lastChangedAt()) ? current.lastChangedAt() : now;
+    String causedBy = c.commandId() + " issuedAt=" + c.issuedAt();
     int level = current.escalationLevel();
     return switch (c.action()) {
       case ACKNOWLEDGE -> current.status() == AlertStatus.ACKNOWLEDGED
           ? Step.unchanged(current)
           : one(current.with(AlertStatus.ACKNOWLEDGED, t)
               .withSchedule(level, current.notificationsAtLevel(), null, null),
-              AlertTransition.ACKNOWLEDGED, t, c.userId(), c.reason(), c.commandId());
+              AlertTransition.ACKNOWLEDGED, t, c.userId(), c.reason(), causedBy);
       case SILENCE -> {
         if (c.silenceUntil() == null || !c.silenceUntil().isAfter(t)) {
           yield Step.rejected(current, "SILENCE needs silenceUntil after the command time");
@@ -111,22 +145,22 @@ public final class AlertLifecycle {
         }
         yield one(current.with(AlertStatus.SILENCED, t)
             .withSchedule(level, current.notificationsAtLevel(), c.silenceUntil(), c.silenceUntil()),
-            AlertTransition.SILENCED, t, c.userId(), c.reason(), c.commandId());
+            AlertTransition.SILENCED, t, c.userId(), c.reason(), causedBy);
       }
       case UNSILENCE -> current.status() != AlertStatus.SILENCED
           ? Step.unchanged(current)
           : one(current.with(reopenedStatus(current), t)
               .withSchedule(level, 0, deadline(current.severity(), t), null),
               AlertTransition.UPDATED, t, c.userId(),
-              c.reason() == null ? "silence lifted" : "silence lifted: " + c.reason(), c.commandId());
+              c.reason() == null ? "silence lifted" : "silence lifted: " + c.reason(), causedBy);
       case RESOLVE -> new Step(null, List.of(new AlertChange(AlertTransition.RESOLVED,
           current.with(AlertStatus.RESOLVED, t).withSchedule(level, current.notificationsAtLevel(),
-              null, null), t, c.userId(), c.reason(), c.commandId())), null);
+              null, null), t, c.userId(), c.reason(), causedBy)), null);
     };
   }
 
   /**
-   * Stream time has reached {@code now}: re-notify or escalate an alert nobody acknowledged, end a
+   * The alert clock has reached {@code now}: re-notify or escalate an alert nobody acknowledged, end a
    * silence. Deadlines missed together (stream time jumped, e.g. after a quiet night on the
    * partition or a replay) are worked off in one go and published as ONE transition, the most
    * significant (ESCALATED over RENOTIFIED), stamped with the last deadline met: people are told
@@ -155,13 +189,15 @@ public final class AlertLifecycle {
           a = a.withSchedule(a.escalationLevel(), a.notificationsAtLevel(), null, null);
           break;
         }
-        Instant next = due.plus(rule.renotifyAfter());
         if (a.notificationsAtLevel() >= rule.renotificationsBeforeEscalation()
             && a.escalationLevel() < rule.maxEscalationLevel()) {
-          a = a.with(AlertStatus.ESCALATED, due).withSchedule(a.escalationLevel() + 1, 0, next, null);
+          int level = a.escalationLevel() + 1;
+          a = a.with(AlertStatus.ESCALATED, due)
+              .withSchedule(level, 0, due.plus(rule.intervalAfter(level, 0)), null);
         } else {
-          a = a.with(a.status(), due)
-              .withSchedule(a.escalationLevel(), a.notificationsAtLevel() + 1, next, null);
+          int sent = a.notificationsAtLevel() + 1;
+          a = a.with(a.status(), due).withSchedule(a.escalationLevel(), sent,
+              due.plus(rule.intervalAfter(a.escalationLevel(), sent)), null);
         }
         metDeadlines++;
       } else {

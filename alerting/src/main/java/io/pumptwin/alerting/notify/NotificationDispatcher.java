@@ -1,6 +1,7 @@
 package io.pumptwin.alerting.notify;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pumptwin.alerting.lifecycle.FlappingPolicy;
 import io.pumptwin.events.AlertEvent;
 import io.pumptwin.events.AlertTransition;
 import io.pumptwin.events.DeliveryOutcome;
@@ -82,12 +83,12 @@ public final class NotificationDispatcher implements AutoCloseable {
     this.notifications = topics.topic(Topics.NOTIFICATIONS);
   }
 
-  /** Which transitions page people; the rest reach dashboards through the live stream only. */
   /** True when the last poll found nothing and every assigned partition was read to its end. */
   public boolean idle() {
     return idle;
   }
 
+  /** Which transitions page people; the rest reach dashboards through the live stream only. */
   static boolean notifies(AlertEvent a, Severity alreadyNotified) {
     return switch (a.getTransition()) {
       case OPENED, ESCALATED, RENOTIFIED -> true;
@@ -95,6 +96,11 @@ public final class NotificationDispatcher implements AutoCloseable {
       case UPDATED -> alreadyNotified == null || a.getSeverity().compareTo(alreadyNotified) > 0;
       case ACKNOWLEDGED, SILENCED, RESOLVED -> false;
     };
+  }
+
+  /** An opening whose page the lifecycle held back (re-raised soon after it was resolved). */
+  static boolean heldBack(AlertEvent a) {
+    return a.getTransition() == AlertTransition.OPENED && FlappingPolicy.heldBack(a.getReason());
   }
 
   static String notificationId(AlertEvent a, String recipientId) {
@@ -157,6 +163,18 @@ public final class NotificationDispatcher implements AutoCloseable {
 
   void handle(AlertEvent a) {
     if (!notifies(a, ledger.notifiedSeverity(a.getAlertId()))) {
+      return;
+    }
+    if (heldBack(a)) {
+      // The lifecycle saw the same alert resolved a short while ago (the twin flapping): shown
+      // on dashboards, not paged; its re-notification deadlines still run.
+      String id = notificationId(a, "none");
+      if (!ledger.finished(id)) {
+        write(record(a, id, 1, NotificationChannel.LIVE_STREAM, "none", DeliveryOutcome.SUPPRESSED,
+            null, a.getReason()));
+        meters.counter("alerting.notifications.suppressed_flapping").increment();
+        log.info("event=notification.suppressed_flapping notification={} alert={}", id, a.getAlertId());
+      }
       return;
     }
     OnCallRouting.ClinicRota rota = routing.rotaOf(a.getClinicId()).orElse(null);

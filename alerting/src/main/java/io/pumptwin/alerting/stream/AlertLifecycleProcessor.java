@@ -4,10 +4,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pumptwin.alerting.lifecycle.Alert;
 import io.pumptwin.alerting.lifecycle.AlertChange;
 import io.pumptwin.alerting.lifecycle.AlertLifecycle;
+import io.pumptwin.alerting.lifecycle.RecentResolution;
 import io.pumptwin.alerting.lifecycle.StaffCommand;
 import io.pumptwin.alerting.lifecycle.Step;
 import io.pumptwin.alerting.lifecycle.TwinSignal;
 import io.pumptwin.events.AlertCommand;
+import io.pumptwin.events.AlertTransition;
 import io.pumptwin.events.AlertType;
 import io.pumptwin.events.DeadLetter;
 import io.pumptwin.events.TwinEvent;
@@ -31,24 +33,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the open alerts of the pumps of one task in a persistent store and applies twin events,
- * staff commands and the passage of stream time to them. Twin events and commands of a pump meet
- * here because both topics are keyed by pump serial and co-partitioned.
+ * staff commands and the passage of time on the task's alert clock to them. Twin events and
+ * commands of a pump meet here because both topics are keyed by pump serial and co-partitioned.
+ *
+ * <p>The alert clock ({@link AlertClock}) is stream time, in LIVE mode carried on by real time
+ * while the partition is quiet. Deadlines are checked on every {@code sweepInterval} of stream
+ * time and, in LIVE mode, on every {@code liveClockTick} of wall-clock time; transitions are
+ * stamped with the deadline they met, a point on the alert clock, never with the wall clock.
  */
 final class AlertLifecycleProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
   private static final Logger log = LoggerFactory.getLogger(AlertLifecycleProcessor.class);
+  /** The task's clock, one entry per store (the store is the task's own). */
+  static final String CLOCK_KEY = "clock";
 
   private final AlertLifecycle lifecycle;
   private final Duration sweepInterval;
+  private final AlertClock clockMode;
+  private final Duration liveClockTick;
+  private final Duration flapWindow;
   private final Topic<TwinEvent> twinEvents;
   private final Topic<AlertCommand> commands;
   private final MeterRegistry meters;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, Alert> openAlerts;
+  private KeyValueStore<String, RecentResolution> recentlyResolved;
+  private KeyValueStore<String, AlertClockState> clockStore;
+  private AlertClockState clock = AlertClockState.UNKNOWN;
 
-  AlertLifecycleProcessor(AlertLifecycle lifecycle, Duration sweepInterval, Topic<TwinEvent> twinEvents,
+  AlertLifecycleProcessor(AlertLifecycle lifecycle, Duration sweepInterval, AlertClock clockMode,
+      Duration liveClockTick, Duration flapWindow, Topic<TwinEvent> twinEvents,
       Topic<AlertCommand> commands, MeterRegistry meters) {
     this.lifecycle = lifecycle;
     this.sweepInterval = sweepInterval;
+    this.clockMode = clockMode;
+    this.liveClockTick = liveClockTick;
+    this.flapWindow = flapWindow;
     this.twinEvents = twinEvents;
     this.commands = commands;
     this.meters = meters;
@@ -62,8 +81,32 @@ final class AlertLifecycleProcessor implements Processor<String, SpecificRecord,
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.openAlerts = context.getStateStore(AlertingTopology.OPEN_ALERTS_STORE);
-    // Stream time, not wall-clock time: escalations replay exactly as they first happened.
-    context.schedule(sweepInterval, PunctuationType.STREAM_TIME, this::sweep);
+    this.recentlyResolved = context.getStateStore(AlertingTopology.RECENTLY_RESOLVED_STORE);
+    this.clockStore = context.getStateStore(AlertingTopology.ALERT_CLOCK_STORE);
+    AlertClockState saved = clockStore.get(CLOCK_KEY);
+    clock = saved == null ? AlertClockState.UNKNOWN : saved;
+    // On stream time, deadlines replay exactly as they first happened.
+    context.schedule(sweepInterval, PunctuationType.STREAM_TIME, t -> sweep());
+    if (clockMode == AlertClock.LIVE) {
+      // On a quiet partition stream time stands still; real time must still chase an
+      // unacknowledged alert.
+      context.schedule(liveClockTick, PunctuationType.WALL_CLOCK_TIME, t -> sweep());
+    }
+  }
+
+  /** Reads the alert clock now, and keeps it in the store when it moved. */
+  private Instant alertClock() {
+    AlertClockState next = clock.observe(clockMode, context.currentStreamTimeMs(),
+        context.currentSystemTimeMs());
+    if (!next.equals(clock)) {
+      clock = next;
+      if (clockMode == AlertClock.LIVE) {
+        // Only LIVE needs the wall-clock anchor after a restart; on STREAM_TIME the clock is
+        // stream time, which Kafka Streams restores with the committed offsets.
+        clockStore.put(CLOCK_KEY, clock);
+      }
+    }
+    return clock.known() ? Instant.ofEpochMilli(clock.clockMs()) : null;
   }
 
   @Override
@@ -72,11 +115,15 @@ final class AlertLifecycleProcessor implements Processor<String, SpecificRecord,
       if (record.value() instanceof TwinEvent event) {
         TwinSignal signal = AlertRecords.signalOf(record.key(), event);
         String key = storeKey(signal.pumpSerial(), signal.alertType());
-        apply(key, lifecycle.onSignal(openAlerts.get(key), signal), null);
+        alertClock();
+        apply(key, lifecycle.onSignal(openAlerts.get(key), signal, recentlyResolved.get(key)), null);
       } else if (record.value() instanceof AlertCommand command) {
         StaffCommand c = AlertRecords.commandOf(record.key(), command);
         String key = storeKey(c.pumpSerial(), c.alertType());
-        apply(key, lifecycle.onCommand(openAlerts.get(key), c), record);
+        // Stream time includes this record's timestamp, so the clock is known here.
+        Instant now = alertClock();
+        apply(key, lifecycle.onCommand(openAlerts.get(key), c,
+            now == null ? Instant.ofEpochMilli(record.timestamp()) : now), record);
       } else {
         deadLetter(record, "UNEXPECTED_RECORD", "no value or a value of an unexpected type", null, null);
       }
@@ -98,6 +145,14 @@ final class AlertLifecycleProcessor implements Processor<String, SpecificRecord,
     }
     if (step.alert() == null) {
       openAlerts.delete(key);
+      if (!flapWindow.isZero()) {
+        for (AlertChange change : step.changes()) {
+          if (change.transition() == AlertTransition.RESOLVED) {
+            recentlyResolved.put(key, new RecentResolution(change.alert().alertId(),
+                change.alert().severity(), change.eventTime()));
+          }
+        }
+      }
     } else {
       openAlerts.put(key, step.alert());
     }
@@ -117,8 +172,11 @@ final class AlertLifecycleProcessor implements Processor<String, SpecificRecord,
         a.severity(), a.status(), a.escalationLevel());
   }
 
-  private void sweep(long streamTime) {
-    Instant now = Instant.ofEpochMilli(streamTime);
+  private void sweep() {
+    Instant now = alertClock();
+    if (now == null) {
+      return;
+    }
     List<KeyValue<String, Alert>> due = new ArrayList<>();
     try (KeyValueIterator<String, Alert> it = openAlerts.all()) {
       while (it.hasNext()) {
@@ -132,6 +190,21 @@ final class AlertLifecycleProcessor implements Processor<String, SpecificRecord,
     for (KeyValue<String, Alert> entry : due) {
       apply(entry.key, lifecycle.onTime(entry.value, now), null);
     }
+    forgetOldResolutions(now);
+  }
+
+  /** A resolution older than the flapping window no longer holds back a page. */
+  private void forgetOldResolutions(Instant now) {
+    List<String> old = new ArrayList<>();
+    try (KeyValueIterator<String, RecentResolution> it = recentlyResolved.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, RecentResolution> entry = it.next();
+        if (!entry.value.resolvedAt().plus(flapWindow).isAfter(now)) {
+          old.add(entry.key);
+        }
+      }
+    }
+    old.forEach(recentlyResolved::delete);
   }
 
   private void deadLetter(Record<String, SpecificRecord> record, String code, String reason,

@@ -3,7 +3,9 @@ package io.pumptwin.alerting.stream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pumptwin.alerting.AlertingConfig;
+import io.pumptwin.alerting.lifecycle.Alert;
 import io.pumptwin.alerting.lifecycle.AlertLifecycle;
+import io.pumptwin.alerting.lifecycle.RecentResolution;
 import io.pumptwin.events.AlertCommand;
 import io.pumptwin.events.AlertEvent;
 import io.pumptwin.events.DeadLetter;
@@ -12,22 +14,27 @@ import io.pumptwin.schemas.topics.Topic;
 import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.Topics;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * The alerting topology: twin events and staff commands in, alert lifecycle events (and dead
- * letters) out, with the open alerts in a persistent, changelogged store.
+ * letters) out, with the open alerts, the recent resolutions and the alert clock in persistent,
+ * changelogged stores.
  *
  * <pre>
  *   pump.twin.events.v1 ----\
- *                            +--> alert-lifecycle [open-alerts] --> pump.alerts.v1
- *   pump.alert.commands.v1 -/                                  \--> pump.telemetry.dlq.v1
+ *                            +--> alert-lifecycle [open-alerts, recently-resolved, alert-clock]
+ *   pump.alert.commands.v1 -/           |--> pump.alerts.v1
+ *                                       \--> pump.telemetry.dlq.v1
  * </pre>
  */
 public final class AlertingTopology {
   public static final String OPEN_ALERTS_STORE = "open-alerts";
+  public static final String RECENTLY_RESOLVED_STORE = "recently-resolved";
+  public static final String ALERT_CLOCK_STORE = "alert-clock";
   static final String TWIN_EVENTS_SOURCE = "twin-events";
   static final String COMMANDS_SOURCE = "alert-commands";
   static final String LIFECYCLE = "alert-lifecycle";
@@ -45,7 +52,8 @@ public final class AlertingTopology {
     Topic<AlertCommand> commands = topics.topic(Topics.ALERT_COMMANDS);
     Topic<AlertEvent> alerts = topics.topic(Topics.ALERTS);
     Topic<DeadLetter> deadLetters = topics.topic(Topics.TELEMETRY_DLQ);
-    AlertLifecycle lifecycle = new AlertLifecycle(config.severityPolicy(), config.escalationPolicy());
+    AlertLifecycle lifecycle = new AlertLifecycle(config.severityPolicy(), config.escalationPolicy(),
+        config.flapping());
 
     Topology topology = new Topology();
     topology.addSource(TWIN_EVENTS_SOURCE, twinEvents.keySerde().deserializer(),
@@ -53,10 +61,18 @@ public final class AlertingTopology {
     topology.addSource(COMMANDS_SOURCE, commands.keySerde().deserializer(),
         commands.valueSerde().deserializer(), commands.name());
     topology.addProcessor(LIFECYCLE, () -> new AlertLifecycleProcessor(lifecycle,
-        config.sweepInterval(), twinEvents, commands, meters), TWIN_EVENTS_SOURCE, COMMANDS_SOURCE);
+        config.sweepInterval(), config.alertClock(), config.liveClockTick(),
+        config.flapping().window(), twinEvents, commands, meters),
+        TWIN_EVENTS_SOURCE, COMMANDS_SOURCE);
     topology.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(OPEN_ALERTS_STORE), org.apache.kafka.common.serialization.Serdes.String(),
-        new AlertStateSerde()), LIFECYCLE);
+        Stores.persistentKeyValueStore(OPEN_ALERTS_STORE), Serdes.String(),
+        new JsonStateSerde<>(Alert.class)), LIFECYCLE);
+    topology.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(RECENTLY_RESOLVED_STORE), Serdes.String(),
+        new JsonStateSerde<>(RecentResolution.class)), LIFECYCLE);
+    topology.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(ALERT_CLOCK_STORE), Serdes.String(),
+        new JsonStateSerde<>(AlertClockState.class)), LIFECYCLE);
     topology.addSink(ALERTS_SINK, alerts.name(), alerts.keySerde().serializer(),
         alerts.valueSerde().serializer(), LIFECYCLE);
     topology.addSink(DEAD_LETTER_SINK, deadLetters.name(), deadLetters.keySerde().serializer(),

@@ -34,6 +34,11 @@ class AlertLifecycleTest {
         AlertType.UNDERDOSE_WITHDRAWAL_RISK, action, "nurse-7", role, "clinic-a", "on it", until, at);
   }
 
+  /** A command applied when the alert clock reads the command's issue time (no lag, no skew). */
+  Step onCommandWhenClockReadsIssueTime(Alert current, StaffCommand c) {
+    return lifecycle.onCommand(current, c, c.issuedAt());
+  }
+
   Alert openCritical() {
     Step opened = lifecycle.onSignal(null, signal(AlertType.UNDERDOSE_WITHDRAWAL_RISK,
         TwinEventTransition.RAISED, RiskLevel.URGENT, 600, T0));
@@ -133,7 +138,7 @@ class AlertLifecycleTest {
   @Test
   void acknowledgingStopsEscalation() {
     Alert open = openCritical();
-    Step ack = lifecycle.onCommand(open,
+    Step ack = onCommandWhenClockReadsIssueTime(open,
         command(AlertAction.ACKNOWLEDGE, StaffRole.ON_CALL, T0.plusSeconds(300), null));
 
     assertThat(ack.changes()).singleElement().satisfies(c -> {
@@ -148,9 +153,9 @@ class AlertLifecycleTest {
 
   @Test
   void aRepeatedAcknowledgementChangesNothing() {
-    Alert acked = lifecycle.onCommand(openCritical(),
+    Alert acked = onCommandWhenClockReadsIssueTime(openCritical(),
         command(AlertAction.ACKNOWLEDGE, StaffRole.ON_CALL, T0.plusSeconds(300), null)).alert();
-    Step again = lifecycle.onCommand(acked,
+    Step again = onCommandWhenClockReadsIssueTime(acked,
         command(AlertAction.ACKNOWLEDGE, StaffRole.ADMIN, T0.plusSeconds(400), null));
     assertThat(again.changes()).isEmpty();
   }
@@ -158,7 +163,7 @@ class AlertLifecycleTest {
   @Test
   void viewersCannotAcknowledge() {
     Alert open = openCritical();
-    Step step = lifecycle.onCommand(open,
+    Step step = onCommandWhenClockReadsIssueTime(open,
         command(AlertAction.ACKNOWLEDGE, StaffRole.VIEWER, T0.plusSeconds(300), null));
     assertThat(step.rejected()).hasValueSatisfying(r -> assertThat(r).contains("VIEWER"));
     assertThat(step.changes()).isEmpty();
@@ -170,12 +175,12 @@ class AlertLifecycleTest {
     Alert open = openCritical();
     StaffCommand foreign = new StaffCommand("c", "SN-1", AlertType.UNDERDOSE_WITHDRAWAL_RISK,
         AlertAction.ACKNOWLEDGE, "nurse-9", StaffRole.ADMIN, "clinic-b", null, null, T0);
-    assertThat(lifecycle.onCommand(open, foreign).rejected()).isPresent();
+    assertThat(onCommandWhenClockReadsIssueTime(open, foreign).rejected()).isPresent();
   }
 
   @Test
   void aCommandForNoOpenAlertIsRefused() {
-    Step step = lifecycle.onCommand(null,
+    Step step = onCommandWhenClockReadsIssueTime(null,
         command(AlertAction.ACKNOWLEDGE, StaffRole.ON_CALL, T0, null));
     assertThat(step.rejected()).hasValueSatisfying(r -> assertThat(r).contains("no open"));
   }
@@ -186,7 +191,7 @@ class AlertLifecycleTest {
         TwinEventTransition.RAISED, RiskLevel.URGENT, 300, T0)).alert();
     assertThat(open.severity()).isEqualTo(Severity.MEDIUM);
     Instant until = T0.plus(Duration.ofDays(1));
-    Step silenced = lifecycle.onCommand(open, new StaffCommand("c1", "SN-1", AlertType.BATTERY_ERI,
+    Step silenced = onCommandWhenClockReadsIssueTime(open, new StaffCommand("c1", "SN-1", AlertType.BATTERY_ERI,
         AlertAction.SILENCE, "nurse-7", StaffRole.ON_CALL, "clinic-a", "replacement booked",
         until, T0.plusSeconds(60)));
     assertThat(silenced.changes()).extracting(AlertChange::transition)
@@ -204,7 +209,7 @@ class AlertLifecycleTest {
 
   @Test
   void aSilenceWithoutAnEndIsRefused() {
-    Step step = lifecycle.onCommand(openCritical(),
+    Step step = onCommandWhenClockReadsIssueTime(openCritical(),
         command(AlertAction.SILENCE, StaffRole.ON_CALL, T0.plusSeconds(60), null));
     assertThat(step.rejected()).isPresent();
   }
@@ -213,7 +218,7 @@ class AlertLifecycleTest {
   void aCriticalRiskBreaksASilence() {
     Alert open = lifecycle.onSignal(null, signal(AlertType.UNDERDOSE_WITHDRAWAL_RISK,
         TwinEventTransition.RAISED, RiskLevel.WATCH, 600, T0)).alert();
-    Alert silenced = lifecycle.onCommand(open, command(AlertAction.SILENCE, StaffRole.ON_CALL,
+    Alert silenced = onCommandWhenClockReadsIssueTime(open, command(AlertAction.SILENCE, StaffRole.ON_CALL,
         T0.plusSeconds(60), T0.plus(Duration.ofDays(3)))).alert();
     Step worse = lifecycle.onSignal(silenced, signal(AlertType.UNDERDOSE_WITHDRAWAL_RISK,
         TwinEventTransition.UPDATED, RiskLevel.URGENT, 600, T0.plus(Duration.ofHours(2))));
@@ -228,7 +233,7 @@ class AlertLifecycleTest {
   void aWorseRiskReopensAnAcknowledgedAlert() {
     Alert open = lifecycle.onSignal(null, signal(AlertType.UNDERDOSE_WITHDRAWAL_RISK,
         TwinEventTransition.RAISED, RiskLevel.WATCH, 600, T0)).alert();
-    Alert acked = lifecycle.onCommand(open,
+    Alert acked = onCommandWhenClockReadsIssueTime(open,
         command(AlertAction.ACKNOWLEDGE, StaffRole.ON_CALL, T0.plusSeconds(60), null)).alert();
     Step worse = lifecycle.onSignal(acked, signal(AlertType.UNDERDOSE_WITHDRAWAL_RISK,
         TwinEventTransition.UPDATED, RiskLevel.URGENT, 600, T0.plus(Duration.ofHours(1))));
@@ -264,7 +269,7 @@ class AlertLifecycleTest {
 
   @Test
   void aPersonCanResolve() {
-    Step step = lifecycle.onCommand(openCritical(),
+    Step step = onCommandWhenClockReadsIssueTime(openCritical(),
         command(AlertAction.RESOLVE, StaffRole.ADMIN, T0.plusSeconds(60), null));
     assertThat(step.alert()).isNull();
     assertThat(step.changes()).extracting(AlertChange::transition)
@@ -278,5 +283,168 @@ class AlertLifecycleTest {
     assertThat(refill.severity()).isEqualTo(Severity.LOW);
     assertThat(refill.nextActionAt()).isNull();
     assertThat(lifecycle.onTime(refill, T0.plus(Duration.ofDays(30))).changes()).isEmpty();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Reminders at the top of the chain thin out (issue 6: 1,729 REFILL_URGENT re-notifications)
+
+  /** Minutes after T0 of every transition the passage of time causes, sweeping every minute. */
+  List<Long> chaseMinutes(Alert a, Duration over) {
+    List<Long> at = new java.util.ArrayList<>();
+    for (long minute = 1; minute <= over.toMinutes(); minute++) {
+      Step step = lifecycle.onTime(a, T0.plus(Duration.ofMinutes(minute)));
+      for (AlertChange c : step.changes()) {
+        at.add(Duration.between(T0, c.eventTime()).toMinutes());
+      }
+      a = step.alert();
+    }
+    return at;
+  }
+
+  @Test
+  void atTheTopOfTheChainCriticalRemindersDoubleUpToFourHoursAndNeverStop() {
+    List<Long> at = chaseMinutes(openCritical(), Duration.ofDays(20));
+
+    // 15/30 min up the chain to level 3 (90 min); then 15, 30, 60, 120 min, then every 4 h.
+    assertThat(at.subList(0, 11)).containsExactly(15L, 30L, 45L, 60L, 75L, 90L, 105L, 135L, 195L,
+        315L, 555L);
+    assertThat(at.subList(10, at.size())).allSatisfy(m -> assertThat((m - 555) % 240).isZero());
+    assertThat(at.get(at.size() - 1)).isGreaterThan(Duration.ofDays(20).minusHours(4).toMinutes());
+    // 10 before the cap, then (28,800 - 555) / 240 = 117 more: 128 over 20 days, not 1,920.
+    assertThat(at).hasSize(128);
+  }
+
+  @Test
+  void atTheTopOfTheChainHighRemindersDoubleUpToTwelveHours() {
+    Alert urgentRefill = lifecycle.onSignal(null, signal(AlertType.REFILL_URGENT,
+        TwinEventTransition.RAISED, RiskLevel.LIKELY, 300, T0)).alert();
+    assertThat(urgentRefill.severity()).isEqualTo(Severity.HIGH);
+
+    List<Long> at = chaseMinutes(urgentRefill, Duration.ofDays(20));
+
+    // 30 min/hourly up to level 2 (120 min); then 30 min, 1, 2, 4, 8 h, then every 12 h.
+    assertThat(at.subList(0, 10)).containsExactly(30L, 60L, 90L, 120L, 150L, 210L, 330L, 570L,
+        1050L, 1770L);
+    assertThat(at.subList(8, at.size())).allSatisfy(m -> assertThat((m - 1050) % 720).isZero());
+    // 9 before the cap, then (28,800 - 1,050) / 720 = 38 more: 47 over 20 days, not 960.
+    assertThat(at).hasSize(47);
+  }
+
+  @Test
+  void theReminderIntervalIsFixedBelowTheTopAndAtItForAFixedRule() {
+    EscalationPolicy.Rule rule = EscalationPolicy.defaults().ruleFor(Severity.CRITICAL);
+    assertThat(rule.intervalAfter(1, 5)).isEqualTo(Duration.ofMinutes(15));
+    assertThat(rule.intervalAfter(3, 0)).isEqualTo(Duration.ofMinutes(15));
+    assertThat(rule.intervalAfter(3, 3)).isEqualTo(Duration.ofMinutes(120));
+    assertThat(rule.intervalAfter(3, 1_000)).isEqualTo(Duration.ofHours(4));
+    EscalationPolicy.Rule fixed = new EscalationPolicy.Rule(Duration.ofMinutes(20), 1, 1);
+    assertThat(fixed.intervalAfter(1, 7)).isEqualTo(Duration.ofMinutes(20));
+    assertThat(EscalationPolicy.Rule.never().intervalAfter(0, 0)).isNull();
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() ->
+        new EscalationPolicy.Rule(Duration.ofHours(1), 1, 1, Duration.ofMinutes(30)));
+  }
+
+  @Test
+  void aSeverityRiseOrTheEndOfASilenceStartsTheRemindersAfresh() {
+    // The doubling restarts when there is news: a reopened alert is not left 4 h unmentioned.
+    Alert top = lifecycle.onTime(openCritical(), T0.plus(Duration.ofHours(10))).alert();
+    assertThat(top.escalationLevel()).isEqualTo(3);
+    Instant until = T0.plus(Duration.ofHours(11));
+    Alert silenced = onCommandWhenClockReadsIssueTime(top, command(AlertAction.SILENCE,
+        StaffRole.ON_CALL, T0.plus(Duration.ofHours(10)), until)).alert();
+    Step ended = lifecycle.onTime(silenced, until);
+    assertThat(ended.alert().nextActionAt()).isEqualTo(until.plus(Duration.ofMinutes(15)));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Commands are stamped on the alert clock
+
+  @Test
+  void aCommandIsStampedWithTheAlertClockAndKeepsItsIssueTimeForAudit() {
+    Alert open = openCritical();
+    Instant wallClockIssue = Instant.parse("2026-11-24T12:00:00Z");
+    StaffCommand ack = command(AlertAction.ACKNOWLEDGE, StaffRole.ON_CALL, wallClockIssue, null);
+
+    Step step = lifecycle.onCommand(open, ack, T0.plus(Duration.ofMinutes(7)));
+
+    assertThat(step.changes()).singleElement().satisfies(c -> {
+      assertThat(c.eventTime()).isEqualTo(T0.plus(Duration.ofMinutes(7)));
+      assertThat(c.alert().lastChangedAt()).isEqualTo(T0.plus(Duration.ofMinutes(7)));
+      assertThat(c.causedBy()).isEqualTo(ack.commandId() + " issuedAt=" + wallClockIssue);
+      assertThat(c.reason()).isEqualTo("on it");
+    });
+  }
+
+  @Test
+  void aCommandIsNeverStampedBeforeTheAlertsLastChange() {
+    Alert renotified = lifecycle.onTime(openCritical(), T0.plus(Duration.ofMinutes(15))).alert();
+    Step step = lifecycle.onCommand(renotified, command(AlertAction.RESOLVE, StaffRole.ADMIN,
+        T0, null), T0.plus(Duration.ofMinutes(2)));
+    assertThat(step.changes()).singleElement()
+        .satisfies(c -> assertThat(c.eventTime()).isEqualTo(T0.plus(Duration.ofMinutes(15))));
+  }
+
+  @Test
+  void aSilenceMustEndAfterTheAlertClockNotAfterTheIssueTime() {
+    Step step = lifecycle.onCommand(openCritical(), command(AlertAction.SILENCE, StaffRole.ON_CALL,
+        T0, T0.plus(Duration.ofHours(1))), T0.plus(Duration.ofHours(2)));
+    assertThat(step.rejected()).hasValueSatisfying(r -> assertThat(r).contains("silenceUntil"));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Flapping: a re-raise soon after a resolution is shown, not paged
+
+  final AlertLifecycle guarded = new AlertLifecycle(SeverityPolicy.defaults(),
+      EscalationPolicy.defaults(), FlappingPolicy.defaults());
+
+  RecentResolution resolvedEri(Instant at) {
+    Alert eri = guarded.onSignal(null, signal(AlertType.BATTERY_ERI, TwinEventTransition.RAISED,
+        RiskLevel.URGENT, 300, T0)).alert();
+    AlertChange resolved = guarded.onSignal(eri, signal(AlertType.BATTERY_ERI,
+        TwinEventTransition.CLEARED, RiskLevel.NONE, 300, at)).changes().get(0);
+    return new RecentResolution(resolved.alert().alertId(), resolved.alert().severity(),
+        resolved.eventTime());
+  }
+
+  @Test
+  void anAlertReRaisedWithinTheWindowOpensWithItsPageHeldBackAndItsDeadlinesRunning() {
+    RecentResolution previous = resolvedEri(T0.plus(Duration.ofHours(1)));
+    Instant again = T0.plus(Duration.ofHours(3));
+
+    Step step = guarded.onSignal(null, signal(AlertType.BATTERY_ERI, TwinEventTransition.RAISED,
+        RiskLevel.URGENT, 300, again), previous);
+
+    assertThat(step.changes()).singleElement().satisfies(c -> {
+      assertThat(c.transition()).isEqualTo(AlertTransition.OPENED);
+      assertThat(FlappingPolicy.heldBack(c.reason())).isTrue();
+      assertThat(c.reason()).contains("120 min after alert " + previous.alertId());
+      assertThat(c.alert().alertId()).isNotEqualTo(previous.alertId());
+    });
+    assertThat(step.alert().nextActionAt()).isEqualTo(again.plus(Duration.ofHours(4)));
+  }
+
+  @Test
+  void aReRaiseAfterTheWindowOrMoreSevereOrCriticalIsPaged() {
+    RecentResolution previous = resolvedEri(T0.plus(Duration.ofHours(1)));
+    Step late = guarded.onSignal(null, signal(AlertType.BATTERY_ERI, TwinEventTransition.RAISED,
+        RiskLevel.URGENT, 300, T0.plus(Duration.ofHours(7))), previous);
+    assertThat(late.changes().get(0).reason()).isNull();
+
+    RecentResolution lowResolved = new RecentResolution("x", Severity.LOW, T0);
+    Step worse = guarded.onSignal(null, signal(AlertType.BATTERY_ERI, TwinEventTransition.RAISED,
+        RiskLevel.URGENT, 300, T0.plusSeconds(60)), lowResolved);
+    assertThat(worse.changes().get(0).reason()).isNull();
+
+    RecentResolution criticalResolved = new RecentResolution("y", Severity.CRITICAL, T0);
+    Step critical = guarded.onSignal(null, signal(AlertType.UNDERDOSE_WITHDRAWAL_RISK,
+        TwinEventTransition.RAISED, RiskLevel.URGENT, 600, T0.plusSeconds(60)), criticalResolved);
+    assertThat(critical.alert().severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(critical.changes().get(0).reason()).isNull();
+
+    Step unguarded = lifecycle.onSignal(null, signal(AlertType.BATTERY_ERI,
+        TwinEventTransition.RAISED, RiskLevel.URGENT, 300, T0.plus(Duration.ofHours(2))), previous);
+    assertThat(unguarded.changes().get(0).reason()).isNull();
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> new FlappingPolicy(Duration.ofHours(1), Severity.CRITICAL));
   }
 }

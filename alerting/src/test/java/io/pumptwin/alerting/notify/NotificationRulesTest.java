@@ -20,7 +20,11 @@ class NotificationRulesTest {
   }
 
   static AlertEvent alert(AlertTransition transition, Severity severity, Instant t) {
-    return AlertEvent.newBuilder().setAlertId("SN-1:REFILL_DUE:1").setPumpSerial("SN-1")
+    return alert(transition, severity, t, null);
+  }
+
+  static AlertEvent alert(AlertTransition transition, Severity severity, Instant t, String reason) {
+    return AlertEvent.newBuilder().setReason(reason).setAlertId("SN-1:REFILL_DUE:1").setPumpSerial("SN-1")
         .setPatientPseudonym("P-1").setClinicId("clinic-a").setAlertType(AlertType.REFILL_DUE)
         .setTransition(transition).setStatus(AlertStatus.OPEN).setSeverity(severity)
         .setRiskLevel(RiskLevel.LIKELY).setEventTime(t).setOpenedAt(t).setEscalationLevel(0)
@@ -68,5 +72,16 @@ class NotificationRulesTest {
     assertThat(s).isNotEqualTo(WebhookChannel.signature("k", 101, "{}"))
         .isNotEqualTo(WebhookChannel.signature("k2", 100, "{}"))
         .isNotEqualTo(WebhookChannel.signature("k", 100, "{ }"));
+  }
+
+  @Test
+  void anOpeningTheLifecycleHeldBackIsNotPagedButOtherTransitionsOfItAre() {
+    String reason = io.pumptwin.alerting.lifecycle.FlappingPolicy.NOT_PAGED + "re-raised 40 min after";
+    Instant t = Instant.parse("2026-03-01T08:00:00Z");
+    AlertEvent flapped = alert(AlertTransition.OPENED, Severity.MEDIUM, t, reason);
+    assertThat(NotificationDispatcher.heldBack(flapped)).isTrue();
+    assertThat(NotificationDispatcher.heldBack(alert(AlertTransition.OPENED, Severity.MEDIUM))).isFalse();
+    AlertEvent renotified = alert(AlertTransition.RENOTIFIED, Severity.MEDIUM, t, reason);
+    assertThat(NotificationDispatcher.heldBack(renotified)).isFalse();
   }
 }

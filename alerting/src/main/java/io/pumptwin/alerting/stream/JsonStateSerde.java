@@ -3,7 +3,6 @@ package io.pumptwin.alerting.stream;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.pumptwin.alerting.lifecycle.Alert;
 import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -11,38 +10,45 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Open alerts in the state store and its changelog, as JSON: internal to this service (no other
- * service reads the changelog), readable when debugging, and tolerant of added fields.
+ * The processor's state (open alerts, recent resolutions, the alert clock) in its stores and
+ * their changelogs, as JSON: internal to this service (no other service reads the changelogs),
+ * readable when debugging, and tolerant of added fields.
  */
-final class AlertStateSerde implements Serde<Alert> {
+final class JsonStateSerde<T> implements Serde<T> {
   private final ObjectMapper json = new ObjectMapper()
       .registerModule(new JavaTimeModule())
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private final Class<T> type;
+
+  JsonStateSerde(Class<T> type) {
+    this.type = type;
+  }
 
   @Override
-  public Serializer<Alert> serializer() {
-    return (topic, alert) -> {
-      if (alert == null) {
+  public Serializer<T> serializer() {
+    return (topic, value) -> {
+      if (value == null) {
         return null;
       }
       try {
-        return json.writeValueAsBytes(alert);
+        return json.writeValueAsBytes(value);
       } catch (IOException e) {
-        throw new SerializationException("cannot write alert state " + alert.alertId(), e);
+        throw new SerializationException("cannot write " + type.getSimpleName() + " state", e);
       }
     };
   }
 
   @Override
-  public Deserializer<Alert> deserializer() {
+  public Deserializer<T> deserializer() {
     return (topic, bytes) -> {
       if (bytes == null) {
         return null;
       }
       try {
-        return json.readValue(bytes, Alert.class);
+        return json.readValue(bytes, type);
       } catch (IOException e) {
-        throw new SerializationException("cannot read alert state from " + topic, e);
+        throw new SerializationException("cannot read " + type.getSimpleName() + " state from "
+            + topic, e);
       }
     };
   }
