@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.pumptwin.alerting.api.ApiAccess;
+import io.pumptwin.alerting.lifecycle.FlappingPolicy;
 import io.pumptwin.alerting.notify.NotificationDispatcher;
 import io.pumptwin.alerting.notify.OnCallRouting;
 import io.pumptwin.alerting.notify.RetryPolicy;
@@ -400,6 +401,46 @@ class AlertingServiceRealKafkaTest {
     awaitTrue("webhook after restart", () -> countHooks(afterRestart) == 1);
     assertThat(countHooks(serial)).isEqualTo(1);
     assertThat(messagesFor(serial, "oncall-a@clinic-a.test")).isEqualTo(1);
+  }
+
+  @Test
+  @Order(7)
+  void anAlertReRaisedSoonAfterItWasResolvedIsShownButNotPagedAgain() throws Exception {
+    String serial = stack.uniqueId("SN-FLAP");
+    Instant t0 = Instant.parse("2026-06-07T10:00:00Z");
+    try (KafkaConsumer<String, AlertEvent> alerts = stack.consumer(Topics.ALERTS);
+         KafkaConsumer<String, NotificationRecord> notes = stack.consumer(Topics.NOTIFICATIONS)) {
+      List<AlertEvent> seen = new ArrayList<>();
+      List<NotificationRecord> noted = new ArrayList<>();
+      // The twin flaps around the ERI threshold: raised, cleared, raised again 40 min later.
+      send(twinEvent(serial, "clinic-a", TwinEventType.BATTERY_ERI, TwinEventTransition.RAISED,
+          RiskLevel.URGENT, 300, t0));
+      send(twinEvent(serial, "clinic-a", TwinEventType.BATTERY_ERI, TwinEventTransition.CLEARED,
+          RiskLevel.NONE, 300, t0.plus(Duration.ofHours(1))));
+      send(twinEvent(serial, "clinic-a", TwinEventType.BATTERY_ERI, TwinEventTransition.RAISED,
+          RiskLevel.URGENT, 300, t0.plus(Duration.ofMinutes(100))));
+
+      List<AlertEvent> opened = collect(alerts, seen, a -> a.getPumpSerial().equals(serial)
+          && a.getTransition() == AlertTransition.OPENED, 2);
+      assertThat(opened).hasSize(2);
+      assertThat(opened.get(0).getSeverity()).isEqualTo(Severity.MEDIUM);
+      assertThat(opened.get(1).getReason()).startsWith(FlappingPolicy.NOT_PAGED)
+          .contains(opened.get(0).getAlertId());
+
+      // The first alert pages (clinic-a's minimum is MEDIUM); the re-raise is a SUPPRESSED record.
+      awaitTrue("first alert paged", () -> countHooks(serial) == 1);
+      NotificationRecord suppressed = collect(notes, noted, n -> n.getPumpSerial().equals(serial)
+          && n.getOutcome() == DeliveryOutcome.SUPPRESSED, 1).get(0);
+      assertThat(suppressed.getAlertId()).isEqualTo(opened.get(1).getAlertId());
+      assertThat(suppressed.getError()).contains("re-raised 40 min after");
+      // The notifier handles one alert at a time in order: the suppression written, nothing of
+      // the second alert was or will be delivered.
+      assertThat(noted).noneMatch(n -> n.getAlertId().equals(opened.get(1).getAlertId())
+          && n.getOutcome() != DeliveryOutcome.SUPPRESSED);
+      assertThat(countHooks(serial)).isEqualTo(1);
+      assertThat(receiver.received("/a").stream().filter(r -> r.body().contains(serial)))
+          .allMatch(r -> r.body().contains(opened.get(0).getAlertId()));
+    }
   }
 
   boolean replayCaughtUp(NotificationDispatcher d) {
