@@ -66,4 +66,59 @@ class ReservoirProjectionTest {
         assertThat(projection.emptyAt().expected()).isBefore(FILL);
         assertThat(projection.refillDue().dueAt()).isBefore(FILL);
     }
+
+    /**
+     * The closed-form crossing lands where the 64-step bisection it replaced converged, to the millisecond the
+     * projection reports, over reservoirs from just filled to long overdue, both band edges and the mean, every
+     * level a projection uses, and both shipped parameter sets.
+     */
+    @Test
+    void the_closed_form_crossing_is_the_bisection_result_to_the_millisecond() {
+        int cases = 0;
+        int identical = 0;
+        for (ReservoirModelParameters q : new ReservoirModelParameters[] {p, ReservoirModelParameters.wesemann2014PerRefill()}) {
+            double daily = 0.25;
+            double horizonMl = daily * q.projectionHorizon().toMillis() / 86_400_000.0;
+            for (double filled = 2; filled <= 40; filled += 3.7) {
+                for (double deliveredMl = 0; deliveredMl <= 45; deliveredMl += 1.3) {
+                    ReservoirEstimate e = ReservoirEstimate.filled(filled, deliveredMl > 30, q)
+                            .afterProgrammedDelivery(deliveredMl, q);
+                    for (double level : new double[] {0, 2.0, 5.0}) {
+                        for (double z : new double[] {q.bandZ(), 0, -q.bandZ()}) {
+                            double rate = 1 + q.deliveryBiasFraction();
+                            double lo = -(Math.abs(e.meanMl()) + Math.abs(level) + 4 * e.stdDevMl() + 1) / rate;
+                            double reference = bisectionAsBefore(e, level, z, lo, horizonMl, q);
+                            double closed = ReservoirProjection.crossing(e, level, z, horizonMl, q);
+                            long referenceMs = Math.round(reference / daily * 86_400_000.0);
+                            long closedMs = Math.round(closed / daily * 86_400_000.0);
+                            assertThat(Math.abs(closedMs - referenceMs)).as("filled=%s delivered=%s level=%s z=%s",
+                                    filled, deliveredMl, level, z).isLessThanOrEqualTo(1L);
+                            cases++;
+                            identical += closedMs == referenceMs ? 1 : 0;
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(cases).isGreaterThan(3000);
+        // a difference, where there is one, is a half-millisecond tie rounded the other way
+        assertThat(identical).isGreaterThanOrEqualTo(cases * 99 / 100);
+    }
+
+    /** The projection's crossing as it was computed before the closed form: guards, then 64 bisection steps. */
+    private static double bisectionAsBefore(ReservoirEstimate e, double level, double z, double lo, double hi,
+                                            ReservoirModelParameters q) {
+        if (edge(e, lo, z, q) - level <= 0) {
+            return lo;
+        }
+        if (edge(e, hi, z, q) - level > 0) {
+            return hi;
+        }
+        return ReservoirProjection.bisected(e, level, z, lo, hi, q);
+    }
+
+    private static double edge(ReservoirEstimate e, double moreMl, double z, ReservoirModelParameters q) {
+        double mean = e.meanMl() - moreMl * (1 + q.deliveryBiasFraction());
+        return mean - z * Math.sqrt(e.varianceAfter(moreMl, q));
+    }
 }
