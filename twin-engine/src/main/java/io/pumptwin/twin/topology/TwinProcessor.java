@@ -29,7 +29,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -57,6 +60,8 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     private final TelemetryInput.Reader reader;
     private final long gridMs;
     private final long silentMs;
+    /** The model's parameters as the TwinState provenance map, built once: every twin here has them. */
+    private final Map<String, Double> parameterMap;
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> twins;
@@ -71,6 +76,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         this.reader = reader;
         this.gridMs = reorder.sweepInterval().toMillis();
         this.silentMs = model.silentAfter().toMillis();
+        this.parameterMap = Collections.unmodifiableMap(new LinkedHashMap<>(model.asMap()));
     }
 
     @Override
@@ -334,7 +340,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
             metrics.twinEvent(e.type().name());
         }
         if (step.state() != null) {
-            context.forward(new Record<String, SpecificRecord>(step.serial(), TwinMapping.toTwinState(step.state()),
+            context.forward(new Record<String, SpecificRecord>(step.serial(), TwinMapping.toTwinState(step.state(), parameterMap),
                     step.state().asOf().toEpochMilli()), TwinTopology.STATE_SINK);
             metrics.stateEmitted();
         }
