@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pumptwin.alerting.lifecycle.Alert;
 import io.pumptwin.alerting.lifecycle.AlertChange;
 import io.pumptwin.alerting.lifecycle.AlertLifecycle;
+import io.pumptwin.alerting.lifecycle.FlappingPolicy;
 import io.pumptwin.alerting.lifecycle.RecentResolution;
 import io.pumptwin.alerting.lifecycle.StaffCommand;
 import io.pumptwin.alerting.lifecycle.Step;
@@ -167,9 +168,10 @@ final class AlertLifecycleProcessor implements Processor<String, SpecificRecord,
         change.eventTime().toEpochMilli()), AlertingTopology.ALERTS_SINK);
     meters.counter("alerting.transitions", "transition", change.transition().toString(),
         "severity", a.severity().toString()).increment();
-    log.info("event=alert.{} alert={} pump={} type={} severity={} status={} level={}",
-        change.transition().toString().toLowerCase(), a.alertId(), a.pumpSerial(), a.alertType(),
-        a.severity(), a.status(), a.escalationLevel());
+    log.info("event=alert.{} alert={} pump={} type={} severity={} status={} level={} at={} "
+            + "paged={}", change.transition().toString().toLowerCase(), a.alertId(), a.pumpSerial(),
+        a.alertType(), a.severity(), a.status(), a.escalationLevel(), change.eventTime(),
+        !FlappingPolicy.heldBack(change.reason()));
   }
 
   private void sweep() {
