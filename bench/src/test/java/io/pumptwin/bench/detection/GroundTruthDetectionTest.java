@@ -98,6 +98,9 @@ class GroundTruthDetectionTest {
         if (!new ScenarioLoader().load(scenario).injections().isEmpty()) {
             assertThat(injected).as("%s at this scale must inject its fault", scenario).isNotEmpty();
         }
+        // Known failure kept at the goal (issue 5): a pocket fill that is neither suspected at the refill nor large
+        // enough to overdose (e.g. 10 mL of 500 mcg/mL) leaves no trace in telemetry; its harm, a reservoir holding
+        // half of what the pump believes, shows only when the reservoir runs dry.
         assertThat(injected.stream().filter(o -> !o.flagged()).toList())
                 .as("injected faults not flagged in %s", scenario).isEmpty();
     }
