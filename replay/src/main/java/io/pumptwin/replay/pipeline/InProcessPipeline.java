@@ -1,0 +1,250 @@
+package io.pumptwin.replay.pipeline;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pumptwin.alerting.AlertingConfig;
+import io.pumptwin.alerting.api.ApiAccess;
+import io.pumptwin.alerting.notify.OnCallRouting;
+import io.pumptwin.alerting.notify.RetryPolicy;
+import io.pumptwin.alerting.stream.AlertClock;
+import io.pumptwin.alerting.stream.AlertingTopology;
+import io.pumptwin.events.AlertEvent;
+import io.pumptwin.events.DeadLetter;
+import io.pumptwin.events.TelemetryEnvelope;
+import io.pumptwin.events.TwinEvent;
+import io.pumptwin.events.TwinState;
+import io.pumptwin.schemas.registry.InMemorySchemaRegistryClient;
+import io.pumptwin.schemas.serde.SerdeSettings;
+import io.pumptwin.schemas.topics.Topic;
+import io.pumptwin.schemas.topics.TopicRegistry;
+import io.pumptwin.schemas.topics.Topics;
+import io.pumptwin.twin.engine.TwinEngine;
+import io.pumptwin.twin.engine.TwinEngineConfig;
+import io.pumptwin.twin.topology.TwinTopology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * The production twin and alerting topologies, chained in-process: telemetry in; twin states, twin
+ * events and alert events out. No broker, and nothing is ever written to a production topic.
+ *
+ * <p>Why {@link TopologyTestDriver} and not a Kafka Streams application with its own application
+ * id and output topics: it runs the very {@code Topology} objects production runs
+ * ({@link TwinTopology#build}, {@link AlertingTopology#build}), on event time only, with no broker
+ * round trips, no transactions and no rebalances, so a replay is deterministic, isolated from
+ * production by construction, and runs at the speed of the processors. The price is one thread.
+ *
+ * <p>Why one pair of drivers per partition: a Kafka Streams task has its own stream time, and
+ * stream time decides when the twin's reorder buffer flushes, when silent pumps are swept and when
+ * alert deadlines (re-notify, escalate) are met. Production's twin task {@code p} reads telemetry
+ * partition {@code p} and writes its twin events, keyed by the same pump serial with the same
+ * default partitioner, to twin-event partition {@code p}, which alerting task {@code p} reads. Fed
+ * the records of each telemetry partition in offset order, driver pair {@code p} sees exactly the
+ * stream time production's tasks saw, which is what makes the replay reproduce production's twin
+ * events and alerts, not just resemble them. The alert clock is {@link AlertClock#STREAM_TIME}:
+ * the same input gives the same alerts whatever the wall clock does.
+ */
+public final class InProcessPipeline implements AutoCloseable {
+  /** TopologyTestDriver's wall clock, fixed: only dead letters' occurredAt reads it. */
+  private static final Instant WALL_CLOCK = Instant.parse("2026-01-01T00:00:00Z");
+
+  private final PipelineParameters parameters;
+  private final int partitions;
+  private final PipelineListener listener;
+  private final Path stateDir;
+  private final TopicRegistry topics;
+  private final PartitionDrivers[] drivers;
+  private long telemetryIn;
+  private long deadLetters;
+
+  /**
+   * @param partitions telemetry partitions of the recorded topic (production: {@link Topics#TELEMETRY}
+   *     partitions); records are routed as the producer's default partitioner would
+   */
+  public InProcessPipeline(PipelineParameters parameters, int partitions, PipelineListener listener) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
+    }
+    this.parameters = parameters;
+    this.partitions = partitions;
+    this.listener = listener;
+    this.drivers = new PartitionDrivers[partitions];
+    try {
+      // RocksDB flushes at every TopologyTestDriver commit (one per record): in memory when possible.
+      Path shm = Path.of("/dev/shm");
+      stateDir = Files.isDirectory(shm) && Files.isWritable(shm)
+          ? Files.createTempDirectory(shm, "pumptwin-replay-") : Files.createTempDirectory("pumptwin-replay-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the replay's state directory", e);
+    }
+    // The pipeline's own registry: nothing of a replay reaches the production registry either.
+    topics = new TopicRegistry(new InMemorySchemaRegistryClient(), SerdeSettings.autoRegistering());
+  }
+
+  /** The partition the producer's default partitioner gives this pump serial (murmur2 of the key). */
+  public static int partitionOf(String pumpSerial, int partitions) {
+    return Utils.toPositive(Utils.murmur2(pumpSerial.getBytes(StandardCharsets.UTF_8))) % partitions;
+  }
+
+  /** One record of a telemetry partition; records of a partition must come in offset order. */
+  public void send(int partition, TelemetryEnvelope envelope, long recordTimestamp) {
+    if (partition < 0 || partition >= partitions) {
+      throw new IllegalArgumentException("partition " + partition + " outside 0.." + (partitions - 1));
+    }
+    PartitionDrivers d = drivers[partition];
+    if (d == null) {
+      d = new PartitionDrivers(partition);
+      drivers[partition] = d;
+    }
+    telemetryIn++;
+    d.send(envelope, recordTimestamp);
+  }
+
+  /** A record whose partition is unknown (simulated or hand-made input): routed by its pump serial. */
+  public void send(TelemetryEnvelope envelope) {
+    send(partitionOf(envelope.getPumpSerial(), partitions), envelope, envelope.getEventTime().toEpochMilli());
+  }
+
+  public long telemetryIn() {
+    return telemetryIn;
+  }
+
+  /** Telemetry the twin topology refused (production would have dead-lettered it too). */
+  public long deadLetters() {
+    return deadLetters;
+  }
+
+  public PipelineParameters parameters() {
+    return parameters;
+  }
+
+  @Override
+  public void close() {
+    RuntimeException first = null;
+    for (PartitionDrivers d : drivers) {
+      if (d != null) {
+        try {
+          d.close();
+        } catch (RuntimeException e) {
+          first = first == null ? e : first;
+        }
+      }
+    }
+    try (Stream<Path> files = Files.walk(stateDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A temporary directory left behind is harmless; no figure depends on it.
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /** The twin and alerting topologies of one partition, as production's tasks of that partition. */
+  private final class PartitionDrivers implements AutoCloseable {
+    private final int partition;
+    private final TopologyTestDriver twin;
+    private final TopologyTestDriver alerting;
+    private final TestInputTopic<String, TelemetryEnvelope> telemetry;
+    private final TestOutputTopic<String, TwinState> states;
+    private final TestOutputTopic<String, TwinEvent> twinEvents;
+    private final TestOutputTopic<String, DeadLetter> twinDeadLetters;
+    private final TestInputTopic<String, TwinEvent> alertingInput;
+    private final TestOutputTopic<String, AlertEvent> alerts;
+    private final TestOutputTopic<String, DeadLetter> alertingDeadLetters;
+
+    PartitionDrivers(int partition) {
+      this.partition = partition;
+      Path dir = stateDir.resolve("p" + partition);
+      // Production's engine configuration (hourly routine state, default reorder window and sweep
+      // grid, the same Streams settings); only the model parameters may differ.
+      TwinEngineConfig twinConfig = TwinEngineConfig.defaults("in-process:9092", "in-process",
+              dir.resolve("twin"))
+          .withApplicationId("pumptwin-replay-twin").withModel(parameters.model());
+      Properties twinProps = TwinEngine.streamsProperties(twinConfig);
+      twin = new TopologyTestDriver(TwinTopology.build(twinConfig, topics), twinProps, WALL_CLOCK);
+      var names = twinConfig.topics();
+      telemetry = twin.createInputTopic(names.telemetry(), new StringSerializer(),
+          topics.topic(Topics.TELEMETRY).valueSerde().serializer());
+      states = twin.createOutputTopic(names.twinState(), new StringDeserializer(),
+          topics.topic(Topics.TWIN_STATE).valueSerde().deserializer());
+      twinEvents = twin.createOutputTopic(names.twinEvents(), new StringDeserializer(),
+          topics.topic(Topics.TWIN_EVENTS).valueSerde().deserializer());
+      twinDeadLetters = twin.createOutputTopic(names.deadLetters(), new StringDeserializer(),
+          topics.topic(Topics.TELEMETRY_DLQ).valueSerde().deserializer());
+
+      AlertingConfig local = AlertingConfig.local("in-process:9092", dir, null, null, null);
+      AlertingConfig alertingConfig = new AlertingConfig(local.bootstrapServers(), "pumptwin-replay-alerting",
+          dir.resolve("alerting"), parameters.severity(), parameters.escalation(), local.sweepInterval(), 0,
+          "127.0.0.1", 0, ApiAccess.none(), new OnCallRouting(Map.of(), Map.of()), null,
+          RetryPolicy.defaults(), Duration.ofSeconds(5), Map.of(), AlertClock.STREAM_TIME,
+          AlertingConfig.DEFAULT_LIVE_CLOCK_TICK, parameters.flapping());
+      SimpleMeterRegistry meters = new SimpleMeterRegistry();
+      alerting = new TopologyTestDriver(AlertingTopology.build(alertingConfig, topics, meters),
+          AlertingTopology.streamsConfig(alertingConfig, topics, meters), WALL_CLOCK);
+      Topic<TwinEvent> te = topics.topic(Topics.TWIN_EVENTS);
+      Topic<AlertEvent> ae = topics.topic(Topics.ALERTS);
+      Topic<DeadLetter> dl = topics.topic(Topics.TELEMETRY_DLQ);
+      alertingInput = alerting.createInputTopic(te.name(), te.keySerde().serializer(), te.valueSerde().serializer());
+      alerts = alerting.createOutputTopic(ae.name(), ae.keySerde().deserializer(), ae.valueSerde().deserializer());
+      alertingDeadLetters = alerting.createOutputTopic(dl.name(), dl.keySerde().deserializer(),
+          dl.valueSerde().deserializer());
+    }
+
+    void send(TelemetryEnvelope envelope, long recordTimestamp) {
+      telemetry.pipeInput(envelope.getPumpSerial(), envelope, recordTimestamp);
+      drain();
+    }
+
+    private void drain() {
+      if (!states.isEmpty()) {
+        for (TestRecord<String, TwinState> r : states.readRecordsToList()) {
+          listener.onTwinState(partition, r.value());
+        }
+      }
+      if (!twinDeadLetters.isEmpty()) {
+        deadLetters += twinDeadLetters.readRecordsToList().size();
+      }
+      if (!twinEvents.isEmpty()) {
+        for (TestRecord<String, TwinEvent> r : twinEvents.readRecordsToList()) {
+          TwinEvent event = r.value();
+          listener.onTwinEvent(partition, event);
+          // Stamped as the twin's sink stamps it: the event's own time.
+          alertingInput.pipeInput(event.getPumpSerial(), event, r.timestamp());
+          if (!alerts.isEmpty()) {
+            for (TestRecord<String, AlertEvent> a : alerts.readRecordsToList()) {
+              listener.onAlert(partition, a.value());
+            }
+          }
+        }
+        if (!alertingDeadLetters.isEmpty()) {
+          deadLetters += alertingDeadLetters.readRecordsToList().size();
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        twin.close();
+      } finally {
+        alerting.close();
+      }
+    }
+  }
+}
