@@ -19,6 +19,7 @@ import io.pumptwin.schemas.topics.Topics;
 import io.pumptwin.twin.TwinModelParameters;
 import io.pumptwin.twin.engine.TwinEngineConfig;
 import io.pumptwin.twin.topology.TwinTopology;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -34,8 +35,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -60,6 +63,12 @@ final class InProcessPipeline implements AutoCloseable {
     private final Consumer<TwinState> onState;
     private final Consumer<TwinEvent> onTwinEvent;
     private final Consumer<AlertEvent> onAlert;
+    private final Map<String, TestOutputTopic<byte[], byte[]>> twinUnread = new HashMap<>();
+    private final Map<String, TestOutputTopic<byte[], byte[]>> alertingUnread = new HashMap<>();
+    private long sent;
+    private static final int DISCARD_EVERY = 2_000;
+    private static final Set<String> READ_TOPICS = Set.of(Topics.TWIN_STATE.name(), Topics.TWIN_EVENTS.name(),
+            Topics.ALERTS.name());
 
     InProcessPipeline(TwinModelParameters model, SeverityPolicy severity, Consumer<TwinState> onState,
                       Consumer<TwinEvent> onTwinEvent, Consumer<AlertEvent> onAlert) {
@@ -109,6 +118,25 @@ final class InProcessPipeline implements AutoCloseable {
     void send(TelemetryEnvelope e) {
         telemetry.pipeInput(e.getPumpSerial(), e, e.getEventTime());
         drain();
+        if (++sent % DISCARD_EVERY == 0) {
+            discardUnread(twin, twinUnread);
+            discardUnread(alerting, alertingUnread);
+        }
+    }
+
+    /**
+     * TopologyTestDriver keeps every record its topologies produce, changelogs and dead letters included, until read:
+     * months of a fleet's twin changelog would fill the heap. Records of topics the evaluation does not read are
+     * dropped here (the twin and alert topics are read as they come).
+     */
+    private static void discardUnread(TopologyTestDriver driver, Map<String, TestOutputTopic<byte[], byte[]>> unread) {
+        for (String topic : driver.producedTopicNames()) {
+            if (READ_TOPICS.contains(topic)) {
+                continue;
+            }
+            unread.computeIfAbsent(topic, t -> driver.createOutputTopic(t, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())).readRecordsToList();
+        }
     }
 
     private void drain() {
