@@ -25,14 +25,15 @@ import io.pumptwin.twin.telemetry.InfusionMode;
 import io.pumptwin.twin.telemetry.PumpAlarmKind;
 import io.pumptwin.twin.telemetry.Symptom;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -65,7 +66,7 @@ public final class PumpTwinStoreCodec {
     }
 
     public static byte[] encode(PumpTwin twin) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        Growing bytes = new Growing(1024);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
             PumpIdentity id = twin.identity();
@@ -180,7 +181,7 @@ public final class PumpTwinStoreCodec {
     }
 
     public static PumpTwin decode(byte[] bytes, TwinModelParameters parameters) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        try (DataInputStream in = new DataInputStream(new Reading(bytes))) {
             byte version = in.readByte();
             if (version != VERSION) {
                 throw new UnreadableTwin("stored twin has format version " + version + ", this code reads " + VERSION,
@@ -311,5 +312,75 @@ public final class PumpTwinStoreCodec {
             }
         }
         return set;
+    }
+
+    /**
+     * ByteArrayOutputStream without its locks: every field is one synchronized call there, hundreds per twin,
+     * on every record the engine applies (JFR on the throughput bench); a codec call owns its stream.
+     */
+    private static final class Growing extends OutputStream {
+        private byte[] buf;
+        private int count;
+
+        Growing(int size) {
+            buf = new byte[size];
+        }
+
+        private void ensure(int more) {
+            if (count + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+            }
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, count);
+        }
+    }
+
+    /** ByteArrayInputStream without its locks, for the same reason. */
+    private static final class Reading extends InputStream {
+        private final byte[] buf;
+        private int pos;
+
+        Reading(byte[] buf) {
+            this.buf = buf;
+        }
+
+        @Override
+        public int read() {
+            return pos < buf.length ? buf[pos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (pos >= buf.length) {
+                return -1;
+            }
+            int n = Math.min(len, buf.length - pos);
+            System.arraycopy(buf, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return buf.length - pos;
+        }
     }
 }
