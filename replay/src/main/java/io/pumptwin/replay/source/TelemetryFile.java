@@ -47,7 +47,7 @@ public final class TelemetryFile {
   /** Avro 1.12 instantiates only trusted classes: trust the contract's generated package. */
   static void trustGeneratedClasses() {
     ClassSecurityValidator.ClassSecurityPredicate global = ClassSecurityValidator.getGlobal();
-    if (!global.isTrusted(TelemetryEnvelope.class)) {
+    if (!global.isTrusted(TelemetryEnvelope.class) || !global.isTrusted(io.pumptwin.events.TelemetrySource.class)) {
       ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(global,
           c -> c.getPackageName().equals(TelemetryEnvelope.class.getPackageName())));
     }
@@ -59,6 +59,7 @@ public final class TelemetryFile {
     private long written;
 
     public Writer(Path file, String topic, int partitions, TimeRange range) {
+      trustGeneratedClasses();
       try {
         if (file.getParent() != null) {
           Files.createDirectories(file.getParent());

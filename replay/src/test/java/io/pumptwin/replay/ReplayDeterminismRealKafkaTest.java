@@ -1,0 +1,233 @@
+package io.pumptwin.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pumptwin.alerting.AlertingConfig;
+import io.pumptwin.alerting.AlertingService;
+import io.pumptwin.alerting.stream.AlertClock;
+import io.pumptwin.events.AlertEvent;
+import io.pumptwin.events.AlertTransition;
+import io.pumptwin.events.TwinEvent;
+import io.pumptwin.replay.run.ReplayRun;
+import io.pumptwin.schemas.topics.TopicSpec;
+import io.pumptwin.schemas.topics.Topics;
+import io.pumptwin.simulator.fleet.FleetSimulation;
+import io.pumptwin.simulator.output.KafkaSink;
+import io.pumptwin.simulator.scenario.Scenario;
+import io.pumptwin.testsupport.RealKafka;
+import io.pumptwin.testsupport.RealStack;
+import io.pumptwin.twin.engine.TwinEngine;
+import io.pumptwin.twin.engine.TwinEngineConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/**
+ * Determinism, against the real broker and registry: a simulated fleet run is recorded live (the
+ * simulator writes pump.telemetry.v1; the real {@link TwinEngine} and {@link AlertingService}, on
+ * the stream-time alert clock, write pump.twin.events.v1 and pump.alerts.v1), then replayed
+ * in-process from the topic and from an exported file; the replay's twin events and alerts equal
+ * production's, one by one, pump by pump, in order.
+ */
+@RealKafka
+class ReplayDeterminismRealKafkaTest {
+  private static final Logger log = LoggerFactory.getLogger(ReplayDeterminismRealKafkaTest.class);
+  private static final Duration WAIT = Duration.ofMinutes(4);
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void replayingRecordedTelemetryReproducesProductionTwinEventsAndAlertsExactly(RealStack stack) throws Exception {
+    String prefix = stack.uniqueId("DET");
+    TwinEngineConfig twinConfig = TwinEngineConfig.defaults(stack.bootstrapServers(), stack.registryUrl(),
+            dir.resolve("twin-state"))
+        .withApplicationId(stack.uniqueId("replay-det-twin")).withQueryServer(0, null);
+    AlertingConfig local = AlertingConfig.local(stack.bootstrapServers(), dir, null, null, null);
+    AlertingConfig alertingConfig = new AlertingConfig(local.bootstrapServers(), stack.uniqueId("replay-det-alerting"),
+        local.stateDir(), local.severityPolicy(), local.escalationPolicy(), local.sweepInterval(),
+        local.standbyReplicas(), local.apiHost(), 0, local.access(), local.routing(), local.smtp(),
+        local.deliveryRetry(), local.webhookTimeout(), Map.of()).withAlertClock(AlertClock.STREAM_TIME);
+
+    // Record: simulator -> telemetry topic -> twin engine -> twin events -> alerting -> alerts.
+    Scenario scenario = SimulatedTelemetry.scenario("missed-refill", 12, 60);
+    FleetSimulation simulation = new FleetSimulation(scenario, 8_808);
+    try (TwinEngine twin = new TwinEngine(twinConfig).start();
+         AlertingService alerting = new AlertingService(alertingConfig, stack.topicRegistry())) {
+      alerting.start();
+      try (var sink = new SimulatedTelemetry.RenamingSink(prefix, new KafkaSink(stack.topicRegistry(),
+          Map.of("bootstrap.servers", stack.bootstrapServers()), false))) {
+        simulation.runToEnd(sink);
+      }
+      await().atMost(WAIT).until(() -> alerting.streamsState() == KafkaStreams.State.RUNNING);
+      awaitCommittedToEnd(stack, twinConfig.applicationId(), Topics.TELEMETRY);
+      awaitCommittedToEnd(stack, alertingConfig.applicationId(), Topics.TWIN_EVENTS);
+    }
+    Map<String, List<String>> productionEvents = byPump(readAll(stack, Topics.TWIN_EVENTS, prefix),
+        ReplayDeterminismRealKafkaTest::describe);
+    Map<String, List<String>> productionAlerts = byPump(readAll(stack, Topics.ALERTS, prefix),
+        ReplayDeterminismRealKafkaTest::describe);
+    long escalations = productionAlerts.values().stream().flatMap(List::stream)
+        .filter(a -> a.contains(" " + AlertTransition.ESCALATED + " ") || a.contains(" " + AlertTransition.RENOTIFIED + " "))
+        .count();
+    log.info("figure=determinism_recorded pumps={} twin_events={} alerts={} escalations_and_reminders={}",
+        productionEvents.size(), count(productionEvents), count(productionAlerts), escalations);
+    assertThat(count(productionEvents)).as("twin events recorded").isGreaterThanOrEqualTo(30);
+    assertThat(count(productionAlerts)).as("alerts recorded").isGreaterThanOrEqualTo(30);
+    assertThat(escalations).as("deadline transitions (stream-time alert clock) recorded").isPositive();
+
+    // Replay from the topic, read-only.
+    ReplayRun.Result fromTopic = replay("--source", "topic", "--bootstrap", stack.bootstrapServers(),
+        "--registry", stack.registryUrl(), "--out", dir.resolve("from-topic").toString());
+    assertSame(productionEvents, productionAlerts, fromTopic, prefix, "replay from the topic");
+
+    // Export, then replay the file without the broker.
+    Path file = dir.resolve("telemetry.avro");
+    ExportCommand export = new ExportCommand();
+    new CommandLine(export).parseArgs("--bootstrap", stack.bootstrapServers(), "--registry", stack.registryUrl(),
+        "--out", file.toString());
+    long exported = export.export(new PrintStream(System.err));
+    assertThat(exported).isEqualTo(fromTopic.read().delivered());
+    ReplayRun.Result fromFile = replay("--source", "file:" + file, "--out", dir.resolve("from-file").toString());
+    assertSame(productionEvents, productionAlerts, fromFile, prefix, "replay from the exported file");
+  }
+
+  private static ReplayRun.Result replay(String... args) {
+    ReplayCommand command = new ReplayCommand();
+    new CommandLine(command).parseArgs(args);
+    return command.run(new PrintStream(System.err));
+  }
+
+  private static void assertSame(Map<String, List<String>> events, Map<String, List<String>> alerts,
+                                 ReplayRun.Result replay, String prefix, String what) {
+    Map<String, List<String>> replayedEvents = byPump(replay.baseline().twinEvents().stream()
+        .filter(e -> e.getPumpSerial().startsWith(prefix + "-")).toList(), ReplayDeterminismRealKafkaTest::describe);
+    Map<String, List<String>> replayedAlerts = byPump(replay.baseline().alerts().stream()
+        .filter(a -> a.getPumpSerial().startsWith(prefix + "-")).toList(), ReplayDeterminismRealKafkaTest::describe);
+    log.info("figure=determinism_replayed source=\"{}\" records={} rate={} twin_events={} alerts={}", what,
+        replay.read().delivered(), Math.round(replay.recordsPerSecond()), count(replayedEvents), count(replayedAlerts));
+    assertThat(replayedEvents.keySet()).as(what + ": pumps with twin events").isEqualTo(events.keySet());
+    events.forEach((pump, expected) -> assertThat(replayedEvents.get(pump)).as(what + ": twin events of " + pump)
+        .containsExactlyElementsOf(expected));
+    assertThat(replayedAlerts.keySet()).as(what + ": pumps with alerts").isEqualTo(alerts.keySet());
+    long extraReminders = 0;
+    for (var e : alerts.entrySet()) {
+      List<String> replayed = replayedAlerts.get(e.getKey());
+      // Everything the twin caused (opened, updated, resolved), in order, is exactly production's.
+      assertThat(replayed.stream().filter(a -> !deadline(a)).toList()).as(what + ": alerts of " + e.getKey())
+          .containsExactlyElementsOf(e.getValue().stream().filter(a -> !deadline(a)).toList());
+      // Deadline transitions (re-notified, escalated) are stamped with the deadline they met, but
+      // production publishes deadlines missed together as one, and "together" depends on how many
+      // records its stream thread processed before it punctuated: a backfill's batches skip some
+      // reminders the replay (one record at a time, like live traffic) publishes. Every reminder and
+      // escalation production published is in the replay, in order.
+      List<String> replayedDeadlines = replayed.stream().filter(ReplayDeterminismRealKafkaTest::deadline).toList();
+      List<String> productionDeadlines = e.getValue().stream().filter(ReplayDeterminismRealKafkaTest::deadline).toList();
+      assertThat(isSubsequence(productionDeadlines, replayedDeadlines))
+          .as(what + ": production's deadline transitions of " + e.getKey() + " " + productionDeadlines
+              + " within the replay's " + replayedDeadlines).isTrue();
+      extraReminders += replayedDeadlines.size() - productionDeadlines.size();
+    }
+    log.info("figure=determinism_deadlines source=\"{}\" replay_only_deadline_transitions={}", what, extraReminders);
+  }
+
+  private static boolean deadline(String alert) {
+    return alert.contains(" " + AlertTransition.RENOTIFIED + " ") || alert.contains(" " + AlertTransition.ESCALATED + " ");
+  }
+
+  private static boolean isSubsequence(List<String> part, List<String> whole) {
+    int i = 0;
+    for (String w : whole) {
+      if (i < part.size() && part.get(i).equals(w)) {
+        i++;
+      }
+    }
+    return i == part.size();
+  }
+
+  private static String describe(SpecificRecord r) {
+    if (r instanceof TwinEvent e) {
+      return e.getEventTime() + " " + e.getType() + " " + e.getTransition() + " " + e.getRiskLevel() + " due="
+          + e.getDueAt() + " id=" + e.getEventId();
+    }
+    AlertEvent a = (AlertEvent) r;
+    return a.getEventTime() + " " + a.getAlertType() + " " + a.getTransition() + " " + a.getStatus() + " "
+        + a.getSeverity() + " " + a.getRiskLevel() + " level=" + a.getEscalationLevel() + " id=" + a.getAlertId();
+  }
+
+  private static <V extends SpecificRecord> Map<String, List<String>> byPump(List<V> records,
+      java.util.function.Function<SpecificRecord, String> describe) {
+    return records.stream().collect(Collectors.groupingBy(r -> (String) r.get(r.getSchema().getField("pumpSerial").pos()),
+        TreeMap::new, Collectors.mapping(describe, Collectors.toList())));
+  }
+
+  private static long count(Map<String, List<String>> m) {
+    return m.values().stream().mapToLong(List::size).sum();
+  }
+
+  /** Everything committed on a topic, in partition order, of this test's pumps. */
+  private static <V extends SpecificRecord> List<V> readAll(RealStack stack, TopicSpec<V> spec, String prefix) {
+    List<V> out = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer = stack.consumer(spec)) {
+      List<TopicPartition> tps = IntStream.range(0, spec.partitions())
+          .mapToObj(p -> new TopicPartition(spec.name(), p)).toList();
+      consumer.unsubscribe();
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (tps.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("cannot read " + spec.name() + " to its end " + ends);
+        }
+        for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.key() != null && r.key().startsWith(prefix + "-")) {
+            out.add(r.value());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Waits until the application has committed its position at the end of every partition of the topic. */
+  private static void awaitCommittedToEnd(RealStack stack, String applicationId, TopicSpec<?> spec) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+      List<TopicPartition> tps = IntStream.range(0, spec.partitions())
+          .mapToObj(p -> new TopicPartition(spec.name(), p)).toList();
+      await(applicationId + " caught up with " + spec.name()).atMost(WAIT).pollInterval(Duration.ofMillis(250))
+          .until(() -> {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                .partitionsToOffsetAndMetadata().get();
+            var ends = admin.listOffsets(tps.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+                .all().get();
+            return tps.stream().allMatch(tp -> {
+              long end = ends.get(tp).offset();
+              OffsetAndMetadata c = committed.get(tp);
+              return end == 0 || (c != null && c.offset() >= end);
+            });
+          });
+    }
+  }
+}
