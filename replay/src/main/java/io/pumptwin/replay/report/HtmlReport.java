@@ -360,7 +360,7 @@ public final class HtmlReport {
     }
     List<Double> w = alt == null ? List.of() : List.copyOf(alt.maxCatheterProbability().values());
     h.append(histogram("highest catheter-fault likelihood per pump", "probability", List.copyOf(b.values()), w,
-        0.1));
+        0.1, 0, 0.999));
     h.append("<table><tr><th>pump</th><th>production</th>").append(alt == null ? "" : "<th>what-if</th>")
         .append("</tr>");
     b.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()
@@ -444,8 +444,12 @@ public final class HtmlReport {
 
   /** A histogram of one or two samples on shared bins of {@code bin} width. */
   private static String histogram(String label, String unit, List<Double> a, List<Double> b, double bin) {
-    double lo = Double.MAX_VALUE;
-    double hi = -Double.MAX_VALUE;
+    return histogram(label, unit, a, b, bin, Double.MAX_VALUE, -Double.MAX_VALUE);
+  }
+
+  /** As above, with the axis covering at least [lo, hi] (a probability axis runs 0 to 1 whatever the data). */
+  private static String histogram(String label, String unit, List<Double> a, List<Double> b, double bin,
+                                  double lo, double hi) {
     for (List<Double> s : List.of(a, b)) {
       for (double v : s) {
         lo = Math.min(lo, v);
