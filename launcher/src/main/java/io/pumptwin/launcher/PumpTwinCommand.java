@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pumptwin", mixinStandardHelpOptions = true, version = "pumptwin 0.1.0-SNAPSHOT",
     description = "Remote-monitoring backbone for implanted intrathecal baclofen pumps.",
     subcommands = {LocalCommand.class, io.pumptwin.simulator.SimulatorCommand.class,
-        io.pumptwin.gateway.device.ProvisionDevice.class, CommandLine.HelpCommand.class})
+        io.pumptwin.gateway.device.ProvisionDevice.class,
+        io.pumptwin.replay.ReplayCommand.class, io.pumptwin.replay.ExportCommand.class, CommandLine.HelpCommand.class})
 public final class PumpTwinCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
