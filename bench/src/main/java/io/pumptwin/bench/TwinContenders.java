@@ -1,20 +1,42 @@
 package io.pumptwin.bench;
 
+import io.pumptwin.twin.engine.TwinEngine;
 import io.pumptwin.twin.engine.TwinEngineConfig;
 import io.pumptwin.twin.topology.TwinTopology;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
 
 /** The twin engine's topology as a contender, reading the benchmark's private input topic. */
 final class TwinContenders {
   static List<StreamsThroughputBenchmark.Contender> all() {
+    TwinEngineConfig engine = configReadingFrom("set-per-run");
+    TwinEngineConfig everyEvent = engine.withStateEmitInterval(Duration.ZERO);
     return List.of(
         new StreamsThroughputBenchmark.Contender("twin engine (TwinTopology)",
-            (inputTopic, registry) -> TwinTopology.build(configReadingFrom(inputTopic), registry)),
+            (inputTopic, registry) -> TwinTopology.build(configReadingFrom(inputTopic), registry),
+            engineSettings(engine)),
         new StreamsThroughputBenchmark.Contender("twin engine, state written on every event",
             (inputTopic, registry) -> TwinTopology.build(
-                configReadingFrom(inputTopic).withStateEmitInterval(Duration.ZERO), registry)));
+                configReadingFrom(inputTopic).withStateEmitInterval(Duration.ZERO), registry),
+            engineSettings(everyEvent)));
+  }
+
+  /**
+   * The Streams settings TwinEngine deploys with (commit interval, cache, guarantee, threads), without the
+   * ones that name this deployment (application id, servers, state directory), which the benchmark sets.
+   */
+  static Map<String, Object> engineSettings(TwinEngineConfig config) {
+    Map<String, Object> settings = new HashMap<>();
+    TwinEngine.streamsProperties(config).forEach((k, v) -> settings.put((String) k, v));
+    settings.keySet().removeAll(List.of(StreamsConfig.APPLICATION_ID_CONFIG, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+        StreamsConfig.STATE_DIR_CONFIG, StreamsConfig.APPLICATION_SERVER_CONFIG));
+    // one instance: a standby could never be placed, and the baseline runs without one
+    settings.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0);
+    return settings;
   }
 
   /**
