@@ -323,8 +323,21 @@ public record PumpTwin(
         if (kept.size() > parameters.symptomMemory()) {
             kept = kept.subList(kept.size() - parameters.symptomMemory(), kept.size());
         }
+        // A pocket fill is often noticed only by its effect: overdose signs within the pocket-fill window
+        // after a refill (DOMAIN.md, "Overdose": causes include a pocket fill). The last fill is then
+        // unreliable: the reservoir holds anything from nothing to what the pump believes, as when the
+        // clinician suspects it at the visit, and it may run dry long before the pump's own date.
+        ReservoirEstimate anchor = reservoirAnchor;
+        FillContext f = fill;
+        boolean overdoseSigns = s.symptoms().stream().anyMatch(Symptom::pointsToOverdose);
+        if (overdoseSigns && anchor != null && fill.filledAt() != null && fill.pocketFillAt() == null
+                && !fill.filledAt().plus(parameters.risk().pocketFillWindow()).isBefore(t)) {
+            anchor = anchor.doubtedByPocketFill();
+            f = new FillContext(fill.filledAt(), fill.fillEventId(), fill.motorStallSinceFill(), true,
+                    fill.filledAt());
+        }
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
-                recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery, cat, kept,
+                recentEvents, prescription, anchor, pumpComputedMl, f, battery, delivery, cat, kept,
                 activeCriticalAlarms, conditions);
     }
 

@@ -219,6 +219,36 @@ class PumpTwinTest {
     }
 
     @Test
+    void overdose_signs_soon_after_a_refill_make_the_twin_doubt_the_fill_like_a_suspected_pocket_fill() {
+        var story = PumpTwinScenarios.filledPump("POCKET-LATE-1");
+        story.refill(30, new RefillVisit(12.4, 12.3, 20, 20, 2000, 500, 2.0, null, false));
+        var trusted = story.twin().assess().reservoir();
+
+        TwinTransition t = story.symptoms(30.5, Symptom.DROWSINESS, Symptom.DIZZINESS);
+
+        var doubted = story.twin().assess().reservoir();
+        // Anything from empty to the pump's belief: the band now reaches down to (nearly) nothing.
+        var p = io.pumptwin.twin.TwinModelParameters.defaults().reservoir();
+        assertThat(doubted.lower95Ml(p)).isLessThan(trusted.lower95Ml(p) / 4);
+        assertThat(doubted.meanMl()).isLessThan(trusted.meanMl() * 0.6);
+        TwinEvent overdose = find(t.events(), TwinEventType.OVERDOSE_RISK, TwinEventTransition.RAISED).orElseThrow();
+        assertThat(overdose.evidence()).extracting(e -> e.kind()).contains(EvidenceKind.POCKET_FILL);
+    }
+
+    @Test
+    void overdose_signs_long_after_a_refill_do_not_put_the_fill_in_doubt() {
+        var story = PumpTwinScenarios.filledPump("POCKET-LATE-2");
+        story.refill(30, new RefillVisit(12.4, 12.3, 20, 20, 2000, 500, 2.0, null, false));
+        story.status(40);
+        var before = story.twin().assess().reservoir();
+
+        story.symptoms(40.1, Symptom.DROWSINESS);
+
+        var p = io.pumptwin.twin.TwinModelParameters.defaults().reservoir();
+        assertThat(story.twin().assess().reservoir().lower95Ml(p)).isGreaterThan(before.lower95Ml(p) * 0.9);
+    }
+
+    @Test
     void events_for_another_pump_are_refused() {
         PumpScenario s = new PumpScenario("A-1");
         PumpScenario other = new PumpScenario("B-2");

@@ -56,6 +56,16 @@ public record ReservoirEstimate(double meanMl, double varianceMl2, double delive
     }
 
     /**
+     * The same reservoir once a pocket fill is suspected after the fact: any share of what was believed
+     * to be in it may have gone into the tissue, so the content is taken as uniform between empty and
+     * the current belief (mean halved, the uniform's variance added).
+     */
+    public ReservoirEstimate doubtedByPocketFill() {
+        double m = Math.max(0, meanMl);
+        return new ReservoirEstimate(m / 2, varianceMl2 + m * m / 12, deliveredSinceFillMl);
+    }
+
+    /**
      * Predict step: the pump was programmed to deliver {@code programmedMl}. It removes (1 + bias) times
      * that on average. A pump's relative error is systematic within a refill interval, so the variance of
      * the cumulative error is sigma^2 * D^2 for D delivered since the fill; each step adds the increment,
