@@ -56,6 +56,20 @@ final class DetectionCriteria {
     }
 
     /**
+     * Whether a fault left anything in telemetry within its detection window, so that a twin could have
+     * flagged it. Only the pocket fill can be silent: drug injected into the tissue that is too little to
+     * overdose the patient and was not suspected at the visit shows nothing until the reservoir, holding
+     * less than the pump believes, runs dry; that consequence is judged as a RESERVOIR_EMPTY condition
+     * (an urgent-refill or underdose alert by the time it is empty), and the scorecard lists such pocket
+     * fills apart. A pocket fill is observable when the patient was overdosed within its window (signs
+     * reported by the simulated patient); one the clinician flagged at the visit raises the overdose risk
+     * at once and is never judged unobservable.
+     */
+    static boolean observable(TrueFaultKind kind, boolean overdoseInWindow) {
+        return kind != TrueFaultKind.POCKET_FILL || overdoseInWindow;
+    }
+
+    /**
      * A true underdose condition: delivery to the spinal fluid truly stopped ({@code deliveryStoppedSince}) for at
      * least this long. Shorter stops (a stall that recovers within minutes) do not let the effect wear off: the
      * simulator's patient model uses a 10 h effect half-life, so no withdrawal signs develop in under 6 h.

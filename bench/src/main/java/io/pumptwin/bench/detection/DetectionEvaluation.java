@@ -384,7 +384,13 @@ public final class DetectionEvaluation {
             TrueFaultKind kind = g.change().getKind();
             DetectionCriteria.FaultRule rule = DetectionCriteria.ruleFor(kind);
             boolean injected = injected(scenario, runStart, kind, g.at());
-            faults.add(outcome(h, kind.name(), g.at(), injected, rule.flaggedBy(), rule.window().toMillis(), runEnd));
+            Outcome judged = outcome(h, kind.name(), g.at(), injected, rule.flaggedBy(), rule.window().toMillis(), runEnd);
+            if (!judged.flagged() && !DetectionCriteria.observable(kind,
+                    overdoseWithin(h, g.at(), g.at() + rule.window().toMillis()))) {
+                judged = new Outcome(judged.pump(), judged.condition(), judged.onsetAt(), judged.injected(), false,
+                        judged.latencyHours(), judged.censored(), true);
+            }
+            faults.add(judged);
             // The same onsets, judged per alert type.
             if (DetectionCriteria.CATHETER_FAULTS.contains(kind)) {
                 conditions.get(AlertType.CATHETER_FAULT_SUSPECTED).add(faults.get(faults.size() - 1));
@@ -430,6 +436,10 @@ public final class DetectionEvaluation {
         boolean flagged = !Double.isNaN(latency);
         boolean censored = !flagged && ongoing && runEnd - since < DetectionCriteria.UNDERDOSE_CENSOR.toMillis();
         out.add(new Outcome(h.serial, "DELIVERY_STOPPED", since, false, flagged, latency, censored));
+    }
+
+    private static boolean overdoseWithin(PumpHistory h, long from, long to) {
+        return h.truth.stream().anyMatch(t -> t.at() >= from && t.at() <= to && t.overdose());
     }
 
     /** Each true overdose episode (the simulated patient becomes overdosed). */

@@ -150,7 +150,9 @@ public final class DetectionScorecard {
                 + "CATHETER_FAULT_SUSPECTED, every catheter fault onset; OVERDOSE_RISK, the patient becoming "
                 + "overdosed; PUMP_CRITICAL_ALARM, stalls, resets and end of service; BATTERY_ERI, the pump's own "
                 + "ERI indicator; PUMP_SILENT, a pump that stopped sending for good. Censored: not caught yet when "
-                + "the run ended inside the detection window (not counted).\n\n");
+                + "the run ended inside the detection window, or (pocket fills only) nothing of the fault reached "
+                + "telemetry: too little drug in the pocket to overdose and not suspected at the visit; the "
+                + "reservoir it leaves short is judged when it runs dry (RESERVOIR_EMPTY). Not counted.\n\n");
 
         double[] leads = card.refillLeadDays();
         List<RefillCycle> empties = card.emptyCycles();

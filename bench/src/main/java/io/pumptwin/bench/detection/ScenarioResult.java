@@ -28,11 +28,19 @@ public record ScenarioResult(String scenario, int pumps, double days, long seed,
      *                     to a background hazard
      * @param latencyHours from true onset to the alert being open (0 when it was open already); NaN when not flagged
      * @param censored     not flagged, but its detection window reaches past the end of the run: not counted
+     * @param unobservable  not flagged, and nothing of it reached telemetry within its window (see
+     *                      {@link DetectionCriteria#observable}): not counted here; its consequence is judged
+     *                      on its own (a reservoir that runs dry is a RESERVOIR_EMPTY condition)
      */
     public record Outcome(String pump, String condition, long onsetAt, boolean injected, boolean flagged,
-                          double latencyHours, boolean censored) {
+                          double latencyHours, boolean censored, boolean unobservable) {
+        public Outcome(String pump, String condition, long onsetAt, boolean injected, boolean flagged,
+                       double latencyHours, boolean censored) {
+            this(pump, condition, onsetAt, injected, flagged, latencyHours, censored, false);
+        }
+
         public boolean counted() {
-            return flagged || !censored;
+            return flagged || !(censored || unobservable);
         }
     }
 
