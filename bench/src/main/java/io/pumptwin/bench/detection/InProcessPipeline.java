@@ -104,7 +104,9 @@ final class InProcessPipeline implements AutoCloseable {
         AlertingConfig alertingConfig = new AlertingConfig("unused:9092", "detection-alerting",
                 stateDir.resolve("alerting"), severity, EscalationPolicy.defaults(), Duration.ofMinutes(1), 0,
                 "127.0.0.1", 0, ApiAccess.none(), new OnCallRouting(Map.of(), Map.of()), null,
-                RetryPolicy.defaults(), Duration.ofSeconds(5), Map.of());
+                RetryPolicy.defaults(), Duration.ofSeconds(5), Map.of())
+                // Stream time only: an evaluation run must be deterministic, whatever the wall clock does.
+                .withAlertClock(io.pumptwin.alerting.stream.AlertClock.STREAM_TIME);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         alerting = new TopologyTestDriver(AlertingTopology.build(alertingConfig, topics, meters),
                 AlertingTopology.streamsConfig(alertingConfig, topics, meters), WALL_CLOCK);
