@@ -150,7 +150,7 @@ class AlertingServiceRealKafkaTest {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting for " + what);
       }
-      Thread.sleep(100);
+      Thread.sleep(100); // polling interval of a bounded wait, not a timing guess
     }
   }
 

@@ -217,7 +217,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   static void pause(Duration d) {
     try {
-      Thread.sleep(d.toMillis());
+      Thread.sleep(d.toMillis()); // between readiness probes, bounded by the ready timeout
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EmbeddedStartupException("interrupted", e);

@@ -131,7 +131,7 @@ class BrokerStoppedTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (gateway.meterRegistry().get("gateway.inflight.events").gauge().value() < events) {
       assertThat(System.nanoTime()).as("request in flight within 10 s").isLessThan(deadline);
-      Thread.sleep(20);
+      Thread.sleep(20); // polling interval of a bounded wait
     }
   }
 

@@ -227,7 +227,7 @@ public final class NotificationDispatcher implements AutoCloseable {
         return;
       }
       try {
-        Thread.sleep(retry.backoffAfter(attempt).toMillis());
+        Thread.sleep(retry.backoffAfter(attempt).toMillis()); // exponential backoff between delivery attempts
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         // Stopping mid-backoff: the offset is not committed, so a restart tries again.

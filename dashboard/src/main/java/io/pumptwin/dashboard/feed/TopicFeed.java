@@ -210,7 +210,7 @@ public final class TopicFeed implements AutoCloseable {
 
   private void pause() {
     try {
-      Thread.sleep(REGISTRY_RETRY.toMillis());
+      Thread.sleep(REGISTRY_RETRY.toMillis()); // registry unreachable: retry the same record, never skip it
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running = false;
