@@ -1,0 +1,244 @@
+package io.pumptwin.bench;
+
+import io.pumptwin.embedded.LocalStack;
+import io.pumptwin.events.AlertEvent;
+import io.pumptwin.events.TelemetryEnvelope;
+import io.pumptwin.events.TwinEvent;
+import io.pumptwin.events.TwinState;
+import io.pumptwin.replay.pipeline.InProcessPipeline;
+import io.pumptwin.replay.pipeline.PipelineListener;
+import io.pumptwin.replay.pipeline.PipelineParameters;
+import io.pumptwin.replay.run.Progress;
+import io.pumptwin.replay.source.FileTelemetrySource;
+import io.pumptwin.replay.source.TelemetryFile;
+import io.pumptwin.replay.source.TelemetrySource;
+import io.pumptwin.replay.source.TimeRange;
+import io.pumptwin.replay.source.TopicTelemetrySource;
+import io.pumptwin.schemas.topics.Topic;
+import io.pumptwin.schemas.topics.Topics;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Replay rate for a fleet-day against the bare Kafka Streams baseline, same broker, same records,
+ * same run (issue 8, "Benchmark"). A fleet-day is 100,000 pumps reporting every 15 minutes: 96
+ * reports per pump, about 9.6 million records. Usage:
+ *
+ * <pre>
+ * mvn -q -B -o -pl bench exec:exec -Dbench.main=io.pumptwin.bench.ReplayBenchmark \
+ *     -Dbench.args="--pumps 100000 --reports-per-pump 96"
+ * </pre>
+ *
+ * <p>Measured, in this order, over the one fixture topic: the bare {@code groupByKey().aggregate()}
+ * baseline with exactly_once_v2 ({@link StreamsRun}, as the twin-engine benchmark measures it); a
+ * replay from the topic (the replay module's {@link TopicTelemetrySource} feeding one
+ * {@link InProcessPipeline} with production's parameters); an export of the topic to the replay's
+ * file format; and a replay from that file ({@code --file false} skips the last two). Outputs are
+ * counted, never kept: a fleet-day's twin states do not fit a 2 GB heap, and the figure is the
+ * pipeline's rate, not a list's.
+ *
+ * <p>Writes a Markdown table to bench/results/replay.md.
+ */
+public final class ReplayBenchmark {
+
+  /** Counts what the pipeline publishes; keeps nothing. */
+  private static final class CountingListener implements PipelineListener {
+    long states;
+    long twinEvents;
+    long alerts;
+
+    @Override
+    public void onTwinState(int partition, TwinState state) {
+      states++;
+    }
+
+    @Override
+    public void onTwinEvent(int partition, TwinEvent event) {
+      twinEvents++;
+    }
+
+    @Override
+    public void onAlert(int partition, AlertEvent alert) {
+      alerts++;
+    }
+  }
+
+  /** One measured row of the table. */
+  record Row(String name, long records, double seconds, String outputs) {
+    double recordsPerSecond() {
+      return records / seconds;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = parse(args);
+    int pumps = Integer.parseInt(opts.getOrDefault("--pumps", "100000"));
+    int reports = Integer.parseInt(opts.getOrDefault("--reports-per-pump", "96"));
+    boolean withFile = Boolean.parseBoolean(opts.getOrDefault("--file", "true"));
+    String out = opts.getOrDefault("--out", "bench/results/replay.md");
+    String loadAtStart = load();
+
+    Path dir = Files.createTempDirectory("pumptwin-bench-replay-");
+    int[] ports = freePorts(3);
+    List<Row> rows = new ArrayList<>();
+    long records;
+    try (LocalStack stack = LocalStack.start(LocalStack.Settings.of(ports[0], ports[1], ports[2], dir))) {
+      String input = "bench.telemetry." + System.currentTimeMillis();
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+        admin.createTopics(List.of(new NewTopic(input, Topics.DEFAULT_PARTITIONS, (short) 1))).all().get();
+      }
+      Topic<TelemetryEnvelope> telemetry = stack.topicRegistry().topic(Topics.TELEMETRY);
+      long t = System.nanoTime();
+      records = StatusStreamFixture.produce(stack.bootstrapServers(), telemetry, input, pumps, reports, 42L);
+      System.err.printf("bench: produced %,d records for %,d pumps in %.1f s%n", records, pumps,
+          (System.nanoTime() - t) / 1e9);
+
+      // (1) The bar: a bare aggregate with exactly_once_v2, as StreamsThroughputBenchmark runs it.
+      Properties props = new Properties();
+      props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-replay-baseline-" + System.nanoTime());
+      props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+      props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("streams").toString());
+      props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+      props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+      props.put("consumer.auto.offset.reset", "earliest");
+      StreamsRun.Result base = StreamsRun.run("bare groupByKey().aggregate() (baseline)",
+          BaselineAggregate.build(input), props, input, records, Duration.ofMinutes(60));
+      rows.add(new Row(base.name(), base.records(), base.seconds(), "-"));
+      System.err.printf("bench: baseline %,.0f rec/s%n", base.recordsPerSecond());
+
+      // (2) Replay from the topic: read, decode, twin and alerting topologies, production parameters.
+      TopicTelemetrySource topicSource = new TopicTelemetrySource(stack.bootstrapServers(),
+          stack.registryClient(), input, Map.of());
+      rows.add(replay("replay from the topic (TopicTelemetrySource + InProcessPipeline)", topicSource, records));
+
+      if (withFile) {
+        // (3) Export to the replay's file format, then (4) replay from the file: no broker, no registry.
+        Path file = dir.resolve("fleet-day.avro");
+        Progress exportProgress = new Progress(System.err, "bench export");
+        long started = System.nanoTime();
+        long exported;
+        try (TelemetryFile.Writer writer = new TelemetryFile.Writer(file, input, topicSource.partitions(),
+            TimeRange.all())) {
+          topicSource.read(TimeRange.all(), r -> {
+            writer.append(r);
+            exportProgress.record();
+          }, exportProgress::fraction);
+          exported = writer.written();
+        }
+        double exportSeconds = (System.nanoTime() - started) / 1e9;
+        exportProgress.done();
+        rows.add(new Row("export to file (TopicTelemetrySource + TelemetryFile.Writer)", exported, exportSeconds,
+            String.format(Locale.ROOT, "%,.0f bytes/record", (double) Files.size(file) / exported)));
+        rows.add(replay("replay from the export file (FileTelemetrySource + InProcessPipeline)",
+            new FileTelemetrySource(file), records));
+      }
+    }
+    String table = report(rows, pumps, reports, records, loadAtStart, load(), String.join(" ", args));
+    System.out.println(table);
+    Path outPath = Path.of(out);
+    Files.createDirectories(outPath.toAbsolutePath().getParent());
+    Files.writeString(outPath, table);
+  }
+
+  private static Row replay(String name, TelemetrySource source, long expected) {
+    CountingListener counts = new CountingListener();
+    Progress progress = new Progress(System.err, "bench replay");
+    long started = System.nanoTime();
+    TelemetrySource.ReadSummary read;
+    long deadLetters;
+    try (InProcessPipeline pipeline = new InProcessPipeline(PipelineParameters.production(),
+        source.partitions(), counts)) {
+      read = source.read(TimeRange.all(), r -> {
+        pipeline.send(r.partition(), r.envelope(), r.timestamp());
+        progress.record();
+      }, progress::fraction);
+      deadLetters = pipeline.deadLetters();
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    progress.done();
+    if (read.delivered() != expected) {
+      throw new IllegalStateException(name + ": replayed " + read.delivered() + " records, expected " + expected
+          + " (" + read + ")");
+    }
+    System.gc();
+    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    System.err.printf("bench: %s %,.0f rec/s, heap after %,.0f MB%n", name, read.delivered() / seconds, heap / 1e6);
+    return new Row(name, read.delivered(), seconds, String.format(Locale.ROOT,
+        "%,d twin states, %,d twin events, %,d alerts, %,d dead letters", counts.states, counts.twinEvents,
+        counts.alerts, deadLetters));
+  }
+
+  static String report(List<Row> rows, int pumps, int reports, long records, String loadStart, String loadEnd,
+      String args) {
+    double base = rows.get(0).recordsPerSecond();
+    StringBuilder sb = new StringBuilder();
+    sb.append("# Replay rate against the bare Kafka Streams baseline (issue 8)\n\n");
+    sb.append("Command: `cd /work/main && mvn -q -B -o -pl bench exec:exec "
+        + "-Dbench.main=io.pumptwin.bench.ReplayBenchmark -Dbench.args=\"").append(args).append("\"`\n\n");
+    sb.append(String.format(Locale.ROOT, "%s: %,d records (%,d pumps x %d status reports at a 15-minute cadence",
+        Instant.now(), records, pumps, reports));
+    sb.append(reports == 96 && pumps == 100_000 ? ", one fleet-day" : "");
+    sb.append(String.format(Locale.ROOT, "), %d partitions, in-process broker and registry on the same %d cores, "
+        + "bench JVM -Xmx2g, one run each. Baseline: exactly_once_v2, 1 stream thread, timed to the last "
+        + "committed offset. Replays: production parameters, outputs counted (not kept), one thread.%n%n",
+        Topics.DEFAULT_PARTITIONS, Runtime.getRuntime().availableProcessors()));
+    sb.append("Machine shared with other engineers' builds and benchmarks; load average (`uptime`) at start: ").append(loadStart).append("; at end: ").append(loadEnd).append(".\n\n");
+    sb.append("| run | records/s | ratio to baseline | seconds | outputs |\n");
+    sb.append("|---|---:|---:|---:|---|\n");
+    for (Row r : rows) {
+      sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %.1f | %s |%n", r.name(), r.recordsPerSecond(),
+          r.recordsPerSecond() / base, r.seconds(), r.outputs()));
+    }
+    return sb.toString();
+  }
+
+  private static String load() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + ", " + f[1] + ", " + f[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      opts.put(args[i], args[i + 1]);
+    }
+    return opts;
+  }
+
+  private static int[] freePorts(int n) throws IOException {
+    int[] ports = new int[n];
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0);
+        sockets.add(s);
+        ports[i] = s.getLocalPort();
+      }
+    } finally {
+      for (ServerSocket s : sockets) {
+        s.close();
+      }
+    }
+    return ports;
+  }
+
+  private ReplayBenchmark() {}
+}
