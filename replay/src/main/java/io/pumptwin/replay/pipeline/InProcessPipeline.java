@@ -155,6 +155,28 @@ public final class InProcessPipeline implements AutoCloseable {
     }
   }
 
+  private static final int DISCARD_EVERY = 2_000;
+
+  /**
+   * TopologyTestDriver keeps every record its topologies produce until it is read, changelogs
+   * included: a fleet-day's twin changelog alone would fill the heap (one kept record per input
+   * record). Every topic the replay does not read is drained and dropped here, so memory stays
+   * bounded by the state, not by the input.
+   */
+  private static void discardUnread(TopologyTestDriver driver, Map<String, TestOutputTopic<byte[], byte[]>> unread) {
+    for (String topic : driver.producedTopicNames()) {
+      if (READ_TOPICS.contains(topic)) {
+        continue;
+      }
+      unread.computeIfAbsent(topic, t -> driver.createOutputTopic(t,
+          new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+          new org.apache.kafka.common.serialization.ByteArrayDeserializer())).readRecordsToList();
+    }
+  }
+
+  private static final java.util.Set<String> READ_TOPICS = java.util.Set.of(Topics.TWIN_STATE.name(),
+      Topics.TWIN_EVENTS.name(), Topics.ALERTS.name(), Topics.TELEMETRY_DLQ.name());
+
   /** The twin and alerting topologies of one partition, as production's tasks of that partition. */
   private final class PartitionDrivers implements AutoCloseable {
     private final int partition;
@@ -167,6 +189,9 @@ public final class InProcessPipeline implements AutoCloseable {
     private final TestInputTopic<String, TwinEvent> alertingInput;
     private final TestOutputTopic<String, AlertEvent> alerts;
     private final TestOutputTopic<String, DeadLetter> alertingDeadLetters;
+    private final Map<String, TestOutputTopic<byte[], byte[]>> twinUnread = new java.util.HashMap<>();
+    private final Map<String, TestOutputTopic<byte[], byte[]>> alertingUnread = new java.util.HashMap<>();
+    private long sent;
 
     PartitionDrivers(int partition) {
       this.partition = partition;
@@ -209,6 +234,10 @@ public final class InProcessPipeline implements AutoCloseable {
     void send(TelemetryEnvelope envelope, long recordTimestamp) {
       telemetry.pipeInput(envelope.getPumpSerial(), envelope, recordTimestamp);
       drain();
+      if (++sent % DISCARD_EVERY == 0) {
+        discardUnread(twin, twinUnread);
+        discardUnread(alerting, alertingUnread);
+      }
     }
 
     private void drain() {
@@ -240,6 +269,8 @@ public final class InProcessPipeline implements AutoCloseable {
 
     @Override
     public void close() {
+      discardUnread(twin, twinUnread);
+      discardUnread(alerting, alertingUnread);
       try {
         twin.close();
       } finally {
