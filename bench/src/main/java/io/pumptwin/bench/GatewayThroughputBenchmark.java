@@ -56,8 +56,7 @@ public final class GatewayThroughputBenchmark {
     int pumps = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
 
     Path dir = Files.createTempDirectory("pumptwin-bench-gw-");
-    int[] ports = {free(), free(), free()};
-    try (LocalStack stack = LocalStack.start(LocalStack.Settings.of(ports[0], ports[1], ports[2], dir))) {
+    try (LocalStack stack = BenchStack.onFreePorts(dir)) {
       String secret = ProvisionDevice.newSecret(new SecureRandom());
       Path devices = Files.createTempFile("bench-devices", ".json");
       DeviceFile.write(devices, List.of(new Device("bench", secret, Set.of(Device.ANY_PUMP))));
@@ -153,12 +152,6 @@ public final class GatewayThroughputBenchmark {
             .setInfusionMode(InfusionMode.SIMPLE_CONTINUOUS).setBatteryRemainingPercent(71.0)
             .setBatteryVoltageV(null).setActiveAlarms(List.of()).build())
         .build();
-  }
-
-  private static int free() throws java.io.IOException {
-    try (var s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   private static Result plainProducer(LocalStack stack, Workload w) throws Exception {

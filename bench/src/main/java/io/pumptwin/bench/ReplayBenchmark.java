@@ -18,13 +18,11 @@ import io.pumptwin.schemas.topics.Topic;
 import io.pumptwin.schemas.topics.Topics;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,7 +83,7 @@ public final class ReplayBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = parse(args);
+    Map<String, String> opts = BenchStack.options(args);
     int pumps = Integer.parseInt(opts.getOrDefault("--pumps", "100000"));
     int reports = Integer.parseInt(opts.getOrDefault("--reports-per-pump", "96"));
     boolean withFile = Boolean.parseBoolean(opts.getOrDefault("--file", "true"));
@@ -93,10 +91,9 @@ public final class ReplayBenchmark {
     String loadAtStart = load();
 
     Path dir = Files.createTempDirectory("pumptwin-bench-replay-");
-    int[] ports = freePorts(3);
     List<Row> rows = new ArrayList<>();
     long records;
-    try (LocalStack stack = LocalStack.start(LocalStack.Settings.of(ports[0], ports[1], ports[2], dir))) {
+    try (LocalStack stack = BenchStack.onFreePorts(dir)) {
       String input = "bench.telemetry." + System.currentTimeMillis();
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic(input, Topics.DEFAULT_PARTITIONS, (short) 1))).all().get();
@@ -213,31 +210,6 @@ public final class ReplayBenchmark {
     } catch (IOException e) {
       return "unknown";
     }
-  }
-
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      opts.put(args[i], args[i + 1]);
-    }
-    return opts;
-  }
-
-  private static int[] freePorts(int n) throws IOException {
-    int[] ports = new int[n];
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0);
-        sockets.add(s);
-        ports[i] = s.getLocalPort();
-      }
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    }
-    return ports;
   }
 
   private ReplayBenchmark() {}

@@ -35,18 +35,14 @@ public final class SimulatorBackfillBenchmark {
   private static final int SAMPLE = 200_000;
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new java.util.HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      opts.put(args[i], args[i + 1]);
-    }
+    Map<String, String> opts = BenchStack.options(args);
     int pumps = Integer.parseInt(opts.getOrDefault("--pumps", "100000"));
     double days = Double.parseDouble(opts.getOrDefault("--days", "1"));
     String out = opts.getOrDefault("--out", "bench/results/simulator-backfill.md");
     Scenario scenario = new ScenarioLoader().load("nominal-fleet").withOverrides(pumps, days);
 
     Path dir = Files.createTempDirectory("pumptwin-bench-sim-");
-    int[] ports = {free(), free(), free()};
-    try (LocalStack stack = LocalStack.start(LocalStack.Settings.of(ports[0], ports[1], ports[2], dir))) {
+    try (LocalStack stack = BenchStack.onFreePorts(dir)) {
       Map<String, Object> producerConfig = Map.of(
           ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
           ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -136,12 +132,6 @@ public final class SimulatorBackfillBenchmark {
     };
     simulation.runToEnd(capture);
     return sample;
-  }
-
-  private static int free() throws java.io.IOException {
-    try (var s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   private SimulatorBackfillBenchmark() {}

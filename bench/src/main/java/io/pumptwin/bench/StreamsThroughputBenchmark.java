@@ -6,13 +6,11 @@ import io.pumptwin.schemas.topics.Topic;
 import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.Topics;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -53,7 +51,7 @@ public final class StreamsThroughputBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = parse(args);
+    Map<String, String> opts = BenchStack.options(args);
     int pumps = Integer.parseInt(opts.getOrDefault("--pumps", "100000"));
     int reports = Integer.parseInt(opts.getOrDefault("--reports-per-pump", "10"));
     int rounds = Integer.parseInt(opts.getOrDefault("--rounds", "2"));
@@ -66,8 +64,7 @@ public final class StreamsThroughputBenchmark {
     contenders.addAll(TwinContenders.all());
 
     Path dir = Files.createTempDirectory("pumptwin-bench-");
-    int[] ports = freePorts(3);
-    try (LocalStack stack = LocalStack.start(LocalStack.Settings.of(ports[0], ports[1], ports[2], dir))) {
+    try (LocalStack stack = BenchStack.onFreePorts(dir)) {
       String input = "bench.telemetry." + System.currentTimeMillis();
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic(input, Topics.DEFAULT_PARTITIONS, (short) 1))).all().get();
@@ -142,31 +139,6 @@ public final class StreamsThroughputBenchmark {
             Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as("decode-store")
                 .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
     return builder.build();
-  }
-
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      opts.put(args[i], args[i + 1]);
-    }
-    return opts;
-  }
-
-  private static int[] freePorts(int n) throws IOException {
-    int[] ports = new int[n];
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0);
-        sockets.add(s);
-        ports[i] = s.getLocalPort();
-      }
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    }
-    return ports;
   }
 
   private StreamsThroughputBenchmark() {}
