@@ -8,6 +8,7 @@ import io.pumptwin.events.StaffRole;
 import io.pumptwin.events.TwinEventTransition;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,8 +21,8 @@ import java.util.Objects;
  * {@link #onCommand}.
  */
 public final class AlertLifecycle {
-  /** Bounds the work of one sweep for an alert whose deadlines were missed over a long gap. */
-  static final int MAX_DEADLINES_PER_SWEEP = 10_000;
+  /** Bounds the work of one call for an alert whose deadlines were missed over a long gap. */
+  public static final int MAX_DEADLINES_PER_SWEEP = 10_000;
 
   private final SeverityPolicy severityPolicy;
   private final EscalationPolicy escalationPolicy;
@@ -160,67 +161,72 @@ public final class AlertLifecycle {
   }
 
   /**
-   * The alert clock has reached {@code now}: re-notify or escalate an alert nobody acknowledged, end a
-   * silence. Deadlines missed together (stream time jumped, e.g. after a quiet night on the
-   * partition or a replay) are worked off in one go and published as ONE transition, the most
-   * significant (ESCALATED over RENOTIFIED), stamped with the last deadline met: people are told
-   * once where the alert now stands, not flooded with every step they missed. Stamps come from
-   * the deadlines, not the sweep, so how often the sweep runs does not change the alerts.
+   * The alert clock has reached {@code now}: every deadline of the alert up to {@code now} is met,
+   * one after the other ({@link #onDeadline}), each published as its own transition stamped with
+   * the deadline it met. Why not one transition for deadlines missed together: which deadlines are
+   * "missed together" depends on when the clock is read (how many records a stream thread took in
+   * one poll, when a punctuation fired), and then a replay of the same input could not reproduce
+   * the alerts production published. Met one by one, the same input gives the same transitions
+   * however often the clock is read. The flood this could cause is bounded by the policy: at the
+   * top of the chain reminders thin out ({@link EscalationPolicy}), and at most
+   * {@link #MAX_DEADLINES_PER_SWEEP} deadlines are met per call.
    */
   public Step onTime(Alert current, Instant now) {
     if (current == null) {
       return Step.unchanged(null);
     }
     Alert a = current;
-    int metDeadlines = 0;
-    int startLevel = current.escalationLevel();
-    boolean silenceEnded = false;
+    List<AlertChange> changes = new ArrayList<>();
     for (int i = 0; i < MAX_DEADLINES_PER_SWEEP && a.nextActionAt() != null
         && !a.nextActionAt().isAfter(now); i++) {
-      Instant due = a.nextActionAt();
-      if (a.status() == AlertStatus.SILENCED) {
-        a = a.with(reopenedStatus(a), due)
-            .withSchedule(a.escalationLevel(), 0, deadline(a.severity(), due), null);
-        silenceEnded = true;
-        metDeadlines++;
-      } else if (a.awaitingAcknowledgement()) {
-        EscalationPolicy.Rule rule = escalationPolicy.ruleFor(a.severity());
-        if (rule.renotifyAfter() == null) {
-          a = a.withSchedule(a.escalationLevel(), a.notificationsAtLevel(), null, null);
-          break;
-        }
-        if (a.notificationsAtLevel() >= rule.renotificationsBeforeEscalation()
-            && a.escalationLevel() < rule.maxEscalationLevel()) {
-          int level = a.escalationLevel() + 1;
-          a = a.with(AlertStatus.ESCALATED, due)
-              .withSchedule(level, 0, due.plus(rule.intervalAfter(level, 0)), null);
-        } else {
-          int sent = a.notificationsAtLevel() + 1;
-          a = a.with(a.status(), due).withSchedule(a.escalationLevel(), sent,
-              due.plus(rule.intervalAfter(a.escalationLevel(), sent)), null);
-        }
-        metDeadlines++;
-      } else {
-        a = a.withSchedule(a.escalationLevel(), a.notificationsAtLevel(), null, a.silencedUntil());
-        break;
-      }
+      Step met = onDeadline(a);
+      changes.addAll(met.changes());
+      a = met.alert();
     }
-    if (metDeadlines == 0) {
-      return new Step(a, List.of(), null);
+    return new Step(a, changes, null);
+  }
+
+  /**
+   * The alert's next deadline ({@link Alert#nextActionAt()}) is met: the end of a silence, a
+   * re-notification or an escalation of an alert nobody acknowledged, as one transition stamped
+   * with the deadline (never with the time it was noticed). A deadline that no longer calls for
+   * action (the alert was acknowledged, or its severity is not chased) only clears the schedule.
+   * The caller decides when: the alert clock passed it, or an input for the pump comes later.
+   */
+  public Step onDeadline(Alert current) {
+    if (current == null || current.nextActionAt() == null) {
+      return Step.unchanged(current);
     }
-    String missed = metDeadlines > 1 ? " (" + metDeadlines + " deadlines passed at once)" : "";
-    AlertChange change;
-    if (a.escalationLevel() > startLevel) {
-      change = new AlertChange(AlertTransition.ESCALATED, a, a.lastChangedAt(), null,
-          "not acknowledged; escalated to level " + a.escalationLevel() + missed, null);
-    } else if (silenceEnded) {
-      change = new AlertChange(AlertTransition.RENOTIFIED, a, a.lastChangedAt(), null,
-          "silence for planned work ended; alert still open" + missed, null);
-    } else {
-      change = new AlertChange(AlertTransition.RENOTIFIED, a, a.lastChangedAt(), null,
-          "not acknowledged; notified again at level " + a.escalationLevel() + missed, null);
+    Alert a = current;
+    Instant due = a.nextActionAt();
+    if (a.status() == AlertStatus.SILENCED) {
+      a = a.with(reopenedStatus(a), due)
+          .withSchedule(a.escalationLevel(), 0, deadline(a.severity(), due), null);
+      return one(a, AlertTransition.RENOTIFIED, due, null,
+          "silence for planned work ended; alert still open", null);
     }
-    return new Step(a, List.of(change), null);
+    if (!a.awaitingAcknowledgement()) {
+      return Step.unchanged(
+          a.withSchedule(a.escalationLevel(), a.notificationsAtLevel(), null, a.silencedUntil()));
+    }
+    EscalationPolicy.Rule rule = escalationPolicy.ruleFor(a.severity());
+    if (rule.renotifyAfter() == null) {
+      return Step.unchanged(
+          a.withSchedule(a.escalationLevel(), a.notificationsAtLevel(), null, null));
+    }
+    if (a.notificationsAtLevel() >= rule.renotificationsBeforeEscalation()
+        && a.escalationLevel() < rule.maxEscalationLevel()) {
+      int level = a.escalationLevel() + 1;
+      a = a.with(AlertStatus.ESCALATED, due)
+          .withSchedule(level, 0, due.plus(rule.intervalAfter(level, 0)), null);
+      return one(a, AlertTransition.ESCALATED, due, null,
+          "not acknowledged; escalated to level " + level, null);
+    }
+    int sent = a.notificationsAtLevel() + 1;
+    a = a.with(a.status(), due).withSchedule(a.escalationLevel(), sent,
+        due.plus(rule.intervalAfter(a.escalationLevel(), sent)), null);
+    return one(a, AlertTransition.RENOTIFIED, due, null,
+        "not acknowledged; notified again at level " + a.escalationLevel(), null);
   }
 
   private static AlertStatus reopenedStatus(Alert a) {

@@ -19,8 +19,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -37,10 +42,18 @@ import org.slf4j.LoggerFactory;
  * staff commands and the passage of time on the task's alert clock to them. Twin events and
  * commands of a pump meet here because both topics are keyed by pump serial and co-partitioned.
  *
- * <p>The alert clock ({@link AlertClock}) is stream time, in LIVE mode carried on by real time
- * while the partition is quiet. Deadlines are checked on every {@code sweepInterval} of stream
- * time and, in LIVE mode, on every {@code liveClockTick} of wall-clock time; transitions are
- * stamped with the deadline they met, a point on the alert clock, never with the wall clock.
+ * <p>Deadlines (re-notify, escalate, end of a silence) are met in event time, so that the same
+ * input gives the same alerts however the task is scheduled. Before a twin event or a command of a
+ * pump is applied, every deadline of that pump's alerts up to the input's time is met first, one
+ * at a time in deadline order, each published as its own transition stamped with its deadline
+ * ({@link AlertLifecycle#onDeadline}). Punctuations (every {@code sweepInterval} of stream time
+ * and, in LIVE mode, every {@code liveClockTick} of wall-clock time, see {@link AlertClock}) meet
+ * the deadlines of pumps that have no later input, on time: on-call staff are chased while a
+ * pump, or the whole partition, is quiet. Either way a deadline gives the same transition, so
+ * where a punctuation falls between records (a stream thread's poll batch, a test driver's time
+ * steps, how many tasks share the pumps) does not change the alerts, as long as the input of a
+ * pump is not older than deadlines the alert clock has already passed (input that arrives later
+ * than that is applied at its own time after the deadlines were met, as it would be live).
  */
 final class AlertLifecycleProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
   private static final Logger log = LoggerFactory.getLogger(AlertLifecycleProcessor.class);
@@ -117,14 +130,16 @@ final class AlertLifecycleProcessor implements Processor<String, SpecificRecord,
         TwinSignal signal = AlertRecords.signalOf(record.key(), event);
         String key = storeKey(signal.pumpSerial(), signal.alertType());
         alertClock();
+        meetDeadlines(signal.pumpSerial(), signal.eventTime());
         apply(key, lifecycle.onSignal(openAlerts.get(key), signal, recentlyResolved.get(key)), null);
       } else if (record.value() instanceof AlertCommand command) {
         StaffCommand c = AlertRecords.commandOf(record.key(), command);
         String key = storeKey(c.pumpSerial(), c.alertType());
         // Stream time includes this record's timestamp, so the clock is known here.
         Instant now = alertClock();
-        apply(key, lifecycle.onCommand(openAlerts.get(key), c,
-            now == null ? Instant.ofEpochMilli(record.timestamp()) : now), record);
+        Instant at = now == null ? Instant.ofEpochMilli(record.timestamp()) : now;
+        meetDeadlines(c.pumpSerial(), at);
+        apply(key, lifecycle.onCommand(openAlerts.get(key), c, at), record);
       } else {
         deadLetter(record, "UNEXPECTED_RECORD", "no value or a value of an unexpected type", null, null);
       }
@@ -174,25 +189,65 @@ final class AlertLifecycleProcessor implements Processor<String, SpecificRecord,
         !FlappingPolicy.heldBack(change.reason()));
   }
 
+  /** Meets the deadlines, up to the alert clock, of every pump that has one due. */
   private void sweep() {
     Instant now = alertClock();
     if (now == null) {
       return;
     }
-    List<KeyValue<String, Alert>> due = new ArrayList<>();
+    // Store order (by key, so by pump serial): the same pumps in the same order every time.
+    Set<String> pumps = new LinkedHashSet<>();
     try (KeyValueIterator<String, Alert> it = openAlerts.all()) {
       while (it.hasNext()) {
         KeyValue<String, Alert> entry = it.next();
         Instant next = entry.value.nextActionAt();
         if (next != null && !next.isAfter(now)) {
-          due.add(entry);
+          pumps.add(entry.value.pumpSerial());
         }
       }
     }
-    for (KeyValue<String, Alert> entry : due) {
-      apply(entry.key, lifecycle.onTime(entry.value, now), null);
+    for (String pump : pumps) {
+      meetDeadlines(pump, now);
     }
     forgetOldResolutions(now);
+  }
+
+  /**
+   * Meets the deadlines of one pump's alerts up to {@code until}, one at a time, earliest first
+   * across its alert types (ties in alert type order), so that the pump's alert events come out in
+   * time order and the same whoever calls: the input path before it applies the pump's input, or
+   * a punctuation.
+   */
+  private void meetDeadlines(String pumpSerial, Instant until) {
+    Map<String, Alert> scheduled = new TreeMap<>();
+    try (KeyValueIterator<String, Alert> it =
+             openAlerts.prefixScan(pumpSerial + "|", new StringSerializer())) {
+      while (it.hasNext()) {
+        KeyValue<String, Alert> entry = it.next();
+        if (entry.value.nextActionAt() != null && !entry.value.nextActionAt().isAfter(until)) {
+          scheduled.put(entry.key, entry.value);
+        }
+      }
+    }
+    for (int met = 0; !scheduled.isEmpty() && met < AlertLifecycle.MAX_DEADLINES_PER_SWEEP; met++) {
+      Map.Entry<String, Alert> first = null;
+      for (Map.Entry<String, Alert> e : scheduled.entrySet()) {
+        if (first == null || e.getValue().nextActionAt().isBefore(first.getValue().nextActionAt())
+            || (e.getValue().nextActionAt().equals(first.getValue().nextActionAt())
+                && e.getValue().alertType().compareTo(first.getValue().alertType()) < 0)) {
+          first = e;
+        }
+      }
+      String key = first.getKey();
+      Step step = lifecycle.onDeadline(first.getValue());
+      apply(key, step, null);
+      Alert after = step.alert();
+      if (after == null || after.nextActionAt() == null || after.nextActionAt().isAfter(until)) {
+        scheduled.remove(key);
+      } else {
+        scheduled.put(key, after);
+      }
+    }
   }
 
   /** A resolution older than the flapping window no longer holds back a page. */

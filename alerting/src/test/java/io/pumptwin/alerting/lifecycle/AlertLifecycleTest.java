@@ -102,28 +102,49 @@ class AlertLifecycleTest {
   }
 
   @Test
-  void deadlinesMissedTogetherBecomeOneTransitionStampedWithTheLastDeadline() {
+  void deadlinesMissedTogetherAreEachPublishedStampedWithTheirOwnDeadline() {
     Alert open = openCritical();
     Step late = lifecycle.onTime(open, T0.plus(Duration.ofMinutes(47)));
 
-    // 15 min re-notify, 30 min escalate, 45 min re-notify at level 1: told once, where it stands.
-    assertThat(late.changes()).singleElement().satisfies(c -> {
-      assertThat(c.transition()).isEqualTo(AlertTransition.ESCALATED);
-      assertThat(c.eventTime()).isEqualTo(T0.plus(Duration.ofMinutes(45)));
-      assertThat(c.alert().escalationLevel()).isEqualTo(1);
-      assertThat(c.reason()).contains("3 deadlines");
-    });
+    // 15 min re-notify, 30 min escalate, 45 min re-notify at level 1: each as it would have been
+    // published had the clock been read at every deadline (a replay must not depend on that).
+    assertThat(late.changes()).extracting(AlertChange::transition).containsExactly(
+        AlertTransition.RENOTIFIED, AlertTransition.ESCALATED, AlertTransition.RENOTIFIED);
+    assertThat(late.changes()).extracting(AlertChange::eventTime).containsExactly(
+        T0.plus(Duration.ofMinutes(15)), T0.plus(Duration.ofMinutes(30)), T0.plus(Duration.ofMinutes(45)));
+    assertThat(late.changes()).extracting(c -> c.alert().escalationLevel()).containsExactly(0, 1, 1);
     assertThat(late.alert().nextActionAt()).isEqualTo(T0.plus(Duration.ofMinutes(60)));
   }
 
   @Test
-  void howOftenTheSweepRunsDoesNotChangeWhereTheAlertEndsUp() {
-    Alert once = lifecycle.onTime(openCritical(), T0.plus(Duration.ofMinutes(100))).alert();
+  void howOftenTheSweepRunsDoesNotChangeTheTransitionsOrWhereTheAlertEndsUp() {
+    Step once = lifecycle.onTime(openCritical(), T0.plus(Duration.ofMinutes(100)));
     Alert stepwise = openCritical();
+    List<AlertChange> stepwiseChanges = new java.util.ArrayList<>();
     for (int minute = 1; minute <= 100; minute++) {
-      stepwise = lifecycle.onTime(stepwise, T0.plus(Duration.ofMinutes(minute))).alert();
+      Step step = lifecycle.onTime(stepwise, T0.plus(Duration.ofMinutes(minute)));
+      stepwiseChanges.addAll(step.changes());
+      stepwise = step.alert();
     }
-    assertThat(stepwise).isEqualTo(once);
+    assertThat(stepwise).isEqualTo(once.alert());
+    assertThat(stepwiseChanges).isEqualTo(once.changes());
+    assertThat(once.changes()).hasSizeGreaterThan(4);
+  }
+
+  @Test
+  void aDeadlineIsMetOneAtATime() {
+    Step first = lifecycle.onDeadline(openCritical());
+    assertThat(first.changes()).singleElement().satisfies(c -> {
+      assertThat(c.transition()).isEqualTo(AlertTransition.RENOTIFIED);
+      assertThat(c.eventTime()).isEqualTo(T0.plus(Duration.ofMinutes(15)));
+      assertThat(c.reason()).isEqualTo("not acknowledged; notified again at level 0");
+    });
+    Step second = lifecycle.onDeadline(first.alert());
+    assertThat(second.changes()).singleElement().satisfies(c -> {
+      assertThat(c.transition()).isEqualTo(AlertTransition.ESCALATED);
+      assertThat(c.eventTime()).isEqualTo(T0.plus(Duration.ofMinutes(30)));
+    });
+    assertThat(second.alert().nextActionAt()).isEqualTo(T0.plus(Duration.ofMinutes(45)));
   }
 
   @Test
