@@ -1,6 +1,7 @@
 package io.pumptwin.alerting;
 
 import io.pumptwin.alerting.api.ApiAccess;
+import io.pumptwin.alerting.api.TlsSettings;
 import io.pumptwin.alerting.lifecycle.EscalationPolicy;
 import io.pumptwin.alerting.lifecycle.FlappingPolicy;
 import io.pumptwin.alerting.lifecycle.SeverityPolicy;
@@ -28,13 +29,14 @@ import java.util.Objects;
  * @param liveClockTick how often, in wall-clock time, a LIVE alert clock is moved on and open
  *     alerts checked while the partition is quiet; bounds how late a deadline is published then
  * @param flapping when an alert re-opened soon after it was resolved is shown but not paged
+ * @param tls HTTPS for the alert API and live stream; null serves plain HTTP
  */
 public record AlertingConfig(String bootstrapServers, String applicationId, Path stateDir,
     SeverityPolicy severityPolicy, EscalationPolicy escalationPolicy, Duration sweepInterval,
     int standbyReplicas, String apiHost, int apiPort, ApiAccess access, OnCallRouting routing,
     SmtpSettings smtp, RetryPolicy deliveryRetry, Duration webhookTimeout,
     Map<String, Object> streamsOverrides, AlertClock alertClock, Duration liveClockTick,
-    FlappingPolicy flapping) {
+    FlappingPolicy flapping, TlsSettings tls) {
 
   public static final int DEFAULT_API_PORT = 8082;
   public static final String DEFAULT_APPLICATION_ID = "pumptwin-alerting";
@@ -74,7 +76,19 @@ public record AlertingConfig(String bootstrapServers, String applicationId, Path
       Map<String, Object> streamsOverrides) {
     this(bootstrapServers, applicationId, stateDir, severityPolicy, escalationPolicy, sweepInterval,
         standbyReplicas, apiHost, apiPort, access, routing, smtp, deliveryRetry, webhookTimeout,
-        streamsOverrides, AlertClock.LIVE, DEFAULT_LIVE_CLOCK_TICK, FlappingPolicy.defaults());
+        streamsOverrides, AlertClock.LIVE, DEFAULT_LIVE_CLOCK_TICK, FlappingPolicy.defaults(), null);
+  }
+
+  /** Plain HTTP for the API: the configuration before TLS was configurable. */
+  public AlertingConfig(String bootstrapServers, String applicationId, Path stateDir,
+      SeverityPolicy severityPolicy, EscalationPolicy escalationPolicy, Duration sweepInterval,
+      int standbyReplicas, String apiHost, int apiPort, ApiAccess access, OnCallRouting routing,
+      SmtpSettings smtp, RetryPolicy deliveryRetry, Duration webhookTimeout,
+      Map<String, Object> streamsOverrides, AlertClock alertClock, Duration liveClockTick,
+      FlappingPolicy flapping) {
+    this(bootstrapServers, applicationId, stateDir, severityPolicy, escalationPolicy, sweepInterval,
+        standbyReplicas, apiHost, apiPort, access, routing, smtp, deliveryRetry, webhookTimeout,
+        streamsOverrides, alertClock, liveClockTick, flapping, null);
   }
 
   /**
@@ -91,24 +105,49 @@ public record AlertingConfig(String bootstrapServers, String applicationId, Path
         tokensFile == null ? ApiAccess.none() : ApiAccess.load(tokensFile),
         routingFile == null ? new OnCallRouting(Map.of(), Map.of()) : OnCallRouting.load(routingFile),
         smtp, RetryPolicy.defaults(), Duration.ofSeconds(10), Map.of(), AlertClock.LIVE,
-        DEFAULT_LIVE_CLOCK_TICK, FlappingPolicy.defaults());
+        DEFAULT_LIVE_CLOCK_TICK, FlappingPolicy.defaults(), null);
   }
 
   public AlertingConfig withApiPort(int port) {
     return new AlertingConfig(bootstrapServers, applicationId, stateDir, severityPolicy,
         escalationPolicy, sweepInterval, standbyReplicas, apiHost, port, access, routing, smtp,
-        deliveryRetry, webhookTimeout, streamsOverrides, alertClock, liveClockTick, flapping);
+        deliveryRetry, webhookTimeout, streamsOverrides, alertClock, liveClockTick, flapping, tls);
   }
 
   public AlertingConfig withAlertClock(AlertClock clock) {
     return new AlertingConfig(bootstrapServers, applicationId, stateDir, severityPolicy,
         escalationPolicy, sweepInterval, standbyReplicas, apiHost, apiPort, access, routing, smtp,
-        deliveryRetry, webhookTimeout, streamsOverrides, clock, liveClockTick, flapping);
+        deliveryRetry, webhookTimeout, streamsOverrides, clock, liveClockTick, flapping, tls);
   }
 
   public AlertingConfig withFlapping(FlappingPolicy policy) {
     return new AlertingConfig(bootstrapServers, applicationId, stateDir, severityPolicy,
         escalationPolicy, sweepInterval, standbyReplicas, apiHost, apiPort, access, routing, smtp,
-        deliveryRetry, webhookTimeout, streamsOverrides, alertClock, liveClockTick, policy);
+        deliveryRetry, webhookTimeout, streamsOverrides, alertClock, liveClockTick, policy, tls);
+  }
+
+  /** Serves the alert API and live stream over HTTPS only; null: plain HTTP. */
+  public AlertingConfig withTls(TlsSettings settings) {
+    return new AlertingConfig(bootstrapServers, applicationId, stateDir, severityPolicy,
+        escalationPolicy, sweepInterval, standbyReplicas, apiHost, apiPort, access, routing, smtp,
+        deliveryRetry, webhookTimeout, streamsOverrides, alertClock, liveClockTick, flapping, settings);
+  }
+
+  /**
+   * Kafka client security (e.g. SASL_SSL) for every Kafka client of the service: kept with the
+   * Streams settings (Kafka Streams passes them to its clients) and applied by the service to its
+   * notifier, alert view and command producer too.
+   */
+  public AlertingConfig withKafkaSecurity(KafkaSecurity security) {
+    Map<String, Object> merged = new java.util.HashMap<>(streamsOverrides);
+    security.applyTo(merged);
+    return new AlertingConfig(bootstrapServers, applicationId, stateDir, severityPolicy,
+        escalationPolicy, sweepInterval, standbyReplicas, apiHost, apiPort, access, routing, smtp,
+        deliveryRetry, webhookTimeout, merged, alertClock, liveClockTick, flapping, tls);
+  }
+
+  /** The Kafka client security settings among the Streams settings. */
+  public KafkaSecurity kafkaSecurity() {
+    return KafkaSecurity.within(streamsOverrides);
   }
 }

@@ -68,16 +68,17 @@ public final class AlertingService implements AutoCloseable {
     streamsMetrics.bindTo(meters);
     streams.start();
 
-    dispatcher = new NotificationDispatcher(config.bootstrapServers(),
+    Map<String, String> security = config.kafkaSecurity().settings();
+    dispatcher = new NotificationDispatcher(config.bootstrapServers(), security,
         config.applicationId() + "-notifier", topics, config.routing(), config.deliveryRetry(),
         new WebhookChannel(config.webhookTimeout(), clock),
         config.smtp() == null ? null : new EmailChannel(config.smtp()), meters, clock);
     dispatcher.start();
 
-    view = new OpenAlertsView(config.bootstrapServers(), topics.topic(Topics.ALERTS));
+    view = new OpenAlertsView(config.bootstrapServers(), security, topics.topic(Topics.ALERTS));
     view.start();
     Topic<AlertCommand> commandTopic = topics.topic(Topics.ALERT_COMMANDS);
-    Map<String, Object> p = new HashMap<>();
+    Map<String, Object> p = new HashMap<>(security);
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -89,9 +90,10 @@ public final class AlertingService implements AutoCloseable {
     if (!view.awaitCaughtUp(Duration.ofSeconds(60))) {
       log.warn("event=alerting.view_not_caught_up waited_s=60");
     }
-    apiPort = api.start(config.apiHost(), config.apiPort());
-    log.info("event=alerting.started api=http://{}:{} application={}", config.apiHost(), apiPort,
-        config.applicationId());
+    apiPort = api.start(config.apiHost(), config.apiPort(), config.tls());
+    log.info("event=alerting.started api={}://{}:{} application={} kafka_security={}",
+        config.tls() == null ? "http" : "https", config.apiHost(), apiPort, config.applicationId(),
+        config.kafkaSecurity());
   }
 
   public int apiPort() {

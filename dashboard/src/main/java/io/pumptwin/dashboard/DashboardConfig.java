@@ -2,6 +2,7 @@ package io.pumptwin.dashboard;
 
 import io.pumptwin.dashboard.access.StaffDirectory;
 import io.pumptwin.dashboard.view.ViewLimits;
+import io.pumptwin.dashboard.web.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -18,13 +19,23 @@ import java.util.Objects;
  * @param catchUpWait how long {@link DashboardService#start()} waits for the view to hold what was
  *     on the topics at start before it serves anyway
  * @param heartbeat interval of keep-alive comments on the live alert stream
- * @param consumerOverrides extra Kafka consumer settings for the topic feed
+ * @param consumerOverrides extra Kafka consumer settings for the topic feed; the security settings
+ *     among them ({@link #withKafkaSecurity}) apply to the dashboard's producers too
+ * @param tls HTTPS for the dashboard; null serves plain HTTP
  */
 public record DashboardConfig(String bootstrapServers, String host, int port, StaffDirectory staff,
     ViewLimits limits, Duration sessionTtl, Duration catchUpWait, Duration heartbeat,
-    Map<String, Object> consumerOverrides) {
+    Map<String, Object> consumerOverrides, TlsSettings tls) {
 
   public static final int DEFAULT_PORT = 8084;
+
+  /** Plain HTTP: the configuration before TLS was configurable. */
+  public DashboardConfig(String bootstrapServers, String host, int port, StaffDirectory staff,
+      ViewLimits limits, Duration sessionTtl, Duration catchUpWait, Duration heartbeat,
+      Map<String, Object> consumerOverrides) {
+    this(bootstrapServers, host, port, staff, limits, sessionTtl, catchUpWait, heartbeat,
+        consumerOverrides, null);
+  }
 
   public DashboardConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -56,11 +67,29 @@ public record DashboardConfig(String bootstrapServers, String host, int port, St
 
   public DashboardConfig withPort(int newPort) {
     return new DashboardConfig(bootstrapServers, host, newPort, staff, limits, sessionTtl,
-        catchUpWait, heartbeat, consumerOverrides);
+        catchUpWait, heartbeat, consumerOverrides, tls);
   }
 
   public DashboardConfig withStaff(StaffDirectory newStaff) {
     return new DashboardConfig(bootstrapServers, host, port, newStaff, limits, sessionTtl,
-        catchUpWait, heartbeat, consumerOverrides);
+        catchUpWait, heartbeat, consumerOverrides, tls);
+  }
+
+  /** Serves the dashboard over HTTPS only; null: plain HTTP. */
+  public DashboardConfig withTls(TlsSettings settings) {
+    return new DashboardConfig(bootstrapServers, host, port, staff, limits, sessionTtl,
+        catchUpWait, heartbeat, consumerOverrides, settings);
+  }
+
+  /** Kafka client security (e.g. SASL_SSL) for the dashboard's consumer and producers. */
+  public DashboardConfig withKafkaSecurity(KafkaSecurity security) {
+    Map<String, Object> merged = new java.util.HashMap<>(consumerOverrides);
+    security.applyTo(merged);
+    return new DashboardConfig(bootstrapServers, host, port, staff, limits, sessionTtl,
+        catchUpWait, heartbeat, merged, tls);
+  }
+
+  public KafkaSecurity kafkaSecurity() {
+    return KafkaSecurity.within(consumerOverrides);
   }
 }

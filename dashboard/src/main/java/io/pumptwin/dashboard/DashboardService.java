@@ -59,12 +59,13 @@ public final class DashboardService implements AutoCloseable {
       feed = new TopicFeed(config.bootstrapServers(), topics, view, deadLetterProducer,
           config.consumerOverrides(), clock);
       feed.start(config.catchUpWait());
-      port = web.start(view, config.host(), config.port());
+      port = web.start(view, config.host(), config.port(), config.tls());
     } catch (RuntimeException | InterruptedException e) {
       close();
       throw e;
     }
-    LOG.info("event=dashboard_started url={} staff_tokens={}", url(), config.staff().size());
+    LOG.info("event=dashboard_started url={} staff_tokens={} kafka_security={}", url(),
+        config.staff().size(), config.kafkaSecurity());
     return port;
   }
 
@@ -76,7 +77,7 @@ public final class DashboardService implements AutoCloseable {
   }
 
   public String url() {
-    return "http://" + config.host() + ":" + port() + "/";
+    return (config.tls() == null ? "http://" : "https://") + config.host() + ":" + port() + "/";
   }
 
   private Map<String, Object> health() {
@@ -90,7 +91,7 @@ public final class DashboardService implements AutoCloseable {
   }
 
   private Map<String, Object> producerConfig(String clientId) {
-    Map<String, Object> p = new HashMap<>();
+    Map<String, Object> p = new HashMap<>(config.kafkaSecurity().settings());
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -124,9 +124,9 @@ public final class LocalCommand implements Callable<Integer> {
     }
     GatewayLocalService gateway = new GatewayLocalService(gatewayPort, deviceFile);
     services.add(gateway);
-    services.add(new TwinEngineLocalService(enginePort, settings.stack().dataDir()));
     List<String> clinics = simulator != null ? simulator.clinics() : List.of("clinic-001");
     staff = LocalStaff.ensure(configDir, clinics);
+    services.add(new TwinEngineLocalService(enginePort, settings.stack().dataDir(), staff.tokensFile()));
     services.add(new AlertingLocalService(alertingPort, settings.stack().dataDir(), staff.tokensFile()));
     services.add(new DashboardLocalService(dashboardPort, staff.tokensFile()));
     if (simulator != null) {

@@ -72,7 +72,17 @@ public final class AlertApi implements AutoCloseable {
   }
 
   public int start(String host, int port) {
-    app = Javalin.create(cfg -> cfg.showJavalinBanner = false);
+    return start(host, port, null);
+  }
+
+  /** @param tls HTTPS only when given; null serves plain HTTP */
+  public int start(String host, int port, TlsSettings tls) {
+    app = Javalin.create(cfg -> {
+      cfg.showJavalinBanner = false;
+      if (tls != null) {
+        tls.serveOn(cfg, host, port);
+      }
+    });
     app.before("/v1/*", this::authenticate);
     app.get("/health", ctx -> ctx.result("ok"));
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")

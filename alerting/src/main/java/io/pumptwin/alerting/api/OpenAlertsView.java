@@ -31,6 +31,7 @@ public final class OpenAlertsView implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OpenAlertsView.class);
 
   private final String bootstrapServers;
+  private final Map<String, ?> clientSecurity;
   private final Topic<AlertEvent> alerts;
   private final Map<String, AlertEvent> open = new ConcurrentHashMap<>();
   private final List<Consumer<AlertEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -40,7 +41,13 @@ public final class OpenAlertsView implements AutoCloseable {
   private Thread loop;
 
   public OpenAlertsView(String bootstrapServers, Topic<AlertEvent> alerts) {
+    this(bootstrapServers, Map.of(), alerts);
+  }
+
+  /** @param clientSecurity Kafka client security settings (SASL_SSL...) for the view's consumer */
+  public OpenAlertsView(String bootstrapServers, Map<String, ?> clientSecurity, Topic<AlertEvent> alerts) {
     this.bootstrapServers = bootstrapServers;
+    this.clientSecurity = Map.copyOf(clientSecurity);
     this.alerts = alerts;
   }
 
@@ -66,7 +73,7 @@ public final class OpenAlertsView implements AutoCloseable {
   }
 
   public void start() {
-    Map<String, Object> c = new HashMap<>();
+    Map<String, Object> c = new HashMap<>(clientSecurity);
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

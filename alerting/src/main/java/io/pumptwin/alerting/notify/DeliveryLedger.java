@@ -50,8 +50,14 @@ public final class DeliveryLedger {
   /** Reads the whole notifications topic up to its current end (committed records only). */
   public static DeliveryLedger readFrom(String bootstrapServers, Topic<NotificationRecord> topic,
       Duration timeout) {
+    return readFrom(bootstrapServers, Map.of(), topic, timeout);
+  }
+
+  /** @param clientSecurity Kafka client security settings (SASL_SSL...) for the reading consumer */
+  public static DeliveryLedger readFrom(String bootstrapServers, Map<String, ?> clientSecurity,
+      Topic<NotificationRecord> topic, Duration timeout) {
     DeliveryLedger ledger = new DeliveryLedger();
-    Map<String, Object> cfg = new HashMap<>();
+    Map<String, Object> cfg = new HashMap<>(clientSecurity);
     cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

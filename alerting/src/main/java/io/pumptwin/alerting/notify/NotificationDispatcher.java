@@ -47,6 +47,7 @@ public final class NotificationDispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NotificationDispatcher.class);
 
   private final String bootstrapServers;
+  private final Map<String, ?> clientSecurity;
   private final String groupId;
   private final OnCallRouting routing;
   private final RetryPolicy retry;
@@ -71,7 +72,15 @@ public final class NotificationDispatcher implements AutoCloseable {
   public NotificationDispatcher(String bootstrapServers, String groupId, TopicRegistry topics,
       OnCallRouting routing, RetryPolicy retry, WebhookChannel webhooks, EmailChannel email,
       MeterRegistry meters, Clock clock) {
+    this(bootstrapServers, Map.of(), groupId, topics, routing, retry, webhooks, email, meters, clock);
+  }
+
+  /** @param clientSecurity Kafka client security settings (SASL_SSL...) for every client of the notifier */
+  public NotificationDispatcher(String bootstrapServers, Map<String, ?> clientSecurity, String groupId,
+      TopicRegistry topics, OnCallRouting routing, RetryPolicy retry, WebhookChannel webhooks,
+      EmailChannel email, MeterRegistry meters, Clock clock) {
     this.bootstrapServers = bootstrapServers;
+    this.clientSecurity = Map.copyOf(clientSecurity);
     this.groupId = groupId;
     this.routing = routing;
     this.retry = retry;
@@ -109,15 +118,17 @@ public final class NotificationDispatcher implements AutoCloseable {
   }
 
   public void start() {
-    ledger = DeliveryLedger.readFrom(bootstrapServers, notifications, Duration.ofSeconds(60));
+    ledger = DeliveryLedger.readFrom(bootstrapServers, clientSecurity, notifications, Duration.ofSeconds(60));
     log.info("event=notifier.ledger_loaded finished={}", ledger.size());
     Map<String, Object> p = new HashMap<>();
+    p.putAll(clientSecurity);
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     producer = new KafkaProducer<>(p, notifications.keySerde().serializer(),
         notifications.valueSerde().serializer());
     Map<String, Object> c = new HashMap<>();
+    c.putAll(clientSecurity);
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -54,6 +54,7 @@ public final class DashboardServer implements AutoCloseable {
   private final Supplier<Map<String, Object>> health;
   private final ObjectMapper json;
   private Javalin app;
+  private boolean secureCookie;
 
   DashboardServer(FleetView view, StaffDirectory staff, SignInSessions sessions,
       AlertCommands commands, AlertStream stream, ObjectMapper json,
@@ -74,8 +75,17 @@ public final class DashboardServer implements AutoCloseable {
   }
 
   int start(String host, int port) {
+    return start(host, port, null);
+  }
+
+  /** @param tls HTTPS only when given (the session cookie is then Secure); null serves plain HTTP */
+  int start(String host, int port, TlsSettings tls) {
+    secureCookie = tls != null;
     app = Javalin.create(config -> {
       config.showJavalinBanner = false;
+      if (tls != null) {
+        tls.serveOn(config, host, port);
+      }
       config.jsonMapper(new JavalinJackson(json, false));
       config.staticFiles.add(files -> {
         files.hostedPath = "/";
@@ -112,7 +122,7 @@ public final class DashboardServer implements AutoCloseable {
       throw new UnauthorizedResponse("unknown token");
     }
     String sessionId = sessions.open(member.get());
-    ctx.cookie(new Cookie(SESSION_COOKIE, sessionId, "/", (int) sessions.ttl().toSeconds(), false, 0,
+    ctx.cookie(new Cookie(SESSION_COOKIE, sessionId, "/", (int) sessions.ttl().toSeconds(), secureCookie, 0,
         true, null, null, SameSite.STRICT));
     LOG.info("event=signed_in user={} role={}", member.get().userId(), member.get().role());
     ctx.json(member.get());

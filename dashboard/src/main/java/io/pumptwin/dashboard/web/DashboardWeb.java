@@ -44,8 +44,13 @@ public final class DashboardWeb implements AutoCloseable {
 
   /** Serves the view; returns the bound port. */
   public int start(FleetView view, String host, int port) {
+    return start(view, host, port, null);
+  }
+
+  /** Serves the view, over HTTPS only when {@code tls} is given; returns the bound port. */
+  public int start(FleetView view, String host, int port, TlsSettings tls) {
     server = new DashboardServer(view, staff, sessions, commands, stream, json, health);
-    return server.start(host, port);
+    return server.start(host, port, tls);
   }
 
   @Override

@@ -78,8 +78,12 @@ public final class TwinEngine implements AutoCloseable {
             c.showJavalinBanner = false;
             c.startupWatcherEnabled = false;
             c.jetty.defaultPort = config.queryPort();
+            if (config.tls() != null) {
+                config.tls().serveOn(c, "0.0.0.0", config.queryPort());
+            }
         });
-        new TwinQueryApi(streams, self, config.model()).register(app);
+        new TwinQueryApi(streams, self, config.model(), config.queryAccess(),
+                config.tls() == null ? null : config.tls().trustingClientContext()).register(app);
         app.get("/health", ctx -> ctx.contentType("application/json").result("{\"status\":\"UP\"}"));
         app.get("/ready", ctx -> {
             KafkaStreams.State s = streams.state();
@@ -90,9 +94,11 @@ public final class TwinEngine implements AutoCloseable {
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(prometheus.scrape()));
         app.start();
-        log.info("twin engine started applicationId={} kafka={} registry={} port={} applicationServer={} "
-                        + "telemetry={} reorderWindow={} stateEmitInterval={} parameters={}", config.applicationId(),
-                config.bootstrapServers(), config.registryUrl(), port(), config.applicationServer(),
+        log.info("twin engine started applicationId={} kafka={} kafkaSecurity={} registry={} port={} https={} "
+                        + "staffTokens={} applicationServer={} telemetry={} reorderWindow={} stateEmitInterval={} "
+                        + "parameters={}", config.applicationId(), config.bootstrapServers(),
+                KafkaSecurity.within(config.streamsOverrides()), config.registryUrl(), port(), config.tls() != null,
+                config.queryAccess().size(), config.applicationServer(),
                 config.topics().telemetry(), config.reorder().window(), config.stateEmitInterval(),
                 config.model().name());
         return this;

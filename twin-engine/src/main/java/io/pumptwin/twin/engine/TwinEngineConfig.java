@@ -2,6 +2,7 @@ package io.pumptwin.twin.engine;
 
 import io.pumptwin.schemas.topics.Topics;
 import io.pumptwin.twin.TwinModelParameters;
+import io.pumptwin.twin.query.QueryAccess;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,10 @@ import java.util.Objects;
  * @param queryPort           port of the query API and /metrics; 0 picks a free one
  * @param applicationServer   host:port other instances use to reach this one's query API (Kafka Streams
  *                            {@code application.server}); null on a single instance
- * @param streamsOverrides    further Kafka Streams settings (commit interval, cache size) applied last
+ * @param streamsOverrides    further Kafka Streams settings (commit interval, cache size) applied last; Kafka
+ *                            Streams passes security settings among them ({@link #withKafkaSecurity}) to all its clients
+ * @param queryAccess         who may query twins, and which clinics' pumps (the staff token file); nobody by default
+ * @param tls                 HTTPS for the query API and /metrics; null serves plain HTTP
  */
 public record TwinEngineConfig(
         String applicationId,
@@ -42,7 +46,9 @@ public record TwinEngineConfig(
         TwinModelParameters model,
         int queryPort,
         String applicationServer,
-        Map<String, Object> streamsOverrides) {
+        Map<String, Object> streamsOverrides,
+        QueryAccess queryAccess,
+        TlsSettings tls) {
 
     public static final int DEFAULT_QUERY_PORT = 8083;
 
@@ -64,6 +70,7 @@ public record TwinEngineConfig(
             throw new IllegalArgumentException("applicationServer must be host:port, was " + applicationServer);
         }
         streamsOverrides = Map.copyOf(streamsOverrides);
+        Objects.requireNonNull(queryAccess, "queryAccess");
     }
 
     /**
@@ -77,49 +84,70 @@ public record TwinEngineConfig(
         return new TwinEngineConfig("pumptwin-twin-engine", bootstrapServers, registryUrl, true, stateDir, 1, 1,
                 TwinTopicNames.standard(), ReorderSettings.defaults(), Duration.ofHours(1),
                 TwinModelParameters.defaults(),
-                DEFAULT_QUERY_PORT, null, Map.of());
+                DEFAULT_QUERY_PORT, null, Map.of(), QueryAccess.none(), null);
     }
 
     public TwinEngineConfig withApplicationId(String id) {
         return new TwinEngineConfig(id, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir, standbyReplicas,
                 streamThreads, topics, reorder, stateEmitInterval, model, queryPort, applicationServer,
-                streamsOverrides);
+                streamsOverrides, queryAccess, tls);
     }
 
     public TwinEngineConfig withTopics(TwinTopicNames t) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, t, reorder, stateEmitInterval, model, queryPort, applicationServer,
-                streamsOverrides);
+                streamsOverrides, queryAccess, tls);
     }
 
     public TwinEngineConfig withReorder(ReorderSettings r) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, r, stateEmitInterval, model, queryPort, applicationServer,
-                streamsOverrides);
+                streamsOverrides, queryAccess, tls);
     }
 
     public TwinEngineConfig withStateEmitInterval(Duration d) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, reorder, d, model, queryPort, applicationServer,
-                streamsOverrides);
+                streamsOverrides, queryAccess, tls);
     }
 
     public TwinEngineConfig withModel(TwinModelParameters m) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, m, queryPort, applicationServer,
-                streamsOverrides);
+                streamsOverrides, queryAccess, tls);
     }
 
     public TwinEngineConfig withQueryServer(int port, String applicationServer) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, model, port, applicationServer,
-                streamsOverrides);
+                streamsOverrides, queryAccess, tls);
     }
 
     public TwinEngineConfig withStreamsOverrides(Map<String, Object> overrides) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, model, queryPort,
-                applicationServer, overrides);
+                applicationServer, overrides, queryAccess, tls);
+    }
+
+    /** Who may query, from the staff token file the alert API and the dashboard read. */
+    public TwinEngineConfig withQueryAccess(QueryAccess access) {
+        return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
+                standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, model, queryPort, applicationServer,
+                streamsOverrides, access, tls);
+    }
+
+    /** Serves the query API over HTTPS only (null: plain HTTP); instances then call each other over HTTPS. */
+    public TwinEngineConfig withTls(TlsSettings settings) {
+        return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
+                standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, model, queryPort, applicationServer,
+                streamsOverrides, queryAccess, settings);
+    }
+
+    /** Kafka client security (e.g. SASL_SSL) for every client of the engine: Streams passes it to all of them. */
+    public TwinEngineConfig withKafkaSecurity(KafkaSecurity security) {
+        Map<String, Object> merged = new java.util.HashMap<>(streamsOverrides);
+        security.applyTo(merged);
+        return withStreamsOverrides(merged);
     }
 
     /** The topics the engine reads and writes, by name; values always use the specs' Avro types. */

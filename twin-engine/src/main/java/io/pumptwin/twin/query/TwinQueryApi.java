@@ -48,6 +48,11 @@ import java.util.Map;
  *   <li>{@code GET /v1/pumps?clinic=&risk=&refillDueBefore=&limit=}: fleet query over all instances</li>
  * </ul>
  * {@code local=true} answers from this instance only; instances use it when they ask each other.
+ *
+ * <p>Every request under {@code /v1/} carries a staff token ({@code Authorization: Bearer <token>}, from the
+ * staff token file of the alert API and the dashboard); a pump of a clinic not on the token answers 404, as
+ * if it did not exist, and a fleet query sees only the token's clinics. An instance asking another passes the
+ * caller's token on, so each instance checks it again.
  */
 public final class TwinQueryApi {
     private static final Logger log = LoggerFactory.getLogger(TwinQueryApi.class);
@@ -57,16 +62,39 @@ public final class TwinQueryApi {
     private final HostInfo self;
     private final TwinModelParameters model;
     private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final String STAFF = "staff";
+    private static final String AUTHORIZATION = "Authorization";
 
-    /** @param self this instance's application.server, or null when it runs alone */
+    private final QueryAccess access;
+    private final HttpClient http;
+    private final String peerScheme;
+
+    /** A single instance's or tests' API: plain HTTP between instances, nobody authorized. */
     public TwinQueryApi(KafkaStreams streams, HostInfo self, TwinModelParameters model) {
+        this(streams, self, model, QueryAccess.none(), null);
+    }
+
+    /**
+     * @param self this instance's application.server, or null when it runs alone
+     * @param access who may query, and which clinics' pumps
+     * @param peerTls TLS context for calls to other instances (they serve HTTPS too), or null for plain HTTP
+     */
+    public TwinQueryApi(KafkaStreams streams, HostInfo self, TwinModelParameters model, QueryAccess access,
+            javax.net.ssl.SSLContext peerTls) {
         this.streams = streams;
         this.self = self;
         this.model = model;
+        this.access = access;
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (peerTls != null) {
+            client.sslContext(peerTls);
+        }
+        this.http = client.build();
+        this.peerScheme = peerTls == null ? "http" : "https";
     }
 
     public void register(Javalin app) {
+        app.before("/v1/*", this::authenticate);
         app.get("/v1/pumps/{serial}", this::pump);
         app.get("/v1/pumps", this::fleet);
         // The store can become unqueryable between opening it and reading it (a rebalance starts), and the owner
@@ -78,7 +106,23 @@ public final class TwinQueryApi {
                 "the instance that owns this twin cannot be reached now: " + e));
     }
 
+    private void authenticate(Context ctx) {
+        String header = ctx.header(AUTHORIZATION);
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7) : null;
+        QueryAccess.Staff staff = access.authenticate(token).orElse(null);
+        if (staff == null) {
+            log.info("twin query refused status=401 reason={} path={}", token == null ? "NO_TOKEN" : "UNKNOWN_TOKEN",
+                    ctx.path());
+            ctx.header("WWW-Authenticate", "Bearer");
+            problem(ctx, 401, "a valid staff token is required (Authorization: Bearer <token>)");
+            ctx.skipRemainingHandlers();
+            return;
+        }
+        ctx.attribute(STAFF, staff);
+    }
+
     private void pump(Context ctx) throws IOException, InterruptedException {
+        QueryAccess.Staff staff = ctx.attribute(STAFF);
         String serial = ctx.pathParam("serial");
         boolean localOnly = "true".equals(ctx.queryParam("local"));
         if (!localOnly && self != null) {
@@ -99,14 +143,17 @@ public final class TwinQueryApi {
             return;
         }
         byte[] value = store.get(serial);
-        if (value == null) {
-            problem(ctx, 404, "no twin for pump " + serial);
+        TwinState twin = value == null ? null : TwinMapping.toTwinState(TwinTopology.storedTwin(value, model));
+        // Another clinic's pump answers exactly like an unknown one: the caller learns nothing about it.
+        if (twin == null || !staff.maySee(twin.getClinicId())) {
+            problem(ctx, 404, "no twin for pump " + serial + " in your clinics");
             return;
         }
-        ctx.contentType(JSON).result(mapper.writeValueAsBytes(TwinJson.of(TwinMapping.toTwinState(TwinTopology.storedTwin(value, model)))));
+        ctx.contentType(JSON).result(mapper.writeValueAsBytes(TwinJson.of(twin)));
     }
 
     private void fleet(Context ctx) throws IOException, InterruptedException {
+        QueryAccess.Staff staff = ctx.attribute(STAFF);
         Map<String, String> params = new HashMap<>();
         ctx.queryParamMap().forEach((k, v) -> params.put(k, v.isEmpty() ? null : v.get(0)));
         FleetQuery query;
@@ -125,7 +172,7 @@ public final class TwinQueryApi {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 TwinState twin = TwinMapping.toTwinState(TwinTopology.storedTwin(kv.value, model));
-                if (query.matches(twin)) {
+                if (staff.maySee(twin.getClinicId()) && query.matches(twin)) {
                     twins.add(TwinJson.of(twin));
                 }
             }
@@ -136,7 +183,7 @@ public final class TwinQueryApi {
                 if (instance.hostInfo().equals(self)) {
                     continue;
                 }
-                HttpResponse<byte[]> response = get(instance.hostInfo(), forwarded);
+                HttpResponse<byte[]> response = get(instance.hostInfo(), forwarded, ctx.header(AUTHORIZATION));
                 if (response.statusCode() != 200) {
                     problem(ctx, 502, "instance " + instance.hostInfo() + " answered " + response.statusCode());
                     return;
@@ -167,16 +214,20 @@ public final class TwinQueryApi {
     }
 
     private void relay(Context ctx, HostInfo owner, String path) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = get(owner, path);
+        HttpResponse<byte[]> response = get(owner, path, ctx.header(AUTHORIZATION));
         ctx.status(response.statusCode()).contentType(response.headers().firstValue("Content-Type").orElse(JSON))
                 .header("X-Twin-Instance", owner.host() + ":" + owner.port()).result(response.body());
     }
 
-    private HttpResponse<byte[]> get(HostInfo host, String path) throws IOException, InterruptedException {
-        URI uri = URI.create("http://" + host.host() + ":" + host.port() + path);
+    private HttpResponse<byte[]> get(HostInfo host, String path, String authorization)
+            throws IOException, InterruptedException {
+        URI uri = URI.create(peerScheme + "://" + host.host() + ":" + host.port() + path);
         log.debug("twin query routed to={} path={}", host, path);
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+        if (authorization != null) {
+            request.header(AUTHORIZATION, authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private void problem(Context ctx, int status, String detail) {

@@ -36,7 +36,8 @@ final class TwinEngineChild {
                 .withApplicationId(a[3])
                 .withTopics(new TwinEngineConfig.TwinTopicNames(a[4], a[5], a[6], a[7]))
                 .withQueryServer(port, "127.0.0.1:" + port)
-                .withStreamsOverrides(TwinEngineFailoverTest.STREAMS_OVERRIDES);
+                .withStreamsOverrides(TwinEngineFailoverTest.STREAMS_OVERRIDES)
+                .withQueryAccess(TwinEngineFailoverTest.queryAccess());
     }
 
     /** Starts a child JVM on this JVM's class path, its output going to {@code log}. */

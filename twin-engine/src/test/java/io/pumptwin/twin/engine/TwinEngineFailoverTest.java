@@ -62,6 +62,15 @@ class TwinEngineFailoverTest {
     /** Short commit interval and session timeout: the fail-over happens within the test's patience. */
     static final Map<String, Object> STREAMS_OVERRIDES = Map.of("commit.interval.ms", 200,
             "consumer.session.timeout.ms", 10_000);
+    /** The staff token the test queries with: an admin of both clinics of the test fleet. */
+    static final String QUERY_TOKEN = "failover-test-admin-token";
+
+    static io.pumptwin.twin.query.QueryAccess queryAccess() {
+        return new io.pumptwin.twin.query.QueryAccess(Map.of(io.pumptwin.twin.query.QueryAccess.sha256(QUERY_TOKEN),
+                new io.pumptwin.twin.query.QueryAccess.Staff("staff-test-admin", io.pumptwin.events.StaffRole.ADMIN,
+                        Set.of("clinic-0", "clinic-1"))));
+    }
+
     /** Output topics keep the fixed-date test history whatever its age (see the class comment). */
     private static final Map<String, String> KEEP = Map.of("retention.ms", "-1");
     private final ObjectMapper json = new ObjectMapper();
@@ -155,7 +164,8 @@ class TwinEngineFailoverTest {
         return TwinEngineConfig.defaults(stack.bootstrapServers(), stack.registryUrl(), stateDir)
                 .withApplicationId(appId).withTopics(topics)
                 .withQueryServer(port, port == 0 ? null : "127.0.0.1:" + port)
-                .withStreamsOverrides(STREAMS_OVERRIDES);
+                .withStreamsOverrides(STREAMS_OVERRIDES)
+                .withQueryAccess(queryAccess());
     }
 
     private static TwinEngineConfig.TwinTopicNames outputs(RealStack stack, String telemetry) {
@@ -211,6 +221,7 @@ class TwinEngineFailoverTest {
 
     private HttpResponse<String> get(int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + QUERY_TOKEN)
                 .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
