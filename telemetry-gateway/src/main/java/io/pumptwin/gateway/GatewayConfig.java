@@ -1,11 +1,15 @@
 package io.pumptwin.gateway;
 
 import io.pumptwin.gateway.device.DeviceAuthSettings;
+import io.pumptwin.gateway.http.TlsSettings;
 import io.pumptwin.gateway.ingest.IngestLimits;
+import io.pumptwin.gateway.ingest.KafkaSecurity;
 import io.pumptwin.gateway.ingest.ProducerSettings;
 import io.pumptwin.gateway.sequence.SequenceSettings;
 import io.pumptwin.gateway.validation.ValidationRules;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -20,6 +24,7 @@ import java.util.Objects;
  *     in production, where deployment registers them
  * @param deviceFile the provisioned devices (see {@link io.pumptwin.gateway.device.DeviceFile})
  * @param httpThreads Jetty worker threads; requests wait for Kafka asynchronously, so few suffice
+ * @param tls HTTPS for every endpoint; null serves plain HTTP
  */
 public record GatewayConfig(
     String bindHost,
@@ -33,7 +38,8 @@ public record GatewayConfig(
     DeviceAuthSettings auth,
     SequenceSettings sequences,
     ProducerSettings producer,
-    int httpThreads) {
+    int httpThreads,
+    TlsSettings tls) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -59,36 +65,57 @@ public record GatewayConfig(
   public static GatewayConfig defaults(String bootstrapServers, String registryUrl, Path deviceFile) {
     return new GatewayConfig("0.0.0.0", DEFAULT_PORT, bootstrapServers, registryUrl, true,
         deviceFile, IngestLimits.defaults(), ValidationRules.defaults(),
-        DeviceAuthSettings.defaults(), SequenceSettings.defaults(), ProducerSettings.defaults(), 32);
+        DeviceAuthSettings.defaults(), SequenceSettings.defaults(), ProducerSettings.defaults(), 32, null);
   }
 
   public GatewayConfig withListener(String host, int newPort) {
     return new GatewayConfig(host, newPort, bootstrapServers, registryUrl, autoRegisterSchemas,
-        deviceFile, limits, validation, auth, sequences, producer, httpThreads);
+        deviceFile, limits, validation, auth, sequences, producer, httpThreads, tls);
   }
 
   public GatewayConfig withLimits(IngestLimits newLimits) {
     return new GatewayConfig(bindHost, port, bootstrapServers, registryUrl, autoRegisterSchemas,
-        deviceFile, newLimits, validation, auth, sequences, producer, httpThreads);
+        deviceFile, newLimits, validation, auth, sequences, producer, httpThreads, tls);
   }
 
   public GatewayConfig withValidation(ValidationRules rules) {
     return new GatewayConfig(bindHost, port, bootstrapServers, registryUrl, autoRegisterSchemas,
-        deviceFile, limits, rules, auth, sequences, producer, httpThreads);
+        deviceFile, limits, rules, auth, sequences, producer, httpThreads, tls);
   }
 
   public GatewayConfig withProducer(ProducerSettings settings) {
     return new GatewayConfig(bindHost, port, bootstrapServers, registryUrl, autoRegisterSchemas,
-        deviceFile, limits, validation, auth, sequences, settings, httpThreads);
+        deviceFile, limits, validation, auth, sequences, settings, httpThreads, tls);
   }
 
   public GatewayConfig withAuth(DeviceAuthSettings settings) {
     return new GatewayConfig(bindHost, port, bootstrapServers, registryUrl, autoRegisterSchemas,
-        deviceFile, limits, validation, settings, sequences, producer, httpThreads);
+        deviceFile, limits, validation, settings, sequences, producer, httpThreads, tls);
   }
 
   public GatewayConfig withSchemaAutoRegistration(boolean autoRegister) {
     return new GatewayConfig(bindHost, port, bootstrapServers, registryUrl, autoRegister,
-        deviceFile, limits, validation, auth, sequences, producer, httpThreads);
+        deviceFile, limits, validation, auth, sequences, producer, httpThreads, tls);
+  }
+
+  /** Serves every endpoint over HTTPS only; null: plain HTTP. */
+  public GatewayConfig withTls(TlsSettings settings) {
+    return new GatewayConfig(bindHost, port, bootstrapServers, registryUrl, autoRegisterSchemas,
+        deviceFile, limits, validation, auth, sequences, producer, httpThreads, settings);
+  }
+
+  /**
+   * Kafka client security (e.g. SASL_SSL) for the producer (kept with its overrides) and the
+   * readiness check's admin client.
+   */
+  public GatewayConfig withKafkaSecurity(KafkaSecurity security) {
+    Map<String, String> overrides = new HashMap<>(producer.overrides());
+    overrides.putAll(security.settings());
+    return withProducer(new ProducerSettings(producer.deliveryTimeout(), producer.requestTimeout(),
+        producer.maxBlock(), producer.linger(), overrides));
+  }
+
+  public KafkaSecurity kafkaSecurity() {
+    return KafkaSecurity.within(producer.overrides());
   }
 }

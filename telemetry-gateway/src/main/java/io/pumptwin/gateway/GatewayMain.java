@@ -1,6 +1,8 @@
 package io.pumptwin.gateway;
 
+import io.pumptwin.gateway.http.TlsSettings;
 import io.pumptwin.gateway.ingest.IngestLimits;
+import io.pumptwin.gateway.ingest.KafkaSecurity;
 import io.pumptwin.gateway.ingest.ProducerSettings;
 import io.pumptwin.gateway.validation.ValidationRules;
 import java.nio.file.Path;
@@ -65,6 +67,18 @@ public final class GatewayMain implements Callable<Integer> {
   @Option(names = "--delivery-timeout", defaultValue = "PT10S")
   Duration deliveryTimeout;
 
+  @Option(names = "--kafka-security", defaultValue = "${env:GATEWAY_KAFKA_SECURITY_FILE}",
+      description = "Properties file of Kafka client security settings (security.protocol, sasl.*, ssl.*)")
+  Path kafkaSecurityFile;
+
+  @Option(names = "--tls-keystore", defaultValue = "${env:GATEWAY_TLS_KEYSTORE}",
+      description = "PKCS12 key store: serve HTTPS only")
+  Path tlsKeyStore;
+
+  @Option(names = "--tls-keystore-password-file", defaultValue = "${env:GATEWAY_TLS_KEYSTORE_PASSWORD_FILE}",
+      description = "File holding the key store password (kept off the command line)")
+  Path tlsKeyStorePasswordFile;
+
   @Override
   public Integer call() throws Exception {
     ProducerSettings defaults = ProducerSettings.defaults();
@@ -77,6 +91,17 @@ public final class GatewayMain implements Callable<Integer> {
             .withTimeWindow(maxFuture, maxAge))
         .withProducer(new ProducerSettings(deliveryTimeout, defaults.requestTimeout(),
             defaults.maxBlock(), defaults.linger(), Map.of()));
+    if (kafkaSecurityFile != null) {
+      config = config.withKafkaSecurity(KafkaSecurity.load(kafkaSecurityFile));
+    }
+    if (tlsKeyStore != null) {
+      if (tlsKeyStorePasswordFile == null) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--tls-keystore needs --tls-keystore-password-file");
+      }
+      config = config.withTls(TlsSettings.pkcs12(tlsKeyStore,
+          java.nio.file.Files.readString(tlsKeyStorePasswordFile).strip()));
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     TelemetryGateway gateway = new TelemetryGateway(config).start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

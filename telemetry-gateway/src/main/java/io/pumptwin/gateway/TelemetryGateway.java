@@ -86,7 +86,7 @@ public final class TelemetryGateway implements AutoCloseable {
 
     publisher = new TelemetryPublisher(config.bootstrapServers(), config.producer(), telemetry,
         deadLetters, metrics);
-    readiness = new BrokerReadiness(config.bootstrapServers(),
+    readiness = new BrokerReadiness(config.bootstrapServers(), config.kafkaSecurity(),
         List.of(telemetry.name(), deadLetters.name()), Duration.ofSeconds(2), clock);
     DeviceFile devices = new DeviceFile(config.deviceFile(), clock, Duration.ofSeconds(2));
     DeviceAuthenticator auth = new DeviceAuthenticator(devices, config.auth());
@@ -116,6 +116,9 @@ public final class TelemetryGateway implements AutoCloseable {
       c.jetty.timeoutStatus = 503;
       c.http.asyncTimeout = asyncTimeout;
       c.http.maxRequestSize = config.limits().maxBodyBytes();
+      if (config.tls() != null) {
+        config.tls().serveOn(c, config.bindHost(), config.port());
+      }
     });
     app.post(TelemetryEndpoint.PATH, endpoint);
     app.get("/health", ctx -> ctx.contentType("application/json").result("{\"status\":\"UP\"}"));
@@ -136,8 +139,9 @@ public final class TelemetryGateway implements AutoCloseable {
           "{\"type\":\"urn:pumptwin:problem:internal\",\"title\":\"Internal error\",\"status\":500}");
     });
     app.start();
-    log.info("telemetry gateway started host={} port={} kafka={} registry={} devices={} maxBodyBytes={}"
-            + " maxEventsPerRequest={}", config.bindHost(), port(), config.bootstrapServers(),
+    log.info("telemetry gateway started host={} port={} https={} kafka={} kafkaSecurity={} registry={}"
+            + " devices={} maxBodyBytes={} maxEventsPerRequest={}", config.bindHost(), port(),
+        config.tls() != null, config.bootstrapServers(), config.kafkaSecurity(),
         config.registryUrl(), devices.size(), config.limits().maxBodyBytes(),
         config.limits().maxEventsPerRequest());
     return this;

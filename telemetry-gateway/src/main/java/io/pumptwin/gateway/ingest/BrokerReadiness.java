@@ -25,7 +25,14 @@ public final class BrokerReadiness implements AutoCloseable {
   public record Status(boolean ready, String detail, Instant checkedAt) {}
 
   public BrokerReadiness(String bootstrapServers, List<String> topics, Duration timeout, Clock clock) {
+    this(bootstrapServers, KafkaSecurity.none(), topics, timeout, clock);
+  }
+
+  /** @param security the producer's client security settings: the check must pass the same door */
+  public BrokerReadiness(String bootstrapServers, KafkaSecurity security, List<String> topics,
+      Duration timeout, Clock clock) {
     Properties p = new Properties();
+    p.putAll(security.settings());
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(AdminClientConfig.CLIENT_ID_CONFIG, "telemetry-gateway-readiness");
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
