@@ -285,12 +285,21 @@ public final class TelemetryJson {
     if (!node.isTextual()) {
       return wrongType(path, "an ISO-8601 instant such as 2026-03-01T08:15:00Z", node, errors);
     }
+    OffsetDateTime parsed;
     try {
-      return OffsetDateTime.parse(node.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-          .toInstant().toEpochMilli();
+      parsed = OffsetDateTime.parse(node.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     } catch (DateTimeParseException e) {
       errors.add(Rejection.of(path, Code.WRONG_TYPE, "must be an ISO-8601 instant with offset,"
           + " such as 2026-03-01T08:15:00Z, got " + brief(node)));
+      return null;
+    }
+    try {
+      return parsed.toInstant().toEpochMilli();
+    } catch (ArithmeticException e) {
+      // ISO-8601 allows years up to +/-999999999; epoch milliseconds end near the year 292278994
+      // (found by fuzzing: it was a 500).
+      errors.add(Rejection.of(path, Code.OUT_OF_RANGE, "is beyond the range of a timestamp in"
+          + " milliseconds since 1970, got " + brief(node)));
       return null;
     }
   }
@@ -300,7 +309,14 @@ public final class TelemetryJson {
       return wrongType(path, "an ISO-8601 date such as 2010-05-01", node, errors);
     }
     try {
-      return (int) java.time.LocalDate.parse(node.textValue()).toEpochDay();
+      long day = java.time.LocalDate.parse(node.textValue()).toEpochDay();
+      if (day != (int) day) {
+        // Avro's date is an int of days; a cast would silently wrap to another date.
+        errors.add(Rejection.of(path, Code.OUT_OF_RANGE, "is beyond the range of an Avro date, got "
+            + brief(node)));
+        return null;
+      }
+      return (int) day;
     } catch (DateTimeParseException e) {
       errors.add(Rejection.of(path, Code.WRONG_TYPE, "must be an ISO-8601 date such as 2010-05-01,"
           + " got " + brief(node)));
