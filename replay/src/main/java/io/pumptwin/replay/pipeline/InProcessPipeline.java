@@ -56,8 +56,17 @@ import org.apache.kafka.streams.test.TestRecord;
  * default partitioner, to twin-event partition {@code p}, which alerting task {@code p} reads. Fed
  * the records of each telemetry partition in offset order, driver pair {@code p} sees exactly the
  * stream time production's tasks saw, which is what makes the replay reproduce production's twin
- * events and alerts, not just resemble them. The alert clock is {@link AlertClock#STREAM_TIME}:
- * the same input gives the same alerts whatever the wall clock does.
+ * events and alerts, not just resemble them.
+ *
+ * <p>Production's alerting runs on the {@link AlertClock#LIVE} clock (stream time carried on by
+ * real time on a quiet partition); the replay runs on {@link AlertClock#STREAM_TIME}, so the same
+ * input gives the same alerts whatever the wall clock does. Both publish the same re-notifications
+ * and escalations because the alerting processor meets every deadline in event time, as its own
+ * transition stamped with the deadline, before it applies the pump's next twin event; the wall
+ * clock only decides how soon production publishes the deadlines of a pump with no later input.
+ * What a replay cannot show: deadlines production met after the last twin event of a partition
+ * in the replayed range (its clock went on in real time), and staff commands (acknowledgements,
+ * silences), which the replay does not read.
  */
 public final class InProcessPipeline implements AutoCloseable {
   /** TopologyTestDriver's wall clock, fixed: only dead letters' occurredAt reads it. */
