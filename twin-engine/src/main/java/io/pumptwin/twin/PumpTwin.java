@@ -43,6 +43,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The digital twin of one implanted pump: an immutable value moved only by telemetry
@@ -472,8 +473,12 @@ public record PumpTwin(
 
     // ------------------------------------------------------------------ threshold crossings
 
-    /** A condition as the current estimates say it should be. */
-    private record Wanted(RiskLevel level, Instant dueAt, String headline, List<Evidence> evidence) {
+    /**
+     * A condition as the current estimates say it should be. Headline and evidence are built only when the
+     * condition is raised or updated: most events change neither, and building every headline on every event
+     * (dates, formatted figures) was a large share of the engine's time (JFR, issue 5).
+     */
+    private record Wanted(RiskLevel level, Instant dueAt, Supplier<String> headline, Supplier<List<Evidence>> evidence) {
     }
 
     private TwinTransition reconciled(String sourceEventId, List<TwinEvent> events, TwinTransition.Outcome outcome) {
@@ -490,15 +495,17 @@ public record PumpTwin(
                         List.of(), view.twinValues(), asOf, sourceEventId));
             } else if (w != null && current == null) {
                 next.put(type, new ActiveCondition(type, w.level(), w.dueAt(), asOf));
-                events.add(event(type, TwinEventTransition.RAISED, w.level(), w.headline(), w.dueAt(), w.evidence(),
+                events.add(event(type, TwinEventTransition.RAISED, w.level(), w.headline().get(), w.dueAt(), w.evidence().get(),
                         view.twinValues(), asOf, sourceEventId));
             } else if (w != null && changed(current, w)) {
                 next.put(type, new ActiveCondition(type, w.level(), w.dueAt(), current.raisedAt()));
-                events.add(event(type, TwinEventTransition.UPDATED, w.level(), w.headline(), w.dueAt(), w.evidence(),
+                events.add(event(type, TwinEventTransition.UPDATED, w.level(), w.headline().get(), w.dueAt(), w.evidence().get(),
                         view.twinValues(), asOf, sourceEventId));
             }
         }
-        return new TwinTransition(withConditions(next), events, outcome);
+        // The assessment holds for the twin with its new conditions too: it reads only the catheter condition's
+        // raisal time, which is this twin's time for a condition raised now.
+        return new TwinTransition(withConditions(next), events, outcome, view);
     }
 
     /** A due date that moves by less than a day is not news. */
@@ -517,46 +524,52 @@ public record PumpTwin(
         ReservoirProjection projection = view.projection();
         if (projection != null && projection.refillDue() != null) {
             Instant due = projection.refillDue().dueAt();
-            String limit = projection.refillDue().limit() == io.pumptwin.twin.reservoir.RefillDue.Limit.RESERVOIR
+            Supplier<String> limit = () -> projection.refillDue().limit()
+                    == io.pumptwin.twin.reservoir.RefillDue.Limit.RESERVOIR
                     ? "low-reservoir band early edge less " + parameters.reservoir().clinicLeadTime().toDays()
                     + " d lead time" : "drug stability " + parameters.reservoir().drugStability().toDays()
                     + " d after the fill";
             EvidenceKind kind = projection.refillDue().limit() == io.pumptwin.twin.reservoir.RefillDue.Limit.RESERVOIR
                     ? EvidenceKind.RESERVOIR_PROJECTION : EvidenceKind.DRUG_STABILITY;
-            List<Evidence> evidence = new ArrayList<>();
-            evidence.add(new Evidence(kind, asOf, "Refill due " + day(due) + " (" + limit + ")", 0, fill.fillEventId()));
-            if (projection.emptyAt() != null) {
-                evidence.add(new Evidence(EvidenceKind.RESERVOIR_PROJECTION, asOf, "Empty between "
-                        + day(projection.emptyAt().earliest()) + " and " + day(projection.emptyAt().latest())
-                        + ", expected " + day(projection.emptyAt().expected()), 0, fill.fillEventId()));
-            }
+            Supplier<List<Evidence>> evidence = () -> {
+                List<Evidence> items = new ArrayList<>();
+                items.add(new Evidence(kind, asOf, "Refill due " + day(due) + " (" + limit.get() + ")", 0,
+                        fill.fillEventId()));
+                if (projection.emptyAt() != null) {
+                    items.add(new Evidence(EvidenceKind.RESERVOIR_PROJECTION, asOf, "Empty between "
+                            + day(projection.emptyAt().earliest()) + " and " + day(projection.emptyAt().latest())
+                            + ", expected " + day(projection.emptyAt().expected()), 0, fill.fillEventId()));
+                }
+                return items;
+            };
             if (!asOf.isBefore(due.minus(parameters.refillDueNotice()))) {
                 wanted.put(TwinEventType.REFILL_DUE, new Wanted(RiskLevel.WATCH, due,
-                        "Refill due by " + day(due) + " (" + limit + ")", evidence));
+                        () -> "Refill due by " + day(due) + " (" + limit.get() + ")", evidence));
             }
             RiskLevel urgent = RiskLevel.NONE;
-            Instant urgentDue = due;
+            Instant dueOrEmpty = due;
             if (!asOf.isBefore(due)) {
                 urgent = RiskLevel.LIKELY;
             }
             if (projection.emptyAt() != null
                     && !asOf.isBefore(projection.emptyAt().earliest().minus(parameters.refillUrgentBeforeEmpty()))) {
                 urgent = RiskLevel.URGENT;
-                urgentDue = projection.emptyAt().earliest();
+                dueOrEmpty = projection.emptyAt().earliest();
             }
             if (urgent != RiskLevel.NONE) {
+                Instant urgentDue = dueOrEmpty;
                 wanted.put(TwinEventType.REFILL_URGENT, new Wanted(urgent, urgentDue,
-                        "Refill overdue: reservoir may be empty from " + day(urgentDue) + ", refill now", evidence));
+                        () -> "Refill overdue: reservoir may be empty from " + day(urgentDue) + ", refill now", evidence));
             }
         }
         if (view.underdose().level() != RiskLevel.NONE) {
-            wanted.put(TwinEventType.UNDERDOSE_RISK, new Wanted(view.underdose().level(), null, String.format(Locale.ROOT,
+            wanted.put(TwinEventType.UNDERDOSE_RISK, new Wanted(view.underdose().level(), null, () -> String.format(Locale.ROOT,
                     "Underdose/withdrawal risk %s at %.0f mcg/day: check delivery", view.underdose().level(),
-                    view.twinValues().getOrDefault("doseMcgPerDay", 0.0)), view.underdose().evidence()));
+                    view.twinValues().getOrDefault("doseMcgPerDay", 0.0)), () -> view.underdose().evidence()));
         }
         if (view.overdose().level() != RiskLevel.NONE) {
             wanted.put(TwinEventType.OVERDOSE_RISK, new Wanted(view.overdose().level(), null,
-                    "Overdose risk " + view.overdose().level() + ": assess the patient", view.overdose().evidence()));
+                    () -> "Overdose risk " + view.overdose().level() + ": assess the patient", () -> view.overdose().evidence()));
         }
         var cp = parameters.catheter();
         boolean suspected = conditions.containsKey(TwinEventType.CATHETER_FAULT_SUSPECTED)
@@ -564,41 +577,42 @@ public record PumpTwin(
         if (suspected) {
             RiskLevel level = view.catheterProbability() >= cp.urgentThreshold() ? RiskLevel.URGENT
                     : view.catheterProbability() >= cp.likelyThreshold() ? RiskLevel.LIKELY : RiskLevel.WATCH;
-            wanted.put(TwinEventType.CATHETER_FAULT_SUSPECTED, new Wanted(level, null, String.format(Locale.ROOT,
+            wanted.put(TwinEventType.CATHETER_FAULT_SUSPECTED, new Wanted(level, null, () -> String.format(Locale.ROOT,
                     "Catheter fault suspected (%s, %.0f%%): consider a catheter check", view.catheterKind(),
-                    100 * view.catheterProbability()), view.catheterEvidence()));
+                    100 * view.catheterProbability()), view::catheterEvidence));
         }
         BatteryProjection bp = view.battery();
         if (bp != null) {
             var bpar = parameters.battery();
-            Evidence be = new Evidence(battery.eriReached() ? EvidenceKind.BATTERY_ALARM : EvidenceKind.BATTERY_PROJECTION,
-                    asOf, "ERI " + day(bp.eriAt()) + ", end of service " + day(bp.endOfServiceAt()) + " (" + bp.basis()
-                    + (battery.advisoryCohort(bpar) ? ", pre-August-2011 advisory cohort" : "") + ")", 0, null);
+            Supplier<List<Evidence>> be = () -> List.of(new Evidence(battery.eriReached() ? EvidenceKind.BATTERY_ALARM
+                    : EvidenceKind.BATTERY_PROJECTION, asOf, "ERI " + day(bp.eriAt()) + ", end of service "
+                    + day(bp.endOfServiceAt()) + " (" + bp.basis()
+                    + (battery.advisoryCohort(bpar) ? ", pre-August-2011 advisory cohort" : "") + ")", 0, null));
             if (battery.eriReached() || !asOf.isBefore(bp.eriAt().minus(bpar.eriNotice()))) {
                 wanted.put(TwinEventType.BATTERY_ERI, new Wanted(battery.eriReached() ? RiskLevel.LIKELY : RiskLevel.WATCH,
-                        bp.eriAt(), "Battery replacement to schedule: ERI " + day(bp.eriAt()), List.of(be)));
+                        bp.eriAt(), () -> "Battery replacement to schedule: ERI " + day(bp.eriAt()), be));
             }
             if (battery.endOfServiceReached()) {
                 wanted.put(TwinEventType.BATTERY_END_OF_SERVICE, new Wanted(RiskLevel.URGENT, bp.endOfServiceAt(),
-                        "Battery end of service: delivery has stopped", List.of(be)));
+                        () -> "Battery end of service: delivery has stopped", be));
             } else if (battery.eriReached() || !asOf.isBefore(bp.endOfServiceAt().minus(bpar.endOfServiceNotice()))) {
                 wanted.put(TwinEventType.BATTERY_END_OF_SERVICE, new Wanted(RiskLevel.LIKELY, bp.endOfServiceAt(),
-                        "Battery end of service expected " + day(bp.endOfServiceAt()) + ": replace before", List.of(be)));
+                        () -> "Battery end of service expected " + day(bp.endOfServiceAt()) + ": replace before", be));
             }
         }
         if (!activeCriticalAlarms.isEmpty()) {
             ActiveCondition current = conditions.get(TwinEventType.PUMP_CRITICAL_ALARM);
             RiskLevel level = criticalAlarmLevel();
             wanted.put(TwinEventType.PUMP_CRITICAL_ALARM, new Wanted(level, null,
-                    "Pump critical alarms active: " + activeCriticalAlarms.stream().sorted().toList(),
-                    List.of(new Evidence(EvidenceKind.PUMP_ALARM, current == null ? asOf : current.raisedAt(),
+                    () -> "Pump critical alarms active: " + activeCriticalAlarms.stream().sorted().toList(),
+                    () -> List.of(new Evidence(EvidenceKind.PUMP_ALARM, current == null ? asOf : current.raisedAt(),
                             "Active: " + activeCriticalAlarms.stream().sorted().toList(), 1, null))));
         }
         if (lastHeardAt != null && !asOf.isBefore(lastHeardAt.plus(parameters.silentAfter()))) {
             boolean long_ = !asOf.isBefore(lastHeardAt.plus(parameters.silentAfter().multipliedBy(2)));
             wanted.put(TwinEventType.PUMP_SILENT, new Wanted(long_ ? RiskLevel.LIKELY : RiskLevel.WATCH, null,
-                    "No telemetry since " + lastHeardAt + ": check the home communicator",
-                    List.of(new Evidence(EvidenceKind.PUMP_SILENT, asOf, String.format(Locale.ROOT,
+                    () -> "No telemetry since " + lastHeardAt + ": check the home communicator",
+                    () -> List.of(new Evidence(EvidenceKind.PUMP_SILENT, asOf, String.format(Locale.ROOT,
                             "Silent for %.0f h", hours(lastHeardAt, asOf)), 0, null))));
         }
         return wanted;

@@ -40,6 +40,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The twin's own compact, lossless store format (for the RocksDB store and its changelog). The Avro
@@ -48,12 +49,17 @@ import java.util.Set;
  * restores a twin equal to the one stored. Parameters are not stored: they are configuration, passed
  * in when decoding.
  *
- * <p>Format version 1. Enums are written by ordinal: append new constants at the end of an enum, never
+ * <p>Format version 2. Enums are written by ordinal: append new constants at the end of an enum, never
  * reorder or remove (a test pins the current orders); a breaking change takes a new version byte.
+ * Version 2 writes event ids that are UUIDs as 16 bytes and the de-duplication memory's sequences and times
+ * as variable-length deltas: that memory (64 events) was most of a twin's bytes, and every twin is rewritten
+ * to the changelog on every event it applies (issue 5). Version 1 twins, from a store or changelog written by
+ * an earlier release, are still read.
  */
 public final class PumpTwinStoreCodec {
 
-    public static final byte VERSION = 1;
+    public static final byte VERSION = 2;
+    private static final byte VERSION_1 = 1;
 
     private PumpTwinStoreCodec() {
     }
@@ -83,10 +89,11 @@ public final class PumpTwinStoreCodec {
             RecentEvents recent = twin.recentEvents();
             out.writeInt(recent.limit());
             out.writeInt(recent.items().size());
+            long asOfMillis = twin.asOf().toEpochMilli();
             for (RecentEvents.Fingerprint f : recent.items()) {
-                out.writeUTF(f.eventId());
-                out.writeLong(f.sequence());
-                out.writeLong(f.eventTimeMillis());
+                id(out, f.eventId());
+                varLong(out, twin.lastSequence() - f.sequence());
+                varLong(out, asOfMillis - f.eventTimeMillis());
             }
 
             Prescription rx = twin.prescription();
@@ -99,7 +106,7 @@ public final class PumpTwinStoreCodec {
                 out.writeInt(rx.capacityMl());
                 out.writeDouble(rx.lowReservoirAlarmMl());
                 instant(out, rx.concentrationsSetAt());
-                string(out, rx.concentrationsEventId());
+                id(out, rx.concentrationsEventId());
             }
 
             ReservoirEstimate r = twin.reservoirAnchor();
@@ -116,7 +123,7 @@ public final class PumpTwinStoreCodec {
 
             FillContext fill = twin.fill();
             instant(out, fill.filledAt());
-            string(out, fill.fillEventId());
+            id(out, fill.fillEventId());
             out.writeBoolean(fill.motorStallSinceFill());
             out.writeBoolean(fill.refillError());
             instant(out, fill.pocketFillAt());
@@ -137,7 +144,7 @@ public final class PumpTwinStoreCodec {
             out.writeByte(d.status().ordinal());
             instant(out, d.since());
             out.writeByte(d.cause() == null ? -1 : d.cause().ordinal());
-            string(out, d.sourceEventId());
+            id(out, d.sourceEventId());
 
             CatheterFaultLikelihood c = twin.catheter();
             out.writeDouble(c.obstructionLogOdds());
@@ -150,7 +157,7 @@ public final class PumpTwinStoreCodec {
                 out.writeLong(e.observedAt().toEpochMilli());
                 out.writeUTF(e.detail());
                 out.writeDouble(e.weight());
-                string(out, e.sourceEventId());
+                id(out, e.sourceEventId());
             }
             out.writeInt(c.recentEscalations().size());
             for (Instant t : c.recentEscalations()) {
@@ -162,7 +169,7 @@ public final class PumpTwinStoreCodec {
             for (SymptomObservation o : twin.recentSymptoms()) {
                 out.writeLong(o.at().toEpochMilli());
                 out.writeInt(mask(o.symptoms()));
-                string(out, o.sourceEventId());
+                id(out, o.sourceEventId());
             }
             out.writeInt(mask(twin.activeCriticalAlarms()));
 
@@ -183,7 +190,7 @@ public final class PumpTwinStoreCodec {
     public static PumpTwin decode(byte[] bytes, TwinModelParameters parameters) {
         try (DataInputStream in = new DataInputStream(new Reading(bytes))) {
             byte version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_1) {
                 throw new UnreadableTwin("stored twin has format version " + version + ", this code reads " + VERSION,
                         null);
             }
@@ -198,18 +205,21 @@ public final class PumpTwinStoreCodec {
             int n = in.readInt();
             List<RecentEvents.Fingerprint> fingerprints = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                fingerprints.add(new RecentEvents.Fingerprint(in.readUTF(), in.readLong(), in.readLong()));
+                fingerprints.add(version == VERSION_1
+                        ? new RecentEvents.Fingerprint(in.readUTF(), in.readLong(), in.readLong())
+                        : new RecentEvents.Fingerprint(id(in, version), lastSequence - varLong(in),
+                        asOf.toEpochMilli() - varLong(in)));
             }
 
             Prescription rx = null;
             if (in.readBoolean()) {
                 rx = new Prescription(in.readDouble(), in.readDouble(), in.readDouble(),
-                        InfusionMode.values()[in.readByte()], in.readInt(), in.readDouble(), instant(in), string(in));
+                        InfusionMode.values()[in.readByte()], in.readInt(), in.readDouble(), instant(in), id(in, version));
             }
             ReservoirEstimate reservoir = in.readBoolean()
                     ? new ReservoirEstimate(in.readDouble(), in.readDouble(), in.readDouble()) : null;
             Double pumpComputed = in.readBoolean() ? in.readDouble() : null;
-            FillContext fill = new FillContext(instant(in), string(in), in.readBoolean(), in.readBoolean(), instant(in));
+            FillContext fill = new FillContext(instant(in), id(in, version), in.readBoolean(), in.readBoolean(), instant(in));
 
             n = in.readInt();
             List<BatteryReading> readings = new ArrayList<>(n);
@@ -222,7 +232,7 @@ public final class PumpTwinStoreCodec {
             Instant since = instant(in);
             byte cause = in.readByte();
             DeliveryState delivery = new DeliveryState(status, since, cause < 0 ? null : InterruptionCause.values()[cause],
-                    string(in));
+                    id(in, version));
 
             double o = in.readDouble();
             double l = in.readDouble();
@@ -232,7 +242,7 @@ public final class PumpTwinStoreCodec {
             List<Evidence> evidence = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 evidence.add(new Evidence(EvidenceKind.values()[in.readByte()], Instant.ofEpochMilli(in.readLong()),
-                        in.readUTF(), in.readDouble(), string(in)));
+                        in.readUTF(), in.readDouble(), id(in, version)));
             }
             n = in.readInt();
             List<Instant> escalations = new ArrayList<>(n);
@@ -247,7 +257,7 @@ public final class PumpTwinStoreCodec {
             List<SymptomObservation> symptoms = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 symptoms.add(new SymptomObservation(Instant.ofEpochMilli(in.readLong()),
-                        unmask(in.readInt(), Symptom.class), string(in)));
+                        unmask(in.readInt(), Symptom.class), id(in, version)));
             }
             Set<PumpAlarmKind> alarms = unmask(in.readInt(), PumpAlarmKind.class);
 
@@ -281,15 +291,73 @@ public final class PumpTwinStoreCodec {
         return v == Long.MIN_VALUE ? null : Instant.ofEpochMilli(v);
     }
 
-    private static void string(DataOutputStream out, String s) throws IOException {
-        out.writeBoolean(s != null);
-        if (s != null) {
+    private static final byte ID_NULL = 0;
+    private static final byte ID_TEXT = 1;
+    private static final byte ID_UUID = 2;
+
+    /** A nullable event id: a canonical (lower-case) UUID as 16 bytes, anything else as text. */
+    private static void id(DataOutputStream out, String s) throws IOException {
+        if (s == null) {
+            out.writeByte(ID_NULL);
+            return;
+        }
+        UUID uuid = canonicalUuid(s);
+        if (uuid != null) {
+            out.writeByte(ID_UUID);
+            out.writeLong(uuid.getMostSignificantBits());
+            out.writeLong(uuid.getLeastSignificantBits());
+        } else {
+            out.writeByte(ID_TEXT);
             out.writeUTF(s);
         }
     }
 
-    private static String string(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
+    private static String id(DataInputStream in, byte version) throws IOException {
+        if (version == VERSION_1) {
+            return in.readBoolean() ? in.readUTF() : null;
+        }
+        byte tag = in.readByte();
+        return switch (tag) {
+            case ID_NULL -> null;
+            case ID_TEXT -> in.readUTF();
+            case ID_UUID -> new UUID(in.readLong(), in.readLong()).toString();
+            default -> throw new UnreadableTwin("unknown event id tag " + tag, null);
+        };
+    }
+
+    /** The UUID when {@code s} is exactly its canonical text (so that decoding gives back the same string). */
+    private static UUID canonicalUuid(String s) {
+        if (s.length() != 36 || s.charAt(8) != '-' || s.charAt(13) != '-' || s.charAt(18) != '-' || s.charAt(23) != '-') {
+            return null;
+        }
+        try {
+            UUID u = UUID.fromString(s);
+            return u.toString().equals(s) ? u : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Zig-zag variable-length long (protobuf's encoding): small deltas of either sign in one to three bytes. */
+    private static void varLong(DataOutputStream out, long v) throws IOException {
+        long z = (v << 1) ^ (v >> 63);
+        while ((z & ~0x7FL) != 0) {
+            out.writeByte((int) ((z & 0x7F) | 0x80));
+            z >>>= 7;
+        }
+        out.writeByte((int) z);
+    }
+
+    private static long varLong(DataInputStream in) throws IOException {
+        long z = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            byte b = in.readByte();
+            z |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return (z >>> 1) ^ -(z & 1);
+            }
+        }
+        throw new UnreadableTwin("variable-length number longer than 10 bytes", null);
     }
 
     private static LocalDate date(long epochDay) {

@@ -4,6 +4,7 @@ import io.pumptwin.events.DeadLetter;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.twin.PumpIdentity;
 import io.pumptwin.twin.PumpTwin;
+import io.pumptwin.twin.TwinAssessment;
 import io.pumptwin.twin.TwinEvent;
 import io.pumptwin.twin.TwinModelParameters;
 import io.pumptwin.twin.TwinTransition;
@@ -181,7 +182,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         long emittedAt = emit ? next.asOf().toEpochMilli() : stored.stateEmittedMillis();
         StoredTwin out = StoredTwin.of(next, nextCheck(next), lastApplied, emittedAt,
                 stored == null ? 0 : stored.buffered());
-        return new Step(serial, out.bytes(), events, emit ? next : null);
+        return new Step(serial, out.bytes(), events, emit ? next : null, emit ? transition.assessment() : null);
     }
 
     /**
@@ -340,7 +341,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
             metrics.twinEvent(e.type().name());
         }
         if (step.state() != null) {
-            context.forward(new Record<String, SpecificRecord>(step.serial(), TwinMapping.toTwinState(step.state(), parameterMap),
+            context.forward(new Record<String, SpecificRecord>(step.serial(), TwinMapping.toTwinState(step.state(), step.stateView(), parameterMap),
                     step.state().asOf().toEpochMilli()), TwinTopology.STATE_SINK);
             metrics.stateEmitted();
         }
@@ -379,13 +380,22 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     }
 
     /** What one record or sweep step changes: the stored twin (null: unchanged), events, the state to emit. */
-    private record Step(String serial, byte[] stored, List<TwinEvent> events, PumpTwin state) {
+    private record Step(String serial, byte[] stored, List<TwinEvent> events, PumpTwin state, TwinAssessment view) {
+        Step(String serial, byte[] stored, List<TwinEvent> events, PumpTwin state) {
+            this(serial, stored, events, state, null);
+        }
+
         static Step nothing(String serial) {
             return new Step(serial, null, List.of(), null);
         }
 
         static Step store(String serial, byte[] stored) {
             return new Step(serial, stored, List.of(), null);
+        }
+
+        /** The state's assessment: the one the transition made, or a fresh one. */
+        TwinAssessment stateView() {
+            return view != null ? view : state.assess();
         }
     }
 

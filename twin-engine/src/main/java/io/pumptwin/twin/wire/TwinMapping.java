@@ -43,7 +43,11 @@ public final class TwinMapping {
      * @param parameters {@code twin.parameters().asMap()}, not modified
      */
     public static TwinState toTwinState(PumpTwin twin, Map<String, Double> parameters) {
-        TwinAssessment view = twin.assess();
+        return toTwinState(twin, twin.assess(), parameters);
+    }
+
+    /** As {@link #toTwinState(PumpTwin, Map)}, with the twin's assessment already made ({@code twin.assess()}). */
+    public static TwinState toTwinState(PumpTwin twin, TwinAssessment view, Map<String, Double> parameters) {
         TwinModelParameters p = twin.parameters();
         var rx = twin.prescription();
         var reservoir = view.reservoir();

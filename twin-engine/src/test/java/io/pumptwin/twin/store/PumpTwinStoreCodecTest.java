@@ -46,6 +46,45 @@ class PumpTwinStoreCodecTest {
         assertThat(stored.length).isLessThan(4096);
     }
 
+    /** A store or changelog written by the previous release (format 1) is read by this one (format 2). */
+    @Test
+    void a_twin_stored_in_format_1_is_still_read() throws Exception {
+        byte[] v1;
+        try (var in = getClass().getResourceAsStream("/store/busy-pump-v1.bin")) {
+            v1 = in.readAllBytes();
+        }
+        assertThat(v1[0]).isEqualTo((byte) 1);
+        PumpTwin restored = PumpTwinStoreCodec.decode(v1, TwinModelParameters.defaults());
+        assertThat(restored).isEqualTo(busyPump().twin());
+        byte[] again = PumpTwinStoreCodec.encode(restored);
+        assertThat(again[0]).isEqualTo(PumpTwinStoreCodec.VERSION);
+        assertThat(PumpTwinStoreCodec.decode(again, TwinModelParameters.defaults())).isEqualTo(restored);
+    }
+
+    /**
+     * The de-duplication memory is full in steady state (64 events): with UUID event ids, as the gateway and
+     * the simulator assign them, it must not dominate the twin's bytes (format 1 took 54 bytes per event).
+     */
+    @Test
+    void a_full_deduplication_memory_of_uuid_events_stays_small() {
+        var story = PumpTwinScenarios.filledPump("STORE-2");
+        PumpTwin twin = story.twin();
+        long seq = twin.lastSequence();
+        java.time.Instant t = twin.asOf();
+        for (int i = 0; i < 80; i++) {
+            t = t.plusSeconds(900);
+            var status = new io.pumptwin.twin.telemetry.TelemetryEvent(java.util.UUID.randomUUID().toString(),
+                    "STORE-2", "pt-STORE-2", "clinic-1", t, ++seq, io.pumptwin.twin.telemetry.TelemetrySource.SIMULATOR,
+                    io.pumptwin.twin.telemetry.StatusReport.of(19, 20, 2.0, 2000, 500, 80));
+            twin = twin.apply(status).twin();
+        }
+        assertThat(twin.recentEvents().items()).hasSize(64);
+        byte[] stored = PumpTwinStoreCodec.encode(twin);
+        assertThat(PumpTwinStoreCodec.decode(stored, TwinModelParameters.defaults())).isEqualTo(twin);
+        // 64 events at 16 bytes of id, a tag and two short deltas each
+        assertThat(stored.length).isLessThan(PumpTwinStoreCodec.encode(PumpTwinScenarios.filledPump("STORE-2").twin()).length + 64 * 24);
+    }
+
     @Test
     void foreign_bytes_are_refused_with_a_clear_error() {
         byte[] stored = PumpTwinStoreCodec.encode(busyPump().twin());
