@@ -96,6 +96,11 @@ public final class AlertingService implements AutoCloseable {
         config.kafkaSecurity());
   }
 
+  /** Every HTTP route of the alert API, as {@code "GET /path"} (see {@link AlertApi#routes()}). */
+  public java.util.List<String> routes() {
+    return api.routes();
+  }
+
   public int apiPort() {
     return apiPort;
   }

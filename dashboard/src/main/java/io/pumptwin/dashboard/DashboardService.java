@@ -76,6 +76,14 @@ public final class DashboardService implements AutoCloseable {
     return port;
   }
 
+  /**
+   * Every HTTP route of the dashboard but its static pages (the sign-in page and scripts, public by
+   * design), as {@code "GET /path"}: the security tests check that each one is guarded.
+   */
+  public synchronized java.util.List<String> routes() {
+    return web.routes();
+  }
+
   public String url() {
     return (config.tls() == null ? "http://" : "https://") + config.host() + ":" + port() + "/";
   }

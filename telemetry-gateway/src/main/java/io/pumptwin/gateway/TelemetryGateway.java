@@ -155,6 +155,16 @@ public final class TelemetryGateway implements AutoCloseable {
     return app.port();
   }
 
+  /**
+   * Every HTTP route this service serves, as {@code "GET /path"}: the security tests check that each
+   * one is guarded (or deliberately open), so a route added later cannot slip past them.
+   */
+  public synchronized java.util.List<String> routes() {
+    return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+        .map(e -> e.getEndpoint()).filter(e -> e.getMethod().isHttpMethod())
+        .map(e -> e.getMethod() + " " + e.getPath()).sorted().toList();
+  }
+
   public PrometheusMeterRegistry meterRegistry() {
     return prometheus;
   }

@@ -94,6 +94,16 @@ public final class AlertApi implements AutoCloseable {
     return app.port();
   }
 
+  /**
+   * Every HTTP route this service serves, as {@code "GET /path"}: the security tests check that each
+   * one is guarded (or deliberately open), so a route added later cannot slip past them.
+   */
+  public synchronized java.util.List<String> routes() {
+    return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+        .map(e -> e.getEndpoint()).filter(e -> e.getMethod().isHttpMethod())
+        .map(e -> e.getMethod() + " " + e.getPath()).sorted().toList();
+  }
+
   private void authenticate(Context ctx) {
     String header = ctx.header("Authorization");
     String token = header != null && header.startsWith("Bearer ") ? header.substring(7).trim()

@@ -114,6 +114,16 @@ public final class DashboardServer implements AutoCloseable {
     return app.port();
   }
 
+  /**
+   * Every HTTP route this service serves, as {@code "GET /path"}: the security tests check that each
+   * one is guarded (or deliberately open), so a route added later cannot slip past them.
+   */
+  synchronized java.util.List<String> routes() {
+    return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+        .map(e -> e.getEndpoint()).filter(e -> e.getMethod().isHttpMethod())
+        .map(e -> e.getMethod() + " " + e.getPath()).sorted().toList();
+  }
+
   private void signIn(Context ctx) {
     String token = Optional.ofNullable(body(ctx).get("token")).map(JsonNode::asText).orElse("");
     Optional<StaffMember> member = staff.authenticate(token);

@@ -53,6 +53,11 @@ public final class DashboardWeb implements AutoCloseable {
     return server.start(host, port, tls);
   }
 
+  /** Every HTTP route of the dashboard but its static pages, as {@code "GET /path"}. */
+  public java.util.List<String> routes() {
+    return server.routes();
+  }
+
   @Override
   public void close() {
     if (server != null) {
