@@ -77,6 +77,18 @@ class ConfluentAvroSerdeTest {
   }
 
   @Test
+  void aDeclaredLengthBeyondAvrosLimitIsACorruptPayload() {
+    // Found by fuzzing the gateway: Avro throws UnsupportedOperationException for a string longer
+    // than its system limit, which escaped the typed errors (a 500 at the gateway).
+    byte[] bytes = serde.serializer().serialize(topic, SampleRecords.statusReport("NGP100001", 1));
+    byte[] huge = Arrays.copyOf(bytes, bytes.length);
+    byte[] length = {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f};
+    System.arraycopy(length, 0, huge, 5, length.length);
+    assertThatThrownBy(() -> serde.deserializer().deserialize(topic, huge))
+        .isInstanceOf(WireFormatException.CorruptPayload.class);
+  }
+
+  @Test
   void withoutAutoRegistrationAnUnregisteredSchemaIsRefusedByName() {
     var strict = new ConfluentAvroSerde<>(new InMemorySchemaRegistryClient(), TelemetryEnvelope.class,
         SerdeSettings.preRegistered());

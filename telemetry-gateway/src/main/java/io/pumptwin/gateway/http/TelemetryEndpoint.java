@@ -204,6 +204,11 @@ public final class TelemetryEndpoint implements Handler {
       return new Decoding.Refused(400, Rejection.of(null, Code.UNKNOWN_SCHEMA_ID, e.getMessage()));
     } catch (SchemaRegistryException e) {
       return new Decoding.Unavailable("schema registry: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // Whatever else decoding throws is about these bytes (fuzzing found a declared string length
+      // beyond Avro's limit escaping as a 500): refused, dead-lettered, explained.
+      return new Decoding.Refused(400, Rejection.of(null, Code.UNDECODABLE,
+          "not a TelemetryEnvelope in the Confluent wire format: " + e));
     }
   }
 
