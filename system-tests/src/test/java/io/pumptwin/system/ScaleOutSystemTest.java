@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pumptwin.embedded.EmbeddedSchemaRegistry;
 import io.pumptwin.events.InfusionMode;
 import io.pumptwin.events.RefillRecord;
+import io.pumptwin.events.StaffRole;
 import io.pumptwin.events.StatusReport;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.events.TelemetrySource;
@@ -21,6 +22,7 @@ import io.pumptwin.schemas.topics.Topics;
 import io.pumptwin.testsupport.FreePorts;
 import io.pumptwin.twin.engine.TwinEngine;
 import io.pumptwin.twin.engine.TwinEngineConfig;
+import io.pumptwin.twin.query.QueryAccess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +36,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -70,6 +74,11 @@ class ScaleOutSystemTest {
   private static final Map<String, Object> STREAMS_OVERRIDES = Map.of("commit.interval.ms", 200,
       "consumer.session.timeout.ms", 10_000, "replication.factor", 3);
 
+  /** A viewer of the test's three clinics: the query API answers staff only, scoped to their clinics. */
+  private static final String STAFF_TOKEN = "viewer-" + UUID.randomUUID();
+  private static final QueryAccess ACCESS = new QueryAccess(Map.of(QueryAccess.sha256(STAFF_TOKEN),
+      new QueryAccess.Staff("staff-0907", StaffRole.VIEWER, Set.of("clinic-0", "clinic-1", "clinic-2"))));
+
   private Path dir;
   private ThreeBrokerCluster cluster;
   private EmbeddedSchemaRegistry registry;
@@ -80,10 +89,12 @@ class ScaleOutSystemTest {
   @BeforeAll
   void startClusterAndRegistry(@TempDir Path dir) throws Exception {
     this.dir = dir;
+    // The registry (a child JVM) starts while the cluster does: both take tens of seconds on two cores.
+    registry = EmbeddedSchemaRegistry.launch(EmbeddedSchemaRegistry.Settings.of(FreePorts.pick(1)[0],
+        dir.resolve("registry")));
     cluster = ThreeBrokerCluster.start(Files.createDirectories(dir.resolve("kafka")));
     cluster.createProjectTopics();
-    registry = EmbeddedSchemaRegistry.start(EmbeddedSchemaRegistry.Settings.of(FreePorts.pick(1)[0],
-        dir.resolve("registry")));
+    registry.awaitReady();
     registryClient = new HttpSchemaRegistryClient(new RegistrySettings(URI.create(registry.ccompatUrl()),
         new RegistrySettings.Credentials.None(), 5, Duration.ofMillis(200), Duration.ofSeconds(5)));
   }
@@ -229,6 +240,7 @@ class ScaleOutSystemTest {
     return TwinEngineConfig.defaults(cluster.bootstrapServers(), registry.ccompatUrl(), dir.resolve("state-" + instance))
         .withApplicationId(applicationId)
         .withQueryServer(port, "127.0.0.1:" + port)
+        .withQueryAccess(ACCESS)
         .withStreamsOverrides(STREAMS_OVERRIDES);
   }
 
@@ -277,6 +289,7 @@ class ScaleOutSystemTest {
 
   private HttpResponse<String> get(int port, String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Authorization", "Bearer " + STAFF_TOKEN)
         .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
