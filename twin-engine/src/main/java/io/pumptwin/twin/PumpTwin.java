@@ -9,7 +9,9 @@ import io.pumptwin.twin.delivery.DeliveryStatus;
 import io.pumptwin.twin.delivery.InterruptionCause;
 import io.pumptwin.twin.evidence.Evidence;
 import io.pumptwin.twin.evidence.EvidenceKind;
+import io.pumptwin.twin.reservoir.DeliveryCalibration;
 import io.pumptwin.twin.reservoir.ReservoirEstimate;
+import io.pumptwin.twin.reservoir.ReservoirModelParameters;
 import io.pumptwin.twin.reservoir.ReservoirProjection;
 import io.pumptwin.twin.reservoir.ResidualCheck;
 import io.pumptwin.twin.risk.Interruption;
@@ -60,6 +62,7 @@ import java.util.function.Supplier;
  * @param prescription         null before the first status report or refill
  * @param activeCriticalAlarms critical alarms the pump has raised and not cleared
  * @param conditions           conditions raised and not cleared, by type
+ * @param calibration          how fast this pump really delivers, as learned from its refill residuals
  */
 public record PumpTwin(
         PumpIdentity identity,
@@ -79,7 +82,8 @@ public record PumpTwin(
         CatheterFaultLikelihood catheter,
         List<SymptomObservation> recentSymptoms,
         Set<PumpAlarmKind> activeCriticalAlarms,
-        Map<TwinEventType, ActiveCondition> conditions) {
+        Map<TwinEventType, ActiveCondition> conditions,
+        DeliveryCalibration calibration) {
 
     private static final double MILLIS_PER_DAY = 86_400_000.0;
 
@@ -88,6 +92,7 @@ public record PumpTwin(
         Objects.requireNonNull(parameters, "parameters");
         Objects.requireNonNull(asOf, "asOf");
         Objects.requireNonNull(anchorAt, "anchorAt");
+        Objects.requireNonNull(calibration, "calibration");
         recentSymptoms = List.copyOf(recentSymptoms);
         activeCriticalAlarms = activeCriticalAlarms.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(activeCriticalAlarms));
         conditions = Map.copyOf(conditions);
@@ -97,7 +102,8 @@ public record PumpTwin(
     public static PumpTwin start(PumpIdentity identity, Instant at, TwinModelParameters p) {
         return new PumpTwin(identity, p, at, at, null, -1, 0, RecentEvents.empty(p.recentEventLimit()), null, null,
                 null, FillContext.NONE, BatteryState.initial(identity.manufacturedOn()), DeliveryState.unknown(),
-                CatheterFaultLikelihood.prior(at, p.catheter()), List.of(), Set.of(), Map.of());
+                CatheterFaultLikelihood.prior(at, p.catheter()), List.of(), Set.of(), Map.of(),
+                DeliveryCalibration.prior(p.reservoir()));
     }
 
     // ------------------------------------------------------------------ applying telemetry
@@ -120,7 +126,7 @@ public record PumpTwin(
         PumpTwin base = new PumpTwin(identity.reassigned(e.patientPseudonym(), e.clinicId()), parameters, t, t, heard,
                 Math.max(lastSequence, e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription,
                 reservoirAt(t), pumpComputedMl, fill, battery, delivery, catheter.relaxedTo(t, parameters.catheter()),
-                recentSymptoms, activeCriticalAlarms, conditions);
+                recentSymptoms, activeCriticalAlarms, conditions, calibration);
         List<TwinEvent> events = new ArrayList<>();
         PumpTwin next;
         // Java 17: no pattern switch yet; the sealed TelemetryFact keeps this chain complete.
@@ -152,7 +158,7 @@ public record PumpTwin(
         }
         PumpTwin moved = new PumpTwin(identity, parameters, streamTime, anchorAt, lastHeardAt, lastSequence,
                 eventsApplied, recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery,
-                catheter, recentSymptoms, activeCriticalAlarms, conditions);
+                catheter, recentSymptoms, activeCriticalAlarms, conditions, calibration);
         return moved.reconciled(null, new ArrayList<>(), TwinTransition.Outcome.ADVANCED);
     }
 
@@ -179,7 +185,7 @@ public record PumpTwin(
         PumpTwin next = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, rx, reservoir, s.pumpComputedReservoirMl(), fill,
                 battery.withReading(t, s.batteryRemainingPercent(), daily, parameters.battery()), d, catheter,
-                recentSymptoms, activeCriticalAlarms, conditions);
+                recentSymptoms, activeCriticalAlarms, conditions, calibration);
         Set<PumpAlarmKind> reportedCritical = EnumSet.noneOf(PumpAlarmKind.class);
         for (PumpAlarmKind kind : s.activeAlarms().stream().sorted().toList()) {
             if (kind.criticalByLabeling()) {
@@ -236,7 +242,7 @@ public record PumpTwin(
         }
         PumpTwin next = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, prescription, reservoirAnchor, pumpComputedMl, f, b, d, catheter, recentSymptoms,
-                critical_, conditions);
+                critical_, conditions, calibration);
         if (critical && !activeCriticalAlarms.contains(kind)) {
             critical_.add(kind);
             next = next.withCriticalAlarms(critical_).relayed(kind, detail, t, id, events);
@@ -270,12 +276,16 @@ public record PumpTwin(
     private PumpTwin onRefill(RefillVisit r, Instant t, String id) {
         ReservoirEstimate before = reservoirAnchor != null ? reservoirAnchor
                 : ReservoirEstimate.unknown(r.expectedResidualMl(), r.reservoirCapacityMl());
-        ResidualCheck check = before.measuredResidual(r.measuredResidualMl(), parameters.reservoir());
+        ResidualCheck check = before.measuredResidual(r.measuredResidualMl(), reservoirPhysics());
         CompetingExplanations explanations = new CompetingExplanations(fill.motorStallSinceFill(), fill.refillError(),
                 false);
         CatheterFaultLikelihood c = fill.filledAt() == null && reservoirAnchor == null ? catheter
                 // Without a known fill the prediction is the pump's own guess: no residual evidence yet.
                 : catheter.afterResidual(check, explanations, t, id, parameters.catheter());
+        DeliveryCalibration learned = cleanInterval(before, check, c)
+                ? calibration.learned(before.deliveredSinceFillMl(), check.excessMl(), residualNoiseMl2(before),
+                parameters.reservoir())
+                : calibration;
         boolean concentrationError = r.programmedConcentrationMcgPerMl() != null
                 && r.programmedConcentrationMcgPerMl() != r.concentrationMcgPerMl();
         FillContext f = new FillContext(t, id, false, r.pocketFillSuspected() || concentrationError,
@@ -290,8 +300,41 @@ public record PumpTwin(
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, rx, ReservoirEstimate.filled(r.filledVolumeMl(), r.pocketFillSuspected(),
                 parameters.reservoir()), pumpComputedMl, f, battery, d, c, recentSymptoms, activeCriticalAlarms,
-                conditions);
+                conditions, learned);
     }
+
+    /**
+     * Whether a refill's residual may teach the twin this pump's delivery rate: the interval started at a fill the
+     * twin saw, nothing else explains the residual (stall, refill error, pocket fill, a catheter fault that keeps
+     * drug in the pump), the pump was delivering, the reservoir had not run dry (an empty one hides how much more
+     * it would have delivered) and the residual lay well inside the band. A residual outside it is evidence of a
+     * fault, not of a slow pump: learning from it would explain the fault away.
+     */
+    private boolean cleanInterval(ReservoirEstimate before, ResidualCheck check, CatheterFaultLikelihood after) {
+        var cp = parameters.catheter();
+        return fill.filledAt() != null && reservoirAnchor != null
+                && !fill.motorStallSinceFill() && !fill.refillError() && fill.pocketFillAt() == null
+                && delivery.status() == DeliveryStatus.DELIVERING
+                && before.deliveredSinceFillMl() >= MIN_LEARNING_DELIVERY_ML
+                && check.measuredMl() >= MIN_LEARNING_RESIDUAL_ML && before.meanMl() >= MIN_LEARNING_RESIDUAL_ML
+                && Math.abs(check.normalizedInnovation()) <= LEARNING_MAX_Z
+                && !conditions.containsKey(TwinEventType.CATHETER_FAULT_SUSPECTED)
+                && after.probability() < cp.suspicionThreshold();
+    }
+
+    /** Noise of one interval's residual that is not the pump's rate: reading, fill volume, random jitter. */
+    private double residualNoiseMl2(ReservoirEstimate before) {
+        var p = parameters.reservoir();
+        return p.residualMeasurementSigmaMl() * p.residualMeasurementSigmaMl() + p.fillSigmaMl() * p.fillSigmaMl()
+                + p.deliveryJitterMl2PerMl() * before.deliveredSinceFillMl();
+    }
+
+    /** Too little delivered to say anything about the rate (a refill days after the last). */
+    private static final double MIN_LEARNING_DELIVERY_ML = 5;
+    /** Below this the reservoir may have been empty for a while: the residual no longer measures the rate. */
+    private static final double MIN_LEARNING_RESIDUAL_ML = 1;
+    /** Residuals further out than this from the prediction are left to the catheter model as evidence. */
+    private static final double LEARNING_MAX_Z = 2;
 
     private PumpTwin onPrescriptionChange(PrescriptionChange c, Instant t, String id) {
         CatheterFaultLikelihood cat = catheter.afterDoseChange(c.previousDoseMcgPerDay(), c.newDoseMcgPerDay(),
@@ -308,7 +351,7 @@ public record PumpTwin(
                 : delivery.status() == DeliveryStatus.MINIMUM_RATE ? delivery.resumed(t, id) : delivery;
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, rx, reservoirAnchor, pumpComputedMl, fill, battery, d, cat, recentSymptoms,
-                activeCriticalAlarms, conditions);
+                activeCriticalAlarms, conditions, calibration);
     }
 
     private PumpTwin onSymptoms(SymptomReport s, Instant t, String id) {
@@ -339,7 +382,7 @@ public record PumpTwin(
         }
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, prescription, anchor, pumpComputedMl, f, battery, delivery, cat, kept,
-                activeCriticalAlarms, conditions);
+                activeCriticalAlarms, conditions, calibration);
     }
 
     private PumpTwin onCatheterCheck(CatheterCheck c, Instant t, String id) {
@@ -357,7 +400,7 @@ public record PumpTwin(
         }
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, prescription, reservoirAnchor, pumpComputedMl, f, battery, d, cat, recentSymptoms,
-                activeCriticalAlarms, conditions);
+                activeCriticalAlarms, conditions, calibration);
     }
 
     /** What else could explain withdrawal signs or futile dose increases right now. */
@@ -383,13 +426,18 @@ public record PumpTwin(
         };
     }
 
+    /** The reservoir physics for this pump: the model's, with the delivery bias and error learned at its refills. */
+    public ReservoirModelParameters reservoirPhysics() {
+        return calibration.applyTo(parameters.reservoir());
+    }
+
     /** The reservoir estimate at {@code t}, predicted from the last event at the rate in force since. */
     public ReservoirEstimate reservoirAt(Instant t) {
         if (reservoirAnchor == null) {
             return null;
         }
         double days = Math.max(0, (t.toEpochMilli() - anchorAt.toEpochMilli()) / MILLIS_PER_DAY);
-        return reservoirAnchor.afterProgrammedDelivery(effectiveDailyVolumeMl() * days, parameters.reservoir());
+        return reservoirAnchor.afterProgrammedDelivery(effectiveDailyVolumeMl() * days, reservoirPhysics());
     }
 
     /** Every estimate at the twin's current time. */
@@ -398,7 +446,7 @@ public record PumpTwin(
         double daily = effectiveDailyVolumeMl();
         ReservoirProjection projection = r == null || prescription == null ? null
                 : ReservoirProjection.of(r, asOf, daily, prescription.lowReservoirAlarmMl(), fill.filledAt(),
-                parameters.reservoir());
+                reservoirPhysics());
         BatteryProjection bp = battery.project(asOf,
                 prescription == null ? 0 : prescription.programmedDailyVolumeMl(), parameters.battery());
         CatheterFaultLikelihood c = catheter.relaxedTo(asOf, parameters.catheter());
@@ -450,6 +498,12 @@ public record PumpTwin(
         }
         if (pumpComputedMl != null) {
             values.put("pumpComputedMl", pumpComputedMl);
+        }
+        if (calibration.refillsLearned() > 0) {
+            // where the band's width comes from once the twin has learned the pump (DeliveryCalibration)
+            values.put("deliveryBiasLearned", calibration.biasMean());
+            values.put("deliveryBiasStdDev", Math.sqrt(calibration.biasVariance()));
+            values.put("refillsLearnedFrom", (double) calibration.refillsLearned());
         }
         if (battery.remainingPercent() != null) {
             values.put("batteryPercent", battery.remainingPercent());
@@ -639,12 +693,12 @@ public record PumpTwin(
     private PumpTwin withConditions(Map<TwinEventType, ActiveCondition> next) {
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery, catheter,
-                recentSymptoms, activeCriticalAlarms, next);
+                recentSymptoms, activeCriticalAlarms, next, calibration);
     }
 
     private PumpTwin withCriticalAlarms(Set<PumpAlarmKind> alarms) {
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery, catheter,
-                recentSymptoms, alarms, conditions);
+                recentSymptoms, alarms, conditions, calibration);
     }
 }

@@ -100,7 +100,9 @@ public record WhatIf(String name, ModelSettings model, AlertPolicySettings alert
           or(model.bandZ(), r.bandZ()),
           model.refillLeadTimeDays() == null ? r.clinicLeadTime() : days(model.refillLeadTimeDays()),
           model.drugStabilityDays() == null ? r.drugStability() : days(model.drugStabilityDays()),
-          r.minimumRateMlPerDay(), r.projectionHorizon());
+          r.minimumRateMlPerDay(), r.projectionHorizon(),
+          Math.min(r.intervalErrorSigmaFraction(),
+              or(model.deliveryErrorSigmaFraction(), r.deliveryErrorSigmaFraction())));
       notice = model.refillDueNoticeDays() == null ? notice : days(model.refillDueNoticeDays());
       silent = model.silentAfterHours() == null ? silent
           : Duration.ofMillis(Math.round(model.silentAfterHours() * 3_600_000));

@@ -30,6 +30,12 @@ import java.util.Map;
  * @param minimumRateMlPerDay         what leaves the reservoir at the minimal rate a pump falls back to
  *                                    after a reset (effectively no therapy; assumption: a few uL/day).
  * @param projectionHorizon           projections beyond this are reported as this far out.
+ * @param intervalErrorSigmaFraction  one standard deviation of how much a pump's relative error varies from one
+ *                                    refill interval to the next, around its persistent error (temperature,
+ *                                    boluses, drug viscosity). Assumption: 0.03; no study in DOMAIN.md gives it,
+ *                                    so it is set above the simulator's 0.02 to stay conservative. What the
+ *                                    twin learns at refills ({@link DeliveryCalibration}) never narrows a pump's
+ *                                    band below it.
  */
 public record ReservoirModelParameters(
         double deliveryBiasFraction,
@@ -41,9 +47,13 @@ public record ReservoirModelParameters(
         Duration clinicLeadTime,
         Duration drugStability,
         double minimumRateMlPerDay,
-        Duration projectionHorizon) {
+        Duration projectionHorizon,
+        double intervalErrorSigmaFraction) {
 
     public ReservoirModelParameters {
+        if (intervalErrorSigmaFraction < 0 || intervalErrorSigmaFraction > deliveryErrorSigmaFraction) {
+            throw new IllegalArgumentException("intervalErrorSigmaFraction must lie in [0, deliveryErrorSigmaFraction]");
+        }
         if (deliveryErrorSigmaFraction < 0 || deliveryJitterMl2PerMl < 0 || residualMeasurementSigmaMl <= 0
                 || fillSigmaMl <= 0 || bandZ <= 0) {
             throw new IllegalArgumentException("reservoir uncertainties must be positive");
@@ -56,7 +66,7 @@ public record ReservoirModelParameters(
     /** The defaults: Wesemann 2014 mean bias, labeled tolerance, 7-day lead time, 180-day stability. */
     public static ReservoirModelParameters wesemann2014() {
         return new ReservoirModelParameters(0.01, 0.145 / 2, 0.001, 0.5, 0.2, 1.959964,
-                Duration.ofDays(7), Duration.ofDays(180), 0.006, Duration.ofDays(3 * 365));
+                Duration.ofDays(7), Duration.ofDays(180), 0.006, Duration.ofDays(3 * 365), 0.03);
     }
 
     /** Conservative set: the +2.5% per refill over-delivery of Wesemann 2014 as the mean bias. */
@@ -67,19 +77,26 @@ public record ReservoirModelParameters(
     public ReservoirModelParameters withDeliveryBias(double bias) {
         return new ReservoirModelParameters(bias, deliveryErrorSigmaFraction, deliveryJitterMl2PerMl,
                 residualMeasurementSigmaMl, fillSigmaMl, bandZ, clinicLeadTime, drugStability, minimumRateMlPerDay,
-                projectionHorizon);
+                projectionHorizon, intervalErrorSigmaFraction);
     }
 
     public ReservoirModelParameters withClinicLeadTime(Duration leadTime) {
         return new ReservoirModelParameters(deliveryBiasFraction, deliveryErrorSigmaFraction, deliveryJitterMl2PerMl,
                 residualMeasurementSigmaMl, fillSigmaMl, bandZ, leadTime, drugStability, minimumRateMlPerDay,
-                projectionHorizon);
+                projectionHorizon, intervalErrorSigmaFraction);
     }
 
     public ReservoirModelParameters withDrugStability(Duration stability) {
         return new ReservoirModelParameters(deliveryBiasFraction, deliveryErrorSigmaFraction, deliveryJitterMl2PerMl,
                 residualMeasurementSigmaMl, fillSigmaMl, bandZ, clinicLeadTime, stability, minimumRateMlPerDay,
-                projectionHorizon);
+                projectionHorizon, intervalErrorSigmaFraction);
+    }
+
+    /** The same physics with a pump's own delivery bias and error sigma (what a twin learned at refills). */
+    public ReservoirModelParameters withDeliveryError(double bias, double sigmaFraction) {
+        return new ReservoirModelParameters(bias, Math.max(sigmaFraction, intervalErrorSigmaFraction),
+                deliveryJitterMl2PerMl, residualMeasurementSigmaMl, fillSigmaMl, bandZ, clinicLeadTime, drugStability,
+                minimumRateMlPerDay, projectionHorizon, intervalErrorSigmaFraction);
     }
 
     /** The values in force, for the twin's provenance. */
@@ -94,6 +111,7 @@ public record ReservoirModelParameters(
         m.put("reservoir.clinicLeadTimeDays", clinicLeadTime.toMillis() / 86_400_000.0);
         m.put("reservoir.drugStabilityDays", drugStability.toMillis() / 86_400_000.0);
         m.put("reservoir.minimumRateMlPerDay", minimumRateMlPerDay);
+        m.put("reservoir.intervalErrorSigmaFraction", intervalErrorSigmaFraction);
         return m;
     }
 }

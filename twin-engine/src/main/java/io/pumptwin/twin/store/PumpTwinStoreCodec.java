@@ -17,6 +17,7 @@ import io.pumptwin.twin.delivery.InterruptionCause;
 import io.pumptwin.twin.evidence.Evidence;
 import io.pumptwin.twin.evidence.EvidenceKind;
 import io.pumptwin.twin.evidence.EvidenceTrail;
+import io.pumptwin.twin.reservoir.DeliveryCalibration;
 import io.pumptwin.twin.reservoir.ReservoirEstimate;
 import io.pumptwin.twin.risk.RiskLevel;
 import io.pumptwin.twin.risk.SymptomObservation;
@@ -51,7 +52,7 @@ import java.util.UUID;
  *
  * <p>Format version 2. Enums are written by ordinal: append new constants at the end of an enum, never
  * reorder or remove (a test pins the current orders); a breaking change takes a new version byte.
- * Version 2 writes event ids that are UUIDs as 16 bytes and the de-duplication memory's sequences and times
+ * Version 2 adds the pump's delivery calibration, and writes event ids that are UUIDs as 16 bytes and the de-duplication memory's sequences and times
  * as variable-length deltas: that memory (64 events) was most of a twin's bytes, and every twin is rewritten
  * to the changelog on every event it applies (issue 5). Version 1 twins, from a store or changelog written by
  * an earlier release, are still read.
@@ -181,6 +182,10 @@ public final class PumpTwinStoreCodec {
                 instant(out, ac.dueAt());
                 out.writeLong(ac.raisedAt().toEpochMilli());
             }
+            DeliveryCalibration cal = twin.calibration();
+            out.writeDouble(cal.biasMean());
+            out.writeDouble(cal.biasVariance());
+            out.writeInt(cal.refillsLearned());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -268,12 +273,14 @@ public final class PumpTwinStoreCodec {
                 conditions.put(type, new ActiveCondition(type, RiskLevel.values()[in.readByte()], instant(in),
                         Instant.ofEpochMilli(in.readLong())));
             }
+            DeliveryCalibration calibration = version == VERSION_1 ? DeliveryCalibration.prior(parameters.reservoir())
+                    : new DeliveryCalibration(in.readDouble(), in.readDouble(), in.readInt());
             if (in.available() != 0) {
                 throw new UnreadableTwin(in.available() + " trailing bytes after a stored twin", null);
             }
             return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                     new RecentEvents(fingerprints, recentLimit), rx, reservoir, pumpComputed, fill, battery, delivery,
-                    catheter, symptoms, alarms, conditions);
+                    catheter, symptoms, alarms, conditions, calibration);
         } catch (IOException | RuntimeException e) {
             if (e instanceof UnreadableTwin u) {
                 throw u;
