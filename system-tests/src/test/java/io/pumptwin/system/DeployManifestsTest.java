@@ -66,6 +66,8 @@ class DeployManifestsTest {
     for (String engine : engines) {
       Map<String, Object> env = map(map(services.get(engine)).get("environment"));
       assertThat(env.get("TWIN_APPLICATION_SERVER")).isEqualTo(engine + ":8083");
+      // The query API answers staff only: without the token file it answers nobody.
+      assertThat(env.get("STAFF_TOKENS_FILE")).isEqualTo("/etc/pumptwin/tokens.yaml");
       assertThat(env.get("PUMPTWIN_TOPIC_REPLICATION_FACTOR")).isEqualTo(3);
       assertThat(env.get("PUMPTWIN_TOPIC_MIN_INSYNC_REPLICAS")).isEqualTo(2);
     }
@@ -228,6 +230,7 @@ class DeployManifestsTest {
     Map<String, String> engineEnv = env(containers(engine).get(0));
     assertThat(Integer.parseInt(engineEnv.get("TWIN_STANDBY_REPLICAS"))).isGreaterThanOrEqualTo(1);
     assertThat(engineEnv.get("TWIN_APPLICATION_SERVER")).contains("twin-engine-headless");
+    assertThat(engineEnv).containsKey("STAFF_TOKENS_FILE");
 
     List<String> deployments = byKind.get("Deployment").stream()
         .map(d -> String.valueOf(map(d.get("metadata")).get("name"))).toList();
