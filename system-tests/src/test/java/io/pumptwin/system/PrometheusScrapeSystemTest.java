@@ -94,27 +94,27 @@ class PrometheusScrapeSystemTest {
       alerting.start();
       await("alerting running").atMost(PATIENCE).until(() -> alerting.streamsState() == KafkaStreams.State.RUNNING);
 
-      // A device's telemetry through the gateway: refills and status reports, and a critical pump alarm that
-      // becomes an alert, so the meters of each step have counted something.
-      List<TelemetryEnvelope> sent = telemetry();
-      try (GatewaySink device = new GatewaySink("http://127.0.0.1:" + gateway.port(), credentials::get,
-          new InMemorySink())) {
-        sent.forEach(device::telemetry);
-        device.flush();
-        assertThat(device.refusedRequests()).isZero();
-      }
-      List<ConsumerRecord<String, AlertEvent>> raised = new ArrayList<>();
-      await("the critical alarm's alert on " + Topics.ALERTS.name()).atMost(PATIENCE)
-          .until(() -> {
-            alerts.poll(Duration.ofMillis(500)).forEach(raised::add);
-            return raised.stream().anyMatch(r -> r.key().equals(serial(0)));
-          });
-
       Map<String, String> jobs = Map.of("telemetry-gateway", "127.0.0.1:" + gateway.port(),
           "twin-engine", "127.0.0.1:" + twin.port(), "alerting", "127.0.0.1:" + alerting.apiPort());
       List<PrometheusServer.Job> scrape = jobs.entrySet().stream()
           .map(e -> new PrometheusServer.Job(e.getKey(), List.of(e.getValue()))).toList();
       try (PrometheusServer prometheus = PrometheusServer.start(dir.resolve("prometheus"), scrape)) {
+        // Prometheus scrapes from the start; meanwhile a device's telemetry through the gateway: refills and
+        // status reports, and a critical pump alarm that becomes an alert, so the meters of each step count.
+        List<TelemetryEnvelope> sent = telemetry();
+        try (GatewaySink device = new GatewaySink("http://127.0.0.1:" + gateway.port(), credentials::get,
+            new InMemorySink())) {
+          sent.forEach(device::telemetry);
+          device.flush();
+          assertThat(device.refusedRequests()).isZero();
+        }
+        List<ConsumerRecord<String, AlertEvent>> raised = new ArrayList<>();
+        await("the critical alarm's alert on " + Topics.ALERTS.name()).atMost(PATIENCE)
+            .until(() -> {
+              alerts.poll(Duration.ofMillis(500)).forEach(raised::add);
+              return raised.stream().anyMatch(r -> r.key().equals(serial(0)));
+            });
+
         await("every target scraped and up").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
             .until(() -> {
               assertThat(prometheus.alive()).as("prometheus running\n%s", prometheus.logTail()).isTrue();
@@ -134,17 +134,19 @@ class PrometheusScrapeSystemTest {
         }
         log.info("event=prometheus.meters names={}", prometheus.api("/api/v1/label/__name__/values"));
 
-        // Every documented meter is there, exposed by the service the README names.
-        for (Map.Entry<String, String> meter : documented.entrySet()) {
-          List<JsonNode> series = prometheus.query(meter.getKey());
-          assertThat(series).as("series of %s", meter.getKey()).isNotEmpty();
-          assertThat(series).as("%s scraped from job %s", meter.getKey(), meter.getValue())
-              .anySatisfy(s -> assertThat(PrometheusServer.labels(s)).containsEntry("job", meter.getValue()));
-        }
-        // What the meters say agrees with what happened: the gateway accepted every event the twin applied.
-        assertThat(sum(prometheus, "sum(gateway_events_total{outcome=\"accepted\"})")).isEqualTo(sent.size());
-        assertThat(sum(prometheus, "sum(twin_telemetry_total{outcome=\"applied\"})")).isEqualTo(sent.size());
-        assertThat(sum(prometheus, "sum(twin_events_total{type=\"PUMP_CRITICAL_ALARM\"})")).isGreaterThanOrEqualTo(1);
+        // Every documented meter is there, exposed by the service the README names, and what the meters say
+        // agrees with what happened; asked again until a scrape after the last event has been stored.
+        await("documented meters scraped").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+          for (Map.Entry<String, String> meter : documented.entrySet()) {
+            List<JsonNode> series = prometheus.query(meter.getKey());
+            assertThat(series).as("series of %s", meter.getKey()).isNotEmpty();
+            assertThat(series).as("%s scraped from job %s", meter.getKey(), meter.getValue())
+                .anySatisfy(s -> assertThat(PrometheusServer.labels(s)).containsEntry("job", meter.getValue()));
+          }
+          assertThat(sum(prometheus, "sum(gateway_events_total{outcome=\"accepted\"})")).isEqualTo(sent.size());
+          assertThat(sum(prometheus, "sum(twin_telemetry_total{outcome=\"applied\"})")).isEqualTo(sent.size());
+          assertThat(sum(prometheus, "sum(twin_events_total{type=\"PUMP_CRITICAL_ALARM\"})")).isGreaterThanOrEqualTo(1);
+        });
       }
     }
   }
