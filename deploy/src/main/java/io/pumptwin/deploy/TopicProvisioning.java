@@ -37,7 +37,7 @@ public record TopicProvisioning(String bootstrapServers, String registryUrl, sho
     return new TopicProvisioning(env.bootstrapServers(), env.registryUrl(),
         (short) env.integer("PUMPTWIN_TOPIC_REPLICATION_FACTOR", 1),
         minIsr == null ? null : Integer.valueOf(minIsr),
-        env.duration("PUMPTWIN_STARTUP_WAIT", Duration.ofMinutes(3)));
+        env.duration("PUMPTWIN_STARTUP_WAIT", Duration.ofMinutes(5)));
   }
 
   /** Runs when the environment asks for it (the default); returns once topics and subjects exist. */
@@ -48,9 +48,9 @@ public record TopicProvisioning(String bootstrapServers, String registryUrl, sho
   }
 
   public void run() throws InterruptedException {
-    long deadline = System.nanoTime() + waitFor.toNanos();
-    int created = retrying("topics", deadline, this::ensureTopics);
-    int subjects = retrying("schemas", deadline, this::registerSchemas);
+    // Each step waits for its own peer (the broker, then the registry) for up to waitFor.
+    int created = retrying("topics", waitFor, this::ensureTopics);
+    int subjects = retrying("schemas", waitFor, this::registerSchemas);
     log.info("event=provisioning.done bootstrap={} topics={} created={} replication={} subjects={}",
         bootstrapServers, Topics.ALL.size(), created, replicationFactor, subjects);
   }
@@ -96,7 +96,8 @@ public record TopicProvisioning(String bootstrapServers, String registryUrl, sho
     int run() throws Exception;
   }
 
-  private static int retrying(String what, long deadline, Step step) throws InterruptedException {
+  private static int retrying(String what, Duration waitFor, Step step) throws InterruptedException {
+    long deadline = System.nanoTime() + waitFor.toNanos();
     int attempt = 0;
     while (true) {
       attempt++;

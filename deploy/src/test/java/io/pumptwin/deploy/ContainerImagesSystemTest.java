@@ -73,7 +73,9 @@ class ContainerImagesSystemTest {
   private static final List<String> IMAGES = List.of("kafka", "schema-registry", "twin-engine", "alerting",
       "telemetry-gateway");
   // The machine is shared and slow: JVM start-up in five containers at once takes minutes there.
-  private static final Duration START = Duration.ofMinutes(6);
+  private static final Duration START = Duration.ofMinutes(10);
+  // Quick start over peak speed: a handful of requests each, five JVMs on two shared cores.
+  private static final String JAVA_OPTS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m";
   private static final Duration ALERT_WAIT = Duration.ofMinutes(4);
   private static final String BOOTSTRAP = "kafka:9092";
   private static final String REGISTRY = "http://schema-registry:8081/apis/ccompat/v7";
@@ -120,6 +122,7 @@ class ContainerImagesSystemTest {
     network = Network.newNetwork();
     kafkaExternalPort = freePort();
     GenericContainer<?> kafka = service("kafka", "kafka")
+        .withEnv("KAFKA_HEAP_OPTS", "-Xmx384m")
         // Two listeners: containers use kafka:9092, this test the fixed host port (advertised as
         // localhost, so the port inside and outside must be the same).
         .withEnv("KAFKA_CFG_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093,EXTERNAL://:" + kafkaExternalPort)
@@ -149,6 +152,7 @@ class ContainerImagesSystemTest {
         .withNetworkAliases(alias)
         .withEnv("KAFKA_BOOTSTRAP_SERVERS", BOOTSTRAP)
         .withEnv("SCHEMA_REGISTRY_URL", REGISTRY)
+        .withEnv("JAVA_OPTS", JAVA_OPTS)
         .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("container." + alias)))
         // Each image's own HEALTHCHECK decides when it is up: that is what is being tested.
         .waitingFor(Wait.forHealthcheck().withStartupTimeout(START));
