@@ -95,6 +95,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         "-Dquarkus.datasource.jdbc.min-size=1",
         "-Dquarkus.datasource.jdbc.initial-size=1",
         "-Dquarkus.datasource.jdbc.max-size=8",
+        // Agroal's default 5 s to open a connection is not enough on a two-core machine under load
+        // (measured: start-up failed with "Acquisition timeout while waiting for new connection" at a
+        // load average of 50); a slow start is better than none.
+        "-Dquarkus.datasource.jdbc.acquisition-timeout=60S",
         "-Dquarkus.log.console.color=false",
         "-jar", runner.toString()));
     ProcessBuilder builder = new ProcessBuilder(command)

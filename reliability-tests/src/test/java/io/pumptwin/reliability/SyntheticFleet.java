@@ -15,8 +15,8 @@ import java.util.UUID;
 
 /**
  * A fixed fleet history that makes the twins and alerting work: every pump reports every two hours
- * and runs low (refill due, then urgent); late in the history each pump is refilled, and odd pumps
- * then show a residual far above the expected one (a catheter that stopped delivering, DOMAIN.md),
+ * and runs low (refill due, then urgent); every 84 hours each pump is refilled, and odd pumps then
+ * show a residual far above the expected one (a catheter that stopped delivering, DOMAIN.md),
  * which raises catheter events; pump 0 falls silent a third of the way in (a stream-time event). Event ids are derived from
  * pump and slot, so a run's input is the same whenever it is generated.
  *
@@ -30,6 +30,8 @@ record SyntheticFleet(String serialPrefix, int pumps, int slots, Instant start) 
   /** 2000 mcg/day of 500 mcg/mL baclofen: 4 mL a day, so a refill is due within days (DOMAIN.md). */
   static final double ML_PER_DAY = 4.0;
   static final double FILL_ML = 18.0;
+  /** Refilled every 84 hours, at 4 mL left of 18: late enough for refill-due and urgent events. */
+  static final int REFILL_EVERY_SLOTS = 42;
 
   /** A history ending a few hours before now: every event is inside the gateway's time window. */
   static SyntheticFleet endingNow(String serialPrefix, int pumps, int slots) {
@@ -64,18 +66,17 @@ record SyntheticFleet(String serialPrefix, int pumps, int slots, Instant start) 
   private TelemetryEnvelope event(int p, int slot) {
     Instant at = start.plus(SLOT.multipliedBy(slot)).plusSeconds(p);
     Object payload;
-    double usedMl = slot * SLOT.toMinutes() / (24.0 * 60) * ML_PER_DAY;
-    int refillSlot = slots - slots / 8;
-    if (slot == 0 || slot == refillSlot) {
-      double expected = slot == 0 ? 2.0 : FILL_ML - usedMl;
+    double mlPerSlot = SLOT.toMinutes() / (24.0 * 60) * ML_PER_DAY;
+    int lastRefill = slot - slot % REFILL_EVERY_SLOTS;
+    if (slot == lastRefill) {
+      double expected = slot == 0 ? 2.0 : FILL_ML - REFILL_EVERY_SLOTS * mlPerSlot;
       double measured = slot == 0 ? 2.0 : p % 2 == 1 ? expected + 6 : expected;
       payload = RefillRecord.newBuilder().setExpectedResidualMl(expected).setMeasuredResidualMl(measured)
           .setFilledVolumeMl(FILL_ML).setReservoirCapacityMl(20).setConcentrationMcgPerMl(500)
           .setDoseMcgPerDay(2000).setLowReservoirAlarmMl(2.0).setProgrammedConcentrationMcgPerMl(null)
           .setPocketFillSuspected(false).build();
     } else {
-      double sinceFill = slot > refillSlot ? (slot - refillSlot) * SLOT.toMinutes() / (24.0 * 60) * ML_PER_DAY
-          : usedMl;
+      double sinceFill = (slot - lastRefill) * mlPerSlot;
       payload = StatusReport.newBuilder().setPumpComputedReservoirMl(Math.max(0, FILL_ML - sinceFill))
           .setReservoirCapacityMl(20).setLowReservoirAlarmMl(2.0).setConcentrationMcgPerMl(500)
           .setDoseMcgPerDay(2000).setInfusionMode(InfusionMode.SIMPLE_CONTINUOUS)
