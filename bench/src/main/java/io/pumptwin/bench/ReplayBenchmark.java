@@ -87,6 +87,7 @@ public final class ReplayBenchmark {
     int pumps = Integer.parseInt(opts.getOrDefault("--pumps", "100000"));
     int reports = Integer.parseInt(opts.getOrDefault("--reports-per-pump", "96"));
     boolean withFile = Boolean.parseBoolean(opts.getOrDefault("--file", "true"));
+    boolean oneThreadToo = Boolean.parseBoolean(opts.getOrDefault("--one-thread", "true"));
     String out = opts.getOrDefault("--out", "bench/results/replay.md");
     String loadAtStart = load();
 
@@ -120,7 +121,13 @@ public final class ReplayBenchmark {
       // (2) Replay from the topic: read, decode, twin and alerting topologies, production parameters.
       TopicTelemetrySource topicSource = new TopicTelemetrySource(stack.bootstrapServers(),
           stack.registryClient(), input, Map.of());
-      rows.add(replay("replay from the topic (TopicTelemetrySource + InProcessPipeline)", topicSource, records));
+      int threads = Math.min(topicSource.partitions(), Runtime.getRuntime().availableProcessors());
+      rows.add(replay("replay from the topic (TopicTelemetrySource + InProcessPipeline, " + threads
+          + " worker threads)", topicSource, records, threads));
+      if (oneThreadToo && threads > 1) {
+        // (2b) The same on one thread, as every replay ran before the partitions got worker threads.
+        rows.add(replay("replay from the topic, one thread", topicSource, records, 1));
+      }
 
       if (withFile) {
         // (3) Export to the replay's file format, then (4) replay from the file: no broker, no registry.
@@ -141,7 +148,7 @@ public final class ReplayBenchmark {
         rows.add(new Row("export to file (TopicTelemetrySource + TelemetryFile.Writer)", exported, exportSeconds,
             String.format(Locale.ROOT, "%,.0f bytes/record", (double) Files.size(file) / exported)));
         rows.add(replay("replay from the export file (FileTelemetrySource + InProcessPipeline)",
-            new FileTelemetrySource(file), records));
+            new FileTelemetrySource(file), records, threads));
       }
     }
     String table = report(rows, pumps, reports, records, loadAtStart, load(), String.join(" ", args));
@@ -151,14 +158,14 @@ public final class ReplayBenchmark {
     Files.writeString(outPath, table);
   }
 
-  private static Row replay(String name, TelemetrySource source, long expected) {
+  private static Row replay(String name, TelemetrySource source, long expected, int threads) {
     CountingListener counts = new CountingListener();
     Progress progress = new Progress(System.err, "bench replay");
     long started = System.nanoTime();
     TelemetrySource.ReadSummary read;
     long deadLetters;
     try (InProcessPipeline pipeline = new InProcessPipeline(PipelineParameters.production(),
-        source.partitions(), counts)) {
+        source.partitions(), counts, threads)) {
       read = source.read(TimeRange.all(), r -> {
         pipeline.send(r.partition(), r.envelope(), r.timestamp());
         progress.record();

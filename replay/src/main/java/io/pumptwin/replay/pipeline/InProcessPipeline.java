@@ -27,10 +27,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
@@ -58,6 +67,13 @@ import org.apache.kafka.streams.test.TestRecord;
  * stream time production's tasks saw, which is what makes the replay reproduce production's twin
  * events and alerts, not just resemble them.
  *
+ * <p>Why worker threads: TopologyTestDriver commits (flushes every store, writes a checkpoint) after
+ * every record, so one thread spends most of its time committing. The partitions' driver pairs
+ * share nothing, so each runs on one worker thread (partition {@code p} on worker {@code p mod
+ * workers}, in offset order as before), while the caller's thread reads the source. What the
+ * drivers publish is handed to the listener on the caller's thread, record by record in the order
+ * the records were sent: the listener sees exactly what a single thread would have shown it.
+ *
  * <p>Production's alerting runs on the {@link AlertClock#LIVE} clock (stream time carried on by
  * real time on a quiet partition); the replay runs on {@link AlertClock#STREAM_TIME}, so the same
  * input gives the same alerts whatever the wall clock does. Both publish the same re-notifications
@@ -76,8 +92,11 @@ public final class InProcessPipeline implements AutoCloseable {
   private final int partitions;
   private final PipelineListener listener;
   private final Path stateDir;
-  private final TopicRegistry topics;
   private final PartitionDrivers[] drivers;
+  /** Empty: every record is processed on the caller's thread. */
+  private final ExecutorService[] workers;
+  /** What records sent to workers published, oldest first; handed to the listener in this order. */
+  private final ArrayDeque<Future<Published>> pending = new ArrayDeque<>();
   private long telemetryIn;
   private long deadLetters;
 
@@ -86,8 +105,19 @@ public final class InProcessPipeline implements AutoCloseable {
    *     partitions); records are routed as the producer's default partitioner would
    */
   public InProcessPipeline(PipelineParameters parameters, int partitions, PipelineListener listener) {
+    this(parameters, partitions, listener, Math.min(partitions, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
+   * @param threads worker threads for the partitions' drivers (at most {@code partitions}); 1
+   *     processes every record on the caller's thread
+   */
+  public InProcessPipeline(PipelineParameters parameters, int partitions, PipelineListener listener, int threads) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, was " + threads);
     }
     this.parameters = parameters;
     this.partitions = partitions;
@@ -101,8 +131,16 @@ public final class InProcessPipeline implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the replay's state directory", e);
     }
-    // The pipeline's own registry: nothing of a replay reaches the production registry either.
-    topics = new TopicRegistry(new InMemorySchemaRegistryClient(), SerdeSettings.autoRegistering());
+    int n = Math.min(threads, partitions);
+    workers = new ExecutorService[n == 1 ? 0 : n];
+    for (int i = 0; i < workers.length; i++) {
+      String name = "replay-partitions-" + i;
+      workers[i] = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+      });
+    }
   }
 
   /** The partition the producer's default partitioner gives this pump serial (murmur2 of the key). */
@@ -121,7 +159,53 @@ public final class InProcessPipeline implements AutoCloseable {
       drivers[partition] = d;
     }
     telemetryIn++;
-    d.send(envelope, recordTimestamp);
+    if (workers.length == 0) {
+      deliver(d.send(envelope, recordTimestamp));
+      return;
+    }
+    PartitionDrivers onWorker = d;
+    pending.add(workers[partition % workers.length].submit(() -> onWorker.send(envelope, recordTimestamp)));
+    // Hand on what is done, in order; wait when too much is outstanding (bounds the memory).
+    while (!pending.isEmpty() && (pending.size() > MAX_PENDING || pending.peek().isDone())) {
+      deliver(await(pending.poll()));
+    }
+  }
+
+  /** Waits until every record sent so far is processed and handed to the listener. */
+  public void awaitSent() {
+    while (!pending.isEmpty()) {
+      deliver(await(pending.poll()));
+    }
+  }
+
+  private static Published await(Future<Published> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the replay's partitions", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private void deliver(Published p) {
+    deadLetters += p.deadLetters;
+    for (SpecificRecord r : p.records) {
+      if (r instanceof TwinState state) {
+        listener.onTwinState(p.partition, state);
+      } else if (r instanceof TwinEvent event) {
+        listener.onTwinEvent(p.partition, event);
+      } else if (r instanceof AlertEvent alert) {
+        listener.onAlert(p.partition, alert);
+      }
+    }
   }
 
   /** A record whose partition is unknown (simulated or hand-made input): routed by its pump serial. */
@@ -133,8 +217,12 @@ public final class InProcessPipeline implements AutoCloseable {
     return telemetryIn;
   }
 
-  /** Telemetry the twin topology refused (production would have dead-lettered it too). */
+  /**
+   * Telemetry the twin topology refused (production would have dead-lettered it too), of every
+   * record sent so far (waits for them).
+   */
   public long deadLetters() {
+    awaitSent();
     return deadLetters;
   }
 
@@ -145,6 +233,24 @@ public final class InProcessPipeline implements AutoCloseable {
   @Override
   public void close() {
     RuntimeException first = null;
+    try {
+      awaitSent();
+    } catch (RuntimeException e) {
+      first = e;
+    }
+    for (ExecutorService w : workers) {
+      w.shutdown();
+    }
+    for (ExecutorService w : workers) {
+      try {
+        // Bounded: a worker has at most MAX_PENDING records left, and they were awaited above.
+        if (!w.awaitTermination(10, TimeUnit.MINUTES)) {
+          first = first == null ? new IllegalStateException("replay worker did not stop") : first;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     for (PartitionDrivers d : drivers) {
       if (d != null) {
         try {
@@ -165,6 +271,19 @@ public final class InProcessPipeline implements AutoCloseable {
   }
 
   private static final int DISCARD_EVERY = 2_000;
+  /** Records sent to workers and not yet handed to the listener, at most. */
+  private static final int MAX_PENDING = 8_192;
+
+  /** What one telemetry record caused on its partition, in the order the drivers published it. */
+  private static final class Published {
+    final int partition;
+    final List<SpecificRecord> records = new ArrayList<>(2);
+    long deadLetters;
+
+    Published(int partition) {
+      this.partition = partition;
+    }
+  }
 
   /**
    * TopologyTestDriver keeps every record its topologies produce until it is read, changelogs
@@ -205,6 +324,9 @@ public final class InProcessPipeline implements AutoCloseable {
     PartitionDrivers(int partition) {
       this.partition = partition;
       Path dir = stateDir.resolve("p" + partition);
+      // The partition's own registry: nothing of a replay reaches the production registry, and
+      // partitions on different worker threads share no serde.
+      TopicRegistry topics = new TopicRegistry(new InMemorySchemaRegistryClient(), SerdeSettings.autoRegistering());
       // Production's engine configuration (hourly routine state, default reorder window and sweep
       // grid, the same Streams settings); only the model parameters may differ.
       TwinEngineConfig twinConfig = TwinEngineConfig.defaults("in-process:9092", "in-process",
@@ -240,38 +362,40 @@ public final class InProcessPipeline implements AutoCloseable {
           dl.valueSerde().deserializer());
     }
 
-    void send(TelemetryEnvelope envelope, long recordTimestamp) {
+    Published send(TelemetryEnvelope envelope, long recordTimestamp) {
       telemetry.pipeInput(envelope.getPumpSerial(), envelope, recordTimestamp);
-      drain();
+      Published out = new Published(partition);
+      drain(out);
       if (++sent % DISCARD_EVERY == 0) {
         discardUnread(twin, twinUnread);
         discardUnread(alerting, alertingUnread);
       }
+      return out;
     }
 
-    private void drain() {
+    private void drain(Published out) {
       if (!states.isEmpty()) {
         for (TestRecord<String, TwinState> r : states.readRecordsToList()) {
-          listener.onTwinState(partition, r.value());
+          out.records.add(r.value());
         }
       }
       if (!twinDeadLetters.isEmpty()) {
-        deadLetters += twinDeadLetters.readRecordsToList().size();
+        out.deadLetters += twinDeadLetters.readRecordsToList().size();
       }
       if (!twinEvents.isEmpty()) {
         for (TestRecord<String, TwinEvent> r : twinEvents.readRecordsToList()) {
           TwinEvent event = r.value();
-          listener.onTwinEvent(partition, event);
+          out.records.add(event);
           // Stamped as the twin's sink stamps it: the event's own time.
           alertingInput.pipeInput(event.getPumpSerial(), event, r.timestamp());
           if (!alerts.isEmpty()) {
             for (TestRecord<String, AlertEvent> a : alerts.readRecordsToList()) {
-              listener.onAlert(partition, a.value());
+              out.records.add(a.value());
             }
           }
         }
         if (!alertingDeadLetters.isEmpty()) {
-          deadLetters += alertingDeadLetters.readRecordsToList().size();
+          out.deadLetters += alertingDeadLetters.readRecordsToList().size();
         }
       }
     }
