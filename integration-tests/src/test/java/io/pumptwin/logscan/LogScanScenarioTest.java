@@ -17,6 +17,14 @@ import io.pumptwin.events.NotificationRecord;
 import io.pumptwin.events.Severity;
 import io.pumptwin.events.StaffRole;
 import io.pumptwin.events.TelemetryEnvelope;
+import io.pumptwin.events.Evidence;
+import io.pumptwin.events.RiskLevel;
+import io.pumptwin.events.TwinEvent;
+import io.pumptwin.events.TwinEventTransition;
+import io.pumptwin.events.TwinEventType;
+import java.time.Instant;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import io.pumptwin.gateway.GatewayConfig;
 import io.pumptwin.gateway.TelemetryGateway;
 import io.pumptwin.gateway.device.Device;
@@ -83,7 +91,8 @@ class LogScanScenarioTest {
 
   @Test
   void aFullScenarioLogsNoSecretAndNoPatientId(RealStack stack) throws Exception {
-    Scenario scenario = new ScenarioLoader().load("occlusion").withOverrides(12, 40.0);
+    // Small on purpose: status reports every 15 min make a pump-day about 100 signed requests.
+    Scenario scenario = new ScenarioLoader().load("occlusion").withOverrides(6, 3.0);
     long seed = 4_242;
     String prefix = stack.uniqueId("LS");
     InMemorySink expected = new InMemorySink();
@@ -186,7 +195,13 @@ class LogScanScenarioTest {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(forged.statusCode()).isEqualTo(401);
 
-        // Alerts are raised for the fleet's pumps and paged through both channels.
+        // An alert for one of the fleet's pumps (with its patient's pseudonym), raised the way the
+        // twin engine raises it, so paging through both channels is certain within three days.
+        TelemetryEnvelope first = expected.telemetry().get(0);
+        try (KafkaProducer<String, TwinEvent> twinEvents = stack.producer(Topics.TWIN_EVENTS)) {
+          twinEvents.send(new ProducerRecord<>(Topics.TWIN_EVENTS.name(), first.getPumpSerial(),
+              batteryEri(first))).get();
+        }
         List<AlertEvent> raised = new ArrayList<>();
         await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
           alerts.poll(Duration.ofMillis(300)).forEach(r -> {
@@ -235,6 +250,26 @@ class LogScanScenarioTest {
         + credentials.size() + " device secrets, 3 tokens, webhook secret, SMTP password, forger's key, "
         + pseudonyms.size() + " patient ids) findings=" + findings.size() + " log=" + kept);
     assertThat(findings).as("secrets or patient ids in the logs of a full scenario").isEmpty();
+  }
+
+  private static TwinEvent batteryEri(TelemetryEnvelope from) {
+    Instant at = Instant.now();
+    return TwinEvent.newBuilder()
+        .setEventId(from.getPumpSerial() + ":eri:" + at.toEpochMilli())
+        .setPumpSerial(from.getPumpSerial())
+        .setPatientPseudonym(from.getPatientPseudonym())
+        .setClinicId(from.getClinicId())
+        .setEventTime(at)
+        .setType(TwinEventType.BATTERY_ERI)
+        .setTransition(TwinEventTransition.RAISED)
+        .setRiskLevel(RiskLevel.WATCH)
+        .setHeadline("battery at its elective replacement indicator")
+        .setDueAt(null)
+        .setDoseMcgPerDay(500.0)
+        .setEvidence(List.of(new Evidence("BATTERY", at, "battery reported at ERI", 2.0, from.getEventId())))
+        .setTwinValues(Map.of("doseMcgPerDay", 500.0))
+        .setSourceEventId(from.getEventId())
+        .build();
   }
 
   private static HttpRequest get(String url, String token) {
