@@ -132,6 +132,9 @@ class PoisonRecordsTest {
     poisons.add(send(Topics.TELEMETRY.name(), pump, java.util.Arrays.copyOf(valid, valid.length / 2),
         "UNDECODABLE"));
     poisons.add(send(Topics.TELEMETRY.name(), pump, unknownId, "UNKNOWN_SCHEMA_ID"));
+    // The first string (eventId) declared longer than Avro's limit: Avro throws an exception of its
+    // own for it, which once escaped the typed decoding errors (found by fuzzing the gateway).
+    poisons.add(send(Topics.TELEMETRY.name(), pump, hugeDeclaredLength(valid), "UNDECODABLE"));
     poisons.add(send(Topics.TELEMETRY.name(), pump, otherSchema, "UNDECODABLE"));
     poisons.add(send(Topics.TELEMETRY.name(), pump, null, "UNDECODABLE"));
     // Valid Avro the engine refuses: a battery at 150 %, and a record keyed by another pump.
@@ -174,6 +177,7 @@ class PoisonRecordsTest {
       poisons.add(send(Topics.ALERT_COMMANDS.name(), pump, java.util.Arrays.copyOf(validAck, 9),
           "UNDECODABLE"));
       poisons.add(send(Topics.ALERT_COMMANDS.name(), pump, unknownId, "UNKNOWN_SCHEMA_ID"));
+      poisons.add(send(Topics.ALERT_COMMANDS.name(), pump, hugeDeclaredLength(validAck), "UNDECODABLE"));
       // Valid Avro the lifecycle refuses: a viewer may not acknowledge; no alert of that type is open.
       AlertCommand byViewer = AlertCommand.newBuilder(ack(pump, "clinic-001", t.plusSeconds(2)))
           .setRole(StaffRole.VIEWER).build();
@@ -239,6 +243,14 @@ class PoisonRecordsTest {
       return !found.isEmpty();
     });
     return found;
+  }
+
+  /** The record with its first string's length overwritten by 2^31 - 1 (zig-zag varint). */
+  private static byte[] hugeDeclaredLength(byte[] valid) {
+    byte[] out = valid.clone();
+    byte[] length = {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f};
+    System.arraycopy(length, 0, out, 5, length.length);
+    return out;
   }
 
   private static TelemetryEnvelope status(String pump, long sequence, Instant at, double battery) {
