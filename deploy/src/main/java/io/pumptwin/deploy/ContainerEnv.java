@@ -7,8 +7,7 @@ import java.util.Objects;
 
 /**
  * A service's configuration as a container receives it: environment variables, each with the
- * default that suits a single-node deployment. Names follow the images' README table
- * ({@code deploy/images/README.md}); nothing here is read anywhere else.
+ * default that suits a single-node deployment (README.md, "Container images", lists them).
  */
 public record ContainerEnv(Map<String, String> vars) {
 
