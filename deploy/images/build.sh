@@ -69,7 +69,7 @@ if [[ ! -d "$ctx/runtime" || "$(cat "$ctx/stamp" 2>/dev/null)" != "$jre_stamp" ]
 fi
 cp "$images"/common/{http-ok,tcp-open,pumptwin,log4j2.xml} "$ctx/"
 step "jre: docker build pumptwin/jre:17"
-docker build -q -t pumptwin/jre:17 -f "$images/jre/Dockerfile" "$ctx" >/dev/null
+docker build -q --label io.pumptwin.image=jre -t pumptwin/jre:17 -f "$images/jre/Dockerfile" "$ctx" >/dev/null
 
 # --- 3. Runtime classpaths of the services ---------------------------------------------------
 modules=(telemetry-gateway twin-engine alerting dashboard fleet-simulator embedded deploy)
@@ -121,7 +121,7 @@ service_lib() {
 build() {
   local name="$1" ctx="$work/$1"
   step "$name: docker build pumptwin/$name:$tag ($(du -sh "$ctx" | cut -f1) context)"
-  docker build -q --build-arg BASE=pumptwin/jre:17 -t "pumptwin/$name:$tag" -t "pumptwin/$name:latest" \
+  docker build -q --label io.pumptwin.image="$name" --build-arg BASE=pumptwin/jre:17 -t "pumptwin/$name:$tag" -t "pumptwin/$name:latest" \
     -f "$images/$name/Dockerfile" "$ctx" >/dev/null
 }
 
@@ -157,5 +157,7 @@ fi
 cp "$images/schema-registry/registry-start" "$ctx/"
 build schema-registry
 
+# Earlier builds of these images, now untagged, go (only PumpTwin's, by label).
+docker image prune -f --filter label=io.pumptwin.image >/dev/null
 step "done"
 docker images --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' | grep -E "^pumptwin/.*:($tag|17|bookworm)\b" | sort
