@@ -5,7 +5,6 @@ import io.pumptwin.events.AlertEvent;
 import io.pumptwin.events.DeliveryOutcome;
 import io.pumptwin.events.NotificationRecord;
 import io.pumptwin.events.TelemetryEnvelope;
-import io.pumptwin.events.TwinEvent;
 import io.pumptwin.events.TwinState;
 import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.Topics;
