@@ -87,7 +87,7 @@ public final class ReplayBenchmark {
     int pumps = Integer.parseInt(opts.getOrDefault("--pumps", "100000"));
     int reports = Integer.parseInt(opts.getOrDefault("--reports-per-pump", "96"));
     boolean withFile = Boolean.parseBoolean(opts.getOrDefault("--file", "true"));
-    boolean oneThreadToo = Boolean.parseBoolean(opts.getOrDefault("--one-thread", "true"));
+    boolean workersToo = Boolean.parseBoolean(opts.getOrDefault("--workers", "true"));
     String out = opts.getOrDefault("--out", "bench/results/replay.md");
     String loadAtStart = load();
 
@@ -121,12 +121,11 @@ public final class ReplayBenchmark {
       // (2) Replay from the topic: read, decode, twin and alerting topologies, production parameters.
       TopicTelemetrySource topicSource = new TopicTelemetrySource(stack.bootstrapServers(),
           stack.registryClient(), input, Map.of());
+      rows.add(replay("replay from the topic (TopicTelemetrySource + InProcessPipeline)", topicSource, records, 1));
       int threads = Math.min(topicSource.partitions(), Runtime.getRuntime().availableProcessors());
-      rows.add(replay("replay from the topic (TopicTelemetrySource + InProcessPipeline, " + threads
-          + " worker threads)", topicSource, records, threads));
-      if (oneThreadToo && threads > 1) {
-        // (2b) The same on one thread, as every replay ran before the partitions got worker threads.
-        rows.add(replay("replay from the topic, one thread", topicSource, records, 1));
+      if (workersToo && threads > 1) {
+        // (2b) The same with the partitions' drivers on worker threads (off by default: slower here).
+        rows.add(replay("replay from the topic, " + threads + " worker threads", topicSource, records, threads));
       }
 
       if (withFile) {
@@ -148,7 +147,7 @@ public final class ReplayBenchmark {
         rows.add(new Row("export to file (TopicTelemetrySource + TelemetryFile.Writer)", exported, exportSeconds,
             String.format(Locale.ROOT, "%,.0f bytes/record", (double) Files.size(file) / exported)));
         rows.add(replay("replay from the export file (FileTelemetrySource + InProcessPipeline)",
-            new FileTelemetrySource(file), records, threads));
+            new FileTelemetrySource(file), records, 1));
       }
     }
     String table = report(rows, pumps, reports, records, loadAtStart, load(), String.join(" ", args));

@@ -11,6 +11,9 @@ import io.pumptwin.events.TwinState;
 import io.pumptwin.replay.pipeline.InProcessPipeline;
 import io.pumptwin.replay.pipeline.PipelineListener;
 import io.pumptwin.replay.pipeline.PipelineParameters;
+import io.pumptwin.schemas.registry.InMemorySchemaRegistryClient;
+import io.pumptwin.schemas.serde.SerdeSettings;
+import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.Topics;
 import io.pumptwin.simulator.fleet.FleetSimulation;
 import io.pumptwin.simulator.output.SimulationSink;
@@ -55,6 +58,10 @@ class WorkerThreadsTest {
   }
 
   static List<TelemetryEnvelope> fleet() {
+    // Avro trusts the generated classes once a serde of ours exists (JVM-global): the simulator
+    // builds envelopes before any pipeline does, and this test may run first in its JVM.
+    new TopicRegistry(new InMemorySchemaRegistryClient(), SerdeSettings.autoRegistering())
+        .topic(Topics.TELEMETRY).valueSerde().serializer();
     List<TelemetryEnvelope> out = new ArrayList<>();
     new FleetSimulation(SimulatedTelemetry.scenario("missed-refill", 8, 40), 4_242).runToEnd(
         new SimulatedTelemetry.RenamingSink("WT", new SimulationSink() {

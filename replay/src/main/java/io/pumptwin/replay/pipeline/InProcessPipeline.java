@@ -67,12 +67,14 @@ import org.apache.kafka.streams.test.TestRecord;
  * stream time production's tasks saw, which is what makes the replay reproduce production's twin
  * events and alerts, not just resemble them.
  *
- * <p>Why worker threads: TopologyTestDriver commits (flushes every store, writes a checkpoint) after
- * every record, so one thread spends most of its time committing. The partitions' driver pairs
- * share nothing, so each runs on one worker thread (partition {@code p} on worker {@code p mod
- * workers}, in offset order as before), while the caller's thread reads the source. What the
- * drivers publish is handed to the listener on the caller's thread, record by record in the order
- * the records were sent: the listener sees exactly what a single thread would have shown it.
+ * <p>Worker threads, optional ({@code threads} > 1): the partitions' driver pairs share nothing, so
+ * each can run on a worker thread (partition {@code p} on worker {@code p mod workers}, in offset
+ * order as before) while the caller's thread reads the source. What the drivers publish is handed
+ * to the listener on the caller's thread, record by record in the order the records were sent: the
+ * listener sees exactly what a single thread would have shown it. Off by default: on this 2-core
+ * machine, 2 workers replayed 480,000 records at 12,053 rec/s against 17,489 on one thread (the
+ * caller's decoding, the workers and RocksDB's own threads compete for the cores); it may pay on
+ * more cores, unmeasured.
  *
  * <p>Production's alerting runs on the {@link AlertClock#LIVE} clock (stream time carried on by
  * real time on a quiet partition); the replay runs on {@link AlertClock#STREAM_TIME}, so the same
@@ -105,7 +107,7 @@ public final class InProcessPipeline implements AutoCloseable {
    *     partitions); records are routed as the producer's default partitioner would
    */
   public InProcessPipeline(PipelineParameters parameters, int partitions, PipelineListener listener) {
-    this(parameters, partitions, listener, Math.min(partitions, Runtime.getRuntime().availableProcessors()));
+    this(parameters, partitions, listener, 1);
   }
 
   /**
