@@ -600,10 +600,20 @@ public record PumpTwin(
                 wanted.put(TwinEventType.REFILL_DUE, new Wanted(RiskLevel.WATCH, due,
                         () -> "Refill due by " + day(due) + " (" + limit.get() + ")", evidence));
             }
+            // The louder alert (issue 6): LIKELY once the reservoir may be at its low-reservoir alarm volume (the
+            // band's early edge: the refill-due alert went out the clinic's lead time before it), or once the drug
+            // stability date has passed; URGENT before it may be empty. At the refill-due date itself the clinic's
+            // own booking (DOMAIN.md: refills are planned ahead) is usually still to come: a louder alert there
+            // cried wolf for most routine cycles of a fleet the twin had not yet calibrated (bench scorecard:
+            // 21.7 false REFILL_URGENT per 100 pump-months).
             RiskLevel urgent = RiskLevel.NONE;
             Instant dueOrEmpty = due;
-            if (!asOf.isBefore(due)) {
+            boolean reservoirLimit = projection.refillDue().limit() == io.pumptwin.twin.reservoir.RefillDue.Limit.RESERVOIR;
+            Instant louderAt = reservoirLimit && projection.lowReservoirAt() != null
+                    ? projection.lowReservoirAt().earliest() : due;
+            if (!asOf.isBefore(louderAt)) {
                 urgent = RiskLevel.LIKELY;
+                dueOrEmpty = louderAt;
             }
             if (projection.emptyAt() != null
                     && !asOf.isBefore(projection.emptyAt().earliest().minus(parameters.refillUrgentBeforeEmpty()))) {
@@ -612,8 +622,11 @@ public record PumpTwin(
             }
             if (urgent != RiskLevel.NONE) {
                 Instant urgentDue = dueOrEmpty;
+                String what = urgent == RiskLevel.URGENT ? "reservoir may be empty from "
+                        : reservoirLimit ? "reservoir may be at its low-reservoir alarm volume from "
+                        : "drug stability limit passed on ";
                 wanted.put(TwinEventType.REFILL_URGENT, new Wanted(urgent, urgentDue,
-                        () -> "Refill overdue: reservoir may be empty from " + day(urgentDue) + ", refill now", evidence));
+                        () -> "Refill overdue: " + what + day(urgentDue) + ", refill now", evidence));
             }
         }
         if (view.underdose().level() != RiskLevel.NONE) {

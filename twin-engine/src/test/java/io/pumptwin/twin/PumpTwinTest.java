@@ -116,8 +116,16 @@ class PumpTwinTest {
                 TwinEventTransition.RAISED).orElseThrow();
         assertThat(dueEvent.dueAt()).isEqualTo(due);
         assertThat(dueEvent.evidence()).extracting(e -> e.kind()).contains(EvidenceKind.RESERVOIR_PROJECTION);
-        assertThat(find(story.advance(dueDay + 0.5).events(), TwinEventType.REFILL_URGENT, TwinEventTransition.RAISED)
-                .map(TwinEvent::level)).contains(RiskLevel.LIKELY);
+        // The louder alert waits for the day the reservoir may be at its alarm volume (the band's early edge),
+        // the clinic's lead time after the refill-due date.
+        assertThat(find(story.advance(dueDay + 0.5).events(), TwinEventType.REFILL_URGENT, TwinEventTransition.RAISED))
+                .isEmpty();
+        double lowEarliest = Duration.between(PumpScenario.DAY_ZERO, projection.lowReservoirAt().earliest()).toMillis()
+                / 86_400_000.0;
+        assertThat(lowEarliest - dueDay).isCloseTo(7, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(story.advance(lowEarliest - 0.5).events()).noneMatch(e -> e.type() == TwinEventType.REFILL_URGENT);
+        assertThat(find(story.advance(lowEarliest + 0.5).events(), TwinEventType.REFILL_URGENT,
+                TwinEventTransition.RAISED).map(TwinEvent::level)).contains(RiskLevel.LIKELY);
         double emptyEarliest = Duration.between(PumpScenario.DAY_ZERO, projection.emptyAt().earliest()).toMillis()
                 / 86_400_000.0;
         assertThat(find(story.advance(emptyEarliest - 2).events(), TwinEventType.REFILL_URGENT,
