@@ -111,7 +111,7 @@ public record TopicProvisioning(String bootstrapServers, String registryUrl, sho
         }
         log.info("event=provisioning.waiting step={} attempt={} error={}", what, attempt, e.toString());
         // Bounded backoff: the broker or registry container is still starting.
-        Thread.sleep(Math.min(5_000L, 500L * attempt));
+        Thread.sleep(Math.min(5_000L, 500L * attempt)); // back-off between attempts while the broker or registry starts
       }
     }
   }
