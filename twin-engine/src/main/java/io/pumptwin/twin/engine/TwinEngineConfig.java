@@ -177,7 +177,7 @@ public record TwinEngineConfig(
      * @param flushInterval stream time between flushes of the reorder buffer
      * @param sweepInterval stream-time grid of the silent-pump checks: a silent twin is advanced to each grid
      *                      point, so its risks age in steps of this size
-     * @param sweepBatch    twins visited per punctuation at most (bounded work; the sweep resumes at its cursor)
+     * @param sweepBatch    twins visited per flush slot at most (bounded work; the sweep resumes at its cursor)
      */
     public record ReorderSettings(Duration window, Duration flushInterval, Duration sweepInterval, int sweepBatch) {
         public ReorderSettings {

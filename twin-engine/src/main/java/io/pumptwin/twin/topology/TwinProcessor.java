@@ -16,7 +16,6 @@ import io.pumptwin.twin.wire.TelemetryRejected;
 import io.pumptwin.twin.wire.TwinMapping;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -45,14 +44,19 @@ import java.util.Objects;
  *
  * <p>Silent pumps: every twin has a grid of check times (the sweep interval, aligned to the epoch) starting at
  * {@code lastHeard + silentAfter}. A twin always passes through each of its check times in order, either when
- * the stream-time sweep reaches it or, just before newer telemetry is applied, by catching up; so the events
- * raised and their times do not depend on when punctuations happen to fire (a restart fires an extra one).
+ * the stream-time sweep reaches it or, just before newer telemetry is applied, by catching up.
+ *
+ * <p>Flushes and sweeps run after the record that moves stream time into a new flush slot, not in a punctuation:
+ * the twins and events are a function of each partition's record order only, however the records were batched
+ * (a replacement instance catching up a backlog after a fail-over, a replay, a test driver).
  */
 final class TwinProcessor implements Processor<String, TelemetryInput, String, SpecificRecord> {
     private static final Logger log = LoggerFactory.getLogger(TwinProcessor.class);
     static final String STAGE = "twin-engine";
     private static final String AVRO = "application/vnd.pumptwin.avro";
     private static final String ROUND_KEY = "round";
+    /** Key in the sweep store of the last flush slot (stream time / flush interval) the twins were moved through. */
+    private static final String SLOT_KEY = "stream-time-slot";
 
     private final TwinModelParameters model;
     private final TwinEngineConfig.ReorderSettings reorder;
@@ -68,6 +72,9 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     private KeyValueStore<String, byte[]> twins;
     private KeyValueStore<String, byte[]> sweepProgress;
     private ReorderBuffer buffer;
+    /** The last flush slot done, read from the sweep store on the first record after (re)initialisation. */
+    private long doneSlot = Long.MIN_VALUE;
+    private boolean doneSlotKnown;
 
     TwinProcessor(TwinEngineConfig config, TwinMetrics metrics, TelemetryInput.Reader reader) {
         this.model = config.model();
@@ -86,13 +93,22 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         this.twins = context.getStateStore(TwinTopology.TWIN_STORE);
         this.sweepProgress = context.getStateStore(TwinTopology.SWEEP_STORE);
         this.buffer = new ReorderBuffer(context.getStateStore(TwinTopology.REORDER_STORE));
-        context.schedule(reorder.flushInterval(), PunctuationType.STREAM_TIME, this::onStreamTime);
+        this.doneSlotKnown = false;
+        // No STREAM_TIME punctuation: Kafka Streams fires it between poll batches, so where a flush or sweep fell
+        // between records would depend on how the input was batched (a fail-over's backlog is one big batch). The
+        // stream-time work runs after the record that moves stream time into a new flush slot instead: the output
+        // is a function of the partition's record order alone, as a replay needs.
     }
 
     // ------------------------------------------------------------------ telemetry
 
     @Override
     public void process(Record<String, TelemetryInput> record) {
+        receive(record);
+        onRecordProcessed();
+    }
+
+    private void receive(Record<String, TelemetryInput> record) {
         Origin origin = Origin.of(context.recordMetadata(), record.key());
         if (record.value() instanceof TelemetryInput.Undecodable u) {
             deadLetter(origin, u.reasonCode(), u.reason(), null, record.key(), u.raw());
@@ -111,7 +127,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         }
         Step step;
         try {
-            step = receive(event, in, origin);
+            step = decide(event, in, origin);
         } catch (RuntimeException e) {
             processingFailed(origin, event.pumpSerial(), in.raw(), e);
             return;
@@ -133,7 +149,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     }
 
     /** Decides fast path, buffer or late apply; computes the change without writing anything. */
-    private Step receive(TelemetryEvent event, TelemetryInput.Decoded in, Origin origin) {
+    private Step decide(TelemetryEvent event, TelemetryInput.Decoded in, Origin origin) {
         String serial = event.pumpSerial();
         byte[] value = twins.get(serial);
         if (value == null) {
@@ -212,8 +228,25 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
 
     // ------------------------------------------------------------------ stream time
 
-    private void onStreamTime(long streamTime) {
-        long watermark = context.currentStreamTimeMs() - reorder.window().toMillis();
+    /**
+     * Flushes and sweeps once per flush slot of stream time, after the record that entered the slot. The slot done
+     * is kept in the changelogged sweep store, so a fail-over resumes exactly where the failed instance's last
+     * committed transaction left it (its stream time is restored from the committed offsets' metadata).
+     */
+    private void onRecordProcessed() {
+        long streamTime = context.currentStreamTimeMs();
+        long slot = Math.floorDiv(streamTime, reorder.flushInterval().toMillis());
+        if (!doneSlotKnown) {
+            byte[] stored = sweepProgress.get(SLOT_KEY);
+            doneSlot = stored == null ? Long.MIN_VALUE : ByteBuffer.wrap(stored).getLong();
+            doneSlotKnown = true;
+        }
+        if (slot <= doneSlot) {
+            return;
+        }
+        doneSlot = slot;
+        sweepProgress.put(SLOT_KEY, ByteBuffer.allocate(Long.BYTES).putLong(slot).array());
+        long watermark = streamTime - reorder.window().toMillis();
         flush(watermark);
         sweep(watermark);
     }
@@ -259,8 +292,8 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
 
     /**
      * Advances twins due for a silent check to the check times up to the watermark, in rounds: a round has a
-     * fixed target on the sweep grid and visits at most {@code sweepBatch} twins per punctuation, resuming at
-     * its cursor, so the work per punctuation is bounded however many pumps a task holds.
+     * fixed target on the sweep grid and visits at most {@code sweepBatch} twins per flush slot, resuming at
+     * its cursor, so the work per flush slot is bounded however many pumps a task holds.
      */
     private void sweep(long watermark) {
         SweepRound round = SweepRound.read(sweepProgress.get(ROUND_KEY));
