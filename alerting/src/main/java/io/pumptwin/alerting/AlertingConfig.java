@@ -1,7 +1,6 @@
 package io.pumptwin.alerting;
 
 import io.pumptwin.alerting.api.ApiAccess;
-import io.pumptwin.alerting.api.TlsSettings;
 import io.pumptwin.alerting.lifecycle.EscalationPolicy;
 import io.pumptwin.alerting.lifecycle.FlappingPolicy;
 import io.pumptwin.alerting.lifecycle.SeverityPolicy;
@@ -9,6 +8,8 @@ import io.pumptwin.alerting.notify.OnCallRouting;
 import io.pumptwin.alerting.notify.RetryPolicy;
 import io.pumptwin.alerting.notify.SmtpSettings;
 import io.pumptwin.alerting.stream.AlertClock;
+import io.pumptwin.service.security.KafkaSecurity;
+import io.pumptwin.service.security.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

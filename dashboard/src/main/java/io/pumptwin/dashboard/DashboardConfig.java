@@ -2,7 +2,8 @@ package io.pumptwin.dashboard;
 
 import io.pumptwin.dashboard.access.StaffDirectory;
 import io.pumptwin.dashboard.view.ViewLimits;
-import io.pumptwin.dashboard.web.TlsSettings;
+import io.pumptwin.service.security.KafkaSecurity;
+import io.pumptwin.service.security.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

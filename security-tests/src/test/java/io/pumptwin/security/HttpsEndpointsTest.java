@@ -12,6 +12,7 @@ import io.pumptwin.events.StaffRole;
 import io.pumptwin.gateway.GatewayConfig;
 import io.pumptwin.gateway.TelemetryGateway;
 import io.pumptwin.gateway.device.DeviceFile;
+import io.pumptwin.service.security.TlsSettings;
 import io.pumptwin.testsupport.RealKafka;
 import io.pumptwin.testsupport.RealStack;
 import io.pumptwin.twin.engine.TwinEngine;
@@ -69,14 +70,14 @@ class HttpsEndpointsTest {
 
     gateway = new TelemetryGateway(GatewayConfig.defaults(stack.bootstrapServers(), stack.registryUrl(), devices)
         .withListener("127.0.0.1", 0)
-        .withTls(io.pumptwin.gateway.http.TlsSettings.pkcs12(certificate.keyStore(), certificate.password())))
+        .withTls(TlsSettings.pkcs12(certificate.keyStore(), certificate.password())))
         .start();
     twin = new TwinEngine(TwinEngineConfig.defaults(stack.bootstrapServers(), stack.registryUrl(),
             dir.resolve("twin-state"))
         .withApplicationId(stack.uniqueId("https-twin"))
         .withQueryServer(0, null)
         .withQueryAccess(QueryAccess.load(tokens))
-        .withTls(io.pumptwin.twin.engine.TlsSettings.pkcs12(certificate.keyStore(), certificate.password())))
+        .withTls(TlsSettings.pkcs12(certificate.keyStore(), certificate.password())))
         .start();
     Map<String, Object> streams = stack.streamsConfig("https-alerting");
     AlertingConfig local = AlertingConfig.local(stack.bootstrapServers(), Path.of((String) streams.get("state.dir")),
@@ -84,11 +85,11 @@ class HttpsEndpointsTest {
     alerting = new AlertingService(new AlertingConfig(local.bootstrapServers(), (String) streams.get("application.id"),
         local.stateDir(), local.severityPolicy(), local.escalationPolicy(), local.sweepInterval(), 0,
         "127.0.0.1", 0, local.access(), local.routing(), null, local.deliveryRetry(), local.webhookTimeout(),
-        Map.of()).withTls(io.pumptwin.alerting.api.TlsSettings.pkcs12(certificate.keyStore(), certificate.password())),
+        Map.of()).withTls(TlsSettings.pkcs12(certificate.keyStore(), certificate.password())),
         stack.topicRegistry());
     alerting.start();
     dashboard = new DashboardService(DashboardConfig.local(stack.bootstrapServers(), tokens).withPort(0)
-        .withTls(io.pumptwin.dashboard.web.TlsSettings.pkcs12(certificate.keyStore(), certificate.password())),
+        .withTls(TlsSettings.pkcs12(certificate.keyStore(), certificate.password())),
         stack.topicRegistry(), Clock.systemUTC());
     dashboard.start();
   }

@@ -10,13 +10,13 @@ import io.pumptwin.gateway.GatewayConfig;
 import io.pumptwin.gateway.TelemetryGateway;
 import io.pumptwin.gateway.device.Device;
 import io.pumptwin.gateway.device.DeviceFile;
-import io.pumptwin.gateway.ingest.KafkaSecurity;
 import io.pumptwin.schemas.device.RequestSignature;
 import io.pumptwin.schemas.fixtures.SampleRecords;
 import io.pumptwin.schemas.json.TelemetryJsonWriter;
 import io.pumptwin.schemas.topics.Topic;
 import io.pumptwin.schemas.topics.TopicSpec;
 import io.pumptwin.schemas.topics.Topics;
+import io.pumptwin.service.security.KafkaSecurity;
 import io.pumptwin.testsupport.FreePorts;
 import io.pumptwin.testsupport.RealKafka;
 import io.pumptwin.testsupport.RealStack;
@@ -123,7 +123,7 @@ class SaslSslKafkaTest {
               .withStreamsOverrides(Map.of("commit.interval.ms", 200))
               .withReorder(new TwinEngineConfig.ReorderSettings(Duration.ZERO, Duration.ofMinutes(1),
                   Duration.ofHours(1), 10_000))
-              .withKafkaSecurity(io.pumptwin.twin.engine.KafkaSecurity.load(securityFile))).start();
+              .withKafkaSecurity(KafkaSecurity.load(securityFile))).start();
            TelemetryGateway gateway = new TelemetryGateway(base.withKafkaSecurity(
                new KafkaSecurity(broker.clientSecurity("gateway", gatewayPassword)))).start()) {
         await().atMost(WAIT).until(() -> http.send(HttpRequest.newBuilder(

@@ -1,12 +1,12 @@
 package io.pumptwin.gateway;
 
 import io.pumptwin.gateway.device.DeviceAuthSettings;
-import io.pumptwin.gateway.http.TlsSettings;
 import io.pumptwin.gateway.ingest.IngestLimits;
-import io.pumptwin.gateway.ingest.KafkaSecurity;
 import io.pumptwin.gateway.ingest.ProducerSettings;
 import io.pumptwin.gateway.sequence.SequenceSettings;
 import io.pumptwin.gateway.validation.ValidationRules;
+import io.pumptwin.service.security.KafkaSecurity;
+import io.pumptwin.service.security.TlsSettings;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

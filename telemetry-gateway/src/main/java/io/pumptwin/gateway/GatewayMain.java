@@ -1,10 +1,10 @@
 package io.pumptwin.gateway;
 
-import io.pumptwin.gateway.http.TlsSettings;
 import io.pumptwin.gateway.ingest.IngestLimits;
-import io.pumptwin.gateway.ingest.KafkaSecurity;
 import io.pumptwin.gateway.ingest.ProducerSettings;
 import io.pumptwin.gateway.validation.ValidationRules;
+import io.pumptwin.service.security.KafkaSecurity;
+import io.pumptwin.service.security.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -14,6 +14,7 @@ import io.pumptwin.events.AlertCommand;
 import io.pumptwin.events.AlertEvent;
 import io.pumptwin.events.AlertType;
 import io.pumptwin.schemas.topics.Topic;
+import io.pumptwin.service.security.TlsSettings;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;

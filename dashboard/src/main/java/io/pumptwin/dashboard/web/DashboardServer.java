@@ -23,6 +23,7 @@ import io.pumptwin.dashboard.view.FleetFilter;
 import io.pumptwin.dashboard.view.FleetView;
 import io.pumptwin.events.AlertAction;
 import io.pumptwin.events.RiskLevel;
+import io.pumptwin.service.security.TlsSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -6,6 +6,7 @@ import io.pumptwin.dashboard.access.StaffDirectory;
 import io.pumptwin.dashboard.view.AlertCard;
 import io.pumptwin.dashboard.view.FleetView;
 import io.pumptwin.events.AlertCommand;
+import io.pumptwin.service.security.TlsSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

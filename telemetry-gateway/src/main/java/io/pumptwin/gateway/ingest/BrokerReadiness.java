@@ -1,5 +1,6 @@
 package io.pumptwin.gateway.ingest;
 
+import io.pumptwin.service.security.KafkaSecurity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

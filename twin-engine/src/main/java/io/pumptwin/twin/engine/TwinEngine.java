@@ -11,6 +11,7 @@ import io.pumptwin.schemas.registry.SchemaRegistryClient;
 import io.pumptwin.schemas.serde.SerdeSettings;
 import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.Topics;
+import io.pumptwin.service.security.KafkaSecurity;
 import io.pumptwin.twin.query.TwinQueryApi;
 import io.pumptwin.twin.topology.TwinMetrics;
 import io.pumptwin.twin.topology.TwinTopology;

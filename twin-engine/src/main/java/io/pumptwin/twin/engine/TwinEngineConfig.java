@@ -1,6 +1,8 @@
 package io.pumptwin.twin.engine;
 
 import io.pumptwin.schemas.topics.Topics;
+import io.pumptwin.service.security.KafkaSecurity;
+import io.pumptwin.service.security.TlsSettings;
 import io.pumptwin.twin.TwinModelParameters;
 import io.pumptwin.twin.query.QueryAccess;
 
