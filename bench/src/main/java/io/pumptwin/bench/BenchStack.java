@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /** What every benchmark here needs first: its own broker and registry, and its options. */
-final class BenchStack {
+public final class BenchStack {
   private BenchStack() {}
 
   /** A real broker and registry on free loopback ports, with their data under {@code dir}. */
-  static LocalStack onFreePorts(Path dir) throws IOException {
+  public static LocalStack onFreePorts(Path dir) throws IOException {
     int[] ports = new int[3];
     List<ServerSocket> sockets = new ArrayList<>();
     try {
@@ -32,7 +32,7 @@ final class BenchStack {
   }
 
   /** {@code --name value} pairs. */
-  static Map<String, String> options(String[] args) {
+  public static Map<String, String> options(String[] args) {
     Map<String, String> opts = new LinkedHashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       opts.put(args[i], args[i + 1]);
