@@ -14,9 +14,12 @@ import io.pumptwin.schemas.topics.Topic;
 import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.Topics;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -47,7 +50,26 @@ public final class AlertingTopology {
     return build(config, topics, new SimpleMeterRegistry());
   }
 
+  /**
+   * Where the topology keeps open alerts, recent resolutions and the alert clock. Only the store kind
+   * differs: the processor, its reads and writes are the same.
+   */
+  public enum StoreKind {
+    /** Production: RocksDB, changelogged, so a fail-over neither loses nor repeats an alert. */
+    PERSISTENT_CHANGELOGGED,
+    /**
+     * An in-process replay: heap maps, no changelog. A replay's alerts live only as long as the
+     * replay and are never restored, so RocksDB and the changelog would only cost time.
+     */
+    IN_MEMORY
+  }
+
   public static Topology build(AlertingConfig config, TopicRegistry topics, MeterRegistry meters) {
+    return build(config, topics, meters, StoreKind.PERSISTENT_CHANGELOGGED);
+  }
+
+  public static Topology build(AlertingConfig config, TopicRegistry topics, MeterRegistry meters,
+      StoreKind storeKind) {
     Topic<TwinEvent> twinEvents = topics.topic(Topics.TWIN_EVENTS);
     Topic<AlertCommand> commands = topics.topic(Topics.ALERT_COMMANDS);
     Topic<AlertEvent> alerts = topics.topic(Topics.ALERTS);
@@ -64,20 +86,26 @@ public final class AlertingTopology {
         config.sweepInterval(), config.alertClock(), config.liveClockTick(),
         config.flapping().window(), twinEvents, commands, meters),
         TWIN_EVENTS_SOURCE, COMMANDS_SOURCE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(OPEN_ALERTS_STORE), Serdes.String(),
-        new JsonStateSerde<>(Alert.class)), LIFECYCLE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(RECENTLY_RESOLVED_STORE), Serdes.String(),
+    topology.addStateStore(store(storeKind, OPEN_ALERTS_STORE, new JsonStateSerde<>(Alert.class)), LIFECYCLE);
+    topology.addStateStore(store(storeKind, RECENTLY_RESOLVED_STORE,
         new JsonStateSerde<>(RecentResolution.class)), LIFECYCLE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(ALERT_CLOCK_STORE), Serdes.String(),
+    topology.addStateStore(store(storeKind, ALERT_CLOCK_STORE,
         new JsonStateSerde<>(AlertClockState.class)), LIFECYCLE);
     topology.addSink(ALERTS_SINK, alerts.name(), alerts.keySerde().serializer(),
         alerts.valueSerde().serializer(), LIFECYCLE);
     topology.addSink(DEAD_LETTER_SINK, deadLetters.name(), deadLetters.keySerde().serializer(),
         deadLetters.valueSerde().serializer(), LIFECYCLE);
     return topology;
+  }
+
+  private static <V> StoreBuilder<KeyValueStore<String, V>> store(StoreKind kind, String name,
+      Serde<V> valueSerde) {
+    if (kind == StoreKind.IN_MEMORY) {
+      return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), valueSerde)
+          .withLoggingDisabled();
+    }
+    // Changelogged by default (Stores' builders log unless told not to).
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), valueSerde);
   }
 
   /**

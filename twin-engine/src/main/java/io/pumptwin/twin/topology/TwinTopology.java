@@ -4,14 +4,22 @@ import io.pumptwin.events.DeadLetter;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.events.TwinEvent;
 import io.pumptwin.events.TwinState;
+import io.pumptwin.schemas.serde.ConfluentAvroSerializer;
 import io.pumptwin.schemas.topics.Topic;
 import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.Topics;
 import io.pumptwin.twin.engine.TwinEngineConfig;
+import io.pumptwin.twin.wire.TwinStateWriter;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -51,31 +59,61 @@ public final class TwinTopology {
         return build(config, topics, TwinMetrics.none());
     }
 
+    /**
+     * Where the topology keeps its twins, held telemetry and sweep progress. Only the store kind differs: the
+     * processor, its reads, writes and iteration order (both kinds order keys by their serialized bytes) are the same.
+     */
+    public enum StoreKind {
+        /** Production: RocksDB, cached, changelogged, so a fail-over restores every twin exactly (exactly_once_v2). */
+        PERSISTENT_CHANGELOGGED,
+        /**
+         * An in-process replay: heap maps, no changelog, no cache. A replay's twins live only as long as the replay
+         * and are never restored, so RocksDB's flush and the changelog at every commit would only cost time.
+         */
+        IN_MEMORY
+    }
+
     public static Topology build(TwinEngineConfig config, TopicRegistry topics, TwinMetrics metrics) {
+        return build(config, topics, metrics, StoreKind.PERSISTENT_CHANGELOGGED);
+    }
+
+    public static Topology build(TwinEngineConfig config, TopicRegistry topics, TwinMetrics metrics,
+                                 StoreKind storeKind) {
         TwinEngineConfig.TwinTopicNames names = config.topics();
         Topic<TelemetryEnvelope> telemetry = topics.topic(Topics.TELEMETRY);
-        Topic<TwinState> state = topics.topic(Topics.TWIN_STATE);
         Topic<TwinEvent> events = topics.topic(Topics.TWIN_EVENTS);
         Topic<DeadLetter> deadLetters = topics.topic(Topics.TELEMETRY_DLQ);
         TelemetryInput.Reader reader = new TelemetryInput.Reader(telemetry.valueSerde().deserializer());
+        // One unmodifiable instance in every state: TwinStateWriter encodes it once (see there).
+        Map<String, Double> parameters = Collections.unmodifiableMap(new LinkedHashMap<>(config.model().asMap()));
+        Serializer<TwinState> stateSerializer = new ConfluentAvroSerializer<>(topics.schemaRegistry(),
+                TwinState.class, topics.settings(), false, new TwinStateWriter(parameters));
 
         Topology topology = new Topology();
         // A new application id starts from the first telemetry: the twin is the whole history (replays too).
         topology.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), SOURCE, new EventTimeExtractor(), Serdes.String().deserializer(), reader, names.telemetry());
-        topology.addProcessor(PROCESSOR, () -> new TwinProcessor(config, metrics, reader), SOURCE);
-        // Twins and held telemetry are changelogged: a fail-over restores them exactly (exactly_once_v2).
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TWIN_STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(Map.of()), PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REORDER_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(Map.of()), PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SWEEP_STORE),
-                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(Map.of()), PROCESSOR);
-        topology.addSink(STATE_SINK, names.twinState(), Serdes.String().serializer(), state.valueSerde().serializer(),
+        topology.addProcessor(PROCESSOR, () -> new TwinProcessor(config, metrics, reader, parameters), SOURCE);
+        // In production twins and held telemetry are changelogged: a fail-over restores them exactly (exactly_once_v2).
+        topology.addStateStore(store(storeKind, TWIN_STORE, Serdes.String(), true), PROCESSOR);
+        topology.addStateStore(store(storeKind, REORDER_STORE, Serdes.Bytes(), true), PROCESSOR);
+        topology.addStateStore(store(storeKind, SWEEP_STORE, Serdes.String(), false), PROCESSOR);
+        topology.addSink(STATE_SINK, names.twinState(), Serdes.String().serializer(), stateSerializer,
                 PROCESSOR);
         topology.addSink(EVENTS_SINK, names.twinEvents(), Serdes.String().serializer(),
                 events.valueSerde().serializer(), PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, names.deadLetters(), Serdes.String().serializer(),
                 deadLetters.valueSerde().serializer(), PROCESSOR);
         return topology;
+    }
+
+    private static <K> StoreBuilder<KeyValueStore<K, byte[]>> store(StoreKind kind, String name, Serde<K> keySerde,
+                                                                   boolean cachedWhenPersistent) {
+        if (kind == StoreKind.IN_MEMORY) {
+            return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keySerde, Serdes.ByteArray())
+                    .withCachingDisabled().withLoggingDisabled();
+        }
+        StoreBuilder<KeyValueStore<K, byte[]>> b = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
+                keySerde, Serdes.ByteArray()).withLoggingEnabled(Map.of());
+        return cachedWhenPersistent ? b.withCachingEnabled() : b;
     }
 }
