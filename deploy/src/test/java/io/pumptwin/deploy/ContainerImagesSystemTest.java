@@ -125,8 +125,8 @@ class ContainerImagesSystemTest {
         .withEnv("KAFKA_HEAP_OPTS", "-Xmx384m")
         // Two listeners: containers use kafka:9092, this test the fixed host port (advertised as
         // localhost, so the port inside and outside must be the same).
-        .withEnv("KAFKA_CFG_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093,EXTERNAL://:" + kafkaExternalPort)
-        .withEnv("KAFKA_CFG_ADVERTISED_LISTENERS",
+        .withEnv("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093,EXTERNAL://:" + kafkaExternalPort)
+        .withEnv("KAFKA_ADVERTISED_LISTENERS",
             "PLAINTEXT://" + BOOTSTRAP + ",EXTERNAL://localhost:" + kafkaExternalPort)
         .withCreateContainerCmdModifier(cmd -> {
           ExposedPort external = ExposedPort.tcp(kafkaExternalPort);

@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -81,15 +82,125 @@ class DeployManifestsTest {
       assertThat(image).as("image of %s", s.getKey()).matches(substitutable);
       defaults.put(s.getKey(), image.substring(image.indexOf(":-") + 2, image.length() - 1));
     }
+    // The public images for Kafka and the registry; PumpTwin's own as deploy/images/build.sh names and tags them.
+    String version = projectVersion();
     assertThat(defaults).containsEntry("kafka-1", "apache/kafka:4.1.0")
-        .containsEntry("gateway", "pumptwin/gateway:0.1.0")
-        .containsEntry("twin-engine-1", "pumptwin/twin-engine:0.1.0")
-        .containsEntry("alerting", "pumptwin/alerting:0.1.0")
-        .containsEntry("simulator", "pumptwin/simulator:0.1.0");
+        .containsEntry("gateway", "pumptwin/telemetry-gateway:" + version)
+        .containsEntry("twin-engine-1", "pumptwin/twin-engine:" + version)
+        .containsEntry("twin-engine-2", "pumptwin/twin-engine:" + version)
+        .containsEntry("alerting", "pumptwin/alerting:" + version)
+        .containsEntry("simulator", "pumptwin/fleet-simulator:" + version);
     assertThat(defaults.get("schema-registry")).startsWith("apicurio/apicurio-registry");
+    defaults.values().stream().filter(i -> i.startsWith("pumptwin/")).forEach(this::assertBuiltByBuildSh);
 
     // Grafana's password is never a default in the file.
     assertThat(text).doesNotContainPattern("GF_SECURITY_ADMIN_PASSWORD: *[^$ ]");
+  }
+
+  @Test
+  void theLocalImagesOverrideSwapsOnlyKafkaAndTheRegistryForTheImagesBuildShMakes() throws Exception {
+    Map<String, Object> base = map(yaml(Files.readString(DEPLOY.resolve("compose/docker-compose.yml"))).get(0)
+        .get("services"));
+    Map<String, Object> local = map(yaml(Files.readString(DEPLOY.resolve("compose/docker-compose.local-images.yml")))
+        .get(0).get("services"));
+    String version = projectVersion();
+    assertThat(local.keySet()).containsExactlyInAnyOrder("kafka-1", "kafka-2", "kafka-3", "schema-registry");
+    assertThat(base.keySet()).containsAll(local.keySet());
+    for (String broker : List.of("kafka-1", "kafka-2", "kafka-3")) {
+      Map<String, Object> node = map(local.get(broker));
+      assertThat(String.valueOf(node.get("image"))).isEqualTo("${KAFKA_IMAGE:-pumptwin/kafka:" + version + "}");
+      // One set of variable names: the brokers keep docker-compose.yml's KAFKA_* and CLUSTER_ID settings.
+      assertThat(node).as(broker).doesNotContainKey("environment").containsKey("healthcheck");
+    }
+    assertThat(String.valueOf(map(local.get("schema-registry")).get("image")))
+        .isEqualTo("${SCHEMA_REGISTRY_IMAGE:-pumptwin/schema-registry:" + version + "}");
+    for (Object service : local.values()) {
+      String image = String.valueOf(map(service).get("image"));
+      assertBuiltByBuildSh(image.substring(image.indexOf(":-") + 2, image.length() - 1));
+    }
+  }
+
+  /**
+   * The locally built Kafka image reads the compose file's broker settings as the public apache/kafka image does:
+   * its start script, run with kafka-1's environment (a stand-in {@code java} on the PATH records the commands),
+   * writes exactly those settings and formats storage with the compose file's cluster id.
+   */
+  @Test
+  void theLocalKafkaImageTakesTheComposeBrokerSettingsUnderThePublicImagesVariableNames(@TempDir Path dir)
+      throws Exception {
+    Map<String, Object> services = map(yaml(Files.readString(DEPLOY.resolve("compose/docker-compose.yml"))).get(0)
+        .get("services"));
+    Map<String, Object> env = map(map(services.get("kafka-1")).get("environment"));
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path calls = dir.resolve("java-calls.txt");
+    Files.writeString(bin.resolve("java"), "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n");
+    assertThat(bin.resolve("java").toFile().setExecutable(true)).isTrue();
+    Path config = dir.resolve("server.properties");
+    Path data = dir.resolve("data");
+
+    ProcessBuilder start = new ProcessBuilder("bash", DEPLOY.resolve("images/kafka/kafka-start").toString())
+        .redirectErrorStream(true);
+    Map<String, String> environment = start.environment();
+    environment.keySet().removeIf(k -> k.startsWith("KAFKA_") || k.equals("CLUSTER_ID"));
+    env.forEach((k, v) -> environment.put(k, String.valueOf(v).replaceAll("^\\$\\{[A-Z_]+:-(.*)}$", "$1")));
+    environment.put("KAFKA_LOG_DIRS", data.toString());
+    environment.put("PUMPTWIN_KAFKA_CONFIG", config.toString());
+    environment.put("PATH", bin + ":" + System.getenv("PATH"));
+    Process p = start.start();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(output).isZero();
+
+    java.util.Properties props = new java.util.Properties();
+    try (var in = Files.newInputStream(config)) {
+      props.load(in); // as the broker reads it: a later line wins over the script's defaults
+    }
+    assertThat(props).containsEntry("node.id", "1").containsEntry("process.roles", "broker,controller")
+        .containsEntry("controller.quorum.voters", "1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093")
+        .containsEntry("listeners", "PLAINTEXT://:9092,CONTROLLER://:9093,HOST://:19092")
+        .containsEntry("advertised.listeners", "PLAINTEXT://kafka-1:9092,HOST://localhost:19092")
+        .containsEntry("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,HOST:PLAINTEXT")
+        .containsEntry("default.replication.factor", "3").containsEntry("min.insync.replicas", "2")
+        .containsEntry("offsets.topic.replication.factor", "3")
+        .containsEntry("transaction.state.log.replication.factor", "3")
+        .containsEntry("transaction.state.log.min.isr", "2")
+        .containsEntry("share.coordinator.state.topic.replication.factor", "3")
+        .containsEntry("share.coordinator.state.topic.min.isr", "2")
+        .containsEntry("auto.create.topics.enable", "false")
+        .containsEntry("log.dirs", data.toString())
+        // With static voters the quorum is not bootstrapped from a single node.
+        .doesNotContainKey("controller.quorum.bootstrap.servers");
+    assertThat(props.keySet()).as("every property came from a KAFKA_ variable or the defaults")
+        .allMatch(k -> String.valueOf(k).matches("[a-z0-9._-]+"));
+    String clusterId = String.valueOf(env.get("CLUSTER_ID")).replaceAll("^\\$\\{[A-Z_]+:-(.*)}$", "$1");
+    List<String> javaCalls = Files.readAllLines(calls);
+    assertThat(javaCalls).hasSize(2);
+    assertThat(javaCalls.get(0)).contains("kafka.tools.StorageTool format --ignore-formatted -t " + clusterId + " -c "
+        + config).doesNotContain("--standalone");
+    assertThat(javaCalls.get(1)).endsWith("kafka.Kafka " + config);
+  }
+
+  @Test
+  void kubernetesManifestsUseTheImagesBuildShMakesUnderItsTags() throws Exception {
+    String version = projectVersion();
+    Set<String> images = new TreeSet<>();
+    try (Stream<Path> list = Files.list(DEPLOY.resolve("k8s"))) {
+      for (Path file : list.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        Matcher m = Pattern.compile("(?m)^\\s*image: *(pumptwin/\\S+)$").matcher(Files.readString(file));
+        while (m.find()) {
+          images.add(m.group(1));
+        }
+      }
+    }
+    assertThat(images).containsExactlyInAnyOrder("pumptwin/telemetry-gateway:" + version,
+        "pumptwin/twin-engine:" + version, "pumptwin/alerting:" + version);
+    images.forEach(this::assertBuiltByBuildSh);
+    Map<String, Object> kustomization = yaml(Files.readString(DEPLOY.resolve("k8s/kustomization.yaml"))).get(0);
+    Map<String, String> tags = new HashMap<>();
+    for (Object i : (List<?>) kustomization.get("images")) {
+      tags.put(String.valueOf(map(i).get("name")), String.valueOf(map(i).get("newTag")));
+    }
+    assertThat(tags).containsOnlyKeys(images.stream().map(i -> i.substring(0, i.indexOf(':'))).toList());
+    assertThat(tags.values()).containsOnly(version);
   }
 
   @Test
@@ -264,6 +375,35 @@ class DeployManifestsTest {
       }
     }
     return env;
+  }
+
+  /** {@code pumptwin/<name>:<tag>} is one of the images deploy/images/build.sh builds, under a tag it gives. */
+  private void assertBuiltByBuildSh(String image) {
+    try {
+      String script = Files.readString(DEPLOY.resolve("images/build.sh"));
+      Set<String> built = new TreeSet<>();
+      Matcher m = Pattern.compile("(?m)^build ([a-z-]+)$").matcher(script);
+      while (m.find()) {
+        built.add("pumptwin/" + m.group(1));
+      }
+      assertThat(built).as("images build.sh builds").contains("pumptwin/telemetry-gateway", "pumptwin/kafka");
+      // build.sh tags each image with the project version (PUMPTWIN_IMAGE_TAG to override) and latest.
+      assertThat(script).contains("-t \"pumptwin/$name:$tag\" -t \"pumptwin/$name:latest\"")
+          .contains("tag=\"${PUMPTWIN_IMAGE_TAG:-$version}\"");
+      String name = image.substring(0, image.lastIndexOf(':'));
+      String tag = image.substring(image.lastIndexOf(':') + 1);
+      assertThat(built).as("image " + image).contains(name);
+      assertThat(tag).as("tag of " + image).isIn(projectVersion(), "latest");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The project version, as build.sh reads it from the parent pom. */
+  private static String projectVersion() throws IOException {
+    Matcher m = Pattern.compile("(?m)^  <version>(.*)</version>$").matcher(Files.readString(Path.of("..", "pom.xml")));
+    assertThat(m.find()).isTrue();
+    return m.group(1);
   }
 
   private static String readmeMetricsSection() throws IOException {
