@@ -29,6 +29,11 @@ public final class TopicRegistry {
     return registry;
   }
 
+  /** How serializers of this registry find schema ids (auto-registering or pre-registered). */
+  public SerdeSettings settings() {
+    return settings;
+  }
+
   /** Registers every topic's value schema under its subject; returns subject to schema id. */
   public Map<String, Integer> registerAll() {
     Map<String, Integer> ids = new java.util.LinkedHashMap<>();

@@ -65,7 +65,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     private final TelemetryInput.Reader reader;
     private final long gridMs;
     private final long silentMs;
-    /** The model's parameters as the TwinState provenance map, built once: every twin here has them. */
+    /** The model's parameters as the TwinState provenance map, built once per topology: every twin has them. */
     private final Map<String, Double> parameterMap;
 
     private ProcessorContext<String, SpecificRecord> context;
@@ -76,7 +76,8 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     private long doneSlot = Long.MIN_VALUE;
     private boolean doneSlotKnown;
 
-    TwinProcessor(TwinEngineConfig config, TwinMetrics metrics, TelemetryInput.Reader reader) {
+    TwinProcessor(TwinEngineConfig config, TwinMetrics metrics, TelemetryInput.Reader reader,
+                  Map<String, Double> parameterMap) {
         this.model = config.model();
         this.reorder = config.reorder();
         this.emitIntervalMs = config.stateEmitInterval().toMillis();
@@ -84,7 +85,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         this.reader = reader;
         this.gridMs = reorder.sweepInterval().toMillis();
         this.silentMs = model.silentAfter().toMillis();
-        this.parameterMap = Collections.unmodifiableMap(new LinkedHashMap<>(model.asMap()));
+        this.parameterMap = parameterMap;
     }
 
     @Override
