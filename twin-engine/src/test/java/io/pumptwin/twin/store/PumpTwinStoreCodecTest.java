@@ -85,6 +85,27 @@ class PumpTwinStoreCodecTest {
         assertThat(stored.length).isLessThan(PumpTwinStoreCodec.encode(PumpTwinScenarios.filledPump("STORE-2").twin()).length + 64 * 24);
     }
 
+    /** Ids that look like UUIDs but are not in canonical form come back as the exact text they were. */
+    @Test
+    void event_ids_come_back_as_the_exact_text_whatever_their_form() {
+        var story = PumpTwinScenarios.filledPump("STORE-3");
+        PumpTwin twin = story.twin();
+        long seq = twin.lastSequence();
+        java.time.Instant t = twin.asOf();
+        String canonical = java.util.UUID.randomUUID().toString();
+        for (String id : new String[] {canonical, canonical.toUpperCase(java.util.Locale.ROOT),
+                "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f", "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f90",
+                "0a1b2c3d_4e5f-6071-8293-a4b5c6d7e8f9", "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8g9", "e-17", ""}) {
+            t = t.plusSeconds(900);
+            twin = twin.apply(new io.pumptwin.twin.telemetry.TelemetryEvent(id, "STORE-3", "pt-STORE-3", "clinic-1",
+                    t, ++seq, io.pumptwin.twin.telemetry.TelemetrySource.SIMULATOR,
+                    io.pumptwin.twin.telemetry.StatusReport.of(19, 20, 2.0, 2000, 500, 80))).twin();
+        }
+        PumpTwin restored = PumpTwinStoreCodec.decode(PumpTwinStoreCodec.encode(twin), TwinModelParameters.defaults());
+        assertThat(restored.recentEvents()).isEqualTo(twin.recentEvents());
+        assertThat(restored).isEqualTo(twin);
+    }
+
     @Test
     void foreign_bytes_are_refused_with_a_clear_error() {
         byte[] stored = PumpTwinStoreCodec.encode(busyPump().twin());
