@@ -47,7 +47,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * </pre>
  *
  * <p>Options (defaults): {@code --rate 5000} telemetry events/s, {@code --seconds 75} measured,
- * {@code --warmup 15} s, {@code --pumps 10000}, {@code --threads 4} client threads, {@code --batch 100} events
+ * {@code --warmup 30} s, {@code --pumps 10000}, {@code --threads 4} client threads, {@code --batch 100} events
  * per request, {@code --alarms 5} critical alarms/s, {@code --baseline-seconds 30}, {@code --engine-commit-ms}
  * (unset: the engine's own setting; set: a what-if through the engine's existing Streams overrides),
  * {@code --out bench/results/end-to-end-latency}.
@@ -59,7 +59,7 @@ public final class EndToEndLatencyBenchmark {
     Map<String, String> o = BenchStack.options(args);
     double rate = Double.parseDouble(o.getOrDefault("--rate", "5000"));
     int seconds = Integer.parseInt(o.getOrDefault("--seconds", "75"));
-    int warmup = Integer.parseInt(o.getOrDefault("--warmup", "15"));
+    int warmup = Integer.parseInt(o.getOrDefault("--warmup", "30"));
     int pumps = Integer.parseInt(o.getOrDefault("--pumps", "10000"));
     int threads = Integer.parseInt(o.getOrDefault("--threads", "4"));
     int batch = Integer.parseInt(o.getOrDefault("--batch", "100"));
@@ -120,7 +120,9 @@ public final class EndToEndLatencyBenchmark {
         try (AlertWatch watch = new AlertWatch(stack.bootstrapServers(), stack.topicRegistry())) {
           TelemetryLoad loadGen = new TelemetryLoad(gateway.port(), "bench-e2e", secret, pumps, threads, batch);
           long loadStart = System.nanoTime();
-          Thread progress = progress(loadGen, watch, load, loadStart, warmup);
+          List<EngineProbe> probes = List.of(new EngineProbe("twin engine", engine.meters()),
+              new EngineProbe("alerting", alerting.service().meters()));
+          Thread progress = progress(loadGen, watch, load, loadStart, warmup, probes);
           loadGen.run(rate, alarmRate, TimeUnit.SECONDS.toNanos(warmup), TimeUnit.SECONDS.toNanos(seconds));
           long loadEnd = System.nanoTime();
           System.out.printf("[drain] load done; waiting up to 60 s for the last alerts%n");
@@ -183,7 +185,8 @@ public final class EndToEndLatencyBenchmark {
   }
 
   /** Every 5 s: events accepted and their rate, alarms accepted, alerts seen, load average. */
-  private static Thread progress(TelemetryLoad gen, AlertWatch watch, LoadAverage load, long start, int warmup) {
+  private static Thread progress(TelemetryLoad gen, AlertWatch watch, LoadAverage load, long start, int warmup,
+      List<EngineProbe> probes) {
     Thread t = new Thread(() -> {
       long lastEvents = 0;
       long lastAt = start;
@@ -193,10 +196,19 @@ public final class EndToEndLatencyBenchmark {
           long now = System.nanoTime();
           long events = gen.eventsAccepted.get();
           double elapsed = (now - start) / 1e9;
+          long since = lastAt;
+          Latencies recent = Latencies.of(gen.alarms.stream()
+              .map(a -> {
+                List<Long> seen = watch.alertsByEventId.get(a.eventId());
+                return seen == null || seen.get(0) < since ? null : seen.get(0) - a.acceptedNanos();
+              })
+              .filter(java.util.Objects::nonNull).toList());
           System.out.printf("[%5.0f s]%s accepted %,d events (%,.0f/s now), %d alarms, %d critical-alarm alerts "
-                  + "seen, %d refused/failed; load average %s%n", elapsed, elapsed < warmup ? " warm-up" : "",
-              events, (events - lastEvents) / ((now - lastAt) / 1e9), gen.alarmsAccepted.get(),
-              watch.alertsByEventId.size(), gen.failures.get(), load.sample());
+                  + "seen (last 5 s: p50 %.0f ms, max %.0f ms), %d refused/failed; load average %s%n", elapsed,
+              elapsed < warmup ? " warm-up" : "", events, (events - lastEvents) / ((now - lastAt) / 1e9),
+              gen.alarmsAccepted.get(), watch.alertsByEventId.size(), recent.p50(), recent.maxMs(),
+              gen.failures.get(), load.sample());
+          System.out.printf("          %s%n", String.join("; ", probes.stream().map(EngineProbe::line).toList()));
           lastEvents = events;
           lastAt = now;
         }
@@ -210,9 +222,9 @@ public final class EndToEndLatencyBenchmark {
   }
 
   private static String plot(Report r, Latencies base, double rate, long engineCommitMs, long alertingCommitMs) {
-    StripPlot plot = new StripPlot(String.format(Locale.ROOT, "End-to-end latency at %,.0f telemetry events/s "
-            + "(ms, log scale; bars: p50, p99); commit intervals: engine %d ms, alerting %d ms", rate,
-            engineCommitMs, alertingCommitMs), 0.5, 20_000,
+    StripPlot plot = new StripPlot(String.format(Locale.ROOT, "Latency at %,.0f events/s (ms, log scale; bars: "
+            + "p50, p99); commit interval engine %d ms, alerting %d ms", rate, engineCommitMs, alertingCommitMs),
+        0.5, 20_000,
         List.of(new StripPlot.Tick(1, "1 ms"), new StripPlot.Tick(10, "10 ms"), new StripPlot.Tick(100, "100 ms"),
             new StripPlot.Tick(1000, "1 s"), new StripPlot.Tick(10_000, "10 s")));
     List<StripPlot.Row> rows = new ArrayList<>();
@@ -228,7 +240,10 @@ public final class EndToEndLatencyBenchmark {
   record Report(Latencies endToEnd, Latencies toTwinEvent, Latencies twinToAlert, Latencies requests,
       Latencies base, TransactionalRoundTrip.Outcome baseline, int alarmsMeasured, int alarmsWarmup, int matched,
       int lost, int duplicated, int warmupMatched, int alertsBeforeAnswer, int strayAlerts, int withoutEvidence,
-      double eventsPerSecond, long eventsMeasured, long failures, Map<String, Long> alertRecords) {
+      double eventsPerSecond, long eventsMeasured, long failures, long skippedBatches, Map<String, Long> alertRecords,
+      Map<Integer, Latencies> byWindow) {
+    /** Seconds of the measured window per row of the over-time table: a backlog shows as a rising p50. */
+    static final int WINDOW_S = 15;
 
     static Report of(TelemetryLoad gen, AlertWatch watch, Latencies base, TransactionalRoundTrip.Outcome baseline,
         long warmupNanos, long loadStart, long loadEnd) {
@@ -243,6 +258,8 @@ public final class EndToEndLatencyBenchmark {
       int warmMatched = 0;
       int early = 0;
       Set<String> sent = new java.util.HashSet<>();
+      long measuredFrom = loadStart + warmupNanos;
+      Map<Integer, List<Long>> windows = new TreeMap<>();
       for (TelemetryLoad.SentAlarm a : gen.alarms) {
         sent.add(a.eventId());
         List<Long> seen = watch.alertsByEventId.getOrDefault(a.eventId(), List.of());
@@ -265,6 +282,8 @@ public final class EndToEndLatencyBenchmark {
           early++; // the alert was visible before the client had read its 202: counted as zero
         }
         e2e.add(Math.max(0, alertAt - a.acceptedNanos()));
+        windows.computeIfAbsent((int) ((a.acceptedNanos() - measuredFrom) / TimeUnit.SECONDS.toNanos(WINDOW_S)),
+            k -> new ArrayList<>()).add(Math.max(0, alertAt - a.acceptedNanos()));
         List<Long> twin = watch.twinEventsByEventId.getOrDefault(a.eventId(), List.of());
         if (!twin.isEmpty()) {
           stage1.add(Math.max(0, twin.get(0) - a.acceptedNanos()));
@@ -274,7 +293,6 @@ public final class EndToEndLatencyBenchmark {
       int stray = (int) watch.alertsByEventId.keySet().stream().filter(id -> !sent.contains(id)).count();
       List<Long> requests = new ArrayList<>();
       long events = 0;
-      long measuredFrom = loadStart + warmupNanos;
       for (TelemetryLoad.Answer a : gen.answers) {
         if (a.measured()) {
           requests.add(a.answeredNanos() - a.sentNanos());
@@ -283,10 +301,12 @@ public final class EndToEndLatencyBenchmark {
       }
       Map<String, Long> records = new TreeMap<>();
       watch.alertRecords.forEach((k, v) -> records.put(k, v.get()));
+      Map<Integer, Latencies> byWindow = new TreeMap<>();
+      windows.forEach((w, l) -> byWindow.put(w, Latencies.of(l)));
       return new Report(Latencies.of(e2e), Latencies.of(stage1), Latencies.of(stage2), Latencies.of(requests), base,
           baseline, measured, warm, matched, lost, duplicated, warmMatched, early, stray,
           watch.alertsWithoutEvidence.size(), events / ((loadEnd - measuredFrom) / 1e9), events, gen.failures.get(),
-          records);
+          gen.skippedBatches.get(), records, byWindow);
     }
 
     String markdown(Instant date, String command, double rate, int seconds, int warmup, int pumps, int threads,
@@ -325,8 +345,9 @@ public final class EndToEndLatencyBenchmark {
       row(s, "gateway request alone (POST sent -> 202 read)", requests);
       s.append('\n');
       s.append(String.format(Locale.ROOT, "- Sustained: %,.0f telemetry events/s accepted (202) over the measured "
-          + "window (%,d events; target %,.0f/s); %d requests refused or failed. Baseline: %,.0f records/s.%n",
-          eventsPerSecond, eventsMeasured, rate, failures, baseline.recordsPerSecond()));
+          + "window (%,d events; target %,.0f/s); %d requests refused or failed; %d batches skipped because a "
+          + "client thread was more than 1 s behind its schedule. Baseline: %,.0f records/s.%n",
+          eventsPerSecond, eventsMeasured, rate, failures, skippedBatches, baseline.recordsPerSecond()));
       s.append(String.format(Locale.ROOT, "- Critical alarms in the measured window: %d accepted, **%d matched to "
           + "their alert, %d lost, %d duplicated** (an alarm with more than one opened alert); %d alerts whose "
           + "event id no alarm had, %d opened critical-alarm alerts without an event id in their evidence. "
@@ -340,6 +361,12 @@ public final class EndToEndLatencyBenchmark {
       List<String> parts = new ArrayList<>();
       alertRecords.forEach((k, v) -> parts.add(k + " " + v));
       s.append(String.join(", ", parts)).append(".\n\n");
+      s.append(String.format(Locale.ROOT, "Over the measured window (alarms by when their 202 came, %d s each):%n%n",
+          WINDOW_S));
+      s.append("| from (s) | alarms | p50 (ms) | p99 (ms) | max (ms) |\n|---:|---:|---:|---:|---:|\n");
+      byWindow.forEach((w, l) -> s.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f |%n",
+          w * WINDOW_S, l.count(), l.p50(), l.p99(), l.maxMs())));
+      s.append('\n');
       s.append("![latency distribution](").append(svgName).append(")\n");
       return s.toString();
     }
