@@ -12,6 +12,7 @@ import io.pumptwin.events.StaffRole;
 import io.pumptwin.gateway.GatewayConfig;
 import io.pumptwin.gateway.TelemetryGateway;
 import io.pumptwin.gateway.device.DeviceFile;
+import io.pumptwin.service.security.SelfSignedCertificate;
 import io.pumptwin.service.security.TlsSettings;
 import io.pumptwin.testsupport.RealKafka;
 import io.pumptwin.testsupport.RealStack;

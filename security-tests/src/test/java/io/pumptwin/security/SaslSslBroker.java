@@ -1,5 +1,6 @@
 package io.pumptwin.security;
 
+import io.pumptwin.service.security.SelfSignedCertificate;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.Writer;

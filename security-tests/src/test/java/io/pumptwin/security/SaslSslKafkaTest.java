@@ -17,6 +17,7 @@ import io.pumptwin.schemas.topics.Topic;
 import io.pumptwin.schemas.topics.TopicSpec;
 import io.pumptwin.schemas.topics.Topics;
 import io.pumptwin.service.security.KafkaSecurity;
+import io.pumptwin.service.security.SelfSignedCertificate;
 import io.pumptwin.testsupport.FreePorts;
 import io.pumptwin.testsupport.RealKafka;
 import io.pumptwin.testsupport.RealStack;

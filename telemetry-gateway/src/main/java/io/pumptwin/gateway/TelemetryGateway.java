@@ -27,6 +27,7 @@ import io.pumptwin.schemas.serde.SerdeSettings;
 import io.pumptwin.schemas.topics.Topic;
 import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.Topics;
+import io.pumptwin.service.http.HttpRoutes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -160,9 +161,7 @@ public final class TelemetryGateway implements AutoCloseable {
    * one is guarded (or deliberately open), so a route added later cannot slip past them.
    */
   public synchronized java.util.List<String> routes() {
-    return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
-        .map(e -> e.getEndpoint()).filter(e -> e.getMethod().isHttpMethod())
-        .map(e -> e.getMethod() + " " + e.getPath()).sorted().toList();
+    return HttpRoutes.of(app);
   }
 
   public PrometheusMeterRegistry meterRegistry() {

@@ -14,6 +14,7 @@ import io.pumptwin.events.AlertCommand;
 import io.pumptwin.events.AlertEvent;
 import io.pumptwin.events.AlertType;
 import io.pumptwin.schemas.topics.Topic;
+import io.pumptwin.service.http.HttpRoutes;
 import io.pumptwin.service.security.TlsSettings;
 import java.io.IOException;
 import java.time.Clock;
@@ -100,9 +101,7 @@ public final class AlertApi implements AutoCloseable {
    * one is guarded (or deliberately open), so a route added later cannot slip past them.
    */
   public synchronized java.util.List<String> routes() {
-    return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
-        .map(e -> e.getEndpoint()).filter(e -> e.getMethod().isHttpMethod())
-        .map(e -> e.getMethod() + " " + e.getPath()).sorted().toList();
+    return HttpRoutes.of(app);
   }
 
   private void authenticate(Context ctx) {

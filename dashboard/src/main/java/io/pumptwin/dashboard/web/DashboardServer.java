@@ -23,6 +23,7 @@ import io.pumptwin.dashboard.view.FleetFilter;
 import io.pumptwin.dashboard.view.FleetView;
 import io.pumptwin.events.AlertAction;
 import io.pumptwin.events.RiskLevel;
+import io.pumptwin.service.http.HttpRoutes;
 import io.pumptwin.service.security.TlsSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -120,9 +121,7 @@ public final class DashboardServer implements AutoCloseable {
    * one is guarded (or deliberately open), so a route added later cannot slip past them.
    */
   synchronized java.util.List<String> routes() {
-    return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
-        .map(e -> e.getEndpoint()).filter(e -> e.getMethod().isHttpMethod())
-        .map(e -> e.getMethod() + " " + e.getPath()).sorted().toList();
+    return HttpRoutes.of(app);
   }
 
   private void signIn(Context ctx) {

@@ -34,13 +34,13 @@ class TlsSettingsTest {
   static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   Path dir;
-  TestKeyStore pkcs12;
+  SelfSignedCertificate certificate;
   Javalin app;
 
   @BeforeAll
   void makeKeyStore(@TempDir Path dir) {
     this.dir = dir;
-    pkcs12 = TestKeyStore.create(dir, "service", "PKCS12");
+    certificate = SelfSignedCertificate.create(dir, "service");
   }
 
   @AfterEach
@@ -67,11 +67,10 @@ class TlsSettingsTest {
   }
 
   @Test
-  void servesHttpsToAClientThatTrustsTheKeyStoresCertificate() throws Exception {
-    TlsSettings tls = TlsSettings.pkcs12(pkcs12.file(), pkcs12.password());
-    int port = serve(tls);
+  void servesHttpsToAClientThatTrustsTheCertificate() throws Exception {
+    int port = serve(TlsSettings.pkcs12(certificate.keyStore(), certificate.password()));
 
-    HttpResponse<String> answer = client(tls.trustingClientContext())
+    HttpResponse<String> answer = client(certificate.trustingClient())
         .send(get("https://127.0.0.1:" + port + "/health"), HttpResponse.BodyHandlers.ofString());
 
     assertThat(answer.statusCode()).isEqualTo(200);
@@ -80,14 +79,31 @@ class TlsSettingsTest {
   }
 
   @Test
+  void itsClientContextTrustsInstancesWithTheSameCertificateAndNoOthers() throws Exception {
+    // Instances of one service call each other (the twin query API forwards to the instance that
+    // holds a pump) with this context: it must trust their certificate, not any certificate.
+    TlsSettings tls = TlsSettings.pkcs12(certificate.keyStore(), certificate.password());
+    int port = serve(tls);
+
+    HttpResponse<String> answer = client(tls.trustingClientContext())
+        .send(get("https://127.0.0.1:" + port + "/health"), HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).isEqualTo(200);
+
+    SelfSignedCertificate stranger = SelfSignedCertificate.create(dir, "stranger");
+    TlsSettings strangers = TlsSettings.pkcs12(stranger.keyStore(), stranger.password());
+    assertThatThrownBy(() -> client(strangers.trustingClientContext())
+        .send(get("https://127.0.0.1:" + port + "/health"), HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(SSLHandshakeException.class);
+  }
+
+  @Test
   void answersARequestForAHostNameTheCertificateDoesNotList() throws Exception {
     // Callers reach a service through names the certificate may not carry (a load balancer's): the
     // certificate check is the client's job, so the server must not refuse on the SNI name.
-    TlsSettings tls = TlsSettings.pkcs12(pkcs12.file(), pkcs12.password());
-    int port = serve(tls);
+    int port = serve(TlsSettings.pkcs12(certificate.keyStore(), certificate.password()));
     String unlisted = "pumps.clinic.example";
 
-    try (SSLSocket socket = (SSLSocket) tls.trustingClientContext().getSocketFactory()
+    try (SSLSocket socket = (SSLSocket) certificate.trustingClient().getSocketFactory()
         .createSocket("127.0.0.1", port)) {
       socket.setSoTimeout((int) TIMEOUT.toMillis());
       SSLParameters parameters = socket.getSSLParameters();
@@ -104,7 +120,7 @@ class TlsSettingsTest {
 
   @Test
   void leavesNoPlainHttpPortOpen() {
-    int port = serve(TlsSettings.pkcs12(pkcs12.file(), pkcs12.password()));
+    int port = serve(TlsSettings.pkcs12(certificate.keyStore(), certificate.password()));
 
     assertThatThrownBy(() -> client(null)
         .send(get("http://127.0.0.1:" + port + "/health"), HttpResponse.BodyHandlers.ofString()))
@@ -113,7 +129,7 @@ class TlsSettingsTest {
 
   @Test
   void aClientThatDoesNotTrustTheCertificateDoesNotConnect() throws Exception {
-    int port = serve(TlsSettings.pkcs12(pkcs12.file(), pkcs12.password()));
+    int port = serve(TlsSettings.pkcs12(certificate.keyStore(), certificate.password()));
     HttpClient defaultTrust = client(SSLContext.getDefault());
 
     assertThatThrownBy(() -> defaultTrust
@@ -123,11 +139,10 @@ class TlsSettingsTest {
 
   @Test
   void servesFromAJksKeyStoreWhenToldItsType() throws Exception {
-    TestKeyStore jks = TestKeyStore.create(dir, "legacy", "JKS");
-    TlsSettings tls = new TlsSettings(jks.file(), jks.password(), "JKS");
-    int port = serve(tls);
+    SelfSignedCertificate jks = SelfSignedCertificate.create(dir, "legacy", "JKS");
+    int port = serve(new TlsSettings(jks.keyStore(), jks.password(), "JKS"));
 
-    HttpResponse<String> answer = client(tls.trustingClientContext())
+    HttpResponse<String> answer = client(jks.trustingClient())
         .send(get("https://127.0.0.1:" + port + "/health"), HttpResponse.BodyHandlers.ofString());
 
     assertThat(answer.statusCode()).isEqualTo(200);
@@ -135,18 +150,18 @@ class TlsSettingsTest {
 
   @Test
   void aMissingKeyStoreTypeMeansPkcs12() {
-    assertThat(new TlsSettings(pkcs12.file(), pkcs12.password(), null).keyStoreType()).isEqualTo("PKCS12");
-    assertThat(new TlsSettings(pkcs12.file(), pkcs12.password(), " ").keyStoreType()).isEqualTo("PKCS12");
-    assertThat(TlsSettings.pkcs12(pkcs12.file(), pkcs12.password()).keyStoreType()).isEqualTo("PKCS12");
+    assertThat(new TlsSettings(certificate.keyStore(), certificate.password(), null).keyStoreType()).isEqualTo("PKCS12");
+    assertThat(new TlsSettings(certificate.keyStore(), certificate.password(), " ").keyStoreType()).isEqualTo("PKCS12");
+    assertThat(TlsSettings.pkcs12(certificate.keyStore(), certificate.password()).keyStoreType()).isEqualTo("PKCS12");
   }
 
   @Test
   void theTextOfTheSettingsNeverHoldsThePassword() {
-    TlsSettings tls = TlsSettings.pkcs12(pkcs12.file(), pkcs12.password());
+    TlsSettings tls = TlsSettings.pkcs12(certificate.keyStore(), certificate.password());
 
     assertThat(tls.toString())
-        .isEqualTo("TlsSettings[keyStore=" + pkcs12.file() + ", keyStoreType=PKCS12]")
-        .doesNotContain(pkcs12.password());
+        .isEqualTo("TlsSettings[keyStore=" + certificate.keyStore() + ", keyStoreType=PKCS12]")
+        .doesNotContain(certificate.password());
   }
 
   @Test
@@ -158,19 +173,19 @@ class TlsSettingsTest {
         .hasMessage("TLS key store not readable: " + missing);
     assertThatThrownBy(() -> TlsSettings.pkcs12(null, "pw"))
         .isInstanceOf(NullPointerException.class).hasMessage("keyStore");
-    assertThatThrownBy(() -> TlsSettings.pkcs12(pkcs12.file(), null))
+    assertThatThrownBy(() -> TlsSettings.pkcs12(certificate.keyStore(), null))
         .isInstanceOf(NullPointerException.class).hasMessage("keyStorePassword");
   }
 
   @Test
   void aWrongPasswordIsReportedWithTheKeyStoreNotThePassword() throws IOException {
     String wrong = "not-the-password";
-    TlsSettings tls = TlsSettings.pkcs12(pkcs12.file(), wrong);
+    TlsSettings tls = TlsSettings.pkcs12(certificate.keyStore(), wrong);
 
     assertThatThrownBy(tls::trustingClientContext)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("cannot read TLS key store " + pkcs12.file() + ": ")
+        .hasMessageStartingWith("cannot read TLS key store " + certificate.keyStore() + ": ")
         .message().doesNotContain(wrong);
-    assertThat(Files.size(pkcs12.file())).isPositive();
+    assertThat(Files.size(certificate.keyStore())).isPositive();
   }
 }

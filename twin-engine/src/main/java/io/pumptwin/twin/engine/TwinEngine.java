@@ -11,6 +11,7 @@ import io.pumptwin.schemas.registry.SchemaRegistryClient;
 import io.pumptwin.schemas.serde.SerdeSettings;
 import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.Topics;
+import io.pumptwin.service.http.HttpRoutes;
 import io.pumptwin.service.security.KafkaSecurity;
 import io.pumptwin.twin.query.TwinQueryApi;
 import io.pumptwin.twin.topology.TwinMetrics;
@@ -146,9 +147,7 @@ public final class TwinEngine implements AutoCloseable {
      * one is guarded (or deliberately open), so a route added later cannot slip past them.
      */
     public synchronized java.util.List<String> routes() {
-        return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
-                .map(e -> e.getEndpoint()).filter(e -> e.getMethod().isHttpMethod())
-                .map(e -> e.getMethod() + " " + e.getPath()).sorted().toList();
+        return HttpRoutes.of(app);
     }
 
     public KafkaStreams.State state() {

@@ -1,4 +1,4 @@
-package io.pumptwin.security;
+package io.pumptwin.service.security;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,37 +9,54 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A self-signed certificate for 127.0.0.1 and localhost, made by the JDK's own keytool in the
- * test: a PKCS12 key store (private key and certificate, for a server) and a PKCS12 trust store
- * holding only the certificate (for clients).
+ * test (no key material is checked in): a key store (private key and certificate, for a server)
+ * and a trust store holding only the certificate (for clients), PKCS12 unless told otherwise.
+ *
+ * <p>In this module's test jar so that the security tests make their certificates the same way.
+ *
+ * @param keyStore the server's key store
+ * @param trustStore a store holding only the certificate
+ * @param password the password of both
+ * @param storeType {@code PKCS12} or {@code JKS}, of both
  */
-record SelfSignedCertificate(Path keyStore, Path trustStore, String password) {
+public record SelfSignedCertificate(Path keyStore, Path trustStore, String password, String storeType) {
 
-  static SelfSignedCertificate create(Path dir, String name) {
-    Path keyStore = dir.resolve(name + "-keystore.p12");
-    Path trustStore = dir.resolve(name + "-truststore.p12");
+  public static SelfSignedCertificate create(Path dir, String name) {
+    return create(dir, name, "PKCS12");
+  }
+
+  public static SelfSignedCertificate create(Path dir, String name, String storeType) {
+    String suffix = "." + storeType.toLowerCase(Locale.ROOT);
+    Path keyStore = dir.resolve(name + "-keystore" + suffix);
+    Path trustStore = dir.resolve(name + "-truststore" + suffix);
     Path pem = dir.resolve(name + ".pem");
-    String password = "pw-" + java.util.UUID.randomUUID();
+    String password = "pw-" + UUID.randomUUID();
     keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
         "-sigalg", "SHA256withECDSA", "-validity", "2", "-dname", "CN=localhost,O=PumpTwin test",
-        "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
+        "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", storeType,
         "-keystore", keyStore.toString(), "-storepass", password, "-keypass", password);
     keytool("-exportcert", "-rfc", "-alias", name, "-keystore", keyStore.toString(),
         "-storepass", password, "-file", pem.toString());
-    keytool("-importcert", "-noprompt", "-alias", name, "-file", pem.toString(), "-storetype", "PKCS12",
+    keytool("-importcert", "-noprompt", "-alias", name, "-file", pem.toString(), "-storetype", storeType,
         "-keystore", trustStore.toString(), "-storepass", password);
-    return new SelfSignedCertificate(keyStore, trustStore, password);
+    return new SelfSignedCertificate(keyStore, trustStore, password, storeType);
   }
 
-  /** A client context that trusts this certificate and nothing else. */
-  SSLContext trustingClient() {
+  /**
+   * A client context that trusts this certificate and nothing else. Built here rather than by
+   * {@link TlsSettings#trustingClientContext()}: the tests' client must not depend on the code it checks.
+   */
+  public SSLContext trustingClient() {
     try (InputStream in = Files.newInputStream(trustStore)) {
-      KeyStore store = KeyStore.getInstance("PKCS12");
+      KeyStore store = KeyStore.getInstance(storeType);
       store.load(in, password.toCharArray());
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(store);
