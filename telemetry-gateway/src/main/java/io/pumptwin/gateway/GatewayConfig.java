@@ -3,6 +3,7 @@ package io.pumptwin.gateway;
 import io.pumptwin.gateway.device.DeviceAuthSettings;
 import io.pumptwin.gateway.ingest.IngestLimits;
 import io.pumptwin.gateway.ingest.ProducerSettings;
+import io.pumptwin.gateway.refusal.RefusalDeadLetterSettings;
 import io.pumptwin.gateway.sequence.SequenceSettings;
 import io.pumptwin.gateway.validation.ValidationRules;
 import io.pumptwin.service.security.KafkaSecurity;
@@ -25,6 +26,8 @@ import java.util.Objects;
  * @param deviceFile the provisioned devices (see {@link io.pumptwin.gateway.device.DeviceFile})
  * @param httpThreads Jetty worker threads; requests wait for Kafka asynchronously, so few suffice
  * @param tls HTTPS for every endpoint; null serves plain HTTP
+ * @param refusals how 401 and 413 refusals reach the dead-letter topic (payload kept, rate per
+ *     remote address, summaries)
  */
 public record GatewayConfig(
     String bindHost,
@@ -39,7 +42,8 @@ public record GatewayConfig(
     SequenceSettings sequences,
     ProducerSettings producer,
     int httpThreads,
-    TlsSettings tls) {
+    TlsSettings tls,
+    RefusalDeadLetterSettings refusals) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -53,6 +57,7 @@ public record GatewayConfig(
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(sequences, "sequences");
     Objects.requireNonNull(producer, "producer");
+    Objects.requireNonNull(refusals, "refusals");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
@@ -65,43 +70,50 @@ public record GatewayConfig(
   public static GatewayConfig defaults(String bootstrapServers, String registryUrl, Path deviceFile) {
     return new GatewayConfig("0.0.0.0", DEFAULT_PORT, bootstrapServers, registryUrl, true,
         deviceFile, IngestLimits.defaults(), ValidationRules.defaults(),
-        DeviceAuthSettings.defaults(), SequenceSettings.defaults(), ProducerSettings.defaults(), 32, null);
+        DeviceAuthSettings.defaults(), SequenceSettings.defaults(), ProducerSettings.defaults(), 32, null,
+        RefusalDeadLetterSettings.defaults());
   }
 
   public GatewayConfig withListener(String host, int newPort) {
     return new GatewayConfig(host, newPort, bootstrapServers, registryUrl, autoRegisterSchemas,
-        deviceFile, limits, validation, auth, sequences, producer, httpThreads, tls);
+        deviceFile, limits, validation, auth, sequences, producer, httpThreads, tls, refusals);
   }
 
   public GatewayConfig withLimits(IngestLimits newLimits) {
     return new GatewayConfig(bindHost, port, bootstrapServers, registryUrl, autoRegisterSchemas,
-        deviceFile, newLimits, validation, auth, sequences, producer, httpThreads, tls);
+        deviceFile, newLimits, validation, auth, sequences, producer, httpThreads, tls, refusals);
   }
 
   public GatewayConfig withValidation(ValidationRules rules) {
     return new GatewayConfig(bindHost, port, bootstrapServers, registryUrl, autoRegisterSchemas,
-        deviceFile, limits, rules, auth, sequences, producer, httpThreads, tls);
+        deviceFile, limits, rules, auth, sequences, producer, httpThreads, tls, refusals);
   }
 
   public GatewayConfig withProducer(ProducerSettings settings) {
     return new GatewayConfig(bindHost, port, bootstrapServers, registryUrl, autoRegisterSchemas,
-        deviceFile, limits, validation, auth, sequences, settings, httpThreads, tls);
+        deviceFile, limits, validation, auth, sequences, settings, httpThreads, tls, refusals);
   }
 
   public GatewayConfig withAuth(DeviceAuthSettings settings) {
     return new GatewayConfig(bindHost, port, bootstrapServers, registryUrl, autoRegisterSchemas,
-        deviceFile, limits, validation, settings, sequences, producer, httpThreads, tls);
+        deviceFile, limits, validation, settings, sequences, producer, httpThreads, tls, refusals);
   }
 
   public GatewayConfig withSchemaAutoRegistration(boolean autoRegister) {
     return new GatewayConfig(bindHost, port, bootstrapServers, registryUrl, autoRegister,
-        deviceFile, limits, validation, auth, sequences, producer, httpThreads, tls);
+        deviceFile, limits, validation, auth, sequences, producer, httpThreads, tls, refusals);
   }
 
   /** Serves every endpoint over HTTPS only; null: plain HTTP. */
   public GatewayConfig withTls(TlsSettings settings) {
     return new GatewayConfig(bindHost, port, bootstrapServers, registryUrl, autoRegisterSchemas,
-        deviceFile, limits, validation, auth, sequences, producer, httpThreads, settings);
+        deviceFile, limits, validation, auth, sequences, producer, httpThreads, settings, refusals);
+  }
+
+  /** How 401 and 413 refusals are dead-lettered: payload bytes kept, rate per address, summaries. */
+  public GatewayConfig withRefusalDeadLetters(RefusalDeadLetterSettings settings) {
+    return new GatewayConfig(bindHost, port, bootstrapServers, registryUrl, autoRegisterSchemas,
+        deviceFile, limits, validation, auth, sequences, producer, httpThreads, tls, settings);
   }
 
   /**

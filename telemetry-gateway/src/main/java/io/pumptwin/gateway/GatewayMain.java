@@ -2,6 +2,7 @@ package io.pumptwin.gateway;
 
 import io.pumptwin.gateway.ingest.IngestLimits;
 import io.pumptwin.gateway.ingest.ProducerSettings;
+import io.pumptwin.gateway.refusal.RefusalDeadLetterSettings;
 import io.pumptwin.gateway.validation.ValidationRules;
 import io.pumptwin.service.security.KafkaSecurity;
 import io.pumptwin.service.security.TlsSettings;
@@ -67,6 +68,18 @@ public final class GatewayMain implements Callable<Integer> {
   @Option(names = "--delivery-timeout", defaultValue = "PT10S")
   Duration deliveryTimeout;
 
+  @Option(names = "--refusal-payload-bytes", defaultValue = "4096",
+      description = "Bytes of a refused body (401, 413) kept in its dead letter")
+  int refusalPayloadBytes;
+
+  @Option(names = "--refusal-dead-letters-per-second", defaultValue = "20",
+      description = "401/413 dead letters per remote address per second; beyond, counted in summaries")
+  double refusalRate;
+
+  @Option(names = "--refusal-dead-letters-burst", defaultValue = "100",
+      description = "401/413 dead letters a remote address may cause at once")
+  int refusalBurst;
+
   @Option(names = "--kafka-security", defaultValue = "${env:GATEWAY_KAFKA_SECURITY_FILE}",
       description = "Properties file of Kafka client security settings (security.protocol, sasl.*, ssl.*)")
   Path kafkaSecurityFile;
@@ -90,7 +103,9 @@ public final class GatewayMain implements Callable<Integer> {
         .withValidation(ValidationRules.defaults().withDoseRange(minDose, maxDose)
             .withTimeWindow(maxFuture, maxAge))
         .withProducer(new ProducerSettings(deliveryTimeout, defaults.requestTimeout(),
-            defaults.maxBlock(), defaults.linger(), Map.of()));
+            defaults.maxBlock(), defaults.linger(), Map.of()))
+        .withRefusalDeadLetters(RefusalDeadLetterSettings.defaults()
+            .withPayloadBytes(refusalPayloadBytes).withPerAddressRate(refusalRate, refusalBurst));
     if (kafkaSecurityFile != null) {
       config = config.withKafkaSecurity(KafkaSecurity.load(kafkaSecurityFile));
     }

@@ -58,6 +58,23 @@ public final class GatewayMetrics {
         .tag("reason", failure).register(registry).increment();
   }
 
+  /**
+   * A dead letter of a refusal at the door (401, 413): {@code kind} individual (one refusal) or
+   * summary (many counted ones), {@code outcome} written or failed.
+   */
+  public void refusalDeadLetter(String kind, String outcome) {
+    Counter.builder("gateway.refusal.dead.letters")
+        .description("Dead letters of 401/413 refusals by kind (individual, summary) and outcome")
+        .tag("kind", kind).tag("outcome", outcome).register(registry).increment();
+  }
+
+  /** A refusal at the door counted for its address's summary instead of written alone. */
+  public void refusalSuppressed(String reasonCode) {
+    Counter.builder("gateway.refusals.suppressed")
+        .description("401/413 refusals beyond the per-address dead-letter rate, counted for a summary")
+        .tag("reason", reasonCode).register(registry).increment();
+  }
+
   public void overloaded() {
     Counter.builder("gateway.overload.refusals").description("Requests refused with 503 for in-flight limits")
         .register(registry).increment();
