@@ -81,15 +81,6 @@ public final class EndToEndLatencyBenchmark {
     Path dir = Files.createTempDirectory("pumptwin-bench-e2e-");
     try (LocalStack stack = BenchStack.onFreePorts(dir)) {
       int partitions = Topics.TELEMETRY.partitions();
-      System.out.printf("[baseline] transactional producers -> read_committed consumer, %,.0f records/s for %d s%n",
-          rate, baselineSeconds);
-      TransactionalRoundTrip.Outcome baseline = TransactionalRoundTrip.run(stack.bootstrapServers(), partitions, rate,
-          threads, batch, TimeUnit.SECONDS.toNanos(baselineSeconds));
-      Latencies base = Latencies.of(baseline.latencies());
-      System.out.printf("[baseline] %,d transactions (%,d seen), %,.0f records/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms"
-          + "; load average %s%n", baseline.transactions(), baseline.seen(), baseline.recordsPerSecond(), base.p50(),
-          base.p99(), base.maxMs(), load.sample());
-
       String secret = ProvisionDevice.newSecret(new SecureRandom());
       Path devices = dir.resolve("devices.json");
       DeviceFile.write(devices, List.of(new Device("bench-e2e", secret, Set.of(Device.ANY_PUMP))));
@@ -107,6 +98,23 @@ public final class EndToEndLatencyBenchmark {
       long engineCommitMs = commitInterval(TwinEngine.streamsProperties(engineConfig));
       long alertingCommitMs = commitInterval(AlertingTopology.streamsConfig(alertingConfig, stack.topicRegistry(),
           new SimpleMeterRegistry()));
+      System.out.printf("[baseline] transactional producers -> read_committed consumer, %,.0f records/s for %d s%n",
+          rate, baselineSeconds);
+      TransactionalRoundTrip.Outcome baseline = TransactionalRoundTrip.run(stack.bootstrapServers(), partitions, rate,
+          threads, batch, TimeUnit.SECONDS.toNanos(baselineSeconds));
+      Latencies base = Latencies.of(baseline.latencies());
+      System.out.printf("[baseline] %,d transactions (%,d seen), %,.0f records/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms"
+          + "; load average %s%n", baseline.transactions(), baseline.seen(), baseline.recordsPerSecond(), base.p50(),
+          base.p99(), base.maxMs(), load.sample());
+      System.out.printf("[baseline] bare two-stage exactly_once_v2 relay (commit.interval.ms %d, then %d), %,.0f "
+          + "records/s for %d s%n", engineCommitMs, alertingCommitMs, rate, baselineSeconds);
+      BareStreamsRelay.Outcome relayed = BareStreamsRelay.run(stack.bootstrapServers(), dir.resolve("relay-state"),
+          partitions, rate, threads, batch, engineCommitMs, alertingCommitMs, TimeUnit.SECONDS.toNanos(baselineSeconds));
+      Latencies relay = Latencies.of(relayed.latencies());
+      System.out.printf("[baseline] relay: %,d batches (%,d seen), %,.0f records/s, p50 %.1f ms, p99 %.1f ms, max "
+          + "%.1f ms; load average %s%n", relayed.batches(), relayed.seen(), relayed.recordsPerSecond(), relay.p50(),
+          relay.p99(), relay.maxMs(), load.sample());
+
       System.out.printf("[services] starting gateway, twin engine (commit.interval.ms=%d) and alerting "
           + "(commit.interval.ms=%d), exactly_once_v2%n", engineCommitMs, alertingCommitMs);
 
@@ -131,7 +139,8 @@ public final class EndToEndLatencyBenchmark {
           // Anything still in flight that could be a duplicate gets the same time to show up.
           Thread.sleep(Math.max(3 * engineCommitMs, 3000));
           progress.interrupt();
-          report = Report.of(loadGen, watch, base, baseline, TimeUnit.SECONDS.toNanos(warmup), loadStart, loadEnd);
+          report = Report.of(loadGen, watch, base, baseline, relay, relayed, TimeUnit.SECONDS.toNanos(warmup),
+              loadStart, loadEnd);
         }
       }
       String loadAverages = load.summary();
@@ -232,13 +241,15 @@ public final class EndToEndLatencyBenchmark {
     rows.add(r.toTwinEvent().row("stage 1: 202 -> twin event", 600));
     rows.add(r.twinToAlert().row("stage 2: twin event -> alert", 600));
     rows.add(r.requests().row("gateway request (POST -> 202)", 600));
+    rows.add(r.relay().row("baseline: bare 2-stage EOS relay", 600));
     rows.add(base.row("baseline: txn commit -> read_committed", 600));
     return plot.svg(rows);
   }
 
   /** The outcome of the measured window, and what was matched. */
   record Report(Latencies endToEnd, Latencies toTwinEvent, Latencies twinToAlert, Latencies requests,
-      Latencies base, TransactionalRoundTrip.Outcome baseline, int alarmsMeasured, int alarmsWarmup, int matched,
+      Latencies base, TransactionalRoundTrip.Outcome baseline, Latencies relay, BareStreamsRelay.Outcome relayed,
+      int alarmsMeasured, int alarmsWarmup, int matched,
       int lost, int duplicated, int warmupMatched, int alertsBeforeAnswer, int strayAlerts, int withoutEvidence,
       double eventsPerSecond, long eventsMeasured, long failures, long skippedBatches, Map<String, Long> alertRecords,
       Map<Integer, Latencies> byWindow) {
@@ -246,6 +257,7 @@ public final class EndToEndLatencyBenchmark {
     static final int WINDOW_S = 15;
 
     static Report of(TelemetryLoad gen, AlertWatch watch, Latencies base, TransactionalRoundTrip.Outcome baseline,
+        Latencies relay, BareStreamsRelay.Outcome relayed,
         long warmupNanos, long loadStart, long loadEnd) {
       List<Long> e2e = new ArrayList<>();
       List<Long> stage1 = new ArrayList<>();
@@ -304,7 +316,7 @@ public final class EndToEndLatencyBenchmark {
       Map<Integer, Latencies> byWindow = new TreeMap<>();
       windows.forEach((w, l) -> byWindow.put(w, Latencies.of(l)));
       return new Report(Latencies.of(e2e), Latencies.of(stage1), Latencies.of(stage2), Latencies.of(requests), base,
-          baseline, measured, warm, matched, lost, duplicated, warmMatched, early, stray,
+          baseline, relay, relayed, measured, warm, matched, lost, duplicated, warmMatched, early, stray,
           watch.alertsWithoutEvidence.size(), events / ((loadEnd - measuredFrom) / 1e9), events, gen.failures.get(),
           gen.skippedBatches.get(), records, byWindow);
     }
@@ -336,9 +348,17 @@ public final class EndToEndLatencyBenchmark {
           + "%d s; a read_committed consumer notes when each transaction becomes visible; latency from "
           + "commitTransaction()'s return (the producer's 202) to visibility.%n%n", threads, batch, rate,
           baselineSeconds));
-      s.append("| path | n | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | p50 / baseline | p99 / baseline |\n");
-      s.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+      s.append(String.format(Locale.ROOT, "Second baseline, same run, after the first: the pipeline's shape without "
+          + "its work. An idempotent acks=all producer (as the gateway's) writes the same batches at the same rate; "
+          + "two bare Kafka Streams applications relay every record unchanged, topic to topic, exactly_once_v2, "
+          + "with the twin engine's and alerting's commit intervals (%d and %d ms); a read_committed consumer notes "
+          + "when each batch's first record comes out; latency from the batch's last acknowledgement.%n%n",
+          engineCommitMs, alertingCommitMs));
+      s.append("| path | n | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | p50 / relay | p99 / relay "
+          + "| p99 / txn |\n");
+      s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       row(s, "baseline: transactional producer -> read_committed consumer", base);
+      row(s, "baseline: bare two-stage exactly_once_v2 relay", relay);
       row(s, "**gateway 202 -> alert on pump.alerts.v1 (read_committed)**", endToEnd);
       row(s, "stage 1: 202 -> twin event on pump.twin.events.v1", toTwinEvent);
       row(s, "stage 2: twin event -> alert", twinToAlert);
@@ -346,8 +366,9 @@ public final class EndToEndLatencyBenchmark {
       s.append('\n');
       s.append(String.format(Locale.ROOT, "- Sustained: %,.0f telemetry events/s accepted (202) over the measured "
           + "window (%,d events; target %,.0f/s); %d requests refused or failed; %d batches skipped because a "
-          + "client thread was more than 1 s behind its schedule. Baseline: %,.0f records/s.%n",
-          eventsPerSecond, eventsMeasured, rate, failures, skippedBatches, baseline.recordsPerSecond()));
+          + "client thread was more than 1 s behind its schedule. Baselines: %,.0f and %,.0f records/s; the relay "
+          + "saw %,d of %,d batches.%n", eventsPerSecond, eventsMeasured, rate, failures, skippedBatches,
+          baseline.recordsPerSecond(), relayed.recordsPerSecond(), relayed.seen(), relayed.batches()));
       s.append(String.format(Locale.ROOT, "- Critical alarms in the measured window: %d accepted, **%d matched to "
           + "their alert, %d lost, %d duplicated** (an alarm with more than one opened alert); %d alerts whose "
           + "event id no alarm had, %d opened critical-alarm alerts without an event id in their evidence. "
@@ -372,8 +393,9 @@ public final class EndToEndLatencyBenchmark {
     }
 
     private void row(StringBuilder s, String name, Latencies l) {
-      s.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", name, l.count(),
-          l.p50(), l.p95(), l.p99(), l.maxMs(), l.p50() / base.p50(), l.p99() / base.p99()));
+      s.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.1f |%n", name,
+          l.count(), l.p50(), l.p95(), l.p99(), l.maxMs(), l.p50() / relay.p50(), l.p99() / relay.p99(),
+          l.p99() / base.p99()));
     }
   }
 
