@@ -18,6 +18,7 @@ import io.pumptwin.gateway.ingest.TelemetryIngest;
 import io.pumptwin.gateway.ingest.TelemetryPublisher;
 import io.pumptwin.gateway.json.TelemetryJson;
 import io.pumptwin.gateway.metrics.GatewayMetrics;
+import io.pumptwin.gateway.refusal.RefusalDeadLetters;
 import io.pumptwin.gateway.sequence.PumpSequenceMemory;
 import io.pumptwin.gateway.validation.TelemetryValidator;
 import io.pumptwin.schemas.registry.HttpSchemaRegistryClient;
@@ -57,6 +58,7 @@ public final class TelemetryGateway implements AutoCloseable {
   private SchemaRegistryClient registry;
   private TelemetryPublisher publisher;
   private BrokerReadiness readiness;
+  private RefusalDeadLetters refusals;
   private Javalin app;
 
   public TelemetryGateway(GatewayConfig config) {
@@ -96,8 +98,9 @@ public final class TelemetryGateway implements AutoCloseable {
         config.limits().maxInFlightBytes());
     TelemetryIngest ingest = new TelemetryIngest(new TelemetryValidator(config.validation()),
         memory, publisher, metrics, clock);
+    refusals = RefusalDeadLetters.start(config.refusals(), publisher::deadLetter, metrics, clock);
     TelemetryEndpoint endpoint = new TelemetryEndpoint(auth, new TelemetryJson(), telemetry, ingest,
-        limiter, config.limits(), metrics, clock);
+        limiter, config.limits(), metrics, refusals, clock);
 
     metrics.gauge("gateway.inflight.events", "Events being stored", limiter::events);
     metrics.gauge("gateway.inflight.bytes", "Request bytes being stored", limiter::bytes);
@@ -176,6 +179,10 @@ public final class TelemetryGateway implements AutoCloseable {
     }
     if (readiness != null) {
       readiness.close();
+    }
+    if (refusals != null) {
+      // Before the producer: the last summaries of counted refusals are still to be written.
+      refusals.close();
     }
     if (publisher != null) {
       publisher.close();

@@ -21,6 +21,8 @@ import io.pumptwin.gateway.ingest.IngestLimits;
 import io.pumptwin.gateway.ingest.TelemetryIngest;
 import io.pumptwin.gateway.json.TelemetryJson;
 import io.pumptwin.gateway.metrics.GatewayMetrics;
+import io.pumptwin.gateway.refusal.DoorRefusal;
+import io.pumptwin.gateway.refusal.RefusalDeadLetters;
 import io.pumptwin.gateway.validation.Rejection;
 import io.pumptwin.gateway.validation.Rejection.Code;
 import io.pumptwin.schemas.registry.SchemaRegistryException;
@@ -43,7 +45,10 @@ import org.slf4j.LoggerFactory;
  * {@code POST /v1/telemetry}. The order of the checks is the order of the costs and of the trust:
  * size (413) before reading, signature (401) before parsing, the device's pumps (403) before
  * validation, in-flight capacity (503) before producing. Everything refused after authentication
- * gets a dead-letter record; a 4xx is only sent once that record is stored.
+ * gets a dead-letter record; a 4xx is only sent once that record is stored. Refusals at the door
+ * (401, 413) get theirs too, through {@link RefusalDeadLetters}: bounded payload, rate-limited per
+ * remote address with summaries, and never waited for, so a flood of forgeries neither fills the
+ * topic nor slows the answers.
  */
 public final class TelemetryEndpoint implements Handler {
   public static final String PATH = "/v1/telemetry";
@@ -58,12 +63,13 @@ public final class TelemetryEndpoint implements Handler {
   private final InFlightLimiter limiter;
   private final IngestLimits limits;
   private final GatewayMetrics metrics;
+  private final RefusalDeadLetters refusals;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
 
   public TelemetryEndpoint(DeviceAuthenticator auth, TelemetryJson mapper,
       Topic<TelemetryEnvelope> telemetry, TelemetryIngest ingest, InFlightLimiter limiter,
-      IngestLimits limits, GatewayMetrics metrics, Clock clock) {
+      IngestLimits limits, GatewayMetrics metrics, RefusalDeadLetters refusals, Clock clock) {
     this.auth = auth;
     this.mapper = mapper;
     this.telemetry = telemetry;
@@ -71,6 +77,7 @@ public final class TelemetryEndpoint implements Handler {
     this.limiter = limiter;
     this.limits = limits;
     this.metrics = metrics;
+    this.refusals = refusals;
     this.clock = clock;
   }
 
@@ -95,37 +102,51 @@ public final class TelemetryEndpoint implements Handler {
 
   private CompletableFuture<Integer> process(Context ctx, String format) {
     Instant now = clock.instant();
-    byte[] body;
+    String deviceId = ctx.header(RequestSignature.DEVICE_HEADER);
+    String contentType = ctx.contentType();
+    long declaredLength = ctx.req().getContentLengthLong();
+    Read read;
     try {
-      body = readBounded(ctx);
+      read = readBounded(ctx, declaredLength);
     } catch (IOException e) {
+      String detail = "the body could not be read: " + e.getMessage();
+      refusals.record(new DoorRefusal(400, "UNREADABLE_BODY", null, detail, ctx.ip(), deviceId,
+          contentType, new byte[0], -1, declaredLength, -1, false));
       return done(ctx, Problem.of("unreadable-body", "Body could not be read", 400, e.getMessage()));
     }
-    if (body == null) {
-      log.info("request refused status=413 reason=BODY_TOO_LARGE limitBytes={}", limits.maxBodyBytes());
-      return done(ctx, Problem.of("body-too-large", "Body too large", 413, "at most "
-          + limits.maxBodyBytes() + " bytes per request; split the batch"));
+    if (read instanceof Read.TooLarge tooLarge) {
+      log.info("request refused status=413 reason=BODY_TOO_LARGE limitBytes={} declaredBytes={} device={}",
+          limits.maxBodyBytes(), declaredLength, deviceId);
+      String detail = "at most " + limits.maxBodyBytes() + " bytes per request; split the batch";
+      // Before authentication: who sent it is not known, so it goes through the per-address limit.
+      refusals.record(new DoorRefusal(413, "BODY_TOO_LARGE", "Content-Length", detail, ctx.ip(),
+          deviceId, contentType, tooLarge.head(), -1, declaredLength, limits.maxBodyBytes(), false));
+      return done(ctx, Problem.of("body-too-large", "Body too large", 413, detail));
     }
-    String deviceId = ctx.header(RequestSignature.DEVICE_HEADER);
+    byte[] body = ((Read.Body) read).bytes();
     Verdict verdict = auth.authenticate(deviceId, ctx.header(RequestSignature.TIMESTAMP_HEADER),
         ctx.header(RequestSignature.SIGNATURE_HEADER), body, now);
     if (verdict instanceof Verdict.Refused refused) {
       metrics.authRefused(refused.failure().name());
-      // Unauthenticated input gets no dead-letter record: anyone could otherwise fill the DLQ.
       log.info("request refused status={} reason={} device={}",
           refused.failure() == Failure.REPLAY_CACHE_FULL ? 503 : 401, refused.failure(), deviceId);
       if (refused.failure() == Failure.REPLAY_CACHE_FULL) {
         return unavailable(ctx, refused.detail(), List.of(), false);
       }
+      // Dead-lettered without the signature (with a body, a replayable credential for the window)
+      // and through the per-address limit: anyone can send these.
+      refusals.record(new DoorRefusal(401, refused.failure().name(), headerOf(refused.failure()),
+          refused.detail(), ctx.ip(), deviceId, contentType, body, body.length, declaredLength, -1, false));
       ctx.header("WWW-Authenticate", "PumpTwin-HMAC-SHA256");
       return done(ctx, Problem.of("unauthenticated", "Authentication failed", 401, refused.detail()));
     }
     Device device = ((Verdict.Authenticated) verdict).device();
-    String contentType = ctx.contentType();
 
     Decoding decoding = decode(format, body);
     if (decoding instanceof Decoding.TooLarge tooLarge) {
       log.info("request refused status=413 reason=TOO_MANY_EVENTS device={}", device.deviceId());
+      refusals.record(new DoorRefusal(413, "TOO_MANY_EVENTS", "events", tooLarge.detail(), ctx.ip(),
+          device.deviceId(), contentType, body, body.length, declaredLength, -1, true));
       return done(ctx, Problem.of("too-many-events", "Batch too large", 413, tooLarge.detail()));
     }
     if (decoding instanceof Decoding.Unavailable u) {
@@ -320,16 +341,32 @@ public final class TelemetryEndpoint implements Handler {
     return status;
   }
 
-  /** The body, or null when it is larger than the limit (then not read further). */
-  private byte[] readBounded(Context ctx) throws IOException {
-    long declared = ctx.req().getContentLengthLong();
+  /** A request body as read: whole, or too large (then not read beyond the limit). */
+  private sealed interface Read {
+    record Body(byte[] bytes) implements Read {}
+
+    /** {@code head}: what was read before the limit was known to be passed (none if declared). */
+    record TooLarge(byte[] head) implements Read {}
+  }
+
+  private Read readBounded(Context ctx, long declared) throws IOException {
     if (declared > limits.maxBodyBytes()) {
-      return null;
+      return new Read.TooLarge(new byte[0]);
     }
     try (InputStream in = ctx.req().getInputStream()) {
       byte[] body = in.readNBytes(limits.maxBodyBytes() + 1);
-      return body.length > limits.maxBodyBytes() ? null : body;
+      return body.length > limits.maxBodyBytes() ? new Read.TooLarge(body) : new Read.Body(body);
     }
+  }
+
+  /** The header a device must fix, as the dead letter's field. */
+  private static String headerOf(Failure failure) {
+    return switch (failure) {
+      case BAD_TIMESTAMP -> RequestSignature.TIMESTAMP_HEADER;
+      case UNKNOWN_DEVICE -> RequestSignature.DEVICE_HEADER;
+      case BAD_SIGNATURE, REPLAYED -> RequestSignature.SIGNATURE_HEADER;
+      case MISSING_CREDENTIALS, REPLAY_CACHE_FULL -> null;
+    };
   }
 
   static String formatOf(String contentType) {

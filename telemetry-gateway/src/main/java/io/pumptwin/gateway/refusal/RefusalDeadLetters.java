@@ -18,7 +18,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,6 +55,7 @@ public final class RefusalDeadLetters implements AutoCloseable {
   private final LongSupplier nanoTime;
   private final Executor writer;
   private final ScheduledExecutorService scheduler;
+  private volatile ScheduledFuture<?> periodicSummaries;
   private final ConcurrentHashMap<String, AddressTally> tallies = new ConcurrentHashMap<>();
   private final TokenBucket total;
   private final AtomicInteger pending = new AtomicInteger();
@@ -91,7 +95,8 @@ public final class RefusalDeadLetters implements AutoCloseable {
     RefusalDeadLetters refusals = new RefusalDeadLetters(settings, sink, metrics, clock,
         System::nanoTime, thread, thread);
     long every = settings.summaryInterval().toMillis();
-    thread.scheduleWithFixedDelay(refusals::flushQuietly, every, every, TimeUnit.MILLISECONDS);
+    refusals.periodicSummaries = thread.scheduleWithFixedDelay(refusals::flushQuietly, every, every,
+        TimeUnit.MILLISECONDS);
     return refusals;
   }
 
@@ -323,20 +328,24 @@ public final class RefusalDeadLetters implements AutoCloseable {
       flushSummaries();
       return;
     }
-    try {
-      scheduler.execute(this::flushQuietly);
-    } catch (RejectedExecutionException e) {
+    if (scheduler.isShutdown()) {
       return;
     }
-    scheduler.shutdown();
+    if (periodicSummaries != null) {
+      periodicSummaries.cancel(false);
+    }
+    // The writer thread stays open until the last summaries and the queued records are sent: a
+    // record queued after shutdown() would be refused, and its refusals lost from the count.
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     try {
-      scheduler.awaitTermination(10, TimeUnit.SECONDS);
+      scheduler.submit(this::flushQuietly).get(10, TimeUnit.SECONDS);
       while (pending.get() > 0 && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+      logFailure(SUPPRESSED, e);
     }
     if (pending.get() > 0) {
       log.warn("refusal dead letters still pending at shutdown count={}", pending.get());

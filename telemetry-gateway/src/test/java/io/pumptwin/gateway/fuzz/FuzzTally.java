@@ -26,6 +26,8 @@ final class FuzzTally {
   final AtomicLong serverErrors = new AtomicLong();
   final AtomicLong backPressure = new AtomicLong();
   final AtomicLong expectedDeadLetters = new AtomicLong();
+  /** 401 and 413 responses: dead-lettered one by one within the per-address rate, summarised beyond. */
+  final AtomicLong doorRefusals = new AtomicLong();
 
   synchronized void input(String category) {
     inputsByCategory.merge(category, 1L, Long::sum);

@@ -15,6 +15,7 @@ import io.pumptwin.gateway.device.Device;
 import io.pumptwin.gateway.device.DeviceFile;
 import io.pumptwin.gateway.device.ProvisionDevice;
 import io.pumptwin.gateway.json.TelemetryJson;
+import io.pumptwin.gateway.refusal.RefusalDeadLetters;
 import io.pumptwin.schemas.device.RequestSignature;
 import io.pumptwin.schemas.topics.Topic;
 import io.pumptwin.schemas.topics.Topics;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -61,12 +63,14 @@ import org.junit.jupiter.api.io.TempDir;
  * signatures and clocks broken), plus replays, wrong content types and huge bodies.
  *
  * <p>What must hold for every response: no 5xx but declared back-pressure (503 with Retry-After);
- * every refusal is a problem document a person can act on; every refusal the gateway stores has
- * exactly one dead-letter record (post-authentication refusals: 400, 403, 415, and events refused
- * inside a 202), matched byte for byte where the refusal is of the whole body; and every refusal it
- * must not store (401: unauthenticated input could fill the dead-letter topic; 413: the body is not
- * read) is counted in its metric. Afterwards the gateway is healthy, ready and accepts a valid
- * event. The counts go to {@code target/gateway-fuzz-report.md} for the README.
+ * every refusal is a problem document a person can act on; every refusal is accounted for on the
+ * dead-letter topic. Refusals after authentication (400, 403, 415, and events refused inside a 202)
+ * have exactly one record each, matched byte for byte where the refusal is of the whole body;
+ * refusals at the door (401, 413) have a record each up to the per-address rate and are counted in
+ * REFUSALS_SUPPRESSED summaries beyond it, and individual records plus summarised counts equal
+ * the 401 and 413 responses exactly. Every 401 is also counted in its metric. Afterwards the gateway
+ * is healthy, ready and accepts a valid event. The counts go to
+ * {@code target/gateway-fuzz-report.md} for the README.
  */
 @RealKafka
 class GatewayFuzzTest {
@@ -77,6 +81,9 @@ class GatewayFuzzTest {
   private static final String JSON = "application/json";
   private static final String AVRO = "application/vnd.pumptwin.avro";
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Dead-letter reason codes of refusals at the door (401, 413), written one by one. */
+  private static final Set<String> DOOR_REASONS = Set.of("MISSING_CREDENTIALS", "BAD_TIMESTAMP",
+      "UNKNOWN_DEVICE", "BAD_SIGNATURE", "REPLAYED", "BODY_TOO_LARGE", "TOO_MANY_EVENTS", "UNREADABLE_BODY");
   private static final String COMMAND = "./mvnw -B -pl telemetry-gateway verify -Dtest=GatewayFuzzTest"
       + " -Dsurefire.failIfNoSpecifiedTests=false";
 
@@ -150,28 +157,6 @@ class GatewayFuzzTest {
     // A bound, not a speed check: on a loaded machine the run takes several times its usual minute.
     CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(20, TimeUnit.MINUTES);
 
-    // Every refusal the gateway stores has its dead-letter record: whole-body refusals byte for
-    // byte, events refused inside a batch by count (their raw bytes are the re-serialized element).
-    List<DeadLetter> deadLetters = readFrom(stack, Topics.TELEMETRY_DLQ.name(), dlqStart);
-    Map<ByteBuffer, Integer> unmatched = new HashMap<>(wholeBodyRefusals);
-    long otherDeadLetters = 0;
-    for (DeadLetter d : deadLetters) {
-      if (!"telemetry-gateway".equals(d.getStage()) || isBlank(d.getReasonCode()) || isBlank(d.getReason())) {
-        tally.violation("dead letter without stage, code or reason: " + d.getDeadLetterId());
-      }
-      ByteBuffer raw = d.getRawValue().duplicate();
-      Integer left = unmatched.get(raw);
-      if (left == null) {
-        otherDeadLetters++;
-      } else if (left == 1) {
-        unmatched.remove(raw);
-      } else {
-        unmatched.put(raw, left - 1);
-      }
-    }
-    long expectedOther = tally.expectedDeadLetters.get()
-        - wholeBodyRefusals.values().stream().mapToLong(Integer::longValue).sum();
-
     // Afterwards: alive, ready, and a valid event is accepted and stored.
     List<String> afterwards = new ArrayList<>();
     HttpResponse<String> health = http.send(HttpRequest.newBuilder(base.resolve("/health")).GET().build(),
@@ -185,15 +170,70 @@ class GatewayFuzzTest {
     String metrics = http.send(HttpRequest.newBuilder(base.resolve("/metrics")).GET().build(),
         HttpResponse.BodyHandlers.ofString()).body();
     long authRefusalsCounted = sumOf(metrics, "gateway_auth_refusals_total");
+    // A clean shutdown writes the last summaries of counted refusals and waits for their records,
+    // so the topic is complete when read below.
+    gateway.close();
+    gateway = null;
+
+    // Every refusal has its dead-letter record: whole-body refusals byte for byte, events refused
+    // inside a batch by count (their raw bytes are the re-serialized element), refusals at the door
+    // one by one or counted in a summary.
+    List<DeadLetter> deadLetters = readFrom(stack, Topics.TELEMETRY_DLQ.name(), dlqStart);
+    Map<ByteBuffer, Integer> unmatched = new HashMap<>(wholeBodyRefusals);
+    long otherDeadLetters = 0;
+    long doorIndividual = 0;
+    long doorSummarised = 0;
+    long summaries = 0;
+    Map<String, Long> doorByReason = new TreeMap<>();
+    for (DeadLetter d : deadLetters) {
+      if (!"telemetry-gateway".equals(d.getStage()) || isBlank(d.getReasonCode()) || isBlank(d.getReason())) {
+        tally.violation("dead letter without stage, code or reason: " + d.getDeadLetterId());
+      }
+      if (DOOR_REASONS.contains(d.getReasonCode())) {
+        doorIndividual++;
+        doorByReason.merge(d.getReasonCode(), 1L, Long::sum);
+        if (d.getRawValue().remaining() > 4096) {
+          tally.violation("door refusal stored more than 4096 bytes: " + d.getDeadLetterId());
+        }
+        continue;
+      }
+      if (RefusalDeadLetters.SUPPRESSED.equals(d.getReasonCode())) {
+        JsonNode summary = MAPPER.readTree(StandardCharsets.UTF_8.decode(d.getRawValue().duplicate()).toString());
+        doorSummarised += summary.path("suppressed").asLong();
+        summaries++;
+        summary.path("byReason").fields().forEachRemaining(
+            e -> doorByReason.merge("suppressed " + e.getKey(), e.getValue().asLong(), Long::sum));
+        continue;
+      }
+      ByteBuffer raw = d.getRawValue().duplicate();
+      Integer left = unmatched.get(raw);
+      if (left == null) {
+        otherDeadLetters++;
+      } else if (left == 1) {
+        unmatched.remove(raw);
+      } else {
+        unmatched.put(raw, left - 1);
+      }
+    }
+    long expectedOther = tally.expectedDeadLetters.get()
+        - wholeBodyRefusals.values().stream().mapToLong(Integer::longValue).sum();
+    long doorRecords = doorIndividual + summaries;
+    long matched = deadLetters.size() - otherDeadLetters - doorRecords;
+
     afterwards.add("`GET /health` " + health.statusCode() + ", `GET /ready` " + ready.statusCode()
         + ", a valid event afterwards: " + accepted.statusCode());
     afterwards.add("401 responses: " + unauthenticated.get() + "; counted in `gateway.auth.refusals`: "
-        + authRefusalsCounted + " (not dead-lettered by design: unauthenticated input could fill the topic)");
-    afterwards.add("dead letters: " + deadLetters.size() + " = " + (deadLetters.size() - otherDeadLetters)
+        + authRefusalsCounted);
+    afterwards.add("refusals at the door (401 and 413): " + tally.doorRefusals.get() + " = " + doorIndividual
+        + " dead-lettered one by one + " + doorSummarised + " counted in " + summaries
+        + " REFUSALS_SUPPRESSED summaries (per-address limit 20/s, burst 100); by reason: " + doorByReason);
+    afterwards.add("dead letters: " + deadLetters.size() + " = " + matched
         + " whole-body refusals matched byte for byte + " + otherDeadLetters
-        + " events refused inside batches (expected " + expectedOther + ")");
+        + " events refused inside batches (expected " + expectedOther + ") + " + doorIndividual
+        + " door refusals + " + summaries + " summaries");
 
-    String summary = tally.summaryLine(deadLetters.size(), SEED);
+    String summary = tally.summaryLine(deadLetters.size(), SEED) + " doorRefusals=" + tally.doorRefusals.get()
+        + " doorDeadLetters=" + doorIndividual + " doorSummarised=" + doorSummarised + " summaries=" + summaries;
     System.out.println(summary);
     tally.writeMarkdown(Path.of(System.getProperty("basedir", ".")).resolve("target/gateway-fuzz-report.md"),
         deadLetters.size(), SEED, COMMAND, afterwards);
@@ -204,7 +244,10 @@ class GatewayFuzzTest {
         .isEqualTo(tally.backPressure.get());
     assertThat(unmatched).as("whole-body refusals without their dead-letter record").isEmpty();
     assertThat(otherDeadLetters).as("dead letters of events refused inside batches").isEqualTo(expectedOther);
-    assertThat((long) deadLetters.size()).as("dead letters").isEqualTo(tally.expectedDeadLetters.get());
+    assertThat(doorIndividual + doorSummarised).as("401 and 413 refusals, one by one or summarised")
+        .isEqualTo(tally.doorRefusals.get());
+    assertThat((long) deadLetters.size()).as("dead letters")
+        .isEqualTo(tally.expectedDeadLetters.get() + doorRecords);
     assertThat(authRefusalsCounted).as("every 401 counted").isEqualTo(unauthenticated.get());
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
@@ -278,12 +321,14 @@ class GatewayFuzzTest {
       }
       case 401 -> {
         unauthenticated.incrementAndGet();
+        tally.doorRefusals.incrementAndGet();
         if (r.headers().firstValue("WWW-Authenticate").isEmpty()) {
           tally.violation(where + " (401 without WWW-Authenticate)");
         }
       }
-      case 413, 503 -> {
-        // 413: not read, not stored; 503: checked above.
+      case 413 -> tally.doorRefusals.incrementAndGet();
+      case 503 -> {
+        // Checked above.
       }
       default -> tally.violation(where + " (status the gateway does not declare)");
     }
