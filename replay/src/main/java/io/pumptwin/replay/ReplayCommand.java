@@ -57,6 +57,11 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Output folder (created).")
   Path out;
 
+  @Option(names = "--threads", paramLabel = "<n>",
+      description = "Worker threads for the partitions (at most the partition count; 1 runs everything on one "
+          + "thread). The outputs are the same whatever the number. Default: the number of cores.")
+  int threads = Runtime.getRuntime().availableProcessors();
+
   @Override
   public Integer call() {
     PrintStream err = System.err;
@@ -87,6 +92,7 @@ public final class ReplayCommand implements Callable<Integer> {
     PipelineParameters production = PipelineParameters.production();
     PipelineParameters alternative = whatIf == null ? null : WhatIf.load(whatIf).applyTo(production);
     return ReplayRun.run(new ReplayRun.Settings(source.open(), new TimeRange(historyFrom, to),
-        new OutputFilter(Set.copyOf(pumps), Set.copyOf(clinics), report), production, alternative, out, progress));
+        new OutputFilter(Set.copyOf(pumps), Set.copyOf(clinics), report), production, alternative, out, progress,
+        threads));
   }
 }

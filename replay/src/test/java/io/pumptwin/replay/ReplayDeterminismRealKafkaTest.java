@@ -114,9 +114,10 @@ class ReplayDeterminismRealKafkaTest {
     assertThat(count(productionAlerts)).as("alerts recorded").isGreaterThanOrEqualTo(30);
     assertThat(escalations).as("deadline transitions (re-notified, escalated) recorded").isPositive();
 
-    // Replay from the topic, read-only.
+    // Replay from the topic, read-only, the partitions on three worker threads (more than CI's cores,
+    // so workers really interleave).
     ReplayRun.Result fromTopic = replay("--source", "topic", "--bootstrap", stack.bootstrapServers(),
-        "--registry", stack.registryUrl(), "--out", dir.resolve("from-topic").toString());
+        "--registry", stack.registryUrl(), "--threads", "3", "--out", dir.resolve("from-topic").toString());
     assertSame(productionEvents, productionAlerts, fromTopic, prefix, "replay from the topic");
 
     // Export, then replay the file without the broker.
@@ -126,7 +127,9 @@ class ReplayDeterminismRealKafkaTest {
         "--out", file.toString());
     long exported = export.export(new PrintStream(System.err));
     assertThat(exported).isEqualTo(fromTopic.read().delivered());
-    ReplayRun.Result fromFile = replay("--source", "file:" + file, "--out", dir.resolve("from-file").toString());
+    // ... on the caller's thread alone.
+    ReplayRun.Result fromFile = replay("--source", "file:" + file, "--threads", "1", "--out",
+        dir.resolve("from-file").toString());
     assertSame(productionEvents, productionAlerts, fromFile, prefix, "replay from the exported file");
   }
 

@@ -81,10 +81,11 @@ import org.apache.kafka.streams.test.TestRecord;
  * each can run on a worker thread (partition {@code p} on worker {@code p mod workers}, in offset
  * order as before) while the caller's thread reads the source. What the drivers publish is handed
  * to the listener on the caller's thread, record by record in the order the records were sent: the
- * listener sees exactly what a single thread would have shown it. Off by default: on this 2-core
- * machine, 2 workers replayed 480,000 records at 12,053 rec/s against 17,489 on one thread (the
- * caller's decoding, the workers and RocksDB's own threads compete for the cores); it may pay on
- * more cores, unmeasured.
+ * listener sees exactly what a single thread would have shown it. With RocksDB stores, 2 workers
+ * were slower on this 2-core machine (12,053 against 17,489 rec/s: RocksDB's own threads competed
+ * for the cores); with in-memory stores they are faster (960,000 records: 17,218 against 12,110
+ * rec/s on one thread, {@code bench/results/replay.md}), so {@code pumptwin replay} uses one per
+ * core. This constructor's default stays one thread: callers that want workers say so.
  *
  * <p>Production's alerting runs on the {@link AlertClock#LIVE} clock (stream time carried on by
  * real time on a quiet partition); the replay runs on {@link AlertClock#STREAM_TIME}, so the same

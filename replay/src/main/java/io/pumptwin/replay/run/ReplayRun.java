@@ -26,10 +26,15 @@ public final class ReplayRun {
    * @param filter  which outputs are written and reported
    * @param whatIf  null for a plain replay
    * @param progress where the progress line goes; null for none
+   * @param threads  worker threads of each pipeline (1: everything on the caller's thread); the outputs are
+   *     the same whatever the number (see {@link InProcessPipeline})
    */
   public record Settings(TelemetrySource source, TimeRange input, OutputFilter filter, PipelineParameters baseline,
-      PipelineParameters whatIf, Path out, PrintStream progress) {
+      PipelineParameters whatIf, Path out, PrintStream progress, int threads) {
     public Settings {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+      }
       Objects.requireNonNull(source, "source");
       Objects.requireNonNull(input, "input");
       Objects.requireNonNull(filter, "filter");
@@ -53,15 +58,18 @@ public final class ReplayRun {
         : new RunOutput(s.whatIf().model().name(), s.out().resolve("what-if"), s.filter());
     ReadSummary read;
     long deadLetters = 0;
-    try (baseline; InProcessPipeline base = new InProcessPipeline(s.baseline(), partitions, baseline)) {
+    try (baseline; InProcessPipeline base = new InProcessPipeline(s.baseline(), partitions, baseline,
+        s.threads())) {
       pipelines.add(base);
-      InProcessPipeline alt = whatIf == null ? null : new InProcessPipeline(s.whatIf(), partitions, whatIf);
+      InProcessPipeline alt = whatIf == null ? null : new InProcessPipeline(s.whatIf(), partitions, whatIf,
+          s.threads());
       try {
         if (alt != null) {
           pipelines.add(alt);
         }
-        log.info("event=replay.start source=\"{}\" partitions={} input={} what_if={}", s.source().describe(),
-            partitions, s.input(), s.whatIf() == null ? "none" : s.whatIf().model().name());
+        log.info("event=replay.start source=\"{}\" partitions={} threads={} input={} what_if={}",
+            s.source().describe(), partitions, s.threads(), s.input(),
+            s.whatIf() == null ? "none" : s.whatIf().model().name());
         read = s.source().read(s.input(), r -> {
           for (InProcessPipeline p : pipelines) {
             p.send(r.partition(), r.envelope(), r.timestamp());
