@@ -104,7 +104,7 @@ public final class RefusalDeadLetters implements AutoCloseable {
   public void record(DoorRefusal refusal) {
     try {
       Instant now = clock.instant();
-      if (refusal.authenticated()) {
+      if (refusal.authenticated() && pending.get() < settings.maxPendingWrites()) {
         write(individual(refusal, now), refusal.reasonCode(), "individual");
         return;
       }
@@ -117,7 +117,10 @@ public final class RefusalDeadLetters implements AutoCloseable {
     }
   }
 
-  /** True when the refusal gets its own record; false when it was counted for a summary. */
+  /**
+   * True when the refusal gets its own record; false when it was counted for a summary (always
+   * for an authenticated device's refusal that comes here: the writer's backlog was full).
+   */
   private boolean admitted(DoorRefusal refusal, Instant now) {
     long t = nanoTime.getAsLong();
     while (true) {
@@ -126,7 +129,7 @@ public final class RefusalDeadLetters implements AutoCloseable {
         if (tally.retired) {
           continue;
         }
-        if (pending.get() < settings.maxPendingWrites() && tally.bucket.tryTake(t)) {
+        if (!refusal.authenticated() && pending.get() < settings.maxPendingWrites() && tally.bucket.tryTake(t)) {
           if (total.tryTake(t)) {
             return true;
           }

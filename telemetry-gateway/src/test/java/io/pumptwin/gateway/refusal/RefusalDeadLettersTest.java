@@ -195,6 +195,37 @@ class RefusalDeadLettersTest {
   }
 
   @Test
+  void whenTheWriterIsBehindFurtherRefusalsAreCountedForTheSummaryNotQueued() throws Exception {
+    List<Runnable> queued = new ArrayList<>();
+    RefusalDeadLetterSettings settings = new RefusalDeadLetterSettings(4096, 20, 100, 200, 1000,
+        java.time.Duration.ofSeconds(5), 10_000, 3);
+    RefusalDeadLetters refusals = new RefusalDeadLetters(settings, record -> {
+      written.add(record);
+      return CompletableFuture.completedFuture(null);
+    }, new GatewayMetrics(meters), clock, nanos::get, queued::add);
+
+    for (int i = 0; i < 5; i++) {
+      refusals.record(forged("10.0.0.1", new byte[1]));
+    }
+    refusals.record(new DoorRefusal(413, "TOO_MANY_EVENTS", "events", "at most 500 events", "10.0.0.1",
+        "hc-1", "application/json", new byte[3], 3, 3, -1, true));
+    assertThat(queued).hasSize(3);
+    assertThat(refusals.pendingWrites()).isEqualTo(3);
+    queued.forEach(Runnable::run);
+    queued.clear();
+    assertThat(refusals.pendingWrites()).isZero();
+
+    refusals.flushSummaries();
+    queued.forEach(Runnable::run);
+    assertThat(written).hasSize(4);
+    JsonNode counts = JSON.readTree(bytes(written.get(3).getRawValue()));
+    assertThat(counts.path("suppressed").asLong()).isEqualTo(3);
+    assertThat(counts.path("byReason").path("401 BAD_SIGNATURE").asLong()).isEqualTo(2);
+    assertThat(counts.path("byReason").path("413 TOO_MANY_EVENTS").asLong()).isEqualTo(1);
+    assertThat(written.get(3).getReason()).startsWith("3 further 401/413 refusals from 10.0.0.1");
+  }
+
+  @Test
   void aFailedWriteIsCountedNeverThrown() {
     RefusalDeadLetters failing = recorder(RefusalDeadLetterSettings.defaults(),
         record -> CompletableFuture.failedFuture(new IllegalStateException("broker away")));
