@@ -72,6 +72,20 @@ class UnderdoseRiskTest {
         assertThat(none.evidence()).isEmpty();
     }
 
+    /** One early sign alone is common in a stable fleet: evidence on the twin, not an alert; a second sign is. */
+    @Test
+    void a_lone_early_sign_stays_below_watch_and_a_second_distinct_sign_raises_the_risk() {
+        var one = List.of(new SymptomObservation(STOP.minus(Duration.ofHours(5)), Set.of(Symptom.PRURITUS), "e4"));
+        RiskAssessment lone = UnderdoseRisk.assess(STOP, 600, List.of(), one, p);
+        assertThat(lone.level()).isEqualTo(RiskLevel.NONE);
+        assertThat(lone.evidence()).extracting(e -> e.kind()).containsExactly(EvidenceKind.WITHDRAWAL_SYMPTOMS);
+        var two = List.of(one.get(0), new SymptomObservation(STOP.minus(Duration.ofHours(2)),
+                Set.of(Symptom.SPASTICITY_RETURN), "e5"));
+        assertThat(UnderdoseRisk.assess(STOP, 600, List.of(), two, p).level()).isEqualTo(RiskLevel.LIKELY);
+        // with a known interruption the lone sign still adds to its score
+        assertThat(stoppedFor(1, 300, 1, one).score()).isGreaterThan(stoppedFor(1, 300, 1, List.of()).score());
+    }
+
     @Test
     void old_symptoms_leave_the_window() {
         var old = List.of(new SymptomObservation(STOP.minus(Duration.ofDays(5)), Set.of(Symptom.PRURITUS,
