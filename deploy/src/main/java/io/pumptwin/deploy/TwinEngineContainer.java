@@ -31,6 +31,11 @@ public final class TwinEngineContainer {
     // Applied after the engine's own settings (TwinEngine.streamsProperties).
     streams.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, env.integer("TWIN_STANDBY_REPLICAS", defaults.standbyReplicas()));
     streams.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, env.integer("TWIN_STREAM_THREADS", defaults.streamThreads()));
+    // Latency against throughput: each commit is a transaction and a RocksDB flush (TwinEngine.streamsProperties).
+    String commitMs = env.optional("TWIN_COMMIT_INTERVAL_MS");
+    if (commitMs != null) {
+      streams.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.parseInt(commitMs));
+    }
     TwinEngineConfig config = defaults
         .withApplicationId(env.string("TWIN_APPLICATION_ID", defaults.applicationId()))
         .withQueryServer(port, env.string("TWIN_APPLICATION_SERVER", hostName + ":" + port))
