@@ -83,9 +83,11 @@ import org.apache.kafka.streams.test.TestRecord;
  * to the listener on the caller's thread, record by record in the order the records were sent: the
  * listener sees exactly what a single thread would have shown it. With RocksDB stores, 2 workers
  * were slower on this 2-core machine (12,053 against 17,489 rec/s: RocksDB's own threads competed
- * for the cores); with in-memory stores they are faster (960,000 records: 17,218 against 12,110
- * rec/s on one thread, {@code bench/results/replay.md}), so {@code pumptwin replay} uses one per
- * core. This constructor's default stays one thread: callers that want workers say so.
+ * for the cores); with in-memory stores they are within the machine's noise of one thread
+ * (960,000 records, best of two rounds in three runs: 17,218 against 12,110, 23,103 against 27,114,
+ * 21,775 against 25,211 rec/s; {@code bench/results/replay.md}). {@code pumptwin replay} uses one
+ * per core, for machines with more cores than this one (unmeasured); this constructor's default
+ * stays one thread.
  *
  * <p>Production's alerting runs on the {@link AlertClock#LIVE} clock (stream time carried on by
  * real time on a quiet partition); the replay runs on {@link AlertClock#STREAM_TIME}, so the same
@@ -102,6 +104,7 @@ public final class InProcessPipeline implements AutoCloseable {
   private static final Instant WALL_CLOCK = Instant.parse("2026-01-01T00:00:00Z");
 
   private final PipelineParameters parameters;
+  private final Stores stores;
   private final int partitions;
   private final PipelineListener listener;
   private final Path stateDir;
@@ -126,6 +129,23 @@ public final class InProcessPipeline implements AutoCloseable {
    *     processes every record on the caller's thread
    */
   public InProcessPipeline(PipelineParameters parameters, int partitions, PipelineListener listener, int threads) {
+    this(parameters, partitions, listener, threads, Stores.IN_MEMORY);
+  }
+
+  /** Where the drivers' topologies keep their state. */
+  public enum Stores {
+    /** Heap maps, no changelog: what a replay uses. */
+    IN_MEMORY,
+    /** RocksDB with changelogs, as production's services keep them: only to check that both give the same. */
+    AS_PRODUCTION
+  }
+
+  /**
+   * @param stores where the topologies keep their state; the outputs are the same either way
+   *     ({@code StoreKindTest}), {@link Stores#IN_MEMORY} is much faster
+   */
+  public InProcessPipeline(PipelineParameters parameters, int partitions, PipelineListener listener, int threads,
+      Stores stores) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
     }
@@ -133,11 +153,12 @@ public final class InProcessPipeline implements AutoCloseable {
       throw new IllegalArgumentException("threads must be >= 1, was " + threads);
     }
     this.parameters = parameters;
+    this.stores = java.util.Objects.requireNonNull(stores, "stores");
     this.partitions = partitions;
     this.listener = listener;
     this.drivers = new PartitionDrivers[partitions];
     try {
-      // Stores are in memory; the drivers still want a state directory for their task.
+      // The drivers want a state directory for their tasks even when their stores are in memory.
       stateDir = Files.createTempDirectory("pumptwin-replay-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the replay's state directory", e);
@@ -345,7 +366,8 @@ public final class InProcessPipeline implements AutoCloseable {
           .withApplicationId("pumptwin-replay-twin").withModel(parameters.model());
       Properties twinProps = TwinEngine.streamsProperties(twinConfig);
       twin = new TopologyTestDriver(TwinTopology.build(twinConfig, topics, TwinMetrics.none(),
-          TwinTopology.StoreKind.IN_MEMORY), twinProps, WALL_CLOCK);
+          stores == Stores.IN_MEMORY ? TwinTopology.StoreKind.IN_MEMORY
+              : TwinTopology.StoreKind.PERSISTENT_CHANGELOGGED), twinProps, WALL_CLOCK);
       var names = twinConfig.topics();
       telemetry = twin.createInputTopic(names.telemetry(), new StringSerializer(),
           topics.topic(Topics.TELEMETRY).valueSerde().serializer());
@@ -364,7 +386,8 @@ public final class InProcessPipeline implements AutoCloseable {
           AlertingConfig.DEFAULT_LIVE_CLOCK_TICK, parameters.flapping());
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
       alerting = new TopologyTestDriver(AlertingTopology.build(alertingConfig, topics, meters,
-          AlertingTopology.StoreKind.IN_MEMORY),
+          stores == Stores.IN_MEMORY ? AlertingTopology.StoreKind.IN_MEMORY
+              : AlertingTopology.StoreKind.PERSISTENT_CHANGELOGGED),
           AlertingTopology.streamsConfig(alertingConfig, topics, meters), WALL_CLOCK);
       Topic<TwinEvent> te = topics.topic(Topics.TWIN_EVENTS);
       Topic<AlertEvent> ae = topics.topic(Topics.ALERTS);
