@@ -49,7 +49,7 @@ public final class OverdoseRisk {
             }
         }
         SymptomScore signs = SymptomScore.of(asOf, symptoms, Symptom::pointsToOverdose,
-                EvidenceKind.OVERDOSE_SYMPTOMS, "Overdose signs", p);
+                EvidenceKind.OVERDOSE_SYMPTOMS, "Overdose signs", p, false);
         evidence.addAll(signs.evidence());
         double score = Math.min(1, best + signs.score());
         RiskLevel level = p.grade(score);

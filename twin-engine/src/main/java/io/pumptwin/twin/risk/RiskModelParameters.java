@@ -21,7 +21,7 @@ import java.util.Map;
  * @param progressionHours           hours over which the time term adds one (72 h: DOMAIN.md)
  * @param minimumCertainty           interruptions less likely than this are ignored
  * @param earlySymptomScore          per early sign (withdrawal or overdose) in the symptom window; a lone early
- *                                   sign scores half of it (SymptomScore)
+ *                                   withdrawal sign scores half of it (SymptomScore)
  * @param earlySymptomCap            cap on early signs
  * @param severeSymptomScore         for any severe sign in the window
  * @param symptomWindow              how long a symptom report counts

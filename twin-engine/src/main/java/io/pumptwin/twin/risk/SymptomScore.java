@@ -14,8 +14,13 @@ import java.util.function.Predicate;
 /** What recent symptom reports add to a risk score: distinct early signs, capped; any severe sign. */
 record SymptomScore(double score, boolean severe, Instant firstAt, List<Evidence> evidence) {
 
+    /**
+     * @param loneSignHalved whether a lone early sign counts half (withdrawal: common alone in a stable fleet) or in
+     *                       full (overdose: a lone sign such as drowsiness after a refill is how a wrong concentration
+     *                       shows first; halving it lost 4 of 9 wrong concentrations in the bench scorecard)
+     */
     static SymptomScore of(Instant asOf, List<SymptomObservation> observations, Predicate<Symptom> relevant,
-                           EvidenceKind kind, String label, RiskModelParameters p) {
+                           EvidenceKind kind, String label, RiskModelParameters p, boolean loneSignHalved) {
         Set<Symptom> early = EnumSet.noneOf(Symptom.class);
         Set<Symptom> severeSigns = EnumSet.noneOf(Symptom.class);
         List<Evidence> evidence = new ArrayList<>();
@@ -38,11 +43,12 @@ record SymptomScore(double score, boolean severe, Instant firstAt, List<Evidence
                 first = first == null || o.at().isBefore(first) ? o.at() : first;
             }
         }
-        // A lone early sign counts half: one caregiver report of one early sign (itch, returning spasticity) is common
-        // in a stable fleet and, at the full score, opened an underdose alert by itself (bench detection scorecard:
-        // most of 7.8 false underdose alerts per 100 pump-months). With the defaults it stays below WATCH alone and
-        // adds half as much to a known interruption; two distinct signs score as before.
-        double earlyScore = early.size() == 1 ? p.earlySymptomScore() / 2 : early.size() * p.earlySymptomScore();
+        // A lone early withdrawal sign counts half: one caregiver report of one early sign (itch, returning
+        // spasticity) is common in a stable fleet and, at the full score, opened an underdose alert by itself (bench
+        // detection scorecard: 7.8 false underdose alerts per 100 pump-months, 2.3 after). With the defaults it stays
+        // below WATCH alone and adds half as much to a known interruption; two distinct signs score as before.
+        double earlyScore = early.size() == 1 && loneSignHalved ? p.earlySymptomScore() / 2
+                : early.size() * p.earlySymptomScore();
         double score = Math.min(p.earlySymptomCap(), earlyScore)
                 + (severeSigns.isEmpty() ? 0 : p.severeSymptomScore());
         if (!evidence.isEmpty()) {

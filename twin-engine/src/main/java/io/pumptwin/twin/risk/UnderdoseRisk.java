@@ -45,7 +45,7 @@ public final class UnderdoseRisk {
             certainInterruption |= i.certainty() >= 0.5;
         }
         SymptomScore signs = SymptomScore.of(asOf, symptoms, Symptom::pointsToUnderdose,
-                EvidenceKind.WITHDRAWAL_SYMPTOMS, "Withdrawal signs", p);
+                EvidenceKind.WITHDRAWAL_SYMPTOMS, "Withdrawal signs", p, true);
         evidence.addAll(signs.evidence());
         double score = Math.min(1, best + signs.score());
         RiskLevel level = p.grade(score);

@@ -41,6 +41,17 @@ class OverdoseRiskTest {
                 .isEqualTo(RiskLevel.NONE);
     }
 
+    /** Unlike a lone withdrawal sign, a lone overdose sign is how a wrong concentration often shows first. */
+    @Test
+    void a_lone_overdose_sign_counts_in_full() {
+        var drowsy = List.of(new SymptomObservation(REFILL.plus(Duration.ofHours(3)),
+                java.util.Set.of(io.pumptwin.twin.telemetry.Symptom.DROWSINESS), "s1"));
+        RiskAssessment risk = OverdoseRisk.assess(REFILL.plus(Duration.ofHours(4)), 500, null, null, 1, null, null,
+                drowsy, p);
+        assertThat(risk.level()).isEqualTo(RiskLevel.WATCH);
+        assertThat(risk.score()).isEqualTo(p.earlySymptomScore());
+    }
+
     @Test
     void severe_overdose_signs_with_a_pocket_fill_are_urgent() {
         var signs = List.of(new SymptomObservation(REFILL.plus(Duration.ofHours(3)),
