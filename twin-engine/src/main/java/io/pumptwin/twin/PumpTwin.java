@@ -477,7 +477,8 @@ public record PumpTwin(
                     "Concentration programmed higher than filled: less drug delivered than prescribed",
                     prescription.concentrationsEventId()));
         }
-        RiskAssessment underdose = UnderdoseRisk.assess(asOf, dose, interruptions, recentSymptoms, parameters.risk());
+        RiskAssessment underdose = UnderdoseRisk.assess(asOf, dose, interruptions, recentSymptoms, fill.filledAt(),
+                parameters.risk());
         RiskAssessment overdose = OverdoseRisk.assess(asOf, dose, fill.pocketFillAt(), fill.fillEventId(),
                 prescription == null ? 1 : prescription.filledToProgrammed(),
                 prescription == null ? asOf : prescription.concentrationsSetAt(),

@@ -15,9 +15,9 @@ import java.util.function.Predicate;
 record SymptomScore(double score, boolean severe, Instant firstAt, List<Evidence> evidence) {
 
     /**
-     * @param loneSignHalved whether a lone early sign counts half (withdrawal: common alone in a stable fleet) or in
-     *                       full (overdose: a lone sign such as drowsiness after a refill is how a wrong concentration
-     *                       shows first; halving it lost 4 of 9 wrong concentrations in the bench scorecard)
+     * @param loneSignHalved whether a lone early sign counts half (withdrawal signs away from a refill: common alone in
+     *                       a stable fleet) or in full (overdose signs, and withdrawal signs in the days after a fill:
+     *                       a lone sign is how a wrong concentration often shows first)
      */
     static SymptomScore of(Instant asOf, List<SymptomObservation> observations, Predicate<Symptom> relevant,
                            EvidenceKind kind, String label, RiskModelParameters p, boolean loneSignHalved) {

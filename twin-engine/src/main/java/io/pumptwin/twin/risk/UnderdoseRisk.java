@@ -20,8 +20,21 @@ public final class UnderdoseRisk {
     private UnderdoseRisk() {
     }
 
+    /**
+     * Within this long after a fill a lone withdrawal sign counts in full: a drug weaker than programmed (a
+     * concentration mix-up at the refill) shows as withdrawal signs in the following days, often one at a time; halving
+     * them there lost 4 of 9 wrong concentrations in the bench scorecard.
+     */
+    static final Duration FILL_DOUBT = Duration.ofDays(7);
+
     public static RiskAssessment assess(Instant asOf, double doseMcgPerDay, List<Interruption> interruptions,
                                         List<SymptomObservation> symptoms, RiskModelParameters p) {
+        return assess(asOf, doseMcgPerDay, interruptions, symptoms, null, p);
+    }
+
+    /** @param lastFillAt the last refill, or null when none is known */
+    public static RiskAssessment assess(Instant asOf, double doseMcgPerDay, List<Interruption> interruptions,
+                                        List<SymptomObservation> symptoms, Instant lastFillAt, RiskModelParameters p) {
         List<Evidence> evidence = new ArrayList<>();
         double best = 0;
         Instant since = null;
@@ -45,7 +58,8 @@ public final class UnderdoseRisk {
             certainInterruption |= i.certainty() >= 0.5;
         }
         SymptomScore signs = SymptomScore.of(asOf, symptoms, Symptom::pointsToUnderdose,
-                EvidenceKind.WITHDRAWAL_SYMPTOMS, "Withdrawal signs", p, true);
+                EvidenceKind.WITHDRAWAL_SYMPTOMS, "Withdrawal signs", p,
+                lastFillAt == null || asOf.isAfter(lastFillAt.plus(FILL_DOUBT)));
         evidence.addAll(signs.evidence());
         double score = Math.min(1, best + signs.score());
         RiskLevel level = p.grade(score);

@@ -82,6 +82,11 @@ class UnderdoseRiskTest {
         var two = List.of(one.get(0), new SymptomObservation(STOP.minus(Duration.ofHours(2)),
                 Set.of(Symptom.SPASTICITY_RETURN), "e5"));
         assertThat(UnderdoseRisk.assess(STOP, 600, List.of(), two, p).level()).isEqualTo(RiskLevel.LIKELY);
+        // in the days after a fill a lone sign counts in full: a weaker drug than programmed shows this way
+        assertThat(UnderdoseRisk.assess(STOP, 600, List.of(), one, STOP.minus(Duration.ofDays(2)), p).level())
+                .isEqualTo(RiskLevel.WATCH);
+        assertThat(UnderdoseRisk.assess(STOP, 600, List.of(), one, STOP.minus(Duration.ofDays(20)), p).level())
+                .isEqualTo(RiskLevel.NONE);
         // with a known interruption the lone sign still adds to its score
         assertThat(stoppedFor(1, 300, 1, one).score()).isGreaterThan(stoppedFor(1, 300, 1, List.of()).score());
     }
