@@ -1,6 +1,7 @@
 package io.pumptwin.replay;
 
 import io.pumptwin.replay.run.Progress;
+import io.pumptwin.replay.source.RecordedCommand;
 import io.pumptwin.replay.source.TelemetryFile;
 import io.pumptwin.replay.source.TelemetrySource;
 import io.pumptwin.replay.source.TimeRange;
@@ -8,18 +9,20 @@ import io.pumptwin.replay.source.TopicTelemetrySource;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code pumptwin export}: a time range of the telemetry topic to an Avro object container file
- * ({@link TelemetryFile}), which {@code pumptwin replay --source file:<path>} replays without a
+ * {@code pumptwin export}: a time range of the telemetry topic, and the staff commands with the time
+ * production applied each, to an Avro object container file ({@link TelemetryFile}), which {@code pumptwin replay --source file:<path>} replays without a
  * broker or a registry.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Exports a time range of pump.telemetry.v1 to a self-describing Avro file for replay without a broker.")
+    description = "Exports a time range of pump.telemetry.v1, and the staff commands of pump.alert.commands.v1 with the "
+        + "time production applied each, to a self-describing Avro file for replay without a broker.")
 public final class ExportCommand implements Callable<Integer> {
   @Mixin
   SourceOptions source = new SourceOptions();
@@ -50,13 +53,19 @@ public final class ExportCommand implements Callable<Integer> {
     TopicTelemetrySource topic = source.topic();
     Progress progress = new Progress(progressOut, "export");
     TelemetrySource.ReadSummary read;
+    long commands;
     try (TelemetryFile.Writer writer = new TelemetryFile.Writer(out, source.topic, topic.partitions(), range)) {
+      // Staff commands first, with the time production applied each: a replay needs them before telemetry.
+      topic.commands(range).stream().sorted(Comparator.comparingInt(RecordedCommand::partition)
+          .thenComparingLong(RecordedCommand::offset)).forEach(writer::append);
+      commands = writer.commands();
       read = topic.read(range, r -> {
         writer.append(r);
         progress.record();
       }, progress::fraction);
     }
     progress.done();
+    progressOut.println("export: " + commands + " staff commands (acknowledge, silence, unsilence, resolve)");
     if (read.undecodable() > 0) {
       progressOut.println("export: " + read.undecodable() + " undecodable records not exported (the twin engine "
           + "dead-lettered them too)");

@@ -7,11 +7,13 @@ import io.pumptwin.alerting.notify.OnCallRouting;
 import io.pumptwin.alerting.notify.RetryPolicy;
 import io.pumptwin.alerting.stream.AlertClock;
 import io.pumptwin.alerting.stream.AlertingTopology;
+import io.pumptwin.events.AlertCommand;
 import io.pumptwin.events.AlertEvent;
 import io.pumptwin.events.DeadLetter;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.events.TwinEvent;
 import io.pumptwin.events.TwinState;
+import io.pumptwin.replay.source.RecordedCommand;
 import io.pumptwin.schemas.registry.InMemorySchemaRegistryClient;
 import io.pumptwin.schemas.serde.SerdeSettings;
 import io.pumptwin.schemas.topics.Topic;
@@ -30,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -96,8 +99,25 @@ import org.apache.kafka.streams.test.TestRecord;
  * transition stamped with the deadline, before it applies the pump's next twin event; the wall
  * clock only decides how soon production publishes the deadlines of a pump with no later input.
  * What a replay cannot show: deadlines production met after the last twin event of a partition
- * in the replayed range (its clock went on in real time), and staff commands (acknowledgements,
- * silences), which the replay does not read.
+ * in the replayed range (its clock went on in real time).
+ *
+ * <p>Staff commands ({@link #schedule}): production's alerting task {@code p} reads twin-event
+ * partition {@code p} and command partition {@code p} (both keyed by pump serial) and applies each
+ * command at its alert clock. Which twin events came before a command is not in either topic: a
+ * command's record timestamp is the alert's last event time (the alert API backdates it so that it
+ * never moves stream time), not when staff acted, so ordering by record timestamp would apply an
+ * acknowledgement before re-notifications production published ahead of it. What production did is
+ * recorded in its alert lifecycle: the transition a command caused names it and carries the alert
+ * clock it was applied at ({@link RecordedCommand#appliedAt()}). The replay orders by that: a
+ * command goes into driver pair {@code p} just before the first twin event of the partition stamped
+ * after it (production's clock had passed every twin event it had applied, and had not reached the
+ * next), stamped with that time, so the replay's STREAM_TIME alert clock reads what production's LIVE
+ * clock read and the transition carries the same time. Commands of a partition keep their offset
+ * order. A command that left no trace (rejected, or a repeat: it changed nothing in production) goes
+ * as early as that order and its record time allow, stamped with its record time (it never moves the
+ * clock). Limit: a twin event stamped between the time stream time last moved and the command's time
+ * but processed after the command (a command and a twin event racing within the real time the LIVE
+ * clock added) is replayed before it.
  */
 public final class InProcessPipeline implements AutoCloseable {
   /** TopologyTestDriver's wall clock, fixed: only dead letters' occurredAt reads it. */
@@ -115,6 +135,8 @@ public final class InProcessPipeline implements AutoCloseable {
   private final ArrayDeque<Future<Published>> pending = new ArrayDeque<>();
   private long telemetryIn;
   private long deadLetters;
+  private long commandsScheduled;
+  private long commandsRejected;
 
   /**
    * @param partitions telemetry partitions of the recorded topic (production: {@link Topics#TELEMETRY}
@@ -175,6 +197,79 @@ public final class InProcessPipeline implements AutoCloseable {
     }
   }
 
+  /**
+   * The staff commands to replay with the telemetry (see the class comment for where each goes),
+   * before the first telemetry record is sent; a replay without commands does not call it.
+   *
+   * @throws IllegalArgumentException for a command of a partition the pipeline does not have (the
+   *     command topic must be co-partitioned with telemetry, as production's alerting requires)
+   */
+  public void schedule(Collection<RecordedCommand> commands) {
+    if (telemetryIn > 0 || commandsScheduled > 0) {
+      throw new IllegalStateException("commands are scheduled once, before the first telemetry record");
+    }
+    Map<Integer, List<RecordedCommand>> byPartition = new java.util.TreeMap<>();
+    for (RecordedCommand c : commands) {
+      if (c.partition() < 0 || c.partition() >= partitions) {
+        throw new IllegalArgumentException("staff command " + c.command().getCommandId() + " is on command partition "
+            + c.partition() + " but telemetry has " + partitions + " partitions: the command topic must have as many "
+            + "partitions as the telemetry topic");
+      }
+      byPartition.computeIfAbsent(c.partition(), p -> new ArrayList<>()).add(c);
+    }
+    byPartition.forEach((partition, list) -> {
+      list.sort(Comparator.comparingLong(RecordedCommand::offset));
+      PartitionDrivers d = driversOf(partition);
+      long earliest = Long.MIN_VALUE;
+      for (RecordedCommand c : list) {
+        // Applied in offset order, each not before its record time (the alert it names was seen then).
+        long pipedAt = c.appliedAt() != null ? c.appliedAt().toEpochMilli() : c.timestamp();
+        long placedAt = Math.max(pipedAt, earliest);
+        earliest = placedAt;
+        d.commands.add(new ScheduledCommand(placedAt, pipedAt, c.command()));
+        commandsScheduled++;
+      }
+    });
+  }
+
+  /**
+   * The telemetry has ended: applies the commands production applied after the partition's last twin
+   * event, then waits until everything is handed to the listener.
+   */
+  public void finishInput() {
+    for (PartitionDrivers d : drivers) {
+      if (d == null || d.commands.isEmpty()) {
+        continue;
+      }
+      if (workers.length == 0) {
+        deliver(d.applyRemainingCommands());
+      } else {
+        PartitionDrivers onWorker = d;
+        pending.add(workers[d.partition % workers.length].submit(onWorker::applyRemainingCommands));
+      }
+    }
+    awaitSent();
+  }
+
+  public long commandsScheduled() {
+    return commandsScheduled;
+  }
+
+  /** Commands the alerting topology refused (no open alert of the type, a viewer's role...), of those applied so far. */
+  public long commandsRejected() {
+    awaitSent();
+    return commandsRejected;
+  }
+
+  private PartitionDrivers driversOf(int partition) {
+    PartitionDrivers d = drivers[partition];
+    if (d == null) {
+      d = new PartitionDrivers(partition);
+      drivers[partition] = d;
+    }
+    return d;
+  }
+
   /** The partition the producer's default partitioner gives this pump serial (murmur2 of the key). */
   public static int partitionOf(String pumpSerial, int partitions) {
     return Utils.toPositive(Utils.murmur2(pumpSerial.getBytes(StandardCharsets.UTF_8))) % partitions;
@@ -185,11 +280,7 @@ public final class InProcessPipeline implements AutoCloseable {
     if (partition < 0 || partition >= partitions) {
       throw new IllegalArgumentException("partition " + partition + " outside 0.." + (partitions - 1));
     }
-    PartitionDrivers d = drivers[partition];
-    if (d == null) {
-      d = new PartitionDrivers(partition);
-      drivers[partition] = d;
-    }
+    PartitionDrivers d = driversOf(partition);
     telemetryIn++;
     if (workers.length == 0) {
       deliver(d.send(envelope, recordTimestamp));
@@ -229,6 +320,7 @@ public final class InProcessPipeline implements AutoCloseable {
 
   private void deliver(Published p) {
     deadLetters += p.deadLetters;
+    commandsRejected += p.commandsRejected;
     for (SpecificRecord r : p.records) {
       if (r instanceof TwinState state) {
         listener.onTwinState(p.partition, state);
@@ -311,6 +403,7 @@ public final class InProcessPipeline implements AutoCloseable {
     final int partition;
     final List<SpecificRecord> records = new ArrayList<>(2);
     long deadLetters;
+    long commandsRejected;
 
     Published(int partition) {
       this.partition = partition;
@@ -337,6 +430,12 @@ public final class InProcessPipeline implements AutoCloseable {
   private static final java.util.Set<String> READ_TOPICS = java.util.Set.of(Topics.TWIN_STATE.name(),
       Topics.TWIN_EVENTS.name(), Topics.ALERTS.name(), Topics.TELEMETRY_DLQ.name());
 
+  /**
+   * A staff command waiting for its place: before the first twin event stamped after
+   * {@code placedAt}; piped with timestamp {@code pipedAt}.
+   */
+  private record ScheduledCommand(long placedAt, long pipedAt, AlertCommand command) {}
+
   /** The twin and alerting topologies of one partition, as production's tasks of that partition. */
   private final class PartitionDrivers implements AutoCloseable {
     private final int partition;
@@ -347,6 +446,9 @@ public final class InProcessPipeline implements AutoCloseable {
     private final TestOutputTopic<String, TwinEvent> twinEvents;
     private final TestOutputTopic<String, DeadLetter> twinDeadLetters;
     private final TestInputTopic<String, TwinEvent> alertingInput;
+    private final TestInputTopic<String, AlertCommand> commandInput;
+    /** This partition's staff commands not applied yet, in the order they go in. */
+    private final ArrayDeque<ScheduledCommand> commands = new ArrayDeque<>();
     private final TestOutputTopic<String, AlertEvent> alerts;
     private final TestOutputTopic<String, DeadLetter> alertingDeadLetters;
     private final Map<String, TestOutputTopic<byte[], byte[]>> twinUnread = new java.util.HashMap<>();
@@ -393,6 +495,8 @@ public final class InProcessPipeline implements AutoCloseable {
       Topic<AlertEvent> ae = topics.topic(Topics.ALERTS);
       Topic<DeadLetter> dl = topics.topic(Topics.TELEMETRY_DLQ);
       alertingInput = alerting.createInputTopic(te.name(), te.keySerde().serializer(), te.valueSerde().serializer());
+      Topic<AlertCommand> ac = topics.topic(Topics.ALERT_COMMANDS);
+      commandInput = alerting.createInputTopic(ac.name(), ac.keySerde().serializer(), ac.valueSerde().serializer());
       alerts = alerting.createOutputTopic(ae.name(), ae.keySerde().deserializer(), ae.valueSerde().deserializer());
       alertingDeadLetters = alerting.createOutputTopic(dl.name(), dl.keySerde().deserializer(),
           dl.valueSerde().deserializer());
@@ -422,18 +526,49 @@ public final class InProcessPipeline implements AutoCloseable {
         for (TestRecord<String, TwinEvent> r : twinEvents.readRecordsToList()) {
           TwinEvent event = r.value();
           out.records.add(event);
+          applyCommandsBefore(r.timestamp(), out);
           // Stamped as the twin's sink stamps it: the event's own time.
           alertingInput.pipeInput(event.getPumpSerial(), event, r.timestamp());
-          if (!alerts.isEmpty()) {
-            for (TestRecord<String, AlertEvent> a : alerts.readRecordsToList()) {
-              out.records.add(a.value());
-            }
-          }
+          readAlerts(out);
         }
         if (!alertingDeadLetters.isEmpty()) {
           out.deadLetters += alertingDeadLetters.readRecordsToList().size();
         }
       }
+    }
+
+    private void readAlerts(Published out) {
+      if (!alerts.isEmpty()) {
+        for (TestRecord<String, AlertEvent> a : alerts.readRecordsToList()) {
+          out.records.add(a.value());
+        }
+      }
+    }
+
+    /** The commands production applied before a twin event stamped {@code twinEventTime}. */
+    private void applyCommandsBefore(long twinEventTime, Published out) {
+      while (!commands.isEmpty() && commands.peek().placedAt() < twinEventTime) {
+        apply(commands.poll(), out);
+      }
+    }
+
+    private void apply(ScheduledCommand c, Published out) {
+      if (!alertingDeadLetters.isEmpty()) {
+        out.deadLetters += alertingDeadLetters.readRecordsToList().size();
+      }
+      commandInput.pipeInput(c.command().getPumpSerial(), c.command(), c.pipedAt());
+      readAlerts(out);
+      if (!alertingDeadLetters.isEmpty()) {
+        out.commandsRejected += alertingDeadLetters.readRecordsToList().size();
+      }
+    }
+
+    Published applyRemainingCommands() {
+      Published out = new Published(partition);
+      while (!commands.isEmpty()) {
+        apply(commands.poll(), out);
+      }
+      return out;
     }
 
     @Override

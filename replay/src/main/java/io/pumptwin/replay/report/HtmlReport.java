@@ -97,6 +97,13 @@ public final class HtmlReport {
         result.read().delivered(), result.seconds(), result.recordsPerSecond(), result.partitions()));
     kv(h, "Skipped", String.format("%,d outside the range, %,d undecodable; %,d dead letters in the twin",
         result.read().outOfRange(), result.read().undecodable(), result.deadLetters()));
+    kv(h, "Staff commands", result.commands().isEmpty() && !s.source().carriesCommands()
+        ? "none: the source carries no staff commands (an export of format 1), so alerts are replayed as if "
+            + "nobody had acknowledged, silenced or resolved them"
+        : String.format("%,d replayed at the times production applied them (%,d refused by the replay's alerting: "
+            + "no open alert of the type by then, or a viewer's role)%s; listed in baseline/commands.csv",
+            result.commands().size(), result.commandsRejected(),
+            alt == null ? "" : "; the what-if run keeps production's commands"));
     kv(h, "Pumps with output", String.valueOf(pumps(base.alerts()).size() + " with alerts, "
         + base.maxCatheterProbability().size() + " with twin states"));
     h.append("</table>");

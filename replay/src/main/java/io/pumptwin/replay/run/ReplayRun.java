@@ -2,6 +2,7 @@ package io.pumptwin.replay.run;
 
 import io.pumptwin.replay.pipeline.InProcessPipeline;
 import io.pumptwin.replay.pipeline.PipelineParameters;
+import io.pumptwin.replay.source.RecordedCommand;
 import io.pumptwin.replay.source.TelemetrySource;
 import io.pumptwin.replay.source.TelemetrySource.ReadSummary;
 import io.pumptwin.replay.source.TimeRange;
@@ -14,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One replay: reads the source once and feeds every record to one in-process pipeline per
- * parameter set (production's, and the what-if's if there is one), so both runs see exactly the
- * same input in the same order. Nothing is written to any topic.
+ * One replay: reads the source's staff commands, then its telemetry once, and feeds every record to
+ * one in-process pipeline per parameter set (production's, and the what-if's if there is one), so
+ * both runs see exactly the same input in the same order, production's commands included. Nothing
+ * is written to any topic.
  */
 public final class ReplayRun {
   private static final Logger log = LoggerFactory.getLogger(ReplayRun.class);
@@ -43,9 +45,20 @@ public final class ReplayRun {
     }
   }
 
-  /** @param whatIf null for a plain replay */
+  /**
+   * @param whatIf null for a plain replay
+   * @param commands the staff commands replayed (both runs get the same: a what-if keeps production's
+   *     commands, applied at the times production applied them)
+   * @param commandsRejected of those, refused by the production-parameter run's alerting (no open alert of the
+   *     type at the time, a viewer's role); production refused some too
+   */
   public record Result(Settings settings, RunOutput baseline, RunOutput whatIf, ReadSummary read, int partitions,
-      double seconds, double recordsPerSecond, long deadLetters) {}
+      double seconds, double recordsPerSecond, long deadLetters, List<RecordedCommand> commands,
+      long commandsRejected) {
+    public Result {
+      commands = List.copyOf(commands);
+    }
+  }
 
   private ReplayRun() {}
 
@@ -58,6 +71,14 @@ public final class ReplayRun {
         : new RunOutput(s.whatIf().model().name(), s.out().resolve("what-if"), s.filter());
     ReadSummary read;
     long deadLetters = 0;
+    long commandsRejected;
+    // Commands first: they are few, and each must be in place before the twin event it precedes.
+    List<RecordedCommand> commands = s.source().commands(s.input());
+    if (!s.source().carriesCommands() && s.progress() != null) {
+      s.progress().println("replay: " + s.source().describe() + " carries no staff commands: alerts are replayed "
+          + "as if nobody had acknowledged, silenced or resolved them");
+    }
+    baseline.commands(commands);
     try (baseline; InProcessPipeline base = new InProcessPipeline(s.baseline(), partitions, baseline,
         s.threads())) {
       pipelines.add(base);
@@ -66,10 +87,14 @@ public final class ReplayRun {
       try {
         if (alt != null) {
           pipelines.add(alt);
+          whatIf.commands(commands);
         }
-        log.info("event=replay.start source=\"{}\" partitions={} threads={} input={} what_if={}",
+        for (InProcessPipeline p : pipelines) {
+          p.schedule(commands);
+        }
+        log.info("event=replay.start source=\"{}\" partitions={} threads={} input={} what_if={} staff_commands={}",
             s.source().describe(), partitions, s.threads(), s.input(),
-            s.whatIf() == null ? "none" : s.whatIf().model().name());
+            s.whatIf() == null ? "none" : s.whatIf().model().name(), commands.size());
         read = s.source().read(s.input(), r -> {
           for (InProcessPipeline p : pipelines) {
             p.send(r.partition(), r.envelope(), r.timestamp());
@@ -77,8 +102,10 @@ public final class ReplayRun {
           progress.record();
         }, progress::fraction);
         for (InProcessPipeline p : pipelines) {
+          p.finishInput();
           deadLetters += p.deadLetters();
         }
+        commandsRejected = base.commandsRejected();
       } finally {
         if (alt != null) {
           alt.close();
@@ -89,10 +116,11 @@ public final class ReplayRun {
       }
     }
     progress.done();
-    log.info("event=replay.done records={} out_of_range={} undecodable={} seconds={} rate={} dead_letters={}",
-        read.delivered(), read.outOfRange(), read.undecodable(), Math.round(progress.elapsedSeconds()),
-        Math.round(progress.ratePerSecond()), deadLetters);
+    log.info("event=replay.done records={} out_of_range={} undecodable={} seconds={} rate={} dead_letters={} "
+            + "staff_commands={} commands_rejected={}", read.delivered(), read.outOfRange(), read.undecodable(),
+        Math.round(progress.elapsedSeconds()), Math.round(progress.ratePerSecond()), deadLetters, commands.size(),
+        commandsRejected);
     return new Result(s, baseline, whatIf, read, partitions, progress.elapsedSeconds(), progress.ratePerSecond(),
-        deadLetters);
+        deadLetters, commands, commandsRejected);
   }
 }

@@ -1,9 +1,11 @@
 package io.pumptwin.replay.run;
 
+import io.pumptwin.events.AlertCommand;
 import io.pumptwin.events.AlertEvent;
 import io.pumptwin.events.TwinEvent;
 import io.pumptwin.events.TwinState;
 import io.pumptwin.replay.pipeline.PipelineListener;
+import io.pumptwin.replay.source.RecordedCommand;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +26,7 @@ public final class RunOutput implements PipelineListener, AutoCloseable {
   public static final String TRAJECTORIES = "trajectories.csv";
   public static final String ALERTS = "alerts.csv";
   public static final String TWIN_EVENTS = "twin-events.csv";
+  public static final String COMMANDS = "commands.csv";
 
   static final String TRAJECTORY_HEADER = "pump,clinic,asOf,reservoirMeanMl,reservoirLower95Ml,reservoirUpper95Ml,"
       + "reservoirStdDevMl,pumpComputedMl,doseMcgPerDay,refillDueAt,catheterFaultProbability,catheterSuspectedKind,"
@@ -40,6 +43,7 @@ public final class RunOutput implements PipelineListener, AutoCloseable {
   private final List<TwinEvent> twinEvents = new ArrayList<>();
   private final Map<String, Double> maxCatheterProbability = new TreeMap<>();
   private long states;
+  private long commandsWritten;
 
   public RunOutput(String name, Path dir, OutputFilter filter) {
     this.name = name;
@@ -130,6 +134,37 @@ public final class RunOutput implements PipelineListener, AutoCloseable {
 
   public Map<String, Double> maxCatheterProbability() {
     return Map.copyOf(maxCatheterProbability);
+  }
+
+  /**
+   * The staff commands replayed, as the filter selects them (pump, clinic, the time production applied
+   * them), in the order they were applied; the user is a pseudonymous staff id, and free-text reasons are
+   * left out (they are staff's words about a patient).
+   */
+  public void commands(List<RecordedCommand> commands) {
+    Path file = dir.resolve(COMMANDS);
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write("commandId,pump,clinic,alertType,action,userId,role,recordTime,appliedAt,silenceUntil\n");
+      for (RecordedCommand c : commands.stream().sorted(java.util.Comparator.comparing(RecordedCommand::orderedAt)
+          .thenComparing(RecordedCommand::partition).thenComparingLong(RecordedCommand::offset)).toList()) {
+        AlertCommand a = c.command();
+        if (!filter.accepts(a.getPumpSerial(), a.getClinicId(), c.orderedAt())) {
+          continue;
+        }
+        commandsWritten++;
+        write(w, String.join(",", Csv.text(a.getCommandId()), Csv.text(a.getPumpSerial()), Csv.text(a.getClinicId()),
+            a.getAlertType().toString(), a.getAction().toString(), Csv.text(a.getUserId()), a.getRole().toString(),
+            Csv.time(java.time.Instant.ofEpochMilli(c.timestamp())), Csv.time(c.appliedAt()),
+            Csv.time(a.getSilenceUntil())));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /** Staff commands written to {@value #COMMANDS} (those the filter selects). */
+  public long commandsWritten() {
+    return commandsWritten;
   }
 
   public long statesWritten() {

@@ -1,11 +1,14 @@
 package io.pumptwin.replay.source;
 
+import io.pumptwin.events.AlertCommand;
+import io.pumptwin.events.AlertEvent;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.schemas.registry.SchemaRegistryClient;
 import io.pumptwin.schemas.serde.SerdeSettings;
 import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.Topics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,16 +42,34 @@ public final class TopicTelemetrySource implements TelemetrySource {
   private final String bootstrapServers;
   private final String topic;
   private final Deserializer<TelemetryEnvelope> values;
+  private final Deserializer<AlertCommand> commandValues;
+  private final Deserializer<AlertEvent> alertValues;
+  private final String commandsTopic;
+  private final String alertsTopic;
   private final Map<String, Object> consumerOverrides;
   private int partitions = -1;
 
   public TopicTelemetrySource(String bootstrapServers, SchemaRegistryClient registry, String topic,
       Map<String, Object> consumerOverrides) {
+    this(bootstrapServers, registry, topic, Topics.ALERT_COMMANDS.name(), Topics.ALERTS.name(), consumerOverrides);
+  }
+
+  /**
+   * @param commandsTopic the staff commands production's alerting read
+   * @param alertsTopic the alert lifecycle production's alerting wrote: where each command's
+   *     effect, and so the time it was applied, is recorded
+   */
+  public TopicTelemetrySource(String bootstrapServers, SchemaRegistryClient registry, String topic,
+      String commandsTopic, String alertsTopic, Map<String, Object> consumerOverrides) {
     this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     this.topic = Objects.requireNonNull(topic, "topic");
+    this.commandsTopic = Objects.requireNonNull(commandsTopic, "commandsTopic");
+    this.alertsTopic = Objects.requireNonNull(alertsTopic, "alertsTopic");
     // Reading only: schemas are looked up by id, never registered.
-    this.values = new TopicRegistry(registry, SerdeSettings.preRegistered()).topic(Topics.TELEMETRY)
-        .valueSerde().deserializer();
+    TopicRegistry topics = new TopicRegistry(registry, SerdeSettings.preRegistered());
+    this.values = topics.topic(Topics.TELEMETRY).valueSerde().deserializer();
+    this.commandValues = topics.topic(Topics.ALERT_COMMANDS).valueSerde().deserializer();
+    this.alertValues = topics.topic(Topics.ALERTS).valueSerde().deserializer();
     this.consumerOverrides = Map.copyOf(consumerOverrides);
   }
 
@@ -165,6 +186,105 @@ public final class TopicTelemetrySource implements TelemetrySource {
       }
     }
     return new ReadSummary(delivered, outOfRange, undecodable);
+  }
+
+  /**
+   * The command topic's commands, each with the time production applied it: the event time of the
+   * alert transition whose {@code causedBy} names it, read from the alerts topic. The command topic
+   * is read whole (staff clicks are few; a command's record time says little about when it was
+   * applied), the alerts topic from the range's start (a transition is stamped with the time it
+   * happened, never before the command's record time). Undecodable records are skipped: production's
+   * alerting dead-lettered them.
+   */
+  @Override
+  public List<RecordedCommand> commands(TimeRange range) {
+    List<ConsumerRecord<String, byte[]>> raw = new ArrayList<>();
+    Map<String, AlertCommand> byId = new HashMap<>();
+    List<AlertCommand> decoded = new ArrayList<>();
+    readRaw(commandsTopic, null, r -> {
+      AlertCommand c = decode(commandValues, r);
+      if (c != null) {
+        raw.add(r);
+        decoded.add(c);
+        byId.put(c.getCommandId(), c);
+      }
+    });
+    Map<String, Instant> appliedAt = new HashMap<>();
+    if (!byId.isEmpty()) {
+      readRaw(alertsTopic, range.from(), r -> {
+        AlertEvent a = decode(alertValues, r);
+        String id = a == null || a.getActor() == null ? null : RecordedCommand.commandIdOf(a.getCausedBy());
+        if (id != null && byId.containsKey(id)) {
+          appliedAt.putIfAbsent(id, a.getEventTime());
+        }
+      });
+    }
+    List<RecordedCommand> out = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      ConsumerRecord<String, byte[]> r = raw.get(i);
+      AlertCommand c = decoded.get(i);
+      RecordedCommand rc = new RecordedCommand(r.partition(), r.offset(), r.timestamp(),
+          appliedAt.get(c.getCommandId()), c);
+      if (range.contains(rc.orderedAt())) {
+        out.add(rc);
+      }
+    }
+    log.info("event=replay.read_commands topic={} commands={} applied_traced={} range={}", commandsTopic, out.size(),
+        out.stream().filter(c -> c.appliedAt() != null).count(), range);
+    return out;
+  }
+
+  private static <V> V decode(Deserializer<V> d, ConsumerRecord<String, byte[]> r) {
+    try {
+      return r.value() == null ? null : d.deserialize(r.topic(), r.value());
+    } catch (SerializationException e) {
+      return null;
+    }
+  }
+
+  /** Every committed record of a topic from a time (null: the start) up to its end offsets now. */
+  private void readRaw(String name, Instant from, Consumer<ConsumerRecord<String, byte[]>> sink) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+      List<PartitionInfo> infos = consumer.partitionsFor(name, Duration.ofSeconds(30));
+      if (infos == null || infos.isEmpty()) {
+        // A cluster where nobody ever acted on an alert may not have the topic: nothing to replay.
+        log.info("event=replay.topic_absent topic={}", name);
+        return;
+      }
+      List<TopicPartition> tps = infos.stream().map(i -> new TopicPartition(name, i.partition())).toList();
+      consumer.assign(tps);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(tps, Duration.ofSeconds(30));
+      Map<TopicPartition, Long> starts = new HashMap<>(consumer.beginningOffsets(tps, Duration.ofSeconds(30)));
+      if (from != null) {
+        Map<TopicPartition, Long> query = new HashMap<>();
+        tps.forEach(tp -> query.put(tp, from.toEpochMilli()));
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, Duration.ofSeconds(30));
+        for (TopicPartition tp : tps) {
+          OffsetAndTimestamp at = found.get(tp);
+          starts.put(tp, at == null ? ends.get(tp) : at.offset());
+        }
+      }
+      List<TopicPartition> open = new ArrayList<>();
+      for (TopicPartition tp : tps) {
+        consumer.seek(tp, starts.get(tp));
+        if (starts.get(tp) < ends.get(tp)) {
+          open.add(tp);
+        }
+      }
+      consumer.pause(tps.stream().filter(tp -> !open.contains(tp)).toList());
+      while (!open.isEmpty()) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition()))) {
+            sink.accept(r);
+          }
+        }
+        List<TopicPartition> done = open.stream().filter(tp -> consumer.position(tp) >= ends.get(tp)).toList();
+        if (!done.isEmpty()) {
+          open.removeAll(done);
+          consumer.pause(done);
+        }
+      }
+    }
   }
 
   @Override
