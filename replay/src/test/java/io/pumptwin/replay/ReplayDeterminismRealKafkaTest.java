@@ -57,7 +57,7 @@ import picocli.CommandLine;
 @RealKafka
 class ReplayDeterminismRealKafkaTest {
   private static final Logger log = LoggerFactory.getLogger(ReplayDeterminismRealKafkaTest.class);
-  private static final Duration WAIT = Duration.ofMinutes(4);
+  static final Duration WAIT = Duration.ofMinutes(4);
 
   @TempDir
   Path dir;
@@ -133,13 +133,13 @@ class ReplayDeterminismRealKafkaTest {
     assertSame(productionEvents, productionAlerts, fromFile, prefix, "replay from the exported file");
   }
 
-  private static ReplayRun.Result replay(String... args) {
+  static ReplayRun.Result replay(String... args) {
     ReplayCommand command = new ReplayCommand();
     new CommandLine(command).parseArgs(args);
     return command.run(new PrintStream(System.err));
   }
 
-  private static void assertSame(Map<String, List<String>> events, Map<String, List<String>> alerts,
+  static void assertSame(Map<String, List<String>> events, Map<String, List<String>> alerts,
                                  ReplayRun.Result replay, String prefix, String what) {
     Map<String, List<String>> replayedEvents = byPump(replay.baseline().twinEvents().stream()
         .filter(e -> e.getPumpSerial().startsWith(prefix + "-")).toList(), ReplayDeterminismRealKafkaTest::describe);
@@ -161,38 +161,39 @@ class ReplayDeterminismRealKafkaTest {
   }
 
   /** The twin-events partition of a pump (the twin's sink partitions by pump serial, as the producer does). */
-  private static int twinPartition(String pumpSerial) {
+  static int twinPartition(String pumpSerial) {
     return InProcessPipeline.partitionOf(pumpSerial, Topics.TWIN_EVENTS.partitions());
   }
 
   /** A re-notification or escalation (the transition, the 3rd field; not the status ESCALATED). */
-  private static boolean deadline(String alert) {
+  static boolean deadline(String alert) {
     String transition = alert.split(" ")[2];
     return transition.equals(AlertTransition.RENOTIFIED.name()) || transition.equals(AlertTransition.ESCALATED.name());
   }
 
-  private static String describe(SpecificRecord r) {
+  static String describe(SpecificRecord r) {
     if (r instanceof TwinEvent e) {
       return e.getEventTime() + " " + e.getType() + " " + e.getTransition() + " " + e.getRiskLevel() + " due="
           + e.getDueAt() + " id=" + e.getEventId();
     }
     AlertEvent a = (AlertEvent) r;
     return a.getEventTime() + " " + a.getAlertType() + " " + a.getTransition() + " " + a.getStatus() + " "
-        + a.getSeverity() + " " + a.getRiskLevel() + " level=" + a.getEscalationLevel() + " id=" + a.getAlertId();
+        + a.getSeverity() + " " + a.getRiskLevel() + " level=" + a.getEscalationLevel() + " id=" + a.getAlertId()
+        + " actor=" + a.getActor();
   }
 
-  private static <V extends SpecificRecord> Map<String, List<String>> byPump(List<V> records,
+  static <V extends SpecificRecord> Map<String, List<String>> byPump(List<V> records,
       java.util.function.Function<SpecificRecord, String> describe) {
     return records.stream().collect(Collectors.groupingBy(r -> (String) r.get(r.getSchema().getField("pumpSerial").pos()),
         TreeMap::new, Collectors.mapping(describe, Collectors.toList())));
   }
 
-  private static long count(Map<String, List<String>> m) {
+  static long count(Map<String, List<String>> m) {
     return m.values().stream().mapToLong(List::size).sum();
   }
 
   /** Everything committed on a topic, in partition order, of this test's pumps. */
-  private static <V extends SpecificRecord> List<V> readAll(RealStack stack, TopicSpec<V> spec, String prefix) {
+  static <V extends SpecificRecord> List<V> readAll(RealStack stack, TopicSpec<V> spec, String prefix) {
     List<V> out = new ArrayList<>();
     try (KafkaConsumer<String, V> consumer = stack.consumer(spec)) {
       List<TopicPartition> tps = IntStream.range(0, spec.partitions())
@@ -217,7 +218,7 @@ class ReplayDeterminismRealKafkaTest {
   }
 
   /** Waits until the application has committed its position at the end of every partition of the topic. */
-  private static void awaitCommittedToEnd(RealStack stack, String applicationId, TopicSpec<?> spec) {
+  static void awaitCommittedToEnd(RealStack stack, String applicationId, TopicSpec<?> spec) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
       List<TopicPartition> tps = IntStream.range(0, spec.partitions())
           .mapToObj(p -> new TopicPartition(spec.name(), p)).toList();
