@@ -170,7 +170,7 @@ public record PumpTwin(
                 prescription == null ? t : concentrationTime(s.concentrationMcgPerMl(), t),
                 prescription == null ? id : concentrationEvent(s.concentrationMcgPerMl(), id));
         ReservoirEstimate reservoir = reservoirAnchor != null ? reservoirAnchor
-                : ReservoirEstimate.unknown(s.pumpComputedReservoirMl(), s.reservoirCapacityMl());
+                : ReservoirEstimate.unknown(s.pumpComputedReservoirMl(), s.reservoirCapacityMl(), reservoirPhysics());
         DeliveryState d = delivery;
         if (minimum) {
             d = d.interruptedBy(InterruptionCause.RESET_TO_MINIMUM_RATE, t, id);
@@ -275,7 +275,7 @@ public record PumpTwin(
 
     private PumpTwin onRefill(RefillVisit r, Instant t, String id) {
         ReservoirEstimate before = reservoirAnchor != null ? reservoirAnchor
-                : ReservoirEstimate.unknown(r.expectedResidualMl(), r.reservoirCapacityMl());
+                : ReservoirEstimate.unknown(r.expectedResidualMl(), r.reservoirCapacityMl(), reservoirPhysics());
         ResidualCheck check = before.measuredResidual(r.measuredResidualMl(), reservoirPhysics());
         CompetingExplanations explanations = new CompetingExplanations(fill.motorStallSinceFill(), fill.refillError(),
                 false);
@@ -304,15 +304,21 @@ public record PumpTwin(
     }
 
     /**
-     * Whether a refill's residual may teach the twin this pump's delivery rate: the interval started at a fill the
-     * twin saw, nothing else explains the residual (stall, refill error, pocket fill, a catheter fault that keeps
+     * Whether a refill's residual may teach the twin this pump's delivery rate: the twin followed the interval (from
+     * a fill it saw, or from the pump's own computed volume at its first report: the pump computes it from its
+     * programmed fill less what it believes it delivered, so the residual against it measures the rate over the
+     * whole interval, fill volume uncertain by half a millilitre), nothing else explains the residual (stall, refill error, pocket fill, a catheter fault that keeps
      * drug in the pump), the pump was delivering, the reservoir had not run dry (an empty one hides how much more
      * it would have delivered) and the residual lay well inside the band. A residual outside it is evidence of a
      * fault, not of a slow pump: learning from it would explain the fault away.
      */
     private boolean cleanInterval(ReservoirEstimate before, ResidualCheck check, CatheterFaultLikelihood after) {
         var cp = parameters.catheter();
-        return fill.filledAt() != null && reservoirAnchor != null
+        // Before the twin's first fill it learned nothing at refills, so most pumps of a fleet it had just started to
+        // follow kept the labeled tolerance's band for a second interval: refill alerts weeks before the alarm volume
+        // (bench detection scorecard, issue 6). A stall or refill error before the twin's first report is unknown; a
+        // residual it left far outside the band is kept out by the LEARNING_MAX_Z test below.
+        return reservoirAnchor != null
                 && !fill.motorStallSinceFill() && !fill.refillError() && fill.pocketFillAt() == null
                 && delivery.status() == DeliveryStatus.DELIVERING
                 && before.deliveredSinceFillMl() >= MIN_LEARNING_DELIVERY_ML
@@ -325,7 +331,8 @@ public record PumpTwin(
     /** Noise of one interval's residual that is not the pump's rate: reading, fill volume, random jitter. */
     private double residualNoiseMl2(ReservoirEstimate before) {
         var p = parameters.reservoir();
-        return p.residualMeasurementSigmaMl() * p.residualMeasurementSigmaMl() + p.fillSigmaMl() * p.fillSigmaMl()
+        double fillSd = fill.filledAt() == null ? ReservoirEstimate.UNKNOWN_FILL_SD_ML : p.fillSigmaMl();
+        return p.residualMeasurementSigmaMl() * p.residualMeasurementSigmaMl() + fillSd * fillSd
                 + p.deliveryJitterMl2PerMl() * before.deliveredSinceFillMl();
     }
 
@@ -581,7 +588,7 @@ public record PumpTwin(
             Instant due = projection.refillDue().dueAt();
             Supplier<String> limit = () -> projection.refillDue().limit()
                     == io.pumptwin.twin.reservoir.RefillDue.Limit.RESERVOIR
-                    ? "low-reservoir band early edge less " + parameters.reservoir().clinicLeadTime().toDays()
+                    ? "low-reservoir date, one-sided 95% bound, less " + parameters.reservoir().clinicLeadTime().toDays()
                     + " d lead time" : "drug stability " + parameters.reservoir().drugStability().toDays()
                     + " d after the fill";
             EvidenceKind kind = projection.refillDue().limit() == io.pumptwin.twin.reservoir.RefillDue.Limit.RESERVOIR
@@ -602,7 +609,7 @@ public record PumpTwin(
                         () -> "Refill due by " + day(due) + " (" + limit.get() + ")", evidence));
             }
             // The louder alert (issue 6): LIKELY once the reservoir may be at its low-reservoir alarm volume (the
-            // band's early edge: the refill-due alert went out the clinic's lead time before it), or once the drug
+            // one-sided 95% bound: the refill-due alert went out the clinic's lead time before it), or once the drug
             // stability date has passed; URGENT before it may be empty. At the refill-due date itself the clinic's
             // own booking (DOMAIN.md: refills are planned ahead) is usually still to come: a louder alert there
             // cried wolf for most routine cycles of a fleet the twin had not yet calibrated (bench scorecard:
@@ -610,8 +617,8 @@ public record PumpTwin(
             RiskLevel urgent = RiskLevel.NONE;
             Instant dueOrEmpty = due;
             boolean reservoirLimit = projection.refillDue().limit() == io.pumptwin.twin.reservoir.RefillDue.Limit.RESERVOIR;
-            Instant louderAt = reservoirLimit && projection.lowReservoirAt() != null
-                    ? projection.lowReservoirAt().earliest() : due;
+            Instant louderAt = reservoirLimit && projection.lowReservoirBound() != null
+                    ? projection.lowReservoirBound() : due;
             if (!asOf.isBefore(louderAt)) {
                 urgent = RiskLevel.LIKELY;
                 dueOrEmpty = louderAt;

@@ -116,11 +116,11 @@ class PumpTwinTest {
                 TwinEventTransition.RAISED).orElseThrow();
         assertThat(dueEvent.dueAt()).isEqualTo(due);
         assertThat(dueEvent.evidence()).extracting(e -> e.kind()).contains(EvidenceKind.RESERVOIR_PROJECTION);
-        // The louder alert waits for the day the reservoir may be at its alarm volume (the band's early edge),
+        // The louder alert waits for the day the reservoir may be at its alarm volume (the one-sided 95% bound),
         // the clinic's lead time after the refill-due date.
         assertThat(find(story.advance(dueDay + 0.5).events(), TwinEventType.REFILL_URGENT, TwinEventTransition.RAISED))
                 .isEmpty();
-        double lowEarliest = Duration.between(PumpScenario.DAY_ZERO, projection.lowReservoirAt().earliest()).toMillis()
+        double lowEarliest = Duration.between(PumpScenario.DAY_ZERO, projection.lowReservoirBound()).toMillis()
                 / 86_400_000.0;
         assertThat(lowEarliest - dueDay).isCloseTo(7, org.assertj.core.api.Assertions.within(1e-6));
         assertThat(story.advance(lowEarliest - 0.5).events()).noneMatch(e -> e.type() == TwinEventType.REFILL_URGENT);
@@ -134,6 +134,33 @@ class PumpTwinTest {
         TwinTransition refill = story.refill(emptyEarliest - 1, 2.0, 2.0);
         assertThat(find(refill.events(), TwinEventType.REFILL_DUE, TwinEventTransition.CLEARED)).isPresent();
         assertThat(find(refill.events(), TwinEventType.REFILL_URGENT, TwinEventTransition.CLEARED)).isPresent();
+    }
+
+    /**
+     * A twin that starts from the pump's own computed volume mid-cycle (a fleet it has just started to follow) learns
+     * the pump's rate at the first refill it sees: the pump computed that volume from its programmed fill, so the
+     * residual measures the whole interval. Before, learning waited for a second refill, and the labeled tolerance's
+     * band sent refill alerts weeks early for another interval (bench detection scorecard, issue 6).
+     */
+    @Test
+    void a_pump_first_heard_mid_cycle_is_learned_at_its_first_refill() {
+        // 20 mL at 0.25 mL/day, first heard when the pump believes 10 mL are left; it truly delivers 8% less than
+        // programmed, so after 17.5 mL programmed the residual is 20 - 17.5 * 0.92 = 3.9 mL where the pump expects 2.5.
+        var slow = new PumpScenario("MID-1", TwinModelParameters.defaults());
+        slow.at(0, StatusReport.of(10, 20, 2.0, 2000, 500, 80));
+        slow.at(30, RefillVisit.routine(2.5, 3.9, 20, 20, 2000, 500));
+        var p = TwinModelParameters.defaults().reservoir();
+        assertThat(slow.twin().calibration().refillsLearned()).isEqualTo(1);
+        assertThat(slow.twin().calibration().biasMean()).isLessThan(-0.02);
+        assertThat(slow.twin().reservoirPhysics().deliveryErrorSigmaFraction())
+                .isLessThan(0.85 * p.deliveryErrorSigmaFraction());
+
+        // A residual far outside the band is a fault's evidence, not a slow pump: nothing learned from it.
+        var odd = new PumpScenario("MID-2", TwinModelParameters.defaults());
+        odd.at(0, StatusReport.of(10, 20, 2.0, 2000, 500, 80));
+        odd.at(30, RefillVisit.routine(2.5, 7.5, 20, 20, 2000, 500));
+        assertThat(odd.twin().calibration().refillsLearned()).isZero();
+        assertThat(odd.twin().reservoirPhysics()).isEqualTo(p);
     }
 
     @Test

@@ -174,6 +174,8 @@ public final class DetectionEvaluation {
                 if (why != null) {
                     falseAlerts.computeIfAbsent(a.type, k -> new ArrayList<>()).add(h.serial + " "
                             + Instant.ofEpochMilli(a.openedAt) + ": " + why);
+                    System.out.printf(Locale.ROOT, "event=false.alert scenario=%s seed=%d type=%s pump=%s at=%s why=\"%s\"%n",
+                            scenario.name(), seed, a.type, h.serial, Instant.ofEpochMilli(a.openedAt), why);
                 }
             }
         }
@@ -591,7 +593,8 @@ public final class DetectionEvaluation {
                 }
                 double days = trueDaysToAlarmVolume(h, t);
                 return days * DAY <= w ? null : String.format(Locale.ROOT,
-                        "true reservoir reaches the alarm volume in %.1f d (> %d d)", days, w / DAY);
+                        "true reservoir reaches the alarm volume in %.1f d (> %d d)%s", days, w / DAY,
+                        twinAt(h, t));
             }
             case UNDERDOSE_WITHDRAWAL_RISK -> {
                 return anyTruth(h, t - w, t + DAY, g -> g.deliveryStoppedSince() != null
@@ -628,6 +631,26 @@ public final class DetectionEvaluation {
             }
             default -> throw new IllegalStateException(rule.name());
         }
+    }
+
+    /**
+     * What the twin believed when a refill alert opened, so a reader of a false one can tell why it fired: its mean
+     * and spread, the daily volume, whether it had seen a fill, and how long it had followed the pump.
+     */
+    private static String twinAt(PumpHistory h, long t) {
+        Band b = null;
+        for (Band x : h.bands) {
+            if (x.asOf() > t) {
+                break;
+            }
+            b = x;
+        }
+        if (b == null) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "; twin %.1f +/- %.1f mL at %.2f mL/d, %s, %.0f d after first telemetry",
+                b.meanMl(), b.stdDevMl(), b.dailyVolumeMl(), b.lastRefillAt() == null ? "no fill seen" : "fill seen",
+                (t - h.firstSeen()) / (double) DAY);
     }
 
     static String hours(double h) {

@@ -27,7 +27,8 @@ public record DeliveryCalibration(double biasMean, double biasVariance, int refi
 
     /**
      * The prior: the study mean, and the persistent part's variance chosen so that, with the interval-to-interval
-     * variation added, a pump the twin has not calibrated keeps exactly the labeled tolerance's band.
+     * variation added, a pump the twin has not calibrated keeps exactly the prior band (the labeled tolerance read
+     * as three sigma of the persistent part: {@link ReservoirModelParameters#deliveryErrorSigmaFraction()}).
      */
     public static DeliveryCalibration prior(ReservoirModelParameters p) {
         double total = p.deliveryErrorSigmaFraction() * p.deliveryErrorSigmaFraction();

@@ -8,7 +8,7 @@ import java.util.Objects;
  */
 public record RefillDue(Instant dueAt, Limit limit) {
 
-    /** RESERVOIR: the band's early edge less the clinic lead time; DRUG_STABILITY: the fill's shelf life. */
+    /** RESERVOIR: the one-sided 95% bound of the low-reservoir date less the clinic lead time; DRUG_STABILITY: the fill's shelf life. */
     public enum Limit { RESERVOIR, DRUG_STABILITY }
 
     public RefillDue {

@@ -27,21 +27,28 @@ public record ReservoirEstimate(double meanMl, double varianceMl2, double delive
      * Nothing known yet: the twin has seen no fill, only the pump's belief. The pump computes its volume as the
      * programmed fill less what it believes it delivered (DOMAIN.md), so its error is the delivery error on the
      * volume delivered since that fill, which is at most capacity less the computed volume (a fill is at most the
-     * reservoir). The uncertainty is that volume times the labeled tolerance read as two sigma (+/-14.5%, DOMAIN.md),
-     * plus half a millilitre for a fill programmed short of capacity; and the volume counts as delivered since the
-     * fill, so the band keeps growing as it would have. (A flat quarter of the capacity, the earlier prior, put the
-     * band's early edge weeks too early and raised REFILL_URGENT at once on a large share of a fleet the twin had
-     * just started to follow: bench detection scorecard.)
+     * reservoir). The mean is the pump's figure less the mean over-delivery on that volume, as every later predict
+     * step takes it; the uncertainty is that volume times the prior delivery sigma ({@code p}: the labeled tolerance
+     * with the interval-to-interval variation, see {@link ReservoirModelParameters#wesemann2014()}), plus half a
+     * millilitre for a fill programmed short of capacity; and the volume counts as delivered since the fill, so the
+     * band keeps growing as it would have. (A flat quarter of the capacity, the earlier prior, put the band's early
+     * edge weeks too early and raised REFILL_URGENT at once on a large share of a fleet the twin had just started to
+     * follow: bench detection scorecard.)
      */
-    public static ReservoirEstimate unknown(double pumpComputedMl, int capacityMl) {
+    public static ReservoirEstimate unknown(double pumpComputedMl, int capacityMl, ReservoirModelParameters p) {
         double delivered = Math.max(0, capacityMl - Math.max(0, pumpComputedMl));
-        double sd = LABELED_TOLERANCE / 2 * delivered;
-        return new ReservoirEstimate(pumpComputedMl, sd * sd + UNKNOWN_FILL_SD_ML * UNKNOWN_FILL_SD_ML, delivered);
+        double sd = p.deliveryErrorSigmaFraction() * delivered;
+        return new ReservoirEstimate(pumpComputedMl - p.deliveryBiasFraction() * delivered,
+                sd * sd + UNKNOWN_FILL_SD_ML * UNKNOWN_FILL_SD_ML, delivered);
     }
 
-    /** Labeled delivery tolerance of SynchroMed II class pumps, +/-14.5% (DOMAIN.md). */
-    private static final double LABELED_TOLERANCE = 0.145;
-    private static final double UNKNOWN_FILL_SD_ML = 0.5;
+    /** {@link #unknown(double, int, ReservoirModelParameters)} with the default physics. */
+    public static ReservoirEstimate unknown(double pumpComputedMl, int capacityMl) {
+        return unknown(pumpComputedMl, capacityMl, ReservoirModelParameters.wesemann2014());
+    }
+
+    /** A fill the twin did not see may have been programmed short of capacity (assumption: by half a millilitre). */
+    public static final double UNKNOWN_FILL_SD_ML = 0.5;
 
     /**
      * After a fill: the clinician emptied the residual and put in {@code filledMl}. A suspected pocket

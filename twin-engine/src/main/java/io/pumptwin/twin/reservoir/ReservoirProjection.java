@@ -8,13 +8,27 @@ import java.time.Instant;
  * band, and the refill-due date that follows. Projections follow the programmed daily volume; the
  * band widens with the volume still to be delivered, exactly as the estimate itself would.
  *
- * @param lowReservoirAt null when nothing is being delivered (no depletion to project)
- * @param emptyAt        null when nothing is being delivered
- * @param refillDue      null only when neither a projection nor a fill date is known
+ * @param lowReservoirAt    null when nothing is being delivered (no depletion to project)
+ * @param emptyAt           null when nothing is being delivered
+ * @param refillDue         null only when neither a projection nor a fill date is known
+ * @param lowReservoirBound the one-sided 95% bound of the low-reservoir date (5% chance of reaching the alarm
+ *                          volume before it); null when nothing is being delivered. The refill-due date and the
+ *                          louder refill alert follow it, not the two-sided band's early edge: see
+ *                          {@link #ONE_SIDED_95_Z}.
  */
-public record ReservoirProjection(DateBand lowReservoirAt, DateBand emptyAt, RefillDue refillDue) {
+public record ReservoirProjection(DateBand lowReservoirAt, DateBand emptyAt, RefillDue refillDue,
+                                  Instant lowReservoirBound) {
 
     private static final double MILLIS_PER_DAY = 86_400_000.0;
+
+    /**
+     * z of the one-sided 95% bound. "Could the reservoir reach its alarm volume before this date?" is a one-sided
+     * question: only the early side is a risk to the patient. Its 95% answer is the 5% quantile of the crossing date;
+     * the two-sided band's early edge (z 1.96) is the 2.5% quantile, a 97.5% one-sided bound that moved every refill
+     * date earlier than the 95% the band is labelled with (for a pump refilled every 150 days, two to three days;
+     * bench detection scorecard, issue 6). The band itself stays two-sided, as shown to clinicians.
+     */
+    public static final double ONE_SIDED_95_Z = 1.644854;
 
     /**
      * @param programmedDailyMl programmed volume per day in force (dose / concentration), 0 when stopped
@@ -25,15 +39,18 @@ public record ReservoirProjection(DateBand lowReservoirAt, DateBand emptyAt, Ref
                                          double lowReservoirAlarmMl, Instant filledAt, ReservoirModelParameters p) {
         DateBand low = null;
         DateBand empty = null;
+        Instant bound = null;
         if (programmedDailyMl > 0) {
             low = band(estimate, asOf, programmedDailyMl, lowReservoirAlarmMl, p);
             empty = band(estimate, asOf, programmedDailyMl, 0, p);
+            double horizonMl = programmedDailyMl * p.projectionHorizon().toMillis() / MILLIS_PER_DAY;
+            bound = at(asOf, crossing(estimate, lowReservoirAlarmMl, ONE_SIDED_95_Z, horizonMl, p) / programmedDailyMl);
         }
-        return new ReservoirProjection(low, empty, refillDue(low, filledAt, p));
+        return new ReservoirProjection(low, empty, refillDue(bound, filledAt, p), bound);
     }
 
-    static RefillDue refillDue(DateBand lowReservoirAt, Instant filledAt, ReservoirModelParameters p) {
-        Instant byReservoir = lowReservoirAt == null ? null : lowReservoirAt.earliest().minus(p.clinicLeadTime());
+    static RefillDue refillDue(Instant lowReservoirBound, Instant filledAt, ReservoirModelParameters p) {
+        Instant byReservoir = lowReservoirBound == null ? null : lowReservoirBound.minus(p.clinicLeadTime());
         Instant byStability = filledAt == null ? null : filledAt.plus(p.drugStability());
         if (byReservoir == null && byStability == null) {
             return null;

@@ -13,13 +13,20 @@ class ReservoirProjectionTest {
     private final ReservoirModelParameters p = ReservoirModelParameters.wesemann2014();
 
     @Test
-    void refill_is_due_at_the_low_reservoir_band_early_edge_less_the_clinic_lead_time() {
+    void refill_is_due_at_the_one_sided_95_bound_of_the_low_reservoir_date_less_the_clinic_lead_time() {
         ReservoirEstimate full = ReservoirEstimate.filled(20, false, p);
         ReservoirProjection projection = ReservoirProjection.of(full, FILL, 0.25, 2.0, FILL, p);
 
         assertThat(projection.refillDue().limit()).isEqualTo(RefillDue.Limit.RESERVOIR);
-        assertThat(projection.refillDue().dueAt())
-                .isEqualTo(projection.lowReservoirAt().earliest().minus(p.clinicLeadTime()));
+        assertThat(projection.refillDue().dueAt()).isEqualTo(projection.lowReservoirBound().minus(p.clinicLeadTime()));
+        // The bound is the 5% quantile: after the two-sided band's early edge (2.5%), before the expected date; the
+        // volume left on that date is 1.645 sigmas above the alarm volume.
+        assertThat(projection.lowReservoirBound()).isAfter(projection.lowReservoirAt().earliest())
+                .isBefore(projection.lowReservoirAt().expected());
+        double days = Duration.between(FILL, projection.lowReservoirBound()).toMillis() / 86_400_000.0;
+        ReservoirEstimate atBound = full.afterProgrammedDelivery(days * 0.25, p);
+        assertThat(atBound.meanMl() - ReservoirProjection.ONE_SIDED_95_Z * atBound.stdDevMl())
+                .isCloseTo(2.0, org.assertj.core.api.Assertions.within(1e-3));
         // 18 mL to the alarm at 0.2525 mL/day: about 71 days expected; the early edge comes days sooner
         assertThat(Duration.between(FILL, projection.lowReservoirAt().expected()).toDays()).isBetween(70L, 72L);
         assertThat(projection.lowReservoirAt().earliest()).isBefore(projection.lowReservoirAt().expected().minus(Duration.ofDays(5)));

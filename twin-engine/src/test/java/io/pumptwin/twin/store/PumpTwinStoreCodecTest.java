@@ -6,6 +6,7 @@ import io.pumptwin.twin.TwinEventType;
 import io.pumptwin.twin.TwinModelParameters;
 import io.pumptwin.twin.delivery.InterruptionCause;
 import io.pumptwin.twin.evidence.EvidenceKind;
+import io.pumptwin.twin.reservoir.ReservoirModelParameters;
 import io.pumptwin.twin.risk.RiskLevel;
 import io.pumptwin.twin.telemetry.CatheterFaultKind;
 import io.pumptwin.twin.telemetry.DoseChangeReason;
@@ -22,7 +23,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PumpTwinStoreCodecTest {
 
     private static PumpTwinScenarios.Story busyPump() {
-        var story = PumpTwinScenarios.filledPump("STORE-1");
+        return busyPump(TwinModelParameters.defaults());
+    }
+
+    private static PumpTwinScenarios.Story busyPump(TwinModelParameters parameters) {
+        var story = PumpTwinScenarios.filledPump("STORE-1", 500, parameters);
         story.weeklyStatusUntil(28);
         story.symptoms(29, Symptom.SPASTICITY_RETURN, Symptom.PRURITUS);
         story.doseChange(30, 500, 600, DoseChangeReason.SPASTICITY_NOT_CONTROLLED);
@@ -54,11 +59,15 @@ class PumpTwinStoreCodecTest {
             v1 = in.readAllBytes();
         }
         assertThat(v1[0]).isEqualTo((byte) 1);
-        PumpTwin restored = PumpTwinStoreCodec.decode(v1, TwinModelParameters.defaults());
-        assertThat(restored).isEqualTo(busyPump().twin());
+        // The fixture was written by a twin of that release, whose prior delivery sigma was the labeled tolerance
+        // read as two sigma (0.0725; issue 6 made it 0.0569): its stored reservoir carries that variance.
+        TwinModelParameters previous = TwinModelParameters.defaults()
+                .withReservoir(ReservoirModelParameters.wesemann2014().withDeliveryError(0.01, 0.145 / 2));
+        PumpTwin restored = PumpTwinStoreCodec.decode(v1, previous);
+        assertThat(restored).isEqualTo(busyPump(previous).twin());
         byte[] again = PumpTwinStoreCodec.encode(restored);
         assertThat(again[0]).isEqualTo(PumpTwinStoreCodec.VERSION);
-        assertThat(PumpTwinStoreCodec.decode(again, TwinModelParameters.defaults())).isEqualTo(restored);
+        assertThat(PumpTwinStoreCodec.decode(again, previous)).isEqualTo(restored);
     }
 
     /**
