@@ -7,6 +7,9 @@ import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.simulator.fleet.FleetSimulation;
 import io.pumptwin.simulator.fleet.FleetSummary;
 import io.pumptwin.simulator.fleet.Pacer;
+import io.pumptwin.simulator.metrics.MeteredSink;
+import io.pumptwin.simulator.metrics.MetricsEndpoint;
+import io.pumptwin.simulator.metrics.SimulatorMetrics;
 import io.pumptwin.simulator.output.CountingSink;
 import io.pumptwin.simulator.output.JsonLinesSink;
 import io.pumptwin.simulator.output.KafkaSink;
@@ -25,7 +28,9 @@ import java.util.concurrent.Callable;
 /**
  * Runs a scenario: {@code pumptwin simulate --scenario occlusion --seed 7 --pumps 500 --days 60
  * --time-mode afap --output kafka:localhost:9092 --registry http://localhost:8081/apis/ccompat/v7}.
- * Prints progress lines and a summary in key=value form.
+ * Prints progress lines and a summary in key=value form. With {@code --metrics-port N} it also serves
+ * Prometheus text at {@code /metrics} and {@code /health} while it runs (README, "Metrics"). Interrupted, it
+ * stops between steps, makes what it sent durable, and exits with 130.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Simulates a fleet of intrathecal baclofen pumps with injected faults and ground truth.")
@@ -59,6 +64,14 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--no-ground-truth", description = "Do not write sim.ground-truth.v1 (kafka output).")
     boolean noGroundTruth;
 
+    @Option(names = "--metrics-port",
+            description = "Serve /metrics (Prometheus) and /health on this port while running; 0 picks a free one. Off by default.")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", defaultValue = "127.0.0.1",
+            description = "Address the metrics endpoint binds to (0.0.0.0 in a container). Default: ${DEFAULT-VALUE}.")
+    String metricsHost;
+
     @Option(names = "--progress-seconds", defaultValue = "5", description = "Wall seconds between progress lines. Default: ${DEFAULT-VALUE}.")
     double progressSeconds;
 
@@ -70,26 +83,41 @@ public final class SimulatorCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Scenario loaded = new ScenarioLoader().load(scenario).withOverrides(pumps, days).validated();
         Pacer pacer = Pacer.parse(timeMode);
         long started = System.nanoTime();
         FleetSimulation simulation = new FleetSimulation(loaded, seed);
+        SimulatorMetrics metrics = metricsPort == null ? null : new SimulatorMetrics();
+        MetricsEndpoint endpoint = null;
+        if (metrics != null) {
+            metrics.watch(simulation, pacer, started, System::nanoTime);
+            endpoint = MetricsEndpoint.start(metricsHost, metricsPort, metrics::scrape);
+            out.printf("event=simulator.metrics_listening host=%s port=%d%n", metricsHost, endpoint.port());
+        }
         out.printf("event=simulation.started scenario=%s seed=%d pumps=%d days=%.2f cadence_min=%d time_mode=%s output=%s%n",
                 loaded.name(), seed, loaded.fleetSize(), loaded.durationDays(), loaded.statusCadenceMinutes(),
                 timeMode, output.startsWith("kafka:") ? "kafka" : output);
         out.flush();
-        try (CountingSink sink = new CountingSink(openSink())) {
+        boolean interrupted = false;
+        try (CountingSink sink = new CountingSink(openSink(metrics))) {
             long lastProgress = System.nanoTime();
-            while (!simulation.finished()) {
+            while (!simulation.finished() && !interrupted) {
                 simulation.step(sink);
                 long simulatedMs = simulation.nowMillis() - simulation.startMillis();
                 long dueNanos = started + pacer.wallMillisFor(simulatedMs) * 1_000_000L;
                 long ahead = dueNanos - System.nanoTime();
                 if (ahead > 0) {
                     // Pacing is the only wall-clock dependency, and it lives here, outside the physics.
-                    Thread.sleep(ahead / 1_000_000L, (int) (ahead % 1_000_000L));
+                    try {
+                        Thread.sleep(ahead / 1_000_000L, (int) (ahead % 1_000_000L));
+                    } catch (InterruptedException e) {
+                        interrupted = true; // asked to stop: flush what was sent below, then say so
+                    }
+                }
+                if (Thread.interrupted()) {
+                    interrupted = true;
                 }
                 if (System.nanoTime() - lastProgress >= progressSeconds * 1e9) {
                     lastProgress = System.nanoTime();
@@ -103,20 +131,29 @@ public final class SimulatorCommand implements Callable<Integer> {
             sink.flush();
             double wall = (System.nanoTime() - started) / 1e9;
             FleetSummary summary = simulation.summary();
-            out.printf("event=simulation.finished %s wall_s=%.2f events_per_s=%.0f pump_days_per_s=%.0f%n",
-                    summary.toLogLine(), wall, (summary.telemetryEvents() + summary.groundTruthRecords()) / wall,
-                    summary.pumpDays() / wall);
+            out.printf("event=simulation.%s %s wall_s=%.2f events_per_s=%.0f pump_days_per_s=%.0f%n",
+                    interrupted ? "stopped" : "finished", summary.toLogLine(), wall,
+                    (summary.telemetryEvents() + summary.groundTruthRecords()) / wall, summary.pumpDays() / wall);
             out.flush();
+        } finally {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt(); // the caller asked; let it see so
+            return 130;
         }
         return 0;
     }
 
-    private SimulationSink openSink() {
+    private SimulationSink openSink(SimulatorMetrics metrics) {
         if (output.equals("none")) {
-            return null;
+            return metrics == null ? null : new MeteredSink(null, metrics);
         }
         if (output.startsWith("jsonl:")) {
-            return new JsonLinesSink(Path.of(output.substring("jsonl:".length())));
+            SimulationSink jsonl = new JsonLinesSink(Path.of(output.substring("jsonl:".length())));
+            return metrics == null ? jsonl : new MeteredSink(jsonl, metrics);
         }
         if (output.startsWith("kafka:")) {
             if (registry == null) {
@@ -124,7 +161,8 @@ public final class SimulatorCommand implements Callable<Integer> {
             }
             TopicRegistry topics = new TopicRegistry(new HttpSchemaRegistryClient(RegistrySettings.of(registry)),
                     SerdeSettings.autoRegistering());
-            return new KafkaSink(topics, Map.of("bootstrap.servers", output.substring("kafka:".length())), !noGroundTruth);
+            return new KafkaSink(topics, Map.of("bootstrap.servers", output.substring("kafka:".length())), !noGroundTruth,
+                    metrics);
         }
         throw new CommandLine.ParameterException(spec.commandLine(),
                 "--output must be none, jsonl:<directory> or kafka:<bootstrap servers>, was " + output);
