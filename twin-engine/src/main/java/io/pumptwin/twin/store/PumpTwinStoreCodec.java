@@ -26,12 +26,16 @@ import io.pumptwin.twin.telemetry.InfusionMode;
 import io.pumptwin.twin.telemetry.PumpAlarmKind;
 import io.pumptwin.twin.telemetry.Symptom;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -73,127 +77,124 @@ public final class PumpTwinStoreCodec {
     }
 
     public static byte[] encode(PumpTwin twin) {
-        Growing bytes = new Growing(1024);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
-            PumpIdentity id = twin.identity();
-            out.writeUTF(id.pumpSerial());
-            out.writeUTF(id.patientPseudonym());
-            out.writeUTF(id.clinicId());
-            out.writeLong(id.manufacturedOn() == null ? Long.MIN_VALUE : id.manufacturedOn().toEpochDay());
-            out.writeLong(twin.asOf().toEpochMilli());
-            out.writeLong(twin.anchorAt().toEpochMilli());
-            instant(out, twin.lastHeardAt());
-            out.writeLong(twin.lastSequence());
-            out.writeLong(twin.eventsApplied());
+        Out out = new Out(1024);
+        out.writeByte(VERSION);
+        PumpIdentity id = twin.identity();
+        out.writeUTF(id.pumpSerial());
+        out.writeUTF(id.patientPseudonym());
+        out.writeUTF(id.clinicId());
+        out.writeLong(id.manufacturedOn() == null ? Long.MIN_VALUE : id.manufacturedOn().toEpochDay());
+        out.writeLong(twin.asOf().toEpochMilli());
+        out.writeLong(twin.anchorAt().toEpochMilli());
+        instant(out, twin.lastHeardAt());
+        out.writeLong(twin.lastSequence());
+        out.writeLong(twin.eventsApplied());
 
-            RecentEvents recent = twin.recentEvents();
-            out.writeInt(recent.limit());
-            out.writeInt(recent.items().size());
-            long asOfMillis = twin.asOf().toEpochMilli();
-            for (RecentEvents.Fingerprint f : recent.items()) {
-                id(out, f.eventId());
-                varLong(out, twin.lastSequence() - f.sequence());
-                varLong(out, asOfMillis - f.eventTimeMillis());
-            }
-
-            Prescription rx = twin.prescription();
-            out.writeBoolean(rx != null);
-            if (rx != null) {
-                out.writeDouble(rx.doseMcgPerDay());
-                out.writeDouble(rx.programmedConcentrationMcgPerMl());
-                out.writeDouble(rx.filledConcentrationMcgPerMl());
-                out.writeByte(rx.infusionMode().ordinal());
-                out.writeInt(rx.capacityMl());
-                out.writeDouble(rx.lowReservoirAlarmMl());
-                instant(out, rx.concentrationsSetAt());
-                id(out, rx.concentrationsEventId());
-            }
-
-            ReservoirEstimate r = twin.reservoirAnchor();
-            out.writeBoolean(r != null);
-            if (r != null) {
-                out.writeDouble(r.meanMl());
-                out.writeDouble(r.varianceMl2());
-                out.writeDouble(r.deliveredSinceFillMl());
-            }
-            out.writeBoolean(twin.pumpComputedMl() != null);
-            if (twin.pumpComputedMl() != null) {
-                out.writeDouble(twin.pumpComputedMl());
-            }
-
-            FillContext fill = twin.fill();
-            instant(out, fill.filledAt());
-            id(out, fill.fillEventId());
-            out.writeBoolean(fill.motorStallSinceFill());
-            out.writeBoolean(fill.refillError());
-            instant(out, fill.pocketFillAt());
-
-            BatteryState b = twin.battery();
-            out.writeInt(b.history().size());
-            for (BatteryReading reading : b.history()) {
-                out.writeLong(reading.at().toEpochMilli());
-                out.writeDouble(reading.percent());
-                out.writeDouble(reading.flowFactor());
-            }
-            out.writeLong(b.manufacturedOn() == null ? Long.MIN_VALUE : b.manufacturedOn().toEpochDay());
-            instant(out, b.eriReachedAt());
-            instant(out, b.endOfServiceAt());
-            instant(out, b.lastResetAt());
-
-            DeliveryState d = twin.delivery();
-            out.writeByte(d.status().ordinal());
-            instant(out, d.since());
-            out.writeByte(d.cause() == null ? -1 : d.cause().ordinal());
-            id(out, d.sourceEventId());
-
-            CatheterFaultLikelihood c = twin.catheter();
-            out.writeDouble(c.obstructionLogOdds());
-            out.writeDouble(c.lossLogOdds());
-            out.writeByte(c.confirmedKind() == null ? -1 : c.confirmedKind().ordinal());
-            out.writeInt(c.evidence().limit());
-            out.writeInt(c.evidence().items().size());
-            for (Evidence e : c.evidence().items()) {
-                out.writeByte(e.kind().ordinal());
-                out.writeLong(e.observedAt().toEpochMilli());
-                out.writeUTF(e.detail());
-                out.writeDouble(e.weight());
-                id(out, e.sourceEventId());
-            }
-            out.writeInt(c.recentEscalations().size());
-            for (Instant t : c.recentEscalations()) {
-                out.writeLong(t.toEpochMilli());
-            }
-            out.writeLong(c.asOf().toEpochMilli());
-
-            out.writeInt(twin.recentSymptoms().size());
-            for (SymptomObservation o : twin.recentSymptoms()) {
-                out.writeLong(o.at().toEpochMilli());
-                out.writeInt(mask(o.symptoms()));
-                id(out, o.sourceEventId());
-            }
-            out.writeInt(mask(twin.activeCriticalAlarms()));
-
-            out.writeInt(twin.conditions().size());
-            for (ActiveCondition ac : twin.conditions().values().stream()
-                    .sorted((x, y) -> x.type().compareTo(y.type())).toList()) {
-                out.writeByte(ac.type().ordinal());
-                out.writeByte(ac.level().ordinal());
-                instant(out, ac.dueAt());
-                out.writeLong(ac.raisedAt().toEpochMilli());
-            }
-            DeliveryCalibration cal = twin.calibration();
-            out.writeDouble(cal.biasMean());
-            out.writeDouble(cal.biasVariance());
-            out.writeInt(cal.refillsLearned());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        RecentEvents recent = twin.recentEvents();
+        out.writeInt(recent.limit());
+        out.writeInt(recent.items().size());
+        long asOfMillis = twin.asOf().toEpochMilli();
+        for (RecentEvents.Fingerprint f : recent.items()) {
+            id(out, f.eventId());
+            varLong(out, twin.lastSequence() - f.sequence());
+            varLong(out, asOfMillis - f.eventTimeMillis());
         }
-        return bytes.toByteArray();
+
+        Prescription rx = twin.prescription();
+        out.writeBoolean(rx != null);
+        if (rx != null) {
+            out.writeDouble(rx.doseMcgPerDay());
+            out.writeDouble(rx.programmedConcentrationMcgPerMl());
+            out.writeDouble(rx.filledConcentrationMcgPerMl());
+            out.writeByte(rx.infusionMode().ordinal());
+            out.writeInt(rx.capacityMl());
+            out.writeDouble(rx.lowReservoirAlarmMl());
+            instant(out, rx.concentrationsSetAt());
+            id(out, rx.concentrationsEventId());
+        }
+
+        ReservoirEstimate r = twin.reservoirAnchor();
+        out.writeBoolean(r != null);
+        if (r != null) {
+            out.writeDouble(r.meanMl());
+            out.writeDouble(r.varianceMl2());
+            out.writeDouble(r.deliveredSinceFillMl());
+        }
+        out.writeBoolean(twin.pumpComputedMl() != null);
+        if (twin.pumpComputedMl() != null) {
+            out.writeDouble(twin.pumpComputedMl());
+        }
+
+        FillContext fill = twin.fill();
+        instant(out, fill.filledAt());
+        id(out, fill.fillEventId());
+        out.writeBoolean(fill.motorStallSinceFill());
+        out.writeBoolean(fill.refillError());
+        instant(out, fill.pocketFillAt());
+
+        BatteryState b = twin.battery();
+        out.writeInt(b.history().size());
+        for (BatteryReading reading : b.history()) {
+            out.writeLong(reading.at().toEpochMilli());
+            out.writeDouble(reading.percent());
+            out.writeDouble(reading.flowFactor());
+        }
+        out.writeLong(b.manufacturedOn() == null ? Long.MIN_VALUE : b.manufacturedOn().toEpochDay());
+        instant(out, b.eriReachedAt());
+        instant(out, b.endOfServiceAt());
+        instant(out, b.lastResetAt());
+
+        DeliveryState d = twin.delivery();
+        out.writeByte(d.status().ordinal());
+        instant(out, d.since());
+        out.writeByte(d.cause() == null ? -1 : d.cause().ordinal());
+        id(out, d.sourceEventId());
+
+        CatheterFaultLikelihood c = twin.catheter();
+        out.writeDouble(c.obstructionLogOdds());
+        out.writeDouble(c.lossLogOdds());
+        out.writeByte(c.confirmedKind() == null ? -1 : c.confirmedKind().ordinal());
+        out.writeInt(c.evidence().limit());
+        out.writeInt(c.evidence().items().size());
+        for (Evidence e : c.evidence().items()) {
+            out.writeByte(e.kind().ordinal());
+            out.writeLong(e.observedAt().toEpochMilli());
+            out.writeUTF(e.detail());
+            out.writeDouble(e.weight());
+            id(out, e.sourceEventId());
+        }
+        out.writeInt(c.recentEscalations().size());
+        for (Instant t : c.recentEscalations()) {
+            out.writeLong(t.toEpochMilli());
+        }
+        out.writeLong(c.asOf().toEpochMilli());
+
+        out.writeInt(twin.recentSymptoms().size());
+        for (SymptomObservation o : twin.recentSymptoms()) {
+            out.writeLong(o.at().toEpochMilli());
+            out.writeInt(mask(o.symptoms()));
+            id(out, o.sourceEventId());
+        }
+        out.writeInt(mask(twin.activeCriticalAlarms()));
+
+        out.writeInt(twin.conditions().size());
+        for (ActiveCondition ac : twin.conditions().values().stream()
+                .sorted((x, y) -> x.type().compareTo(y.type())).toList()) {
+            out.writeByte(ac.type().ordinal());
+            out.writeByte(ac.level().ordinal());
+            instant(out, ac.dueAt());
+            out.writeLong(ac.raisedAt().toEpochMilli());
+        }
+        DeliveryCalibration cal = twin.calibration();
+        out.writeDouble(cal.biasMean());
+        out.writeDouble(cal.biasVariance());
+        out.writeInt(cal.refillsLearned());
+        return out.toByteArray();
     }
 
     public static PumpTwin decode(byte[] bytes, TwinModelParameters parameters) {
-        try (DataInputStream in = new DataInputStream(new Reading(bytes))) {
+        try {
+            In in = new In(bytes);
             byte version = in.readByte();
             if (version != VERSION && version != VERSION_1) {
                 throw new UnreadableTwin("stored twin has format version " + version + ", this code reads " + VERSION,
@@ -281,7 +282,7 @@ public final class PumpTwinStoreCodec {
             return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                     new RecentEvents(fingerprints, recentLimit), rx, reservoir, pumpComputed, fill, battery, delivery,
                     catheter, symptoms, alarms, conditions, calibration);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             if (e instanceof UnreadableTwin u) {
                 throw u;
             }
@@ -289,11 +290,11 @@ public final class PumpTwinStoreCodec {
         }
     }
 
-    private static void instant(DataOutputStream out, Instant t) throws IOException {
+    private static void instant(Out out, Instant t) {
         out.writeLong(t == null ? Long.MIN_VALUE : t.toEpochMilli());
     }
 
-    private static Instant instant(DataInputStream in) throws IOException {
+    private static Instant instant(In in) {
         long v = in.readLong();
         return v == Long.MIN_VALUE ? null : Instant.ofEpochMilli(v);
     }
@@ -303,7 +304,7 @@ public final class PumpTwinStoreCodec {
     private static final byte ID_UUID = 2;
 
     /** A nullable event id: a canonical (lower-case) UUID as 16 bytes, anything else as text. */
-    private static void id(DataOutputStream out, String s) throws IOException {
+    private static void id(Out out, String s) {
         if (s == null) {
             out.writeByte(ID_NULL);
             return;
@@ -319,7 +320,7 @@ public final class PumpTwinStoreCodec {
         }
     }
 
-    private static String id(DataInputStream in, byte version) throws IOException {
+    private static String id(In in, byte version) {
         if (version == VERSION_1) {
             return in.readBoolean() ? in.readUTF() : null;
         }
@@ -367,7 +368,7 @@ public final class PumpTwinStoreCodec {
     }
 
     /** Zig-zag variable-length long (protobuf's encoding): small deltas of either sign in one to three bytes. */
-    private static void varLong(DataOutputStream out, long v) throws IOException {
+    private static void varLong(Out out, long v) {
         long z = (v << 1) ^ (v >> 63);
         while ((z & ~0x7FL) != 0) {
             out.writeByte((int) ((z & 0x7F) | 0x80));
@@ -376,7 +377,7 @@ public final class PumpTwinStoreCodec {
         out.writeByte((int) z);
     }
 
-    private static long varLong(DataInputStream in) throws IOException {
+    private static long varLong(In in) {
         long z = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             byte b = in.readByte();
@@ -410,15 +411,20 @@ public final class PumpTwinStoreCodec {
         return set;
     }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
     /**
-     * ByteArrayOutputStream without its locks: every field is one synchronized call there, hundreds per twin,
-     * on every record the engine applies (JFR on the throughput bench); a codec call owns its stream.
+     * The bytes DataOutputStream writes (big-endian fields, modified UTF-8 strings), written straight into an array.
+     * Written by hand because DataOutputStream writes an int as four calls to its stream and a byte as one: a twin
+     * is hundreds of fields, encoded on every event the engine applies (JFR of the throughput bench, issue 5).
+     * Byte-identical output is pinned by the stored-format fixture test.
      */
-    private static final class Growing extends OutputStream {
+    private static final class Out {
         private byte[] buf;
         private int count;
 
-        Growing(int size) {
+        Out(int size) {
             buf = new byte[size];
         }
 
@@ -428,17 +434,60 @@ public final class PumpTwinStoreCodec {
             }
         }
 
-        @Override
-        public void write(int b) {
+        void writeByte(int b) {
             ensure(1);
             buf[count++] = (byte) b;
         }
 
-        @Override
-        public void write(byte[] b, int off, int len) {
-            ensure(len);
-            System.arraycopy(b, off, buf, count, len);
-            count += len;
+        void writeBoolean(boolean b) {
+            writeByte(b ? 1 : 0);
+        }
+
+        void writeInt(int v) {
+            ensure(Integer.BYTES);
+            INTS.set(buf, count, v);
+            count += Integer.BYTES;
+        }
+
+        void writeLong(long v) {
+            ensure(Long.BYTES);
+            LONGS.set(buf, count, v);
+            count += Long.BYTES;
+        }
+
+        void writeDouble(double v) {
+            writeLong(Double.doubleToLongBits(v));
+        }
+
+        /** Modified UTF-8 with a two-byte length, as DataOutput.writeUTF; plain ASCII (ids, serials) directly. */
+        void writeUTF(String s) {
+            int n = s.length();
+            if (n <= 0xFFFF) {
+                ensure(2 + n);
+                int at = count + 2;
+                boolean ascii = true;
+                for (int i = 0; i < n && ascii; i++) {
+                    char c = s.charAt(i);
+                    ascii = c >= 0x01 && c <= 0x7F;
+                    buf[at + i] = (byte) c;
+                }
+                if (ascii) {
+                    buf[count] = (byte) (n >>> 8);
+                    buf[count + 1] = (byte) n;
+                    count += 2 + n;
+                    return;
+                }
+            }
+            ByteArrayOutputStream other = new ByteArrayOutputStream(2 + 3 * n);
+            try (DataOutputStream data = new DataOutputStream(other)) {
+                data.writeUTF(s);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            byte[] encoded = other.toByteArray();
+            ensure(encoded.length);
+            System.arraycopy(encoded, 0, buf, count, encoded.length);
+            count += encoded.length;
         }
 
         byte[] toByteArray() {
@@ -446,36 +495,61 @@ public final class PumpTwinStoreCodec {
         }
     }
 
-    /** ByteArrayInputStream without its locks, for the same reason. */
-    private static final class Reading extends InputStream {
+    /** Reads what {@link Out} (or DataOutputStream) wrote, from an array; past the end is an unreadable twin. */
+    private static final class In {
         private final byte[] buf;
         private int pos;
 
-        Reading(byte[] buf) {
+        In(byte[] buf) {
             this.buf = buf;
         }
 
-        @Override
-        public int read() {
-            return pos < buf.length ? buf[pos++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (len == 0) {
-                return 0;
+        private int take(int n) {
+            if (buf.length - pos < n) {
+                throw new UnreadableTwin("stored twin ends after " + buf.length + " bytes", null);
             }
-            if (pos >= buf.length) {
-                return -1;
-            }
-            int n = Math.min(len, buf.length - pos);
-            System.arraycopy(buf, pos, b, off, n);
+            int at = pos;
             pos += n;
-            return n;
+            return at;
         }
 
-        @Override
-        public int available() {
+        byte readByte() {
+            return buf[take(1)];
+        }
+
+        boolean readBoolean() {
+            return readByte() != 0;
+        }
+
+        int readInt() {
+            return (int) INTS.get(buf, take(Integer.BYTES));
+        }
+
+        long readLong() {
+            return (long) LONGS.get(buf, take(Long.BYTES));
+        }
+
+        double readDouble() {
+            return Double.longBitsToDouble(readLong());
+        }
+
+        String readUTF() {
+            int at = take(2);
+            int n = ((buf[at] & 0xFF) << 8) | (buf[at + 1] & 0xFF);
+            int from = take(n);
+            for (int i = from; i < from + n; i++) {
+                if (buf[i] <= 0) { // a multi-byte or encoded-NUL character: DataInputStream's decoder
+                    try {
+                        return new DataInputStream(new ByteArrayInputStream(buf, at, 2 + n)).readUTF();
+                    } catch (IOException e) {
+                        throw new UnreadableTwin("bad modified UTF-8 in a stored twin: " + e, e);
+                    }
+                }
+            }
+            return new String(buf, from, n, StandardCharsets.ISO_8859_1);
+        }
+
+        int available() {
             return buf.length - pos;
         }
     }

@@ -104,7 +104,10 @@ class PumpTwinStoreCodecTest {
         String canonical = java.util.UUID.randomUUID().toString();
         for (String id : new String[] {canonical, canonical.toUpperCase(java.util.Locale.ROOT),
                 "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f", "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f90",
-                "0a1b2c3d_4e5f-6071-8293-a4b5c6d7e8f9", "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8g9", "e-17", ""}) {
+                "0a1b2c3d_4e5f-6071-8293-a4b5c6d7e8f9", "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8g9", "e-17", "",
+                // modified UTF-8 beyond ASCII: two- and three-byte characters, an encoded NUL, a supplementary
+                // character (a surrogate pair), and a length above 255 (both bytes of the length prefix)
+                "\u00e9v\u00e8nement-\u20ac", "nul\u0000id", "\uD83D\uDC89-dose", "x".repeat(300) + "\u00b5"}) {
             t = t.plusSeconds(900);
             twin = twin.apply(new io.pumptwin.twin.telemetry.TelemetryEvent(id, "STORE-3", "pt-STORE-3", "clinic-1",
                     t, ++seq, io.pumptwin.twin.telemetry.TelemetrySource.SIMULATOR,
