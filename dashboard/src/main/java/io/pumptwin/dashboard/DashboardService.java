@@ -1,5 +1,7 @@
 package io.pumptwin.dashboard;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pumptwin.dashboard.feed.TopicFeed;
 import io.pumptwin.dashboard.view.FleetView;
 import io.pumptwin.events.AlertCommand;
@@ -21,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * The dashboard as one service: the topic feed that fills the view, and the web server that shows
  * it. {@code pumptwin local} (or any host) builds it with a config and the process's topic
  * registry, calls {@link #start()}, and later {@link #close()}.
+ *
+ * <p>Its meters ({@code dashboard.sse.clients}, {@code dashboard.events.pushed}, {@code dashboard.feed.records}
+ * and the topic feed's Kafka consumer metrics) go to the registry it is given: the alerting image gives it
+ * alerting's, so they are served on alerting's {@code /metrics}. The dashboard's own port serves no
+ * {@code /metrics}: one scrape target per process, and no open route added to the staff-facing server.
  */
 public final class DashboardService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardService.class);
@@ -28,6 +35,7 @@ public final class DashboardService implements AutoCloseable {
   private final DashboardConfig config;
   private final TopicRegistry topics;
   private final Clock clock;
+  private final MeterRegistry meters;
   private KafkaProducer<String, AlertCommand> commandProducer;
   private KafkaProducer<String, DeadLetter> deadLetterProducer;
   private TopicFeed feed;
@@ -35,10 +43,21 @@ public final class DashboardService implements AutoCloseable {
   private FleetView view;
   private int port = -1;
 
+  /** Meters kept in memory only ({@link #meters()}): for hosts that serve no metrics. */
   public DashboardService(DashboardConfig config, TopicRegistry topics, Clock clock) {
+    this(config, topics, clock, new SimpleMeterRegistry());
+  }
+
+  /** @param meters the registry the host process serves (e.g. alerting's), where the dashboard's meters go */
+  public DashboardService(DashboardConfig config, TopicRegistry topics, Clock clock, MeterRegistry meters) {
     this.config = config;
     this.topics = topics;
     this.clock = clock;
+    this.meters = java.util.Objects.requireNonNull(meters, "meters");
+  }
+
+  public MeterRegistry meters() {
+    return meters;
   }
 
   /** Reads the topics into the view (up to {@code catchUpWait}), then serves; returns the port. */
@@ -54,10 +73,10 @@ public final class DashboardService implements AutoCloseable {
       deadLetterProducer = new KafkaProducer<>(producerConfig("pumptwin-dashboard-dlq"),
           dlq.keySerde().serializer(), dlq.valueSerde().serializer());
       web = new DashboardWeb(config.staff(), config.sessionTtl(), config.heartbeat(),
-          commandProducer, commands.name(), clock, this::health);
+          commandProducer, commands.name(), clock, this::health, meters);
       view = new FleetView(config.limits(), web.alertListener());
       feed = new TopicFeed(config.bootstrapServers(), topics, view, deadLetterProducer,
-          config.consumerOverrides(), clock);
+          config.consumerOverrides(), clock, meters);
       feed.start(config.catchUpWait());
       port = web.start(view, config.host(), config.port(), config.tls());
     } catch (RuntimeException | InterruptedException e) {

@@ -1,5 +1,8 @@
 package io.pumptwin.dashboard.feed;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.pumptwin.dashboard.view.FleetView;
 import io.pumptwin.events.AlertEvent;
 import io.pumptwin.events.DeadLetter;
@@ -45,10 +48,14 @@ import org.slf4j.LoggerFactory;
  * <p>A record that cannot be decoded is written to the dead-letter topic with stage
  * {@code dashboard} and a deterministic id (topic, partition, offset), and the feed goes on; a
  * registry that cannot be reached is waited for, because skipping would lose good records.
+ *
+ * <p>Meters: {@code dashboard.feed.records} by {@code topic} and {@code outcome} (applied, rejected), and the
+ * consumer's own client metrics ({@code kafka_consumer_*}, client_id {@value #CLIENT_ID}).
  */
 public final class TopicFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TopicFeed.class);
   private static final Duration REGISTRY_RETRY = Duration.ofSeconds(1);
+  static final String CLIENT_ID = "pumptwin-dashboard-feed";
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, DeadLetter> deadLetters;
@@ -61,14 +68,19 @@ public final class TopicFeed implements AutoCloseable {
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   private final AtomicLong rejected = new AtomicLong();
   private final Thread thread;
+  private final MeterRegistry meters;
+  private final KafkaClientMetrics clientMetrics;
+  private final Map<String, Counter> applied = new HashMap<>();
+  private final Map<String, Counter> rejectedByTopic = new HashMap<>();
   private volatile boolean running = true;
   private Map<TopicPartition, Long> startEnd = Map.of();
 
   public TopicFeed(String bootstrapServers, TopicRegistry registry, FleetView view,
-      KafkaProducer<String, DeadLetter> deadLetters, Map<String, Object> consumerOverrides, Clock clock) {
+      KafkaProducer<String, DeadLetter> deadLetters, Map<String, Object> consumerOverrides, Clock clock,
+      MeterRegistry meters) {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "pumptwin-dashboard-feed");
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -84,6 +96,18 @@ public final class TopicFeed implements AutoCloseable {
     this.telemetry = registry.topic(Topics.TELEMETRY).valueSerde().deserializer();
     this.thread = new Thread(this::run, "dashboard-feed");
     this.thread.setDaemon(true);
+    this.meters = meters;
+    for (TopicSpec<?> spec : List.of(Topics.TWIN_STATE, Topics.ALERTS, Topics.TELEMETRY)) {
+      applied.put(spec.name(), records(spec.name(), "applied"));
+      rejectedByTopic.put(spec.name(), records(spec.name(), "rejected"));
+    }
+    this.clientMetrics = new KafkaClientMetrics(consumer);
+    clientMetrics.bindTo(meters);
+  }
+
+  private Counter records(String topic, String outcome) {
+    return Counter.builder("dashboard.feed.records").tag("topic", topic).tag("outcome", outcome)
+        .description("Records the dashboard's topic feed read into its view, or rejected").register(meters);
   }
 
   /**
@@ -169,6 +193,7 @@ public final class TopicFeed implements AutoCloseable {
       } else {
         view.apply(telemetry.deserialize(topic, r.value()));
       }
+      applied.get(topic).increment();
       return true;
     } catch (SchemaRegistryException.RegistryUnavailable e) {
       LOG.warn("event=dashboard_registry_unavailable topic={} partition={} offset={} retry_ms={}",
@@ -182,6 +207,7 @@ public final class TopicFeed implements AutoCloseable {
 
   private void deadLetter(ConsumerRecord<String, byte[]> r, RuntimeException e) {
     rejected.incrementAndGet();
+    rejectedByTopic.get(r.topic()).increment();
     String reason = "dashboard cannot decode " + r.topic() + " record: " + e.getMessage();
     LOG.warn("event=dashboard_record_rejected topic={} partition={} offset={} reason_code=UNDECODABLE error={}",
         r.topic(), r.partition(), r.offset(), e.getClass().getSimpleName());
@@ -220,6 +246,7 @@ public final class TopicFeed implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     running = false;
+    clientMetrics.close();
     consumer.wakeup();
     if (thread.isAlive()) {
       thread.join(10_000);

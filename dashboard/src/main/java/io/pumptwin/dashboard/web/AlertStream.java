@@ -3,6 +3,9 @@ package io.pumptwin.dashboard.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.sse.SseClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pumptwin.dashboard.access.StaffMember;
 import io.pumptwin.dashboard.view.AlertCard;
 import java.time.Duration;
@@ -26,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * thread, so changes queued before it are in the snapshot and changes queued after it follow it;
  * nothing is missed and nothing arrives out of order. A slow browser delays the feed, never the
  * topic reader, which only queues.
+ *
+ * <p>Meters: {@code dashboard.sse.clients} (browsers connected now) and {@code dashboard.events.pushed} (events
+ * written to connections, by {@code event}: snapshot or alert; one alert to three browsers counts three).
  */
 final class AlertStream implements Consumer<AlertCard>, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AlertStream.class);
@@ -36,9 +42,15 @@ final class AlertStream implements Consumer<AlertCard>, AutoCloseable {
   // Written on the sender thread; a concurrent set only so that close() may walk it.
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
   private final ObjectMapper json;
+  private final Counter snapshotsPushed;
+  private final Counter alertsPushed;
 
-  AlertStream(ObjectMapper json, Duration heartbeat) {
+  AlertStream(ObjectMapper json, Duration heartbeat, MeterRegistry meters) {
     this.json = json;
+    Gauge.builder("dashboard.sse.clients", subscribers, Set::size)
+        .description("Browsers connected to the live alert stream").register(meters);
+    this.snapshotsPushed = pushed(meters, "snapshot");
+    this.alertsPushed = pushed(meters, "alert");
     this.sender = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "dashboard-alert-stream");
       t.setDaemon(true);
@@ -57,6 +69,7 @@ final class AlertStream implements Consumer<AlertCard>, AutoCloseable {
       subscribers.removeIf(s -> {
         if (s.who().maySee(card.clinicId())) {
           s.client().sendEvent("alert", data);
+          alertsPushed.increment();
         }
         return s.client().terminated();
       });
@@ -69,11 +82,17 @@ final class AlertStream implements Consumer<AlertCard>, AutoCloseable {
     client.onClose(() -> onSender(() -> subscribers.remove(s)));
     onSender(() -> {
       client.sendEvent("snapshot", write(snapshot.apply(who)));
+      snapshotsPushed.increment();
       if (!client.terminated()) {
         subscribers.add(s);
         LOG.info("event=alert_stream_subscribed user={} subscribers={}", who.userId(), subscribers.size());
       }
     });
+  }
+
+  private static Counter pushed(MeterRegistry meters, String event) {
+    return Counter.builder("dashboard.events.pushed").tag("event", event)
+        .description("Events written to live alert stream connections").register(meters);
   }
 
   /** Runs on the sender thread; once the stream is closed there is nothing left to do. */

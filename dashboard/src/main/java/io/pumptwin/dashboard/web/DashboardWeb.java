@@ -1,6 +1,7 @@
 package io.pumptwin.dashboard.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pumptwin.dashboard.access.SignInSessions;
 import io.pumptwin.dashboard.access.StaffDirectory;
 import io.pumptwin.dashboard.view.AlertCard;
@@ -30,11 +31,11 @@ public final class DashboardWeb implements AutoCloseable {
 
   public DashboardWeb(StaffDirectory staff, Duration sessionTtl, Duration heartbeat,
       KafkaProducer<String, AlertCommand> commandProducer, String commandTopic, Clock clock,
-      Supplier<Map<String, Object>> health) {
+      Supplier<Map<String, Object>> health, MeterRegistry meters) {
     this.staff = staff;
     this.sessions = new SignInSessions(sessionTtl, clock);
     this.commands = new AlertCommands(commandProducer, commandTopic, clock);
-    this.stream = new AlertStream(json, heartbeat);
+    this.stream = new AlertStream(json, heartbeat, meters);
     this.health = health;
   }
 
