@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code DASHBOARD_PORT} (8084). Both read the staff token file {@code STAFF_TOKENS_FILE} (SHA-256
  * hashes only); without it the API refuses everyone and nobody can sign in, which is the safe
  * default. {@code ONCALL_ROUTING_FILE} says who is paged; without it alerts reach dashboards only.
- * {@code DASHBOARD_ENABLED=false} runs alerting alone (for a separate dashboard deployment).
+ * {@code DASHBOARD_ENABLED=false} runs alerting alone (for a separate dashboard deployment). The
+ * dashboard's meters go to alerting's registry: one {@code /metrics} on {@code ALERTING_PORT} serves both.
  */
 public final class AlertingContainer {
   private static final Logger log = LoggerFactory.getLogger(AlertingContainer.class);
@@ -78,7 +79,8 @@ public final class AlertingContainer {
     alerting.start();
     DashboardService dashboard = null;
     if (env.flag("DASHBOARD_ENABLED", true)) {
-      dashboard = new DashboardService(dashboardConfig(env), topics, Clock.systemUTC());
+      // One process, one registry, one scrape target: the dashboard's meters are served by alerting's /metrics.
+      dashboard = new DashboardService(dashboardConfig(env), topics, Clock.systemUTC(), alerting.meters());
       dashboard.start();
     }
     DashboardService started = dashboard;

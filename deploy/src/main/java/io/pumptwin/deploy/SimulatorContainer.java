@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * Entry point of the {@code pumptwin/fleet-simulator} image: the simulator's own command writing
  * to Kafka, its options from the environment ({@code SIM_SCENARIO}, {@code SIM_PUMPS},
- * {@code SIM_DAYS}, {@code SIM_TIME_MODE}, {@code SIM_SEED}); arguments given to the container
- * replace all of that and go to {@code simulate} as they are.
+ * {@code SIM_DAYS}, {@code SIM_TIME_MODE}, {@code SIM_SEED}); {@code SIM_METRICS_PORT} (8085 in the image)
+ * serves {@code /metrics} and {@code /health} on all interfaces, unset or blank: none. Arguments given to the
+ * container replace all of that and go to {@code simulate} as they are.
  */
 public final class SimulatorContainer {
   private SimulatorContainer() {}
@@ -27,6 +28,12 @@ public final class SimulatorContainer {
     String days = env.optional("SIM_DAYS");
     if (days != null) {
       args.addAll(List.of("--days", days));
+    }
+    String metricsPort = env.optional("SIM_METRICS_PORT");
+    if (metricsPort != null) {
+      // All interfaces: Prometheus scrapes from another container, the health check from this one.
+      args.addAll(List.of("--metrics-port", String.valueOf(env.integer("SIM_METRICS_PORT", 0)),
+          "--metrics-host", "0.0.0.0"));
     }
     return args;
   }
