@@ -217,7 +217,8 @@ class DeployManifestsTest {
     }
     assertThat(targets).containsEntry("telemetry-gateway", List.of("gateway:8080"))
         .containsEntry("twin-engine", List.of("twin-engine-1:8083", "twin-engine-2:8083"))
-        .containsEntry("alerting", List.of("alerting:8082"));
+        .containsEntry("alerting", List.of("alerting:8082"))
+        .containsEntry("fleet-simulator", List.of("simulator:8085"));
     assertThat(targets.keySet()).containsAll(new HashSet<>(PrometheusScrapeSystemTest.documentedMeters().values()));
 
     // The compose services behind the targets exist.
@@ -225,6 +226,20 @@ class DeployManifestsTest {
         .get(0).get("services"));
     targets.values().stream().flatMap(List::stream).filter(t -> !t.startsWith("localhost"))
         .forEach(t -> assertThat(services).containsKey(t.substring(0, t.indexOf(':'))));
+
+    // Each target's port is the one its service listens on: the compose environment's port variable.
+    Map<String, String> portVariable = Map.of("gateway", "GATEWAY_PORT", "twin-engine-1", "TWIN_PORT",
+        "twin-engine-2", "TWIN_PORT", "alerting", "ALERTING_PORT", "simulator", "SIM_METRICS_PORT");
+    targets.values().stream().flatMap(List::stream).filter(t -> !t.startsWith("localhost")).forEach(t -> {
+      String service = t.substring(0, t.indexOf(':'));
+      Map<String, Object> env = map(map(services.get(service)).get("environment"));
+      assertThat(String.valueOf(env.get(portVariable.get(service)))).as("port of " + t)
+          .isEqualTo(t.substring(t.indexOf(':') + 1));
+    });
+    // The simulator image listens there by default too, exposes the port, and its health check reads it.
+    String simulatorImage = Files.readString(DEPLOY.resolve("images/fleet-simulator/Dockerfile"));
+    assertThat(simulatorImage).contains("SIM_METRICS_PORT=8085").containsPattern("(?m)^EXPOSE 8085$")
+        .containsPattern("(?s)HEALTHCHECK .*http-ok \"\\$SIM_METRICS_PORT\" /health");
   }
 
   @Test
