@@ -53,7 +53,14 @@ import org.apache.kafka.streams.StreamsConfig;
  * Outputs are counted, never kept: a fleet-day's twin states do not fit a 2 GB heap, and the figure
  * is the pipeline's rate, not a list's.
  *
- * <p>Writes a Markdown table to bench/results/replay.md.
+ * <p>A fleet-day ({@code --pumps 100000 --reports-per-pump 96}) takes minutes per contender on 2
+ * cores: the fixture, each contender and each replay print progress with rate and time left, every
+ * phase prints the time spent so far, and {@code --budget-minutes} stops starting new contenders once
+ * the budget is spent (the table says which did not run). The order is the one that matters most
+ * first: the baseline, the replay, then the twin engine and the worker-thread replay.
+ *
+ * <p>Writes a Markdown table to bench/results/replay.md after every contender (so an interrupted run
+ * leaves what it measured), with the file's previous content kept below it as history.
  */
 public final class ReplayBenchmark {
 
@@ -102,10 +109,16 @@ public final class ReplayBenchmark {
     boolean withFile = Boolean.parseBoolean(opts.getOrDefault("--file", "true"));
     boolean workersToo = Boolean.parseBoolean(opts.getOrDefault("--workers", "true"));
     String out = opts.getOrDefault("--out", "bench/results/replay.md");
+    double budgetMinutes = Double.parseDouble(opts.getOrDefault("--budget-minutes", "0"));
     String loadAtStart = load();
+    long benchStarted = System.nanoTime();
+    Path outPath = Path.of(out);
+    String history = Files.exists(outPath) ? Files.readString(outPath) : "";
+    String argsLine = String.join(" ", args);
 
     Path dir = Files.createTempDirectory("pumptwin-bench-replay-");
     List<Row> rows = new ArrayList<>();
+    List<String> notRunOverall = new ArrayList<>();
     long records;
     int alternating;
     try (LocalStack stack = BenchStack.onFreePorts(dir)) {
@@ -115,9 +128,11 @@ public final class ReplayBenchmark {
       }
       Topic<TelemetryEnvelope> telemetry = stack.topicRegistry().topic(Topics.TELEMETRY);
       long t = System.nanoTime();
+      System.err.printf("bench: phase fixture: %,d pumps x %d reports%n", pumps, reports);
       records = StatusStreamFixture.produce(stack.bootstrapServers(), telemetry, input, pumps, reports, 42L);
       System.err.printf("bench: produced %,d records for %,d pumps in %.1f s%n", records, pumps,
           (System.nanoTime() - t) / 1e9);
+      long fixtureRecords = records;
       long expected = records;
       TopicTelemetrySource topicSource = new TopicTelemetrySource(stack.bootstrapServers(),
           stack.registryClient(), input, Map.of());
@@ -129,15 +144,16 @@ public final class ReplayBenchmark {
       // reported by its best round.
       StreamsThroughputBenchmark.Contender engine = TwinContenders.all().get(0);
       List<Timed> contenders = new ArrayList<>();
+      // In the order that matters most first (a budget may stop the later ones).
       // (1) The bar: a bare aggregate with exactly_once_v2, as StreamsThroughputBenchmark runs it.
       contenders.add(new Timed(BASELINE, round -> streams(stack, dir, input, expected, round,
           new StreamsThroughputBenchmark.Contender(BASELINE, (in, registry) -> BaselineAggregate.build(in)))));
-      // (2) The twin engine's own rate: TwinTopology as TwinEngine deploys it (RocksDB, changelogs,
+      // (2) Replay from the topic on one thread: read, decode, twin and alerting topologies, production parameters.
+      contenders.add(new Timed(REPLAY, round -> replay(REPLAY, topicSource, expected, 1)));
+      // (3) The twin engine's own rate: TwinTopology as TwinEngine deploys it (RocksDB, changelogs,
       // exactly_once_v2, its commit interval and cache), one stream thread.
       contenders.add(new Timed(ENGINE, round -> streams(stack, dir, input, expected, round,
           new StreamsThroughputBenchmark.Contender(ENGINE, engine.topology(), engine.settings()))));
-      // (3) Replay from the topic on one thread: read, decode, twin and alerting topologies, production parameters.
-      contenders.add(new Timed(REPLAY, round -> replay(REPLAY, topicSource, expected, 1)));
       if (workersToo && threads > 1) {
         // (3b) The same with the partitions' drivers on worker threads, one per core: pumptwin replay's default.
         String name = "replay from the topic, " + threads + " worker threads (pumptwin replay's default here)";
@@ -147,23 +163,57 @@ public final class ReplayBenchmark {
       double[] worst = new double[contenders.size()];
       java.util.Arrays.fill(worst, Double.MAX_VALUE);
       contenders.forEach(c -> best.add(null));
+      List<String> notRun = new ArrayList<>();
+      int phases = rounds * contenders.size();
+      int phase = 0;
+      rounds:
       for (int round = 0; round < rounds; round++) {
         for (int turn = 0; turn < contenders.size(); turn++) {
           int ci = (turn + round) % contenders.size();
+          double spent = (System.nanoTime() - benchStarted) / 60e9;
+          if (budgetMinutes > 0 && spent >= budgetMinutes) {
+            for (int left = turn; left < contenders.size(); left++) {
+              notRun.add(contenders.get((left + round) % contenders.size()).name() + " (round " + (round + 1) + ")");
+            }
+            for (int later = round + 1; later < rounds; later++) {
+              notRun.add("round " + (later + 1));
+            }
+            System.err.printf("bench: budget of %.1f min spent (%.1f min): not run %s%n", budgetMinutes, spent, notRun);
+            break rounds;
+          }
+          phase++;
+          System.err.printf("bench: phase %d/%d round %d %s, %.1f min in%n", phase, phases, round + 1,
+              contenders.get(ci).name(), spent);
           Row r = contenders.get(ci).run().apply(round);
           System.err.printf("bench: round %d %s: %,.0f rec/s%n", round + 1, r.name(), r.recordsPerSecond());
           if (best.get(ci) == null || r.recordsPerSecond() > best.get(ci).recordsPerSecond()) {
             best.set(ci, r);
           }
           worst[ci] = Math.min(worst[ci], r.recordsPerSecond());
+          // What is measured so far, written now: a fleet-day run is long, and may be stopped.
+          List<Row> sofar = new ArrayList<>();
+          for (int i = 0; i < best.size(); i++) {
+            if (best.get(i) != null) {
+              sofar.add(best.get(i).withWorst(worst[i]));
+            }
+          }
+          writeResults(outPath, report(sofar, sofar.size(), pumps, reports, fixtureRecords, rounds, loadAtStart,
+              load() + " (run in progress: " + phase + " of " + phases + " phases done)", argsLine, notRun), history);
         }
       }
       for (int ci = 0; ci < best.size(); ci++) {
-        rows.add(best.get(ci).withWorst(worst[ci]));
+        if (best.get(ci) != null) {
+          rows.add(best.get(ci).withWorst(worst[ci]));
+        }
       }
-      alternating = best.size();
+      alternating = rows.size();
+      notRunOverall.addAll(notRun);
 
-      if (withFile) {
+      double spent = (System.nanoTime() - benchStarted) / 60e9;
+      if (withFile && budgetMinutes > 0 && spent >= budgetMinutes) {
+        notRunOverall.add("export to file and replay from the file");
+      } else if (withFile) {
+        System.err.printf("bench: phase export and replay from the file, %.1f min in%n", spent);
         // (4) Export to the replay's file format, then (5) replay from the file: no broker, no registry.
         Path file = dir.resolve("fleet-day.avro");
         Progress exportProgress = new Progress(System.err, "bench export");
@@ -185,11 +235,18 @@ public final class ReplayBenchmark {
             new FileTelemetrySource(file), records, 1));
       }
     }
-    String table = report(rows, alternating, pumps, reports, records, rounds, loadAtStart, load(), String.join(" ", args));
+    String table = report(rows, alternating, pumps, reports, records, rounds, loadAtStart, load(), argsLine,
+        notRunOverall);
     System.out.println(table);
-    Path outPath = Path.of(out);
+    writeResults(outPath, table, history);
+    System.err.printf("bench: done in %.1f min%n", (System.nanoTime() - benchStarted) / 60e9);
+  }
+
+  /** This run's table, then what the file held before it, as history. */
+  private static void writeResults(Path outPath, String table, String history) throws IOException {
     Files.createDirectories(outPath.toAbsolutePath().getParent());
-    Files.writeString(outPath, table);
+    Files.writeString(outPath, history.isBlank() ? table : table + "\n## Earlier runs\n\n"
+        + history.replaceFirst("^# [^\n]*\n+", ""));
   }
 
   static final String BASELINE = "bare groupByKey().aggregate() (baseline)";
@@ -238,6 +295,7 @@ public final class ReplayBenchmark {
     long started = System.nanoTime();
     TelemetrySource.ReadSummary read;
     long deadLetters;
+    long heapWithState;
     try (InProcessPipeline pipeline = new InProcessPipeline(PipelineParameters.production(),
         source.partitions(), counts, threads)) {
       read = source.read(TimeRange.all(), r -> {
@@ -245,6 +303,12 @@ public final class ReplayBenchmark {
         progress.record();
       }, progress::fraction);
       deadLetters = pipeline.deadLetters();
+      // The heap while the pipeline still holds every twin and open alert (the replay's memory
+      // need); the collection is not part of the replay's time.
+      long gcStarted = System.nanoTime();
+      System.gc();
+      heapWithState = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      started += System.nanoTime() - gcStarted;
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     progress.done();
@@ -252,19 +316,19 @@ public final class ReplayBenchmark {
       throw new IllegalStateException(name + ": replayed " + read.delivered() + " records, expected " + expected
           + " (" + read + ")");
     }
-    System.gc();
-    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    System.err.printf("bench: %s %,.0f rec/s, heap after %,.0f MB%n", name, read.delivered() / seconds, heap / 1e6);
+    System.err.printf("bench: %s %,.0f rec/s, heap holding the state %,.0f MB%n", name, read.delivered() / seconds,
+        heapWithState / 1e6);
     return new Row(name, read.delivered(), seconds, String.format(Locale.ROOT,
-        "%,d twin states, %,d twin events, %,d alerts, %,d dead letters", counts.states, counts.twinEvents,
-        counts.alerts, deadLetters));
+        "%,d twin states, %,d twin events, %,d alerts, %,d dead letters; heap holding the state after a GC %,.0f MB",
+        counts.states, counts.twinEvents, counts.alerts, deadLetters, heapWithState / 1e6));
   }
 
   static String report(List<Row> rows, int alternating, int pumps, int reports, long records, int rounds,
-      String loadStart,
-      String loadEnd, String args) {
-    double base = rows.stream().filter(r -> r.name().equals(BASELINE)).findFirst().orElseThrow().recordsPerSecond();
-    double engine = rows.stream().filter(r -> r.name().equals(ENGINE)).findFirst().orElseThrow().recordsPerSecond();
+      String loadStart, String loadEnd, String args, List<String> notRun) {
+    double base = rows.stream().filter(r -> r.name().equals(BASELINE)).findFirst().map(Row::recordsPerSecond)
+        .orElse(Double.NaN);
+    double engine = rows.stream().filter(r -> r.name().equals(ENGINE)).findFirst().map(Row::recordsPerSecond)
+        .orElse(Double.NaN);
     StringBuilder sb = new StringBuilder();
     sb.append("# Replay rate against the twin engine and the bare Kafka Streams baseline (issue 8)\n\n");
     sb.append("Command: `cd /work/main && ./mvnw -q -B -o -pl bench exec:exec "
@@ -273,25 +337,35 @@ public final class ReplayBenchmark {
         Instant.now(), records, pumps, reports));
     sb.append(reports == 96 && pumps == 100_000 ? ", one fleet-day" : "");
     sb.append(String.format(Locale.ROOT, "), %d partitions, in-process broker and registry on the same %d cores, "
-        + "bench JVM -Xmx2g. The first %d rows ran alternately over %d rounds with a rotating start; each is its "
-        + "best round. Baseline and twin engine: exactly_once_v2, 1 stream thread, timed to the last committed "
+        + "bench JVM -Xmx2g. %s Baseline and twin engine: exactly_once_v2, 1 stream thread, timed to the last committed "
         + "offset; the twin engine with TwinEngine's own Streams settings (RocksDB, changelogs, its commit interval "
         + "and cache). Replays: production parameters, twin and alerting topologies in-process (TopologyTestDriver, "
-        + "in-memory stores), outputs counted (not kept); export and replay from the file ran once, after the rounds.%n%n",
+        + "in-memory stores), outputs counted (not kept); export and replay from the file ran once, after the others.%n%n",
         Topics.DEFAULT_PARTITIONS, Runtime.getRuntime().availableProcessors(),
-        alternating, rounds));
+        rounds == 1 ? String.format(Locale.ROOT, "The first %d rows ran once each, one after the other in this order.",
+            alternating)
+            : String.format(Locale.ROOT, "The first %d rows ran alternately over %d rounds with a rotating start; "
+                + "each is its best round.", alternating, rounds)));
     sb.append("Machine shared with other engineers' builds and benchmarks; load average (`uptime`) at start: ")
         .append(loadStart).append("; at end: ").append(loadEnd).append(".\n\n");
     sb.append("| run | records/s (best round) | ratio to the twin engine | ratio to baseline | seconds "
         + "| worst round records/s | outputs |\n");
     sb.append("|---|---:|---:|---:|---:|---:|---|\n");
     for (Row r : rows) {
-      sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f | %.1f | %s | %s |%n", r.name(),
-          r.recordsPerSecond(), r.recordsPerSecond() / engine, r.recordsPerSecond() / base, r.seconds(),
-          Double.isNaN(r.worstRecordsPerSecond()) ? "(one run)"
-              : String.format(Locale.ROOT, "%,.0f", r.worstRecordsPerSecond()), r.outputs()));
+      sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %s | %.1f | %s | %s |%n", r.name(),
+          r.recordsPerSecond(), ratio(r.recordsPerSecond(), engine), ratio(r.recordsPerSecond(), base), r.seconds(),
+          Double.isNaN(r.worstRecordsPerSecond()) || rounds == 1 && r.worstRecordsPerSecond() == r.recordsPerSecond()
+              ? "(one run)" : String.format(Locale.ROOT, "%,.0f", r.worstRecordsPerSecond()), r.outputs()));
+    }
+    if (!notRun.isEmpty()) {
+      sb.append("\nNot run (the time budget, `--budget-minutes`, was spent): ").append(String.join("; ", notRun))
+          .append(".\n");
     }
     return sb.toString();
+  }
+
+  private static String ratio(double rate, double reference) {
+    return Double.isNaN(reference) ? "n/a" : String.format(Locale.ROOT, "%.2f", rate / reference);
   }
 
   private static String load() {
