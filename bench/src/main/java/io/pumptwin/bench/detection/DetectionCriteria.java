@@ -41,8 +41,10 @@ final class DetectionCriteria {
                     new FaultRule(EnumSet.of(AlertType.PUMP_CRITICAL_ALARM), Duration.ofHours(1));
             case BATTERY_END_OF_SERVICE -> new FaultRule(
                     EnumSet.of(AlertType.BATTERY_END_OF_SERVICE, AlertType.PUMP_CRITICAL_ALARM), Duration.ofHours(1));
-            // A missed visit: the twin must say the refill is overdue. An empty reservoir: the louder refill alert
-            // (or the underdose alert) must be up by the time it is empty (REFILL_DUE lead is scored separately).
+            // A missed visit: the twin must say the refill is overdue, within 7 d or, when the reservoir still holds
+            // more, by the time it truly reaches its alarm volume (MISSED_REFILL_UNTIL_ALARM_VOLUME). An empty
+            // reservoir: the louder refill alert (or the underdose alert) must be up by the time it is empty
+            // (REFILL_DUE lead is scored separately).
             case MISSED_REFILL -> new FaultRule(EnumSet.of(AlertType.REFILL_URGENT), Duration.ofDays(7));
             case RESERVOIR_EMPTY -> new FaultRule(
                     EnumSet.of(AlertType.REFILL_URGENT, AlertType.UNDERDOSE_WITHDRAWAL_RISK), Duration.ofHours(1));
@@ -54,6 +56,16 @@ final class DetectionCriteria {
                     EnumSet.of(AlertType.OVERDOSE_RISK, AlertType.UNDERDOSE_WITHDRAWAL_RISK), Duration.ofDays(14));
         };
     }
+
+    /**
+     * A missed refill visit counts as flagged when REFILL_URGENT is open by the later of 7 d after the visit and the
+     * day the true reservoir reaches its low-reservoir alarm volume. Why: the twin sees no appointment book, only a
+     * reservoir running down; a clinic that books refills weeks ahead misses a visit with weeks of drug left. A
+     * "refill now" alert then would be exactly what {@link FalseAlertRule#REFILL_URGENT} counts false (true alarm
+     * volume more than 14 d away): the judge demanded both. The clinical need is the louder alert before the pump
+     * itself beeps at the alarm volume, and the empty reservoir is judged on its own (RESERVOIR_EMPTY).
+     */
+    static final boolean MISSED_REFILL_UNTIL_ALARM_VOLUME = true;
 
     /**
      * Whether a fault left anything in telemetry within its detection window, so that a twin could have
@@ -82,6 +94,15 @@ final class DetectionCriteria {
     /** An undetected stop this close to the end of the run is censored: the 24-72 h progression is not over. */
     static final Duration UNDERDOSE_CENSOR = Duration.ofHours(72);
 
+    /**
+     * An UNDERDOSE_WITHDRAWAL_RISK alert opened this long before delivery truly stops, and still open when it does, is
+     * an early warning of that stop, not a false alert. Why: the twin raises the risk when the reservoir may already
+     * be empty (an overdue refill: DOMAIN.md lists the missed refill first among underdose causes); its band cannot
+     * time the last drop closer than days, and an alert that stands when the stop comes is the alert a nurse needed.
+     * The judge allowed only the hour-late ground truth (1 d); an alert that clears before the stop still counts false.
+     */
+    static final Duration UNDERDOSE_EARLY_WARNING = Duration.ofDays(3);
+
     /** An OVERDOSE_RISK alert counts for a true overdose episode if it opens within this long of its start. */
     static final Duration OVERDOSE_WINDOW = Duration.ofDays(3);
 
@@ -105,7 +126,8 @@ final class DetectionCriteria {
         /**
          * UNDERDOSE_WITHDRAWAL_RISK: true when, from 3 d before to 1 d after the opening, delivery was truly
          * stopped, the patient was in withdrawal, or a fault that cuts the dose was active (catheter, motor,
-         * reset, end of service, empty reservoir, wrong concentration).
+         * reset, end of service, empty reservoir, wrong concentration); or when delivery truly stopped within
+         * {@link #UNDERDOSE_EARLY_WARNING} after the opening while the alert was still open.
          */
         UNDERDOSE_WITHDRAWAL_RISK(Duration.ofDays(3)),
         /** CATHETER_FAULT_SUSPECTED: true when a catheter fault was active from 30 d before to 1 d after. */

@@ -386,7 +386,15 @@ public final class DetectionEvaluation {
             TrueFaultKind kind = g.change().getKind();
             DetectionCriteria.FaultRule rule = DetectionCriteria.ruleFor(kind);
             boolean injected = injected(scenario, runStart, kind, g.at());
-            Outcome judged = outcome(h, kind.name(), g.at(), injected, rule.flaggedBy(), rule.window().toMillis(), runEnd);
+            long window = rule.window().toMillis();
+            if (kind == TrueFaultKind.MISSED_REFILL && DetectionCriteria.MISSED_REFILL_UNTIL_ALARM_VOLUME) {
+                // until the true reservoir reaches the alarm volume (DetectionCriteria.MISSED_REFILL_UNTIL_ALARM_VOLUME)
+                double days = trueDaysToAlarmVolume(h, g.at());
+                if (Double.isFinite(days)) {
+                    window = Math.max(window, (long) (days * DAY));
+                }
+            }
+            Outcome judged = outcome(h, kind.name(), g.at(), injected, rule.flaggedBy(), window, runEnd);
             if (!judged.flagged() && !DetectionCriteria.observable(kind,
                     overdoseWithin(h, g.at(), g.at() + rule.window().toMillis()))) {
                 judged = new Outcome(judged.pump(), judged.condition(), judged.onsetAt(), judged.injected(), false,
@@ -597,10 +605,16 @@ public final class DetectionEvaluation {
                         twinAt(h, t));
             }
             case UNDERDOSE_WITHDRAWAL_RISK -> {
-                return anyTruth(h, t - w, t + DAY, g -> g.deliveryStoppedSince() != null
+                if (anyTruth(h, t - w, t + DAY, g -> g.deliveryStoppedSince() != null
                         || g.withdrawal() != WithdrawalStage.NONE
-                        || !Collections.disjoint(g.faults(), DetectionCriteria.UNDERDOSE_CAUSES))
-                        ? null : "no stop, withdrawal or dose-cutting fault within 3 d before to 1 d after";
+                        || !Collections.disjoint(g.faults(), DetectionCriteria.UNDERDOSE_CAUSES))) {
+                    return null;
+                }
+                long early = DetectionCriteria.UNDERDOSE_EARLY_WARNING.toMillis();
+                return anyTruth(h, t, t + early, g -> g.deliveryStoppedSince() != null
+                        && (a.resolvedAt == null || a.resolvedAt >= g.deliveryStoppedSince()))
+                        ? null : "no stop, withdrawal or dose-cutting fault within 3 d before to 1 d after, "
+                        + "no stop within 3 d after while open";
             }
             case CATHETER_FAULT_SUSPECTED -> {
                 return anyTruth(h, t - w, t + DAY, g -> !Collections.disjoint(g.faults(), DetectionCriteria.CATHETER_FAULTS))

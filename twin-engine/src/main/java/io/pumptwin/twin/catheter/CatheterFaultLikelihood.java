@@ -112,11 +112,36 @@ public record CatheterFaultLikelihood(double obstructionLogOdds, double lossLogO
         return this;
     }
 
-    /** Withdrawal signs; they fit either kind of fault unless something else explains them. */
+    /**
+     * Weight of a report of overdose signs (drowsiness, dizziness, ...) against either kind of catheter fault: the
+     * drug is reaching the spinal fluid in more than enough quantity (DOMAIN.md: overdose signs), which neither a
+     * blocked nor a disconnected catheter allows. The same patient's withdrawal signs as a dose is cut back after
+     * them are then titration, not a fault (bench detection scorecard: catheter alerts on fleets without a catheter
+     * fault, issue 6). Each report counts by itself down to one log-odds below the prior, so it cannot bury a fault
+     * that shows later (a residual far above the band still raises it).
+     */
+    static final double OVERDOSE_SIGNS_LLR = -1.0;
+    private static final double OVERDOSE_SIGNS_FLOOR = -1.0;
+
+    /**
+     * Withdrawal signs fit either kind of fault unless something else explains them; overdose signs argue against
+     * both ({@link #OVERDOSE_SIGNS_LLR}).
+     */
     public CatheterFaultLikelihood afterSymptoms(Set<Symptom> symptoms, CompetingExplanations explanations, Instant at,
                                                  String eventId, CatheterModelParameters p) {
         long early = symptoms.stream().filter(s -> s.pointsToUnderdose() && !s.severe()).count();
         long severe = symptoms.stream().filter(s -> s.pointsToUnderdose() && s.severe()).count();
+        if (symptoms.stream().anyMatch(Symptom::pointsToOverdose)) {
+            List<String> names = symptoms.stream().filter(Symptom::pointsToOverdose).map(Enum::name).sorted().toList();
+            Evidence against = new Evidence(EvidenceKind.SYMPTOM_REPORT, at,
+                    "Overdose signs reported, drug is reaching the spinal fluid: " + String.join(", ", names),
+                    OVERDOSE_SIGNS_LLR, eventId);
+            double o = Math.min(obstructionLogOdds, Math.max(p.obstructionPriorLogOdds() + OVERDOSE_SIGNS_FLOOR,
+                    obstructionLogOdds + OVERDOSE_SIGNS_LLR));
+            double l = Math.min(lossLogOdds, Math.max(p.lossPriorLogOdds() + OVERDOSE_SIGNS_FLOOR,
+                    lossLogOdds + OVERDOSE_SIGNS_LLR));
+            return withEvidence(List.of(against), o, l);
+        }
         if (early + severe == 0) {
             return this;
         }

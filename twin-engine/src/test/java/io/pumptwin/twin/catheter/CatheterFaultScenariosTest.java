@@ -112,6 +112,37 @@ class CatheterFaultScenariosTest {
         assertThat(story.twin().assess().catheterKind()).isEqualTo(CatheterFaultKind.KINK);
     }
 
+    /**
+     * A patient showing overdose signs is getting the drug into the spinal fluid: neither a blocked nor a disconnected
+     * catheter. Withdrawal signs as the dose is then cut back are titration; they used to add up, with the escalations
+     * before, to a catheter alert on pumps without a catheter fault (bench detection scorecard, issue 6).
+     */
+    @Test
+    void overdose_signs_argue_against_a_catheter_fault_without_burying_a_later_one() {
+        var withdrawal = java.util.Set.of(io.pumptwin.twin.telemetry.Symptom.SPASTICITY_RETURN,
+                io.pumptwin.twin.telemetry.Symptom.PRURITUS);
+        var overdose = java.util.Set.of(io.pumptwin.twin.telemetry.Symptom.DROWSINESS,
+                io.pumptwin.twin.telemetry.Symptom.DIZZINESS);
+        CatheterFaultLikelihood c = CatheterFaultLikelihood.prior(PumpTwinScenarios.day(0), p)
+                .afterSymptoms(withdrawal, CompetingExplanations.NONE, PumpTwinScenarios.day(1), "w1", p);
+        double afterWithdrawal = c.probability();
+        c = c.afterSymptoms(overdose, CompetingExplanations.NONE, PumpTwinScenarios.day(2), "o1", p);
+        assertThat(c.probability()).isLessThan(afterWithdrawal);
+        assertThat(c.evidence().items()).anyMatch(e -> e.weight() < 0 && e.detail().contains("DROWSINESS"));
+
+        // Many overdose reports take the belief at most one log-odds below the prior.
+        for (int i = 0; i < 20; i++) {
+            c = c.afterSymptoms(overdose, CompetingExplanations.NONE, PumpTwinScenarios.day(3), "o" + i, p);
+        }
+        assertThat(c.obstructionLogOdds()).isCloseTo(p.obstructionPriorLogOdds() - 1,
+                org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(c.lossLogOdds()).isCloseTo(p.lossPriorLogOdds() - 1, org.assertj.core.api.Assertions.within(1e-9));
+        // A residual far above the band still raises the suspicion at once.
+        var occlusion = new io.pumptwin.twin.reservoir.ResidualCheck(5, 1, 15, 8, null);
+        assertThat(c.afterResidual(occlusion, CompetingExplanations.NONE, PumpTwinScenarios.day(60), "r", p)
+                .probability()).isGreaterThanOrEqualTo(p.suspicionThreshold());
+    }
+
     @Test
     void the_evidence_trail_is_bounded_newest_last() {
         CatheterFaultLikelihood c = CatheterFaultLikelihood.prior(PumpTwinScenarios.day(0), p);
