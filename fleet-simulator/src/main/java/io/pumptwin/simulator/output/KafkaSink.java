@@ -55,12 +55,14 @@ public final class KafkaSink implements SimulationSink {
     public KafkaSink(TopicRegistry topics, Map<String, Object> producerConfig, boolean writeGroundTruth,
                      SimulatorMetrics metrics) {
         Map<String, Object> config = new HashMap<>();
-        // Its client metrics (kafka_producer_*) are told apart from the services' by this client_id.
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "pumptwin-fleet-simulator");
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        if (metrics != null) {
+            // Its client metrics (kafka_producer_*) are told apart from the services' by this client_id.
+            config.put(ProducerConfig.CLIENT_ID_CONFIG, "pumptwin-fleet-simulator");
+        }
         config.putAll(producerConfig);
         this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         this.telemetryTopic = topics.topic(Topics.TELEMETRY);

@@ -4,6 +4,7 @@ import io.pumptwin.events.GroundTruth;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.schemas.topics.Topics;
 import io.pumptwin.simulator.fleet.FleetSimulation;
+import io.pumptwin.simulator.metrics.SimulatorMetrics;
 import io.pumptwin.simulator.scenario.Scenario;
 import io.pumptwin.simulator.scenario.ScenarioLoader;
 import io.pumptwin.testsupport.RealKafka;
@@ -49,6 +50,29 @@ class KafkaSinkTest {
             }
             assertThat(read.stream().map(ConsumerRecord::value).toList())
                     .containsExactlyInAnyOrderElementsOf(expected.telemetry());
+        }
+    }
+
+    @Test
+    void withMetricsEveryAcknowledgedRecordCountsAsSentByKindAndTheProducersClientMetricsAreBound(RealStack stack) {
+        Scenario scenario = new ScenarioLoader().load("motor-stall").withOverrides(3, 2.0);
+        InMemorySink expected = new InMemorySink();
+        new FleetSimulation(scenario, 7).runToEnd(expected);
+        SimulatorMetrics metrics = new SimulatorMetrics();
+        try (KafkaSink sink = new KafkaSink(stack.topicRegistry(), new HashMap<>(stack.producerConfig()), true,
+                metrics)) {
+            new FleetSimulation(scenario, 7).runToEnd(sink);
+            // runToEnd flushed: every record is acknowledged, so every one is counted, none as failed.
+            var registry = metrics.registry();
+            double telemetry = registry.find("simulator.events.sent").counters().stream()
+                    .filter(c -> !SimulatorMetrics.GROUND_TRUTH.equals(c.getId().getTag("kind")))
+                    .mapToDouble(c -> c.count()).sum();
+            assertThat(telemetry).isEqualTo(expected.telemetry().size());
+            assertThat(registry.get("simulator.events.sent").tag("kind", SimulatorMetrics.GROUND_TRUTH).counter()
+                    .count()).isEqualTo(expected.groundTruth().size());
+            assertThat(registry.get("simulator.send.failures").counter().count()).isZero();
+            assertThat(registry.find("kafka.producer.record.send.total").tag("client.id", "pumptwin-fleet-simulator")
+                    .functionCounters()).isNotEmpty();
         }
     }
 }
