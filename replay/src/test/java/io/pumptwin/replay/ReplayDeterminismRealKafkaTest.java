@@ -39,6 +39,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -55,6 +56,7 @@ import picocli.CommandLine;
  * level, event time, alert id).
  */
 @RealKafka
+@Order(1) // before ReplayStaffCommandsRealKafkaTest, whose fleet runs later in event time on the same topics
 class ReplayDeterminismRealKafkaTest {
   private static final Logger log = LoggerFactory.getLogger(ReplayDeterminismRealKafkaTest.class);
   static final Duration WAIT = Duration.ofMinutes(4);
