@@ -18,13 +18,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code pumptwin replay}: recorded telemetry through the production twin and alerting topologies,
+ * {@code pumptwin replay}: recorded telemetry and staff commands through the production twin and alerting topologies,
  * in-process (never writing to a topic), with production's parameters and optionally a what-if;
  * twin trajectories, twin events and alerts as CSV, and an HTML report.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-    description = {"Replays recorded telemetry through the production twin and alert policy, in-process, and "
-        + "writes twin trajectories and alerts (CSV) and a self-contained HTML report.",
+    description = {"Replays recorded telemetry and staff commands through the production twin and alert policy, "
+        + "in-process, and writes twin trajectories and alerts (CSV) and a self-contained HTML report.",
+        "Each staff command (acknowledge, silence, unsilence, resolve) is applied at the time production's alerting "
+            + "applied it, as pump.alerts.v1 records it; a what-if keeps production's commands.",
         "Never writes to any topic. With --what-if, the same input also runs under the what-if's parameters and "
             + "the report shows alerts gained and lost and lead times shifted."})
 public final class ReplayCommand implements Callable<Integer> {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** Where recorded telemetry is read: the topic on a cluster, or an export file. */
 final class SourceOptions {
   @Option(names = "--source", defaultValue = "topic", paramLabel = "topic|file:<path>",
-      description = "topic: read the telemetry topic (--topic) from --bootstrap (read-only, no consumer group); "
+      description = "topic: read the telemetry topic (--topic), the staff commands of pump.alert.commands.v1 and, for when "
+          + "production applied each, pump.alerts.v1 from --bootstrap (read-only, no consumer group); "
           + "file:<path>: an export file written by `pumptwin export` (no broker needed). Default: topic.")
   String source;
 
