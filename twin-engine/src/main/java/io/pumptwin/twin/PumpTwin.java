@@ -370,7 +370,23 @@ public record PumpTwin(
                 kept.add(o);
             }
         }
-        kept.add(new SymptomObservation(t, s.symptoms(), id));
+        Set<Symptom> current = s.symptoms();
+        if (s.onsetTime() != null && fill.filledAt() != null && s.onsetTime().isBefore(fill.filledAt())) {
+            // Withdrawal signs that began before the last refill belong to the interval it ended (most often the
+            // reservoir that ran dry and was refilled), reported days late: they say nothing about delivery since,
+            // and within the days after a fill a lone sign counts in full (UnderdoseRisk.FILL_DOUBT), so they
+            // reopened the underdose alert the refill had just cleared (bench detection scorecard, issue 6). The
+            // catheter belief above still takes them: a catheter fault outlives a refill.
+            current = EnumSet.noneOf(Symptom.class);
+            for (Symptom x : s.symptoms()) {
+                if (!x.pointsToUnderdose()) {
+                    current.add(x);
+                }
+            }
+        }
+        if (!current.isEmpty()) {
+            kept.add(new SymptomObservation(t, current, id));
+        }
         if (kept.size() > parameters.symptomMemory()) {
             kept = kept.subList(kept.size() - parameters.symptomMemory(), kept.size());
         }

@@ -163,6 +163,29 @@ class PumpTwinTest {
         assertThat(odd.twin().reservoirPhysics()).isEqualTo(p);
     }
 
+    /**
+     * A withdrawal sign reported after a refill but begun before it belongs to the interval the refill ended (a
+     * reservoir that ran dry, reported days late): it no longer reopens an underdose alert. One begun after the fill
+     * still counts in full, as a drug weaker than programmed shows (UnderdoseRisk.FILL_DOUBT).
+     */
+    @Test
+    void a_withdrawal_sign_that_began_before_the_last_refill_is_not_a_risk_after_it() {
+        var late = PumpTwinScenarios.filledPump("ONSET-1");
+        late.weeklyStatusUntil(28);
+        late.refill(30, 12.5, 12.5);
+        late.scenario().at(33, new io.pumptwin.twin.telemetry.SymptomReport(java.util.Set.of(Symptom.SPASTICITY_RETURN),
+                1.0, io.pumptwin.twin.telemetry.SymptomReporter.CLINICIAN, PumpTwinScenarios.day(29)));
+        assertThat(late.twin().assess().underdose().level()).isEqualTo(RiskLevel.NONE);
+        assertThat(late.raised()).noneMatch(e -> e.type() == TwinEventType.UNDERDOSE_RISK);
+
+        var fresh = PumpTwinScenarios.filledPump("ONSET-2");
+        fresh.weeklyStatusUntil(28);
+        fresh.refill(30, 12.5, 12.5);
+        fresh.scenario().at(33, new io.pumptwin.twin.telemetry.SymptomReport(java.util.Set.of(Symptom.SPASTICITY_RETURN),
+                1.0, io.pumptwin.twin.telemetry.SymptomReporter.CLINICIAN, PumpTwinScenarios.day(31)));
+        assertThat(fresh.twin().assess().underdose().level()).isNotEqualTo(RiskLevel.NONE);
+    }
+
     @Test
     void a_missed_refill_empties_the_reservoir_and_becomes_an_underdose_risk() {
         var story = PumpTwinScenarios.filledPump("MISS-1", 800, TwinModelParameters.defaults());
