@@ -32,6 +32,11 @@ final class AlertingLocalService implements LocalService {
     service.start();
   }
 
+  /** The registry alerting's /metrics serves; the dashboard, in the same process, puts its meters there too. */
+  io.micrometer.core.instrument.MeterRegistry meters() {
+    return service.meters();
+  }
+
   @Override
   public List<String> endpoints() {
     String base = "http://127.0.0.1:" + service.apiPort();

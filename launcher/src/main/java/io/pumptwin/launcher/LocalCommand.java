@@ -127,8 +127,10 @@ public final class LocalCommand implements Callable<Integer> {
     List<String> clinics = simulator != null ? simulator.clinics() : List.of("clinic-001");
     staff = LocalStaff.ensure(configDir, clinics);
     services.add(new TwinEngineLocalService(enginePort, settings.stack().dataDir(), staff.tokensFile()));
-    services.add(new AlertingLocalService(alertingPort, settings.stack().dataDir(), staff.tokensFile()));
-    services.add(new DashboardLocalService(dashboardPort, staff.tokensFile()));
+    AlertingLocalService alerting = new AlertingLocalService(alertingPort, settings.stack().dataDir(),
+        staff.tokensFile());
+    services.add(alerting);
+    services.add(new DashboardLocalService(dashboardPort, staff.tokensFile(), alerting::meters));
     if (simulator != null) {
       services.add(simulator.withGatewayPort(gateway::port));
     }
