@@ -4,6 +4,7 @@ import io.pumptwin.replay.pipeline.PipelineParameters;
 import io.pumptwin.replay.report.AlertComparison;
 import io.pumptwin.replay.report.HtmlReport;
 import io.pumptwin.replay.run.OutputFilter;
+import io.pumptwin.replay.run.PumpModels;
 import io.pumptwin.replay.run.ReplayRun;
 import io.pumptwin.replay.source.TimeRange;
 import io.pumptwin.replay.whatif.WhatIf;
@@ -52,6 +53,11 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--clinic", split = ",", description = "Only these clinics in the outputs (repeatable).")
   List<String> clinics = List.of();
 
+  @Option(names = "--model", split = ",", paramLabel = "<mL>",
+      description = "Only pumps of these models in the outputs, by reservoir size: 20 or 40 (mL; repeatable). A pump's "
+          + "model is learned from its status reports; its outputs before the first one are left out.")
+  List<Integer> modelsMl = List.of();
+
   @Option(names = "--what-if", paramLabel = "<yaml>",
       description = "Model and alert-policy settings to compare against production (see replay/whatif.example.yaml).")
   Path whatIf;
@@ -91,10 +97,15 @@ public final class ReplayCommand implements Callable<Integer> {
     if (historyFrom != null && from != null && historyFrom.isAfter(from)) {
       throw new IllegalArgumentException("--history-from " + historyFrom + " is after --from " + from);
     }
+    for (int ml : modelsMl) {
+      if (ml != 20 && ml != 40) {
+        throw new IllegalArgumentException("--model " + ml + ": pump models are told apart by reservoir size, 20 or 40 mL");
+      }
+    }
     PipelineParameters production = PipelineParameters.production();
     PipelineParameters alternative = whatIf == null ? null : WhatIf.load(whatIf).applyTo(production);
     return ReplayRun.run(new ReplayRun.Settings(source.open(), new TimeRange(historyFrom, to),
-        new OutputFilter(Set.copyOf(pumps), Set.copyOf(clinics), report), production, alternative, out, progress,
+        new OutputFilter(Set.copyOf(pumps), Set.copyOf(clinics), Set.copyOf(modelsMl), report, new PumpModels()), production, alternative, out, progress,
         threads));
   }
 }

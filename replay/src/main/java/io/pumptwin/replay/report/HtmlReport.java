@@ -92,7 +92,9 @@ public final class HtmlReport {
     kv(h, "Telemetry range", s.input().toString());
     kv(h, "Output filter", (s.filter().pumps().isEmpty() ? "all pumps" : "pumps " + String.join(", ",
         s.filter().pumps().stream().sorted().toList())) + (s.filter().clinics().isEmpty() ? ""
-        : "; clinics " + String.join(", ", s.filter().clinics().stream().sorted().toList())));
+        : "; clinics " + String.join(", ", s.filter().clinics().stream().sorted().toList()))
+        + (s.filter().modelsMl().isEmpty() ? "" : "; models " + String.join(", ",
+        s.filter().modelsMl().stream().sorted().map(ml -> ml + " mL").toList())));
     kv(h, "Records replayed", String.format("%,d in %.1f s (%,.0f records/s, %d partitions)",
         result.read().delivered(), result.seconds(), result.recordsPerSecond(), result.partitions()));
     kv(h, "Skipped", String.format("%,d outside the range, %,d undecodable; %,d dead letters in the twin",

@@ -96,6 +96,7 @@ public final class ReplayRun {
             s.source().describe(), partitions, s.threads(), s.input(),
             s.whatIf() == null ? "none" : s.whatIf().model().name(), commands.size());
         read = s.source().read(s.input(), r -> {
+          s.filter().known().learn(r.envelope()); // before its outputs: a model filter asks for the pump's model
           for (InProcessPipeline p : pipelines) {
             p.send(r.partition(), r.envelope(), r.timestamp());
           }
