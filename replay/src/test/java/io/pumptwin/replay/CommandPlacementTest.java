@@ -6,7 +6,6 @@ import io.pumptwin.events.AlertAction;
 import io.pumptwin.events.AlertCommand;
 import io.pumptwin.events.AlertEvent;
 import io.pumptwin.events.AlertTransition;
-import io.pumptwin.events.GroundTruth;
 import io.pumptwin.events.StaffRole;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.replay.pipeline.CollectedOutput;
@@ -14,7 +13,6 @@ import io.pumptwin.replay.pipeline.InProcessPipeline;
 import io.pumptwin.replay.pipeline.PipelineParameters;
 import io.pumptwin.replay.source.RecordedCommand;
 import io.pumptwin.simulator.fleet.FleetSimulation;
-import io.pumptwin.simulator.output.SimulationSink;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,21 +95,7 @@ class CommandPlacementTest {
 
   private static List<TelemetryEnvelope> simulated() {
     List<TelemetryEnvelope> out = new ArrayList<>();
-    new FleetSimulation(SimulatedTelemetry.scenario("missed-refill", 12, 40), 8_808).runToEnd(new SimulationSink() {
-      @Override
-      public void telemetry(TelemetryEnvelope e) {
-        out.add(e);
-      }
-
-      @Override
-      public void groundTruth(GroundTruth truth) {}
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    });
+    new FleetSimulation(SimulatedTelemetry.scenario("missed-refill", 12, 40), 8_808).runToEnd(SimulatedTelemetry.telemetryTo(out::add));
     return out;
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pumptwin.events.AlertAction;
 import io.pumptwin.events.AlertCommand;
 import io.pumptwin.events.AlertType;
-import io.pumptwin.events.GroundTruth;
 import io.pumptwin.events.StaffRole;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.replay.pipeline.InProcessPipeline;
@@ -18,7 +17,6 @@ import io.pumptwin.replay.source.TelemetryFile;
 import io.pumptwin.replay.source.TimeRange;
 import io.pumptwin.schemas.topics.Topics;
 import io.pumptwin.simulator.fleet.FleetSimulation;
-import io.pumptwin.simulator.output.SimulationSink;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -130,22 +128,10 @@ class ExportFormatTest {
   private static List<RecordedTelemetry> simulated() {
     List<RecordedTelemetry> out = new ArrayList<>();
     long[] offsets = new long[6];
-    new FleetSimulation(SimulatedTelemetry.scenario("nominal-fleet", 3, 2), 5).runToEnd(new SimulationSink() {
-      @Override
-      public void telemetry(TelemetryEnvelope e) {
-        int p = InProcessPipeline.partitionOf(e.getPumpSerial(), 6);
-        out.add(new RecordedTelemetry(p, offsets[p]++, e.getEventTime().toEpochMilli(), e));
-      }
-
-      @Override
-      public void groundTruth(GroundTruth truth) {}
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    });
+    new FleetSimulation(SimulatedTelemetry.scenario("nominal-fleet", 3, 2), 5).runToEnd(SimulatedTelemetry.telemetryTo(e -> {
+      int p = InProcessPipeline.partitionOf(e.getPumpSerial(), 6);
+      out.add(new RecordedTelemetry(p, offsets[p]++, e.getEventTime().toEpochMilli(), e));
+    }));
     return out;
   }
 }

@@ -3,12 +3,10 @@ package io.pumptwin.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pumptwin.events.AlertEvent;
-import io.pumptwin.events.GroundTruth;
 import io.pumptwin.events.StatusReport;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.replay.run.ReplayRun;
 import io.pumptwin.simulator.fleet.FleetSimulation;
-import io.pumptwin.simulator.output.SimulationSink;
 import io.pumptwin.simulator.scenario.Scenario;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -72,23 +70,11 @@ class ModelFilterTest {
   /** Each exported pump's reservoir size, from the same simulation (same seed, same renaming). */
   private static Map<String, Integer> capacities(Scenario scenario) {
     Map<String, Integer> out = new HashMap<>();
-    new FleetSimulation(scenario, SEED).runToEnd(new SimulatedTelemetry.RenamingSink("MF", new SimulationSink() {
-      @Override
-      public void telemetry(TelemetryEnvelope e) {
-        if (e.getPayload() instanceof StatusReport s) {
-          out.put(e.getPumpSerial(), s.getReservoirCapacityMl());
-        }
+    new FleetSimulation(scenario, SEED).runToEnd(new SimulatedTelemetry.RenamingSink("MF", SimulatedTelemetry.telemetryTo(e -> {
+      if (e.getPayload() instanceof StatusReport s) {
+        out.put(e.getPumpSerial(), s.getReservoirCapacityMl());
       }
-
-      @Override
-      public void groundTruth(GroundTruth truth) {}
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    }));
+    })));
     return out;
   }
 }

@@ -28,6 +28,25 @@ import java.util.Map;
 final class SimulatedTelemetry {
   private SimulatedTelemetry() {}
 
+  /** A sink that hands each telemetry record to {@code each} and ignores the ground truth. */
+  static SimulationSink telemetryTo(java.util.function.Consumer<TelemetryEnvelope> each) {
+    return new SimulationSink() {
+      @Override
+      public void telemetry(TelemetryEnvelope e) {
+        each.accept(e);
+      }
+
+      @Override
+      public void groundTruth(GroundTruth truth) {}
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+  }
+
   static Scenario scenario(String name, int pumps, double days) {
     return new ScenarioLoader().load(name).withOverrides(pumps, days);
   }

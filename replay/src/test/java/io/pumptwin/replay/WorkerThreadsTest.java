@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pumptwin.events.AlertEvent;
 import io.pumptwin.events.AlertTransition;
-import io.pumptwin.events.GroundTruth;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.events.TwinEvent;
 import io.pumptwin.events.TwinState;
@@ -16,7 +15,6 @@ import io.pumptwin.schemas.serde.SerdeSettings;
 import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.Topics;
 import io.pumptwin.simulator.fleet.FleetSimulation;
-import io.pumptwin.simulator.output.SimulationSink;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -64,21 +62,7 @@ class WorkerThreadsTest {
         .topic(Topics.TELEMETRY).valueSerde().serializer();
     List<TelemetryEnvelope> out = new ArrayList<>();
     new FleetSimulation(SimulatedTelemetry.scenario("missed-refill", 8, 40), 4_242).runToEnd(
-        new SimulatedTelemetry.RenamingSink("WT", new SimulationSink() {
-          @Override
-          public void telemetry(TelemetryEnvelope e) {
-            out.add(e);
-          }
-
-          @Override
-          public void groundTruth(GroundTruth truth) {}
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        }));
+        new SimulatedTelemetry.RenamingSink("WT", SimulatedTelemetry.telemetryTo(out::add)));
     return out;
   }
 

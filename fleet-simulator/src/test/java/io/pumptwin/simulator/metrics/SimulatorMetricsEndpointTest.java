@@ -139,7 +139,7 @@ class SimulatorMetricsEndpointTest {
             if (m.find()) {
                 return Integer.parseInt(m.group(1));
             }
-            Thread.sleep(50);
+            Thread.sleep(50); // polling: the printed line decides, bounded by the deadline
         }
         throw new AssertionError("the simulator never said where its metrics are:\n" + out);
     }
@@ -153,7 +153,7 @@ class SimulatorMetricsEndpointTest {
             if (body.contains(series + " ")) {
                 return body;
             }
-            Thread.sleep(200);
+            Thread.sleep(200); // polling: the scraped series decides, bounded by the deadline
         }
         throw new AssertionError(series + " never appeared in\n" + body);
     }
