@@ -171,6 +171,9 @@ public final class DetectionEvaluation {
             for (AlertSpan a : h.alerts) {
                 opened.merge(a.type, 1, Integer::sum);
                 String why = falseAlert(runEnd, h, a);
+                if (why != null && a.type != AlertType.REFILL_DUE && a.type != AlertType.REFILL_URGENT) {
+                    why = why + "; before: " + truthBefore(h, a.openedAt) + "; twin: " + a.openingEvidence;
+                }
                 if (why != null) {
                     falseAlerts.computeIfAbsent(a.type, k -> new ArrayList<>()).add(h.serial + " "
                             + Instant.ofEpochMilli(a.openedAt) + ": " + why);
@@ -665,6 +668,44 @@ public final class DetectionEvaluation {
         return String.format(Locale.ROOT, "; twin %.1f +/- %.1f mL at %.2f mL/d, %s, %.0f d after first telemetry",
                 b.meanMl(), b.stdDevMl(), b.dailyVolumeMl(), b.lastRefillAt() == null ? "no fill seen" : "fill seen",
                 (t - h.firstSeen()) / (double) DAY);
+    }
+
+    /**
+     * What truly happened to the pump in the 14 days before {@code t} (stops of delivery, withdrawal, faults), so a
+     * reader of a false underdose or catheter alert can tell whether it was late evidence of something real.
+     */
+    private static String truthBefore(PumpHistory h, long t) {
+        List<String> seen = new ArrayList<>();
+        Long stoppedSince = null;
+        WithdrawalStage stage = WithdrawalStage.NONE;
+        Set<TrueFaultKind> faults = Set.of();
+        for (int i = Math.max(0, lastTruthBefore(h, t - 14 * DAY)); i < h.truth.size() && h.truth.get(i).at() <= t; i++) {
+            Truth g = h.truth.get(i);
+            if (g.deliveryStoppedSince() != null && !g.deliveryStoppedSince().equals(stoppedSince)) {
+                seen.add("stopped " + hoursBefore(g.deliveryStoppedSince(), t));
+            }
+            if (g.withdrawal() != stage && g.withdrawal() != WithdrawalStage.NONE) {
+                seen.add("withdrawal " + g.withdrawal() + " " + hoursBefore(g.at(), t));
+            }
+            for (TrueFaultKind f : g.faults()) {
+                if (!faults.contains(f)) {
+                    seen.add(f + " " + hoursBefore(g.at(), t));
+                }
+            }
+            stoppedSince = g.deliveryStoppedSince();
+            stage = g.withdrawal();
+            faults = g.faults();
+        }
+        for (long r : h.refills) {
+            if (r <= t && r > t - 14 * DAY) {
+                seen.add("refill " + hoursBefore(r, t));
+            }
+        }
+        return seen.isEmpty() ? "nothing in 14 d" : String.join(", ", seen);
+    }
+
+    private static String hoursBefore(long at, long t) {
+        return String.format(Locale.ROOT, "%.0f h before", (t - at) / (double) HOUR);
     }
 
     static String hours(double h) {

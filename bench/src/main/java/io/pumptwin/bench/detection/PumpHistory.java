@@ -13,7 +13,9 @@ import io.pumptwin.events.WithdrawalStage;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What one simulated pump truly did and what the twin and the alerts said about it, compacted to the
@@ -65,13 +67,16 @@ final class PumpHistory {
         final AlertType type;
         final long openedAt;
         final boolean drugStability;
+        /** What the twin gave as evidence when the alert opened, so a reader of a false one can tell why it fired. */
+        final String openingEvidence;
         Long resolvedAt;
 
-        AlertSpan(String alertId, AlertType type, long openedAt, boolean drugStability) {
+        AlertSpan(String alertId, AlertType type, long openedAt, boolean drugStability, String openingEvidence) {
             this.alertId = alertId;
             this.type = type;
             this.openedAt = openedAt;
             this.drugStability = drugStability;
+            this.openingEvidence = openingEvidence;
         }
 
         boolean openAnyTimeIn(long from, long to) {
@@ -82,7 +87,10 @@ final class PumpHistory {
     void onAlert(AlertEvent a) {
         if (a.getTransition() == AlertTransition.OPENED) {
             boolean stability = a.getEvidence().stream().anyMatch(e -> "DRUG_STABILITY".equals(e.getKind()));
-            alerts.add(new AlertSpan(a.getAlertId(), a.getAlertType(), a.getEventTime().toEpochMilli(), stability));
+            String evidence = a.getEvidence().stream().map(e -> e.getDetail() + " @" + e.getObservedAt()
+                    + String.format(Locale.ROOT, " w%.2f", e.getWeight())).collect(Collectors.joining("; "));
+            alerts.add(new AlertSpan(a.getAlertId(), a.getAlertType(), a.getEventTime().toEpochMilli(), stability,
+                    evidence));
         } else if (a.getTransition() == AlertTransition.RESOLVED) {
             for (int i = alerts.size() - 1; i >= 0; i--) {
                 AlertSpan span = alerts.get(i);
