@@ -4,20 +4,48 @@ import io.pumptwin.twin.telemetry.TelemetryEvent;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The last telemetry events applied, bounded, for de-duplication: a device or gateway retry repeats
  * the event id; a re-send with a fresh id repeats the pump's sequence number and event time. Sequence
  * alone is not enough: a memory reset may restart the pump's numbering.
+ *
+ * <p>Every remembered event keeps its sequence and event time; only the newest {@link #IDS_KEPT} keep their
+ * id too. A retry repeats the sequence and time of the event it repeats, so those catch it at any depth; the
+ * ids are kept for the state's provenance (the last ids applied) and for a retry of a recent event. Keeping
+ * all 64 ids made them most of a twin's stored bytes, encoded and decoded on every event (issue 5).
  */
 public record RecentEvents(List<Fingerprint> items, int limit) {
 
-    /** What identifies one telemetry event. */
+    /** How many of the newest events keep their ids. */
+    public static final int IDS_KEPT = 8;
+
+    /** What identifies one telemetry event; {@code eventId} is null once the event is older than the ids kept. */
     public record Fingerprint(String eventId, long sequence, long eventTimeMillis) {
+        Fingerprint withoutId() {
+            return new Fingerprint(null, sequence, eventTimeMillis);
+        }
     }
 
     public RecentEvents {
-        items = List.copyOf(items.size() > limit ? items.subList(items.size() - limit, items.size()) : items);
+        List<Fingerprint> kept = items.size() > limit ? items.subList(items.size() - limit, items.size()) : items;
+        int firstWithId = kept.size() - IDS_KEPT;
+        if (firstWithId > 0) {
+            List<Fingerprint> stripped = null;
+            for (int i = 0; i < firstWithId; i++) {
+                if (kept.get(i).eventId() != null) {
+                    if (stripped == null) {
+                        stripped = new ArrayList<>(kept);
+                    }
+                    stripped.set(i, kept.get(i).withoutId());
+                }
+            }
+            if (stripped != null) {
+                kept = stripped;
+            }
+        }
+        items = List.copyOf(kept);
     }
 
     public static RecentEvents empty(int limit) {
@@ -27,7 +55,7 @@ public record RecentEvents(List<Fingerprint> items, int limit) {
     public boolean seen(TelemetryEvent e) {
         long t = e.eventTime().toEpochMilli();
         for (Fingerprint f : items) {
-            if (f.eventId().equals(e.eventId()) || (f.sequence() == e.sequence() && f.eventTimeMillis() == t)) {
+            if ((f.sequence() == e.sequence() && f.eventTimeMillis() == t) || e.eventId().equals(f.eventId())) {
                 return true;
             }
         }
@@ -35,13 +63,15 @@ public record RecentEvents(List<Fingerprint> items, int limit) {
     }
 
     public RecentEvents with(TelemetryEvent e) {
-        List<Fingerprint> next = new ArrayList<>(items);
+        List<Fingerprint> next = new ArrayList<>(items.size() + 1);
+        next.addAll(items);
         next.add(new Fingerprint(e.eventId(), e.sequence(), e.eventTime().toEpochMilli()));
         return new RecentEvents(next, limit);
     }
 
-    /** Ids of the most recent events, newest last, for provenance. */
+    /** Ids of the most recent events, newest last, for provenance: at most {@link #IDS_KEPT}. */
     public List<String> lastIds(int n) {
-        return items.subList(Math.max(0, items.size() - n), items.size()).stream().map(Fingerprint::eventId).toList();
+        return items.subList(Math.max(0, items.size() - n), items.size()).stream().map(Fingerprint::eventId)
+                .filter(Objects::nonNull).toList();
     }
 }

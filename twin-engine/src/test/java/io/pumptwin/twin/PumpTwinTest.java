@@ -48,6 +48,22 @@ class PumpTwinTest {
         assertThat(s.twin().eventsApplied()).isEqualTo(1);
     }
 
+    /** Past the ids kept, a retry is still known by the sequence and event time it repeats. */
+    @Test
+    void a_retry_of_an_event_older_than_the_ids_kept_is_a_duplicate() {
+        PumpScenario s = new PumpScenario("DUP-3");
+        TelemetryEvent old = s.event(1, StatusReport.of(19.75, 20, 2, 2000, 500, 80));
+        s.apply(old);
+        for (int day = 2; day < 2 + 3 * RecentEvents.IDS_KEPT; day++) {
+            s.apply(s.event(day, StatusReport.of(19.75 - day * 0.1, 20, 2, 2000, 500, 80)));
+        }
+        long applied = s.twin().eventsApplied();
+        assertThat(s.twin().recentEvents().lastIds(64)).hasSize(RecentEvents.IDS_KEPT).doesNotContain(old.eventId());
+
+        assertThat(s.apply(old).outcome()).isEqualTo(TwinTransition.Outcome.DUPLICATE);
+        assertThat(s.twin().eventsApplied()).isEqualTo(applied);
+    }
+
     @Test
     void the_same_input_gives_the_same_twin_and_the_same_events() {
         record Run(PumpTwin twin, List<TwinEvent> events) {

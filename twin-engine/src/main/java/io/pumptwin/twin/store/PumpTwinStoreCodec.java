@@ -58,7 +58,9 @@ import java.util.UUID;
  * reorder or remove (a test pins the current orders); a breaking change takes a new version byte.
  * Version 2 adds the pump's delivery calibration, and writes event ids that are UUIDs as 16 bytes and the de-duplication memory's sequences and times
  * as variable-length deltas: that memory (64 events) was most of a twin's bytes, and every twin is rewritten
- * to the changelog on every event it applies (issue 5). Version 1 twins, from a store or changelog written by
+ * to the changelog on every event it applies (issue 5). Since then only the newest {@link RecentEvents#IDS_KEPT}
+ * remembered events keep their ids (the others are written with the null id tag, same version: a version 2 twin
+ * written before keeps all ids until it is decoded, when RecentEvents drops the older ones). Version 1 twins, from a store or changelog written by
  * an earlier release, are still read.
  */
 public final class PumpTwinStoreCodec {

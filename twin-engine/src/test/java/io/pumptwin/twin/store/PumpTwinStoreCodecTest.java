@@ -2,6 +2,7 @@ package io.pumptwin.twin.store;
 
 import io.pumptwin.twin.PumpTwin;
 import io.pumptwin.twin.PumpTwinScenarios;
+import io.pumptwin.twin.RecentEvents;
 import io.pumptwin.twin.TwinEventType;
 import io.pumptwin.twin.TwinModelParameters;
 import io.pumptwin.twin.delivery.InterruptionCause;
@@ -90,8 +91,10 @@ class PumpTwinStoreCodecTest {
         assertThat(twin.recentEvents().items()).hasSize(64);
         byte[] stored = PumpTwinStoreCodec.encode(twin);
         assertThat(PumpTwinStoreCodec.decode(stored, TwinModelParameters.defaults())).isEqualTo(twin);
-        // 64 events at 16 bytes of id, a tag and two short deltas each
-        assertThat(stored.length).isLessThan(PumpTwinStoreCodec.encode(PumpTwinScenarios.filledPump("STORE-2").twin()).length + 64 * 24);
+        // the newest 8 events at 16 bytes of id, a tag and two short deltas each; the other 56 at a tag and two deltas
+        assertThat(twin.recentEvents().items().stream().filter(f -> f.eventId() != null)).hasSize(RecentEvents.IDS_KEPT);
+        assertThat(stored.length).isLessThan(PumpTwinStoreCodec.encode(PumpTwinScenarios.filledPump("STORE-2").twin()).length
+                + RecentEvents.IDS_KEPT * 24 + (64 - RecentEvents.IDS_KEPT) * 8);
     }
 
     /** Ids that look like UUIDs but are not in canonical form come back as the exact text they were. */
@@ -102,20 +105,23 @@ class PumpTwinStoreCodecTest {
         long seq = twin.lastSequence();
         java.time.Instant t = twin.asOf();
         String canonical = java.util.UUID.randomUUID().toString();
-        for (String id : new String[] {canonical, canonical.toUpperCase(java.util.Locale.ROOT),
+        String[] ids = {canonical, canonical.toUpperCase(java.util.Locale.ROOT),
                 "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f", "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f90",
                 "0a1b2c3d_4e5f-6071-8293-a4b5c6d7e8f9", "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8g9", "e-17", "",
                 // modified UTF-8 beyond ASCII: two- and three-byte characters, an encoded NUL, a supplementary
                 // character (a surrogate pair), and a length above 255 (both bytes of the length prefix)
-                "\u00e9v\u00e8nement-\u20ac", "nul\u0000id", "\uD83D\uDC89-dose", "x".repeat(300) + "\u00b5"}) {
+                "\u00e9v\u00e8nement-\u20ac", "nul\u0000id", "\uD83D\uDC89-dose", "x".repeat(300) + "\u00b5"};
+        for (int i = 0; i < ids.length; i++) {
             t = t.plusSeconds(900);
-            twin = twin.apply(new io.pumptwin.twin.telemetry.TelemetryEvent(id, "STORE-3", "pt-STORE-3", "clinic-1",
+            twin = twin.apply(new io.pumptwin.twin.telemetry.TelemetryEvent(ids[i], "STORE-3", "pt-STORE-3", "clinic-1",
                     t, ++seq, io.pumptwin.twin.telemetry.TelemetrySource.SIMULATOR,
                     io.pumptwin.twin.telemetry.StatusReport.of(19, 20, 2.0, 2000, 500, 80))).twin();
+            // checked after each event: only the newest RecentEvents.IDS_KEPT events keep their ids
+            PumpTwin restored = PumpTwinStoreCodec.decode(PumpTwinStoreCodec.encode(twin), TwinModelParameters.defaults());
+            assertThat(restored.recentEvents().lastIds(1)).containsExactly(ids[i]);
+            assertThat(restored.recentEvents()).isEqualTo(twin.recentEvents());
+            assertThat(restored).isEqualTo(twin);
         }
-        PumpTwin restored = PumpTwinStoreCodec.decode(PumpTwinStoreCodec.encode(twin), TwinModelParameters.defaults());
-        assertThat(restored.recentEvents()).isEqualTo(twin.recentEvents());
-        assertThat(restored).isEqualTo(twin);
     }
 
     @Test
