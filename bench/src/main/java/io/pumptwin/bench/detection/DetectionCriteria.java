@@ -68,6 +68,21 @@ final class DetectionCriteria {
     static final boolean MISSED_REFILL_UNTIL_ALARM_VOLUME = true;
 
     /**
+     * A refill alert (REFILL_DUE, REFILL_URGENT) is also true when the pump's own low-reservoir alarm comes within its
+     * window: the day the volume the pump itself computes (programmed fill less what it believes it delivered, reported
+     * in every status) reaches the alarm volume, actually or extrapolated at its programmed rate. Why: the pump does not
+     * measure its reservoir (DOMAIN.md); it sounds its low-reservoir alarm at its computed volume, whatever the truth,
+     * and a clinic refills before that alarm as well as before the drug runs short (the simulator's clinics answer the
+     * alarm with a refill call). For a pump that delivers less than programmed the computed date comes first, by two
+     * to three weeks at the labeled tolerance: the judge, reading only the true volume, called a refill-due alert that
+     * went out 3 to 5 weeks before the pump's own alarm false (most false REFILL_DUE were such pumps, alerted at the
+     * twin's first report, when it cannot yet tell a slow pump from a fast one), and drug kept in the pump by an
+     * occlusion made every refill alert false although the visit is both needed for the alarm and where the excess
+     * residual shows the fault. The true volume still decides for pumps that run fast: the earlier of the two counts.
+     */
+    static final boolean REFILL_DUE_AT_PUMP_ALARM = true;
+
+    /**
      * Whether a fault left anything in telemetry within its detection window, so that a twin could have
      * flagged it. Only the pocket fill can be silent: drug injected into the tissue that is too little to
      * overdose the patient and was not suspected at the visit shows nothing until the reservoir, holding
@@ -118,10 +133,14 @@ final class DetectionCriteria {
         /**
          * REFILL_DUE: true when the real reservoir reaches the low-reservoir alarm volume (actually, or extrapolated
          * at its true rate if refilled first) within notice (14 d) + clinic lead (7 d) + 14 d of the opening, or the
-         * alert is the drug-stability limit (the twin knows the fill date exactly, so that one is always true).
+         * alert is the drug-stability limit (the twin knows the fill date exactly, so that one is always true), or
+         * the pump's own computed volume reaches it in that window ({@link #REFILL_DUE_AT_PUMP_ALARM}).
          */
         REFILL_DUE(Duration.ofDays(14 + 7 + 14)),
-        /** REFILL_URGENT: true when the real reservoir reaches the alarm volume within lead (7 d) + 7 d. */
+        /**
+         * REFILL_URGENT: true when the real reservoir, or the pump's own computed volume
+         * ({@link #REFILL_DUE_AT_PUMP_ALARM}), reaches the alarm volume within lead (7 d) + 7 d.
+         */
         REFILL_URGENT(Duration.ofDays(14)),
         /**
          * UNDERDOSE_WITHDRAWAL_RISK: true when, from 3 d before to 1 d after the opening, delivery was truly

@@ -11,6 +11,7 @@ import io.pumptwin.bench.detection.ScenarioResult.RefillCycle;
 import io.pumptwin.events.AlertType;
 import io.pumptwin.events.DeliveryStatus;
 import io.pumptwin.events.GroundTruth;
+import io.pumptwin.events.InfusionMode;
 import io.pumptwin.events.PumpAlarm;
 import io.pumptwin.events.PumpAlarmKind;
 import io.pumptwin.events.RefillRecord;
@@ -117,8 +118,13 @@ public final class DetectionEvaluation {
                 h.eriAlarms.add(t);
             } else if (payload instanceof PumpAlarm a && a.getKind() == PumpAlarmKind.END_OF_SERVICE) {
                 h.eosAlarms.add(t);
-            } else if (payload instanceof StatusReport s && Double.isNaN(h.lowReservoirAlarmMl)) {
-                h.lowReservoirAlarmMl = s.getLowReservoirAlarmMl();
+            } else if (payload instanceof StatusReport s) {
+                if (Double.isNaN(h.lowReservoirAlarmMl)) {
+                    h.lowReservoirAlarmMl = s.getLowReservoirAlarmMl();
+                }
+                boolean minimum = s.getInfusionMode() == InfusionMode.MINIMUM_RATE;
+                h.onStatus(t, s.getPumpComputedReservoirMl(), minimum || s.getConcentrationMcgPerMl() <= 0 ? 0
+                        : s.getDoseMcgPerDay() / s.getConcentrationMcgPerMl());
             }
         }
 
@@ -590,10 +596,36 @@ public final class DetectionEvaluation {
         return rate <= 0 ? Double.POSITIVE_INFINITY : (now.reservoirMl() - alarmMl) / rate;
     }
 
+    /**
+     * Days until the pump's own computed volume reaches the alarm volume from {@code t}, when the pump would raise its
+     * low-reservoir alarm: from its last status report at or before {@code t}, at its programmed daily volume.
+     * Infinite when no report is known, a refill came after it (the pump was refilled before {@code t}), or the pump
+     * delivers nothing (the minimal rate).
+     */
+    static double pumpDaysToAlarmVolume(PumpHistory h, long t) {
+        double alarmMl = Double.isNaN(h.lowReservoirAlarmMl) ? 2.0 : h.lowReservoirAlarmMl;
+        PumpHistory.PumpBelief last = null;
+        for (int i = h.beliefs.size() - 1; i >= 0; i--) {
+            if (h.beliefs.get(i).at() <= t) {
+                last = h.beliefs.get(i);
+                break;
+            }
+        }
+        if (last == null || last.programmedDailyMl() <= 0 || t - last.at() > DAY) {
+            return Double.POSITIVE_INFINITY;
+        }
+        long since = last.at();
+        if (h.refills.stream().anyMatch(r -> r > since && r <= t)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double left = last.computedMl() - alarmMl - last.programmedDailyMl() * (t - last.at()) / (double) DAY;
+        return Math.max(0, left) / last.programmedDailyMl();
+    }
+
     // --- false alerts
 
     /** Why an opened alert had no matching true condition; null when it had one (or cannot be judged yet). */
-    private String falseAlert(long runEnd, PumpHistory h, AlertSpan a) {
+    String falseAlert(long runEnd, PumpHistory h, AlertSpan a) {
         FalseAlertRule rule = FalseAlertRule.of(a.type);
         long w = rule.window.toMillis();
         long t = a.openedAt;
@@ -603,9 +635,11 @@ public final class DetectionEvaluation {
                     return null;
                 }
                 double days = trueDaysToAlarmVolume(h, t);
-                return days * DAY <= w ? null : String.format(Locale.ROOT,
-                        "true reservoir reaches the alarm volume in %.1f d (> %d d)%s", days, w / DAY,
-                        twinAt(h, t));
+                double pumpDays = DetectionCriteria.REFILL_DUE_AT_PUMP_ALARM ? pumpDaysToAlarmVolume(h, t)
+                        : Double.POSITIVE_INFINITY;
+                return Math.min(days, pumpDays) * DAY <= w ? null : String.format(Locale.ROOT,
+                        "true reservoir reaches the alarm volume in %.1f d, the pump's own computed volume in %.1f d "
+                                + "(> %d d)%s", days, pumpDays, w / DAY, twinAt(h, t));
             }
             case UNDERDOSE_WITHDRAWAL_RISK -> {
                 if (anyTruth(h, t - w, t + DAY, g -> g.deliveryStoppedSince() != null

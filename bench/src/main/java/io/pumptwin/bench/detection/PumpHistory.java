@@ -31,6 +31,8 @@ final class PumpHistory {
     final List<Long> eosAlarms = new ArrayList<>();
     final List<Long> telemetryTimes = new ArrayList<>();
     final List<AlertSpan> alerts = new ArrayList<>();
+    /** The pump's own computed volume from its status reports, at most one an hour (the judge extrapolates between). */
+    final List<PumpBelief> beliefs = new ArrayList<>();
     double lowReservoirAlarmMl = Double.NaN;
 
     PumpHistory(String serial) {
@@ -47,6 +49,20 @@ final class PumpHistory {
                     g.getCumulativeFilledMl() - g.getTrueReservoirMl() - g.getCumulativeDeliveredFromReservoirMl(),
                     g.getCumulativeDeliveredFromReservoirMl(), faults, g.getFaultChange(), g.getWithdrawalStage(),
                     g.getOverdose(), g.getDeliveryStoppedSince() == null ? null : g.getDeliveryStoppedSince().toEpochMilli());
+        }
+    }
+
+    /**
+     * What the pump itself computed at a status report: the volume it believes is left and the daily volume it is
+     * programmed to deliver (0 at the minimal rate after a reset). The pump raises its low-reservoir alarm when this
+     * computed volume reaches the alarm volume, whatever the true volume (DOMAIN.md).
+     */
+    record PumpBelief(long at, double computedMl, double programmedDailyMl) {
+    }
+
+    void onStatus(long at, double computedMl, double programmedDailyMl) {
+        if (beliefs.isEmpty() || at - beliefs.get(beliefs.size() - 1).at() >= DetectionEvaluation.HOUR) {
+            beliefs.add(new PumpBelief(at, computedMl, programmedDailyMl));
         }
     }
 
