@@ -62,6 +62,11 @@ public final class StreamsThroughputBenchmark {
     contenders.add(new Contender("decode Avro + aggregate",
         (input, registry) -> decodingAggregate(input, registry)));
     contenders.addAll(TwinContenders.all());
+    if (opts.containsKey("--only")) {
+      // profiling one contender (e.g. --only TwinTopology): the baseline stays, so the ratio is still of one run
+      String only = opts.get("--only");
+      contenders.removeIf(c -> !c.name().contains(only) && !c.name().contains("(baseline)"));
+    }
 
     Path dir = Files.createTempDirectory("pumptwin-bench-");
     try (LocalStack stack = BenchStack.onFreePorts(dir)) {

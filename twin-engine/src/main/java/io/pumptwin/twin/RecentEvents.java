@@ -4,7 +4,6 @@ import io.pumptwin.twin.telemetry.TelemetryEvent;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The last telemetry events applied, bounded, for de-duplication: a device or gateway retry repeats
@@ -71,7 +70,12 @@ public record RecentEvents(List<Fingerprint> items, int limit) {
 
     /** Ids of the most recent events, newest last, for provenance: at most {@link #IDS_KEPT}. */
     public List<String> lastIds(int n) {
-        return items.subList(Math.max(0, items.size() - n), items.size()).stream().map(Fingerprint::eventId)
-                .filter(Objects::nonNull).toList();
+        List<String> ids = new ArrayList<>(Math.min(n, IDS_KEPT));
+        for (int i = Math.max(0, items.size() - n); i < items.size(); i++) {
+            if (items.get(i).eventId() != null) {
+                ids.add(items.get(i).eventId());
+            }
+        }
+        return ids;
     }
 }
