@@ -658,6 +658,21 @@ public record PumpTwin(
                         () -> "Refill overdue: " + what + day(urgentDue) + ", refill now", evidence));
             }
         }
+        if (deliveryHeldBack()) {
+            // A reset or a motor stall holds delivery back until the clinic answers its critical alarm, then therapy
+            // resumes at the programmed rate. Projected at the minimal rate or at nothing, the refill date moved months
+            // out: an open refill alert cleared at the alarm and opened again when delivery resumed hours later, one
+            // refill need and two alerts for staff, the second judged when the past day's rate said nothing of the
+            // next (bench detection scorecard, issue 6). An alert raised since the last fill stands, as it was.
+            for (TwinEventType type : REFILL_TYPES) {
+                ActiveCondition open = conditions.get(type);
+                if (open != null && !wanted.containsKey(type)
+                        && (fill.filledAt() == null || !open.raisedAt().isBefore(fill.filledAt()))) {
+                    wanted.put(type, new Wanted(open.level(), open.dueAt(),
+                            () -> type + " held while delivery is interrupted", List::of));
+                }
+            }
+        }
         if (view.underdose().level() != RiskLevel.NONE) {
             wanted.put(TwinEventType.UNDERDOSE_RISK, new Wanted(view.underdose().level(), null, () -> String.format(Locale.ROOT,
                     "Underdose/withdrawal risk %s at %.0f mcg/day: check delivery", view.underdose().level(),
@@ -712,6 +727,14 @@ public record PumpTwin(
                             "Silent for %.0f h", hours(lastHeardAt, asOf)), 0, null))));
         }
         return wanted;
+    }
+
+    private static final List<TwinEventType> REFILL_TYPES = List.of(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
+
+    /** A reset's minimal rate or a motor stall: interruptions a clinic ends within hours or days, not the pump's end. */
+    private boolean deliveryHeldBack() {
+        return delivery.status() == DeliveryStatus.MINIMUM_RATE
+                || delivery.interrupted() && delivery.cause() == InterruptionCause.MOTOR_STALL;
     }
 
     private static String clearedHeadline(TwinEventType type) {

@@ -3,6 +3,7 @@ package io.pumptwin.twin;
 import io.pumptwin.twin.delivery.DeliveryStatus;
 import io.pumptwin.twin.evidence.EvidenceKind;
 import io.pumptwin.twin.risk.RiskLevel;
+import io.pumptwin.twin.telemetry.DoseChangeReason;
 import io.pumptwin.twin.telemetry.PumpAlarmKind;
 import io.pumptwin.twin.telemetry.RefillVisit;
 import io.pumptwin.twin.telemetry.StatusReport;
@@ -150,6 +151,41 @@ class PumpTwinTest {
         TwinTransition refill = story.refill(emptyEarliest - 1, 2.0, 2.0);
         assertThat(find(refill.events(), TwinEventType.REFILL_DUE, TwinEventTransition.CLEARED)).isPresent();
         assertThat(find(refill.events(), TwinEventType.REFILL_URGENT, TwinEventTransition.CLEARED)).isPresent();
+    }
+
+    /**
+     * A reset or a motor stall holds delivery back until the clinic answers the critical alarm; the refill need does not
+     * go away. The open refill-due alert stands through it instead of clearing at the alarm and opening again when
+     * delivery resumes (two alerts for one refill: bench detection scorecard, issue 6); a refill still clears it.
+     */
+    @Test
+    void an_open_refill_alert_stands_through_a_reset_and_a_stall_and_clears_at_the_refill() {
+        var story = PumpTwinScenarios.filledPump("REF-2", 500,
+                TwinModelParameters.defaults().withSilentAfter(Duration.ofDays(365)));
+        var due = story.twin().assess().projection().refillDue().dueAt();
+        double dueDay = Duration.between(PumpScenario.DAY_ZERO, due).toMillis() / 86_400_000.0;
+        assertThat(find(story.advance(dueDay - 10).events(), TwinEventType.REFILL_DUE, TwinEventTransition.RAISED))
+                .isPresent();
+
+        TwinTransition reset = story.alarm(dueDay - 9, PumpAlarmKind.LOW_BATTERY_RESET);
+        assertThat(reset.twin().delivery().status()).isEqualTo(DeliveryStatus.MINIMUM_RATE);
+        assertThat(reset.events()).noneMatch(e -> e.type() == TwinEventType.REFILL_DUE);
+        assertThat(story.advance(dueDay - 8.9).events()).noneMatch(e -> e.type() == TwinEventType.REFILL_DUE);
+        TwinTransition reprogrammed = story.doseChange(dueDay - 8.8, 500, 500, DoseChangeReason.OTHER);
+        assertThat(reprogrammed.twin().delivery().status()).isEqualTo(DeliveryStatus.DELIVERING);
+        assertThat(reprogrammed.events()).noneMatch(e -> e.type() == TwinEventType.REFILL_DUE);
+
+        TwinTransition stall = story.alarm(dueDay - 8, PumpAlarmKind.MOTOR_STALL);
+        assertThat(stall.events()).noneMatch(e -> e.type() == TwinEventType.REFILL_DUE);
+        assertThat(story.alarm(dueDay - 7.5, PumpAlarmKind.MOTOR_STALL_RECOVERED).events())
+                .noneMatch(e -> e.type() == TwinEventType.REFILL_DUE);
+        assertThat(story.raised()).filteredOn(e -> e.type() == TwinEventType.REFILL_DUE
+                && e.transition() == TwinEventTransition.RAISED).hasSize(1);
+
+        // Refilled while the pump is stalled again: the refill need is met, the alert clears.
+        story.alarm(dueDay - 7, PumpAlarmKind.MOTOR_STALL);
+        assertThat(find(story.refill(dueDay - 6.5, 4.0, 4.0).events(), TwinEventType.REFILL_DUE,
+                TwinEventTransition.CLEARED)).isPresent();
     }
 
     /**
