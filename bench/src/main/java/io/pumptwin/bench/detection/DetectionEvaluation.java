@@ -598,28 +598,34 @@ public final class DetectionEvaluation {
 
     /**
      * Days until the pump's own computed volume reaches the alarm volume from {@code t}, when the pump would raise its
-     * low-reservoir alarm: from its last status report at or before {@code t}, at its programmed daily volume.
-     * Infinite when no report is known, a refill came after it (the pump was refilled before {@code t}), or the pump
-     * delivers nothing (the minimal rate).
+     * low-reservoir alarm, at its programmed daily volume: from its first status report in the hour after {@code t}
+     * (an alert opened by a reprogramming, after a reset, is judged at the rate programmed then, not the minimal rate
+     * of the report before), else its last one at or before {@code t}. Infinite when no report is known, a refill
+     * came between that report and {@code t}, or the pump delivers nothing (the minimal rate).
      */
     static double pumpDaysToAlarmVolume(PumpHistory h, long t) {
         double alarmMl = Double.isNaN(h.lowReservoirAlarmMl) ? 2.0 : h.lowReservoirAlarmMl;
-        PumpHistory.PumpBelief last = null;
+        PumpHistory.PumpBelief belief = null;
         for (int i = h.beliefs.size() - 1; i >= 0; i--) {
-            if (h.beliefs.get(i).at() <= t) {
-                last = h.beliefs.get(i);
+            PumpHistory.PumpBelief b = h.beliefs.get(i);
+            if (b.at() <= t) {
+                belief = belief == null ? b : belief;
                 break;
             }
+            if (b.at() <= t + HOUR) {
+                belief = b;
+            }
         }
-        if (last == null || last.programmedDailyMl() <= 0 || t - last.at() > DAY) {
+        if (belief == null || belief.programmedDailyMl() <= 0 || t - belief.at() > DAY) {
             return Double.POSITIVE_INFINITY;
         }
-        long since = last.at();
-        if (h.refills.stream().anyMatch(r -> r > since && r <= t)) {
+        long from = Math.min(t, belief.at());
+        long to = Math.max(t, belief.at());
+        if (h.refills.stream().anyMatch(r -> r > from && r <= to)) {
             return Double.POSITIVE_INFINITY;
         }
-        double left = last.computedMl() - alarmMl - last.programmedDailyMl() * (t - last.at()) / (double) DAY;
-        return Math.max(0, left) / last.programmedDailyMl();
+        double left = belief.computedMl() - alarmMl - belief.programmedDailyMl() * (t - belief.at()) / (double) DAY;
+        return Math.max(0, left) / belief.programmedDailyMl();
     }
 
     // --- false alerts

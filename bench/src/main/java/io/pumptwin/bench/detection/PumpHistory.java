@@ -61,7 +61,8 @@ final class PumpHistory {
     }
 
     void onStatus(long at, double computedMl, double programmedDailyMl) {
-        if (beliefs.isEmpty() || at - beliefs.get(beliefs.size() - 1).at() >= DetectionEvaluation.HOUR) {
+        PumpBelief last = beliefs.isEmpty() ? null : beliefs.get(beliefs.size() - 1);
+        if (last == null || at - last.at() >= DetectionEvaluation.HOUR || last.programmedDailyMl() != programmedDailyMl) {
             beliefs.add(new PumpBelief(at, computedMl, programmedDailyMl));
         }
     }

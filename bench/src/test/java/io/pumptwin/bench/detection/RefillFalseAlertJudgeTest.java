@@ -71,6 +71,20 @@ class RefillFalseAlertJudgeTest {
         assertThat(judge.falseAlert(T0 + 200 * DAY, h, refillDue(T0))).isNotNull();
     }
 
+    /**
+     * An alert opened by the reprogramming that ends a reset: the report before it says the minimal rate, the one
+     * minutes after it the programmed rate the pump resumed; the pump's alarm is judged at that rate.
+     */
+    @Test
+    void aReprogrammedPumpIsJudgedAtTheRateItResumed() {
+        PumpHistory h = slowPump();
+        h.onStatus(T0 - 10 * 60_000, 4.85, 0);
+        h.onStatus(T0 + 5 * 60_000, 4.85, 0.13);
+
+        assertThat(DetectionEvaluation.pumpDaysToAlarmVolume(h, T0)).isCloseTo(21.9, within(0.1));
+        assertThat(judge.falseAlert(T0 + 200 * DAY, h, refillDue(T0))).isNull();
+    }
+
     /** Hourly truth from 2 d before to 1 h after T0: 6.4 mL at T0, falling 0.117 mL/d. */
     private static PumpHistory slowPump() {
         PumpHistory h = new PumpHistory("SIM0000001");
