@@ -331,8 +331,8 @@ public record PumpTwin(
     /** Noise of one interval's residual that is not the pump's rate: reading, fill volume, random jitter. */
     private double residualNoiseMl2(ReservoirEstimate before) {
         var p = parameters.reservoir();
-        double fillSd = fill.filledAt() == null ? ReservoirEstimate.UNKNOWN_FILL_SD_ML : p.fillSigmaMl();
-        return p.residualMeasurementSigmaMl() * p.residualMeasurementSigmaMl() + fillSd * fillSd
+        // a fill the twin did not see is in the pump's figure as programmed: uncertain as one it saw
+        return p.residualMeasurementSigmaMl() * p.residualMeasurementSigmaMl() + p.fillSigmaMl() * p.fillSigmaMl()
                 + p.deliveryJitterMl2PerMl() * before.deliveredSinceFillMl();
     }
 

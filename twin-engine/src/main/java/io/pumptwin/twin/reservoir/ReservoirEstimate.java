@@ -29,26 +29,28 @@ public record ReservoirEstimate(double meanMl, double varianceMl2, double delive
      * volume delivered since that fill, which is at most capacity less the computed volume (a fill is at most the
      * reservoir). The mean is the pump's figure less the mean over-delivery on that volume, as every later predict
      * step takes it; the uncertainty is that volume times the prior delivery sigma ({@code p}: the labeled tolerance
-     * with the interval-to-interval variation, see {@link ReservoirModelParameters#wesemann2014()}), plus half a
-     * millilitre for a fill programmed short of capacity; and the volume counts as delivered since the fill, so the
-     * band keeps growing as it would have. (A flat quarter of the capacity, the earlier prior, put the band's early
-     * edge weeks too early and raised REFILL_URGENT at once on a large share of a fleet the twin had just started to
-     * follow: bench detection scorecard.)
+     * with the interval-to-interval variation, see {@link ReservoirModelParameters#wesemann2014()}), plus the fill's
+     * own sigma and the random jitter of that volume: exactly the twin that saw a full fill and followed it since. And
+     * the volume counts as delivered since the fill, so the band keeps
+     * growing as it would have. A fill programmed short of capacity adds nothing more: the clinician programs the
+     * volume put in, so the pump's figure already starts from it, and taking the whole capacity as the fill only
+     * overstates what was delivered, which widens the band. (Half a millilitre was added for it before, counting it
+     * twice: a sixth of the band's width at mid-cycle on a 20 mL pump, and refill alerts days early on pumps the twin
+     * had not yet seen refilled: bench detection scorecard, issue 6. A flat quarter of the capacity, the prior before
+     * that, put the band's early edge weeks too early and raised REFILL_URGENT at once on a large share of a fleet
+     * the twin had just started to follow.)
      */
     public static ReservoirEstimate unknown(double pumpComputedMl, int capacityMl, ReservoirModelParameters p) {
         double delivered = Math.max(0, capacityMl - Math.max(0, pumpComputedMl));
         double sd = p.deliveryErrorSigmaFraction() * delivered;
         return new ReservoirEstimate(pumpComputedMl - p.deliveryBiasFraction() * delivered,
-                sd * sd + UNKNOWN_FILL_SD_ML * UNKNOWN_FILL_SD_ML, delivered);
+                sd * sd + p.fillSigmaMl() * p.fillSigmaMl() + p.deliveryJitterMl2PerMl() * delivered, delivered);
     }
 
     /** {@link #unknown(double, int, ReservoirModelParameters)} with the default physics. */
     public static ReservoirEstimate unknown(double pumpComputedMl, int capacityMl) {
         return unknown(pumpComputedMl, capacityMl, ReservoirModelParameters.wesemann2014());
     }
-
-    /** A fill the twin did not see may have been programmed short of capacity (assumption: by half a millilitre). */
-    public static final double UNKNOWN_FILL_SD_ML = 0.5;
 
     /**
      * After a fill: the clinician emptied the residual and put in {@code filledMl}. A suspected pocket

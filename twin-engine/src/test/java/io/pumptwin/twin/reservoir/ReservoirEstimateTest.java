@@ -106,7 +106,23 @@ class ReservoirEstimateTest {
         assertThat(cold.meanMl()).isCloseTo(8 - 12 * p.deliveryBiasFraction(), within(1e-9));
         // A pump just filled is known almost exactly; one that delivered more keeps widening as it would have.
         assertThat(ReservoirEstimate.unknown(20, 20).stdDevMl()).isLessThan(1);
-        assertThat(cold.afterProgrammedDelivery(4, p).stdDevMl())
-                .isCloseTo(Math.sqrt(Math.pow(p.deliveryErrorSigmaFraction() * 16, 2) + 0.25 + 0.001 * 4), within(0.01));
+        assertThat(cold.afterProgrammedDelivery(4, p).stdDevMl()).isCloseTo(Math.sqrt(Math.pow(
+                p.deliveryErrorSigmaFraction() * 16, 2) + p.fillSigmaMl() * p.fillSigmaMl() + 0.001 * 16), within(1e-9));
+    }
+
+    /**
+     * The fill the twin did not see is uncertain by the fill's own sigma only: the clinician programs the volume put in,
+     * so a fill short of capacity is already in the pump's figure (it only makes the assumed delivery, capacity less
+     * that figure, too large). Half a millilitre more counted it twice: at 12 mL delivered a band 0.85 mL in sigma
+     * instead of 0.72, refill alerts days early (bench detection scorecard, issue 6).
+     */
+    @Test
+    void the_unseen_fill_adds_only_the_fills_own_uncertainty() {
+        ReservoirEstimate cold = ReservoirEstimate.unknown(8, 20);
+        ReservoirEstimate seen = ReservoirEstimate.filled(20, false, p).afterProgrammedDelivery(12, p);
+
+        // exactly the twin that saw the full fill and followed the 12 mL since
+        assertThat(cold.varianceMl2()).isCloseTo(seen.varianceMl2(), within(1e-12));
+        assertThat(cold.stdDevMl()).isLessThan(0.72);
     }
 }
