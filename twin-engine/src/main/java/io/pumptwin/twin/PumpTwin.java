@@ -397,7 +397,13 @@ public record PumpTwin(
         ReservoirEstimate anchor = reservoirAnchor;
         FillContext f = fill;
         boolean overdoseSigns = s.symptoms().stream().anyMatch(Symptom::pointsToOverdose);
-        if (overdoseSigns && anchor != null && fill.filledAt() != null && fill.pocketFillAt() == null
+        // Signs that began before the fill belong to the one it replaced (a pocket fill's drug still in the tissue, a
+        // wrong concentration emptied out at this very visit), reported late: doubting the new fill for them put the
+        // reservoir anywhere from empty to full and called for a refill at the corrective refill itself (bench
+        // detection scorecard, issue 6).
+        boolean signsSinceFill = s.onsetTime() == null || fill.filledAt() == null
+                || !s.onsetTime().isBefore(fill.filledAt());
+        if (overdoseSigns && signsSinceFill && anchor != null && fill.filledAt() != null && fill.pocketFillAt() == null
                 && !fill.filledAt().plus(parameters.risk().pocketFillWindow()).isBefore(t)) {
             anchor = anchor.doubtedByPocketFill();
             f = new FillContext(fill.filledAt(), fill.fillEventId(), fill.motorStallSinceFill(), true,

@@ -8,15 +8,19 @@ import io.pumptwin.twin.telemetry.PumpAlarmKind;
 import io.pumptwin.twin.telemetry.RefillVisit;
 import io.pumptwin.twin.telemetry.StatusReport;
 import io.pumptwin.twin.telemetry.Symptom;
+import io.pumptwin.twin.telemetry.SymptomReport;
+import io.pumptwin.twin.telemetry.SymptomReporter;
 import io.pumptwin.twin.telemetry.TelemetryEvent;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class PumpTwinTest {
 
@@ -343,6 +347,30 @@ class PumpTwinTest {
         assertThat(doubted.meanMl()).isLessThan(trusted.meanMl() * 0.6);
         TwinEvent overdose = find(t.events(), TwinEventType.OVERDOSE_RISK, TwinEventTransition.RAISED).orElseThrow();
         assertThat(overdose.evidence()).extracting(e -> e.kind()).contains(EvidenceKind.POCKET_FILL);
+    }
+
+    /**
+     * Overdose signs that began before the last refill belong to the fill it replaced (a pocket fill's drug still in the
+     * tissue, a wrong concentration emptied out at this very visit), reported late: they say nothing of the new fill.
+     * Doubting it put the reservoir anywhere from empty to full and called for a refill at once (bench detection
+     * scorecard, issue 6).
+     */
+    @Test
+    void overdose_signs_that_began_before_the_refill_do_not_put_the_new_fill_in_doubt() {
+        var story = PumpTwinScenarios.filledPump("POCKET-LATE-3");
+        story.refill(30, new RefillVisit(12.4, 12.3, 20, 20, 2000, 500, 2.0, null, false));
+        double trusted = story.twin().assess().reservoir().stdDevMl();
+
+        TwinTransition t = story.scenario().at(30.5, new SymptomReport(Set.of(Symptom.DROWSINESS, Symptom.DIZZINESS),
+                null, SymptomReporter.PATIENT, PumpTwinScenarios.day(29.5)));
+
+        assertThat(story.twin().assess().reservoir().stdDevMl()).isCloseTo(trusted, within(0.01));
+        assertThat(t.events()).noneMatch(e -> e.type() == TwinEventType.REFILL_DUE
+                || e.type() == TwinEventType.REFILL_URGENT);
+        // the same signs begun after the fill still do
+        TwinTransition since = story.scenario().at(30.6, new SymptomReport(Set.of(Symptom.DROWSINESS), null,
+                SymptomReporter.PATIENT, PumpTwinScenarios.day(30.2)));
+        assertThat(since.twin().assess().reservoir().stdDevMl()).isGreaterThan(3 * trusted);
     }
 
     @Test
