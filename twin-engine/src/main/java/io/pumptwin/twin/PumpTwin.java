@@ -273,6 +273,12 @@ public record PumpTwin(
         return therapyStops ? RiskLevel.URGENT : RiskLevel.LIKELY;
     }
 
+    /**
+     * A residual this small means the reservoir ran dry: nothing left to deliver, within the syringe's reading (two
+     * and a half times the residual measurement's 0.2 mL sigma).
+     */
+    private static final double RAN_DRY_RESIDUAL_ML = 0.5;
+
     private PumpTwin onRefill(RefillVisit r, Instant t, String id) {
         ReservoirEstimate before = reservoirAnchor != null ? reservoirAnchor
                 : ReservoirEstimate.unknown(r.expectedResidualMl(), r.reservoirCapacityMl(), reservoirPhysics());
@@ -297,6 +303,14 @@ public record PumpTwin(
         // The clinician reprograms the pump at the visit: a reset's minimal rate ends here; a stall does not.
         DeliveryState d = delivery.status() == DeliveryStatus.MINIMUM_RATE || delivery.status() == DeliveryStatus.UNKNOWN
                 ? delivery.resumed(t, id) : delivery;
+        if (r.measuredResidualMl() <= RAN_DRY_RESIDUAL_ML && !d.interrupted()) {
+            // The reservoir ran dry before this visit, unseen by the pump: delivery had stopped and resumes with the
+            // fill. The withdrawal signs and dose increases of the fortnight before are its evidence, not the
+            // catheter's (a missed visit's patient in withdrawal, then re-titrated: bench detection scorecard, issue 6).
+            d = d.refilledAfterRunningDry(t, id);
+            c = c.explainedAfterTheFact(InterruptionCause.RESERVOIR_EMPTY,
+                    t.minus(parameters.risk().interruptionAftermath()), t, id, parameters.catheter());
+        }
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, rx, ReservoirEstimate.filled(r.filledVolumeMl(), r.pocketFillSuspected(),
                 parameters.reservoir()), pumpComputedMl, f, battery, d, c, recentSymptoms, activeCriticalAlarms,
@@ -371,7 +385,13 @@ public record PumpTwin(
             }
         }
         Set<Symptom> current = s.symptoms();
-        if (s.onsetTime() != null && fill.filledAt() != null && s.onsetTime().isBefore(fill.filledAt())) {
+        Instant restarted = fill.filledAt();
+        if (delivery.status() == DeliveryStatus.DELIVERING && delivery.cause() != null
+                && (restarted == null || delivery.since().isAfter(restarted))) {
+            // likewise signs that began before delivery resumed from a known interruption: they are its own
+            restarted = delivery.since();
+        }
+        if (s.onsetTime() != null && restarted != null && s.onsetTime().isBefore(restarted)) {
             // Withdrawal signs that began before the last refill belong to the interval it ended (most often the
             // reservoir that ran dry and was refilled), reported days late: they say nothing about delivery since,
             // and within the days after a fill a lone sign counts in full (UnderdoseRisk.FILL_DOUBT), so they
@@ -436,9 +456,10 @@ public record PumpTwin(
     private CompetingExplanations explanationsNow(Instant t) {
         ReservoirEstimate r = reservoirAt(t);
         boolean empty = r != null && r.probabilityEmpty() >= 0.5;
-        boolean interrupted = delivery.interrupted() && delivery.cause() != InterruptionCause.MOTOR_STALL;
-        return new CompetingExplanations(delivery.cause() == InterruptionCause.MOTOR_STALL, fill.refillError(),
-                interrupted || empty);
+        boolean stalled = delivery.interrupted() && delivery.cause() == InterruptionCause.MOTOR_STALL;
+        boolean interrupted = delivery.interrupted() && !stalled;
+        return new CompetingExplanations(stalled, fill.refillError(), interrupted || empty,
+                delivery.resumedFrom(t, parameters.risk().interruptionAftermath()));
     }
 
     // ------------------------------------------------------------------ derived estimates
@@ -507,6 +528,7 @@ public record PumpTwin(
                     prescription.concentrationsEventId()));
         }
         RiskAssessment underdose = UnderdoseRisk.assess(asOf, dose, interruptions, recentSymptoms, fill.filledAt(),
+                delivery.resumedFrom(asOf, parameters.risk().interruptionAftermath()) != null ? delivery.since() : null,
                 parameters.risk());
         RiskAssessment overdose = OverdoseRisk.assess(asOf, dose, fill.pocketFillAt(), fill.fillEventId(),
                 prescription == null ? 1 : prescription.filledToProgrammed(),

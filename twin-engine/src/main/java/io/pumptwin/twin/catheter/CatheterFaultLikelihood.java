@@ -1,5 +1,6 @@
 package io.pumptwin.twin.catheter;
 
+import io.pumptwin.twin.delivery.InterruptionCause;
 import io.pumptwin.twin.evidence.Evidence;
 import io.pumptwin.twin.evidence.EvidenceKind;
 import io.pumptwin.twin.evidence.EvidenceTrail;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -166,6 +168,11 @@ public record CatheterFaultLikelihood(double obstructionLogOdds, double lossLogO
         List<Instant> escalations = new ArrayList<>(recentEscalations);
         escalations.add(at);
         int n = escalations.size();
+        if (explanations.any()) {
+            // An increase that a known cause explains (the patient settling after an interruption, a refill error)
+            // was not futile: it keeps its explained weight but does not make later increases count as repeats.
+            escalations.remove(escalations.size() - 1);
+        }
         double llr = n == 1 ? p.firstEscalationLlr()
                 : Math.min(p.escalationLlrCap(), p.repeatEscalationLlr() * (n - 1));
         Evidence observed = new Evidence(EvidenceKind.DOSE_ESCALATION_WITHOUT_EFFECT, at,
@@ -223,14 +230,87 @@ public record CatheterFaultLikelihood(double obstructionLogOdds, double lossLogO
         }
         double kept = p.explainedAwayFactor();
         EvidenceKind kind = explanations.motorStall() ? EvidenceKind.MOTOR_STALL
-                : explanations.refillError() ? EvidenceKind.REFILL_ERROR : EvidenceKind.PUMP_ALARM;
+                : explanations.refillError() ? EvidenceKind.REFILL_ERROR
+                : explanations.otherInterruption() || explanations.resumedFrom() == null ? EvidenceKind.PUMP_ALARM
+                : kindOf(explanations.resumedFrom());
         String why = explanations.motorStall() ? "a motor stall since the last fill"
                 : explanations.refillError() ? "a refill error at the last fill"
-                : "another known interruption of delivery";
+                : explanations.otherInterruption() || explanations.resumedFrom() == null
+                ? "another known interruption of delivery"
+                : "the aftermath of " + explanations.resumedFrom() + ", from which delivery has just resumed";
         double removed = Math.max(obstructionLlr, lossLlr) * (1 - kept);
         Evidence explaining = new Evidence(kind, at, "Explained away by " + why, -removed, eventId);
         return withEvidence(List.of(observed, explaining), obstructionLogOdds + obstructionLlr * kept,
                 lossLogOdds + lossLlr * kept);
+    }
+
+    /**
+     * A known interruption found after the fact (a refill that finds the reservoir dry: the pump never knew it had
+     * run out) explains the withdrawal signs and dose increases for uncontrolled spasticity that came in while it
+     * may have lasted, from {@code from} to {@code at}: each keeps only the explained share of its weight, as if the
+     * interruption had been known when it arrived, and the increases no longer count as repeats. Evidence already
+     * explained away keeps its weight. The belief is never pushed below the prior by this: an explanation takes a
+     * clue's weight away, it is not evidence against a fault.
+     */
+    public CatheterFaultLikelihood explainedAfterTheFact(InterruptionCause cause, Instant from, Instant at,
+                                                         String eventId, CatheterModelParameters p) {
+        double removeO = 0;
+        double removeL = 0;
+        int clues = 0;
+        List<Instant> explainedEscalations = new ArrayList<>();
+        double halfLifeDays = p.evidenceHalfLife().toMillis() / MILLIS_PER_DAY;
+        for (Evidence e : evidence.items()) {
+            boolean clue = e.kind() == EvidenceKind.SYMPTOM_REPORT || e.kind() == EvidenceKind.DOSE_ESCALATION_WITHOUT_EFFECT;
+            if (!clue || e.weight() <= 0 || e.observedAt().isBefore(from) || e.observedAt().isAfter(at)
+                    || alreadyExplained(e)) {
+                continue;
+            }
+            double faded = Math.pow(0.5, Math.max(0, at.toEpochMilli() - e.observedAt().toEpochMilli())
+                    / MILLIS_PER_DAY / halfLifeDays);
+            double removed = e.weight() * (1 - p.explainedAwayFactor()) * faded;
+            boolean escalation = e.kind() == EvidenceKind.DOSE_ESCALATION_WITHOUT_EFFECT;
+            removeO += escalation ? removed * p.obstructionShareOfEscalation() : removed;
+            removeL += removed;
+            clues++;
+            if (escalation) {
+                explainedEscalations.add(e.observedAt());
+            }
+        }
+        if (clues == 0) {
+            return this;
+        }
+        double o = Math.max(Math.min(obstructionLogOdds, p.obstructionPriorLogOdds()), obstructionLogOdds - removeO);
+        double l = Math.max(Math.min(lossLogOdds, p.lossPriorLogOdds()), lossLogOdds - removeL);
+        Evidence explaining = new Evidence(kindOf(cause), at, String.format(Locale.ROOT,
+                "Explained away by %s found at this visit: %d withdrawal report(s) or dose increase(s) since %s",
+                cause, clues, from), -Math.max(obstructionLogOdds - o, lossLogOdds - l), eventId);
+        List<Instant> escalations = recentEscalations.stream().filter(t -> !explainedEscalations.contains(t)).toList();
+        return new CatheterFaultLikelihood(o, l, confirmedKind, evidence.withAll(List.of(explaining)), escalations,
+                asOf);
+    }
+
+    /** Whether an explanation was entered right after this clue, from the same telemetry event ({@link #moved}). */
+    private boolean alreadyExplained(Evidence clue) {
+        List<Evidence> items = evidence.items();
+        for (int i = 0; i + 1 < items.size(); i++) {
+            if (items.get(i).equals(clue)) {
+                Evidence next = items.get(i + 1);
+                return next.weight() < 0 && next.detail().startsWith("Explained away")
+                        && Objects.equals(next.sourceEventId(), clue.sourceEventId());
+            }
+        }
+        return false;
+    }
+
+    private static EvidenceKind kindOf(InterruptionCause cause) {
+        return switch (cause) {
+            case RESERVOIR_EMPTY -> EvidenceKind.RESERVOIR_EMPTY;
+            case END_OF_SERVICE -> EvidenceKind.END_OF_SERVICE;
+            case RESET_TO_MINIMUM_RATE -> EvidenceKind.RESET_TO_MINIMUM_RATE;
+            case MOTOR_STALL -> EvidenceKind.MOTOR_STALL;
+            case CATHETER_FAULT -> EvidenceKind.CATHETER_FAULT_SUSPECTED;
+            case PROGRAMMED_BELOW_FILLED -> EvidenceKind.CONCENTRATION_MISMATCH;
+        };
     }
 
     private CatheterFaultLikelihood withEvidence(List<Evidence> added, double o, double l) {

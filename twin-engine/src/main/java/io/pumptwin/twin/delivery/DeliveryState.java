@@ -1,5 +1,6 @@
 package io.pumptwin.twin.delivery;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -7,8 +8,12 @@ import java.time.Instant;
  * the minimal rate after a reset. Reservoir exhaustion and catheter faults are not here: they are
  * estimated, not reported, and the risk model weighs them by their probability.
  *
+ * <p>While delivering, {@code cause} is the known interruption delivery resumed from at {@code since} (null when
+ * the twin knows of none): its aftermath (withdrawal signs reported late, re-titration of the dose) explains
+ * evidence that would otherwise point at the catheter or at a new interruption ({@link #resumedFrom}).
+ *
  * @param since         when the current status began (event time); null while UNKNOWN
- * @param cause         why delivery is interrupted; null while delivering
+ * @param cause         why delivery is interrupted; while delivering, what it last resumed from (or null)
  * @param sourceEventId the telemetry event that set the status
  */
 public record DeliveryState(DeliveryStatus status, Instant since, InterruptionCause cause, String sourceEventId) {
@@ -39,11 +44,35 @@ public record DeliveryState(DeliveryStatus status, Instant since, InterruptionCa
         return new DeliveryState(next, at, newCause, eventId);
     }
 
-    /** Delivery resumed (stall recovered, pump reprogrammed after a reset). End of service is final. */
+    /**
+     * Delivery resumed (stall recovered, pump reprogrammed after a reset), remembering what it resumed from; from
+     * UNKNOWN (the first report) it resumed from nothing known. End of service is final.
+     */
     public DeliveryState resumed(Instant at, String eventId) {
         if (status == DeliveryStatus.DELIVERING || cause == InterruptionCause.END_OF_SERVICE) {
             return this;
         }
-        return delivering(at, eventId);
+        return new DeliveryState(DeliveryStatus.DELIVERING, at, status == DeliveryStatus.UNKNOWN ? null : cause,
+                eventId);
+    }
+
+    /**
+     * A refill found the reservoir dry: delivery had stopped for want of drug, unseen by the pump (it computes its
+     * volume from what it believes it delivered), and resumes with the fill. A pump stopped for its own reason
+     * stays stopped.
+     */
+    public DeliveryState refilledAfterRunningDry(Instant at, String eventId) {
+        if (interrupted()) {
+            return this;
+        }
+        return new DeliveryState(DeliveryStatus.DELIVERING, at, InterruptionCause.RESERVOIR_EMPTY, eventId);
+    }
+
+    /** The known interruption delivery resumed from no longer than {@code aftermath} before {@code t}, else null. */
+    public InterruptionCause resumedFrom(Instant t, Duration aftermath) {
+        if (status != DeliveryStatus.DELIVERING || cause == null || since == null || t.isAfter(since.plus(aftermath))) {
+            return null;
+        }
+        return cause;
     }
 }

@@ -33,6 +33,13 @@ import java.util.Map;
  * @param watchScore                 WATCH from this score
  * @param likelyScore                LIKELY from this score
  * @param urgentScore                URGENT from this score
+ * @param interruptionAftermath      how long after delivery resumed from a known interruption (a stall recovered, a
+ *                                   reset reprogrammed, a reservoir found dry and refilled) its echo explains
+ *                                   withdrawal signs and dose increases for uncontrolled spasticity. Two weeks: the
+ *                                   withdrawal runs its 24-72 h course and the effect returns over a day or more once
+ *                                   drug reaches the spinal fluid again (DOMAIN.md), reports of it reach the clinic
+ *                                   days late, and the clinician's review of a report (the dose raised again while
+ *                                   the patient settles) follows it by up to a week more
  */
 public record RiskModelParameters(
         double referenceHighDoseMcgPerDay,
@@ -51,7 +58,8 @@ public record RiskModelParameters(
         double concentrationScorePerRatio,
         double watchScore,
         double likelyScore,
-        double urgentScore) {
+        double urgentScore,
+        Duration interruptionAftermath) {
 
     public RiskModelParameters {
         if (referenceHighDoseMcgPerDay <= 0 || minimumDoseMcgPerDay <= 0 || progressionHours <= 0
@@ -65,7 +73,7 @@ public record RiskModelParameters(
                 0.15, 0.3, 0.5, Duration.ofHours(72),
                 0.5, Duration.ofHours(72),
                 0.05, 0.3, 0.3,
-                0.1, 0.3, 0.6);
+                0.1, 0.3, 0.6, Duration.ofDays(14));
     }
 
     public RiskLevel grade(double score) {
@@ -92,6 +100,7 @@ public record RiskModelParameters(
         m.put("risk.progressionHours", progressionHours);
         m.put("risk.likelyScore", likelyScore);
         m.put("risk.urgentScore", urgentScore);
+        m.put("risk.interruptionAftermathDays", interruptionAftermath.toMillis() / 86_400_000.0);
         return m;
     }
 }

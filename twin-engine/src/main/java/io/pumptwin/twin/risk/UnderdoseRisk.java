@@ -29,12 +29,17 @@ public final class UnderdoseRisk {
 
     public static RiskAssessment assess(Instant asOf, double doseMcgPerDay, List<Interruption> interruptions,
                                         List<SymptomObservation> symptoms, RiskModelParameters p) {
-        return assess(asOf, doseMcgPerDay, interruptions, symptoms, null, p);
+        return assess(asOf, doseMcgPerDay, interruptions, symptoms, null, null, p);
     }
 
-    /** @param lastFillAt the last refill, or null when none is known */
+    /**
+     * @param lastFillAt        the last refill, or null when none is known
+     * @param resumedAfterKnown when delivery last resumed from a known interruption (a stall recovered, a reset
+     *                          reprogrammed, a reservoir found dry and refilled), or null when none is known
+     */
     public static RiskAssessment assess(Instant asOf, double doseMcgPerDay, List<Interruption> interruptions,
-                                        List<SymptomObservation> symptoms, Instant lastFillAt, RiskModelParameters p) {
+                                        List<SymptomObservation> symptoms, Instant lastFillAt,
+                                        Instant resumedAfterKnown, RiskModelParameters p) {
         List<Evidence> evidence = new ArrayList<>();
         double best = 0;
         Instant since = null;
@@ -59,7 +64,7 @@ public final class UnderdoseRisk {
         }
         SymptomScore signs = SymptomScore.of(asOf, symptoms, Symptom::pointsToUnderdose,
                 EvidenceKind.WITHDRAWAL_SYMPTOMS, "Withdrawal signs", p,
-                lastFillAt == null || asOf.isAfter(lastFillAt.plus(FILL_DOUBT)));
+                !loneSignDoubtsTheFill(asOf, symptoms, lastFillAt, resumedAfterKnown, p));
         evidence.addAll(signs.evidence());
         double score = Math.min(1, best + signs.score());
         RiskLevel level = p.grade(score);
@@ -74,6 +79,32 @@ public final class UnderdoseRisk {
             return new RiskAssessment(RiskLevel.NONE, score, null, evidence);
         }
         return new RiskAssessment(level, score, since != null ? since : signs.firstAt(), evidence);
+    }
+
+    /**
+     * Whether a lone withdrawal sign counts in full as a doubt about the last fill ({@link #FILL_DOUBT}): only a sign
+     * reported after that fill says anything about the drug put in at it. A sign reported before it belongs to the
+     * interval the fill ended; counting it in full from the moment of the fill opened an underdose alert at routine
+     * refills, on a report the twin had judged too weak the day before (bench detection scorecard, issue 6). And in
+     * the aftermath of a known interruption ({@link RiskModelParameters#interruptionAftermath()}) a lone sign is far
+     * more likely its echo, the patient settling back on therapy, than a concentration error at the refill that
+     * ended it: it counts half, as anywhere else.
+     */
+    static boolean loneSignDoubtsTheFill(Instant asOf, List<SymptomObservation> symptoms, Instant lastFillAt,
+                                         Instant resumedAfterKnown, RiskModelParameters p) {
+        if (lastFillAt == null || asOf.isAfter(lastFillAt.plus(FILL_DOUBT))) {
+            return false;
+        }
+        if (resumedAfterKnown != null && !asOf.isAfter(resumedAfterKnown.plus(p.interruptionAftermath()))) {
+            return false;
+        }
+        for (SymptomObservation o : symptoms) {
+            if (!o.at().isBefore(lastFillAt) && !o.at().isAfter(asOf)
+                    && o.symptoms().stream().anyMatch(Symptom::pointsToUnderdose)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static EvidenceKind kindOf(Interruption i) {

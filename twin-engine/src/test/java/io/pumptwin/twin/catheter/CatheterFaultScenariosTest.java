@@ -143,6 +143,74 @@ class CatheterFaultScenariosTest {
                 .probability()).isGreaterThanOrEqualTo(p.suspicionThreshold());
     }
 
+    /**
+     * A low-battery reset stopped therapy for two days; once the pump is reprogrammed, the withdrawal reports that
+     * arrive late and the dose raised twice while the patient settles are the reset's aftermath, not a silent
+     * disconnection (they added up to catheter alerts on pumps with no catheter fault: bench detection scorecard,
+     * issue 6). The same increases with no interruption before them do raise the suspicion (the disconnection story
+     * above), and so does the same evidence once the aftermath is over.
+     */
+    @Test
+    void withdrawal_reports_and_dose_increases_after_a_known_interruption_ended_are_its_aftermath() {
+        var withdrawal = new io.pumptwin.twin.telemetry.Symptom[] {io.pumptwin.twin.telemetry.Symptom.SPASTICITY_RETURN,
+                io.pumptwin.twin.telemetry.Symptom.PRURITUS, io.pumptwin.twin.telemetry.Symptom.TACHYCARDIA};
+        var story = PumpTwinScenarios.filledPump("RESET-1");
+        story.weeklyStatusUntil(14);
+        story.alarm(20, io.pumptwin.twin.telemetry.PumpAlarmKind.LOW_BATTERY_RESET);
+        story.doseChange(22, 500, 500, DoseChangeReason.OTHER);
+        story.symptoms(23, withdrawal);
+        story.symptoms(25, io.pumptwin.twin.telemetry.Symptom.SPASTICITY_RETURN);
+        story.doseChange(27, 500, 575, DoseChangeReason.SPASTICITY_NOT_CONTROLLED);
+        story.doseChange(30, 575, 660, DoseChangeReason.SPASTICITY_NOT_CONTROLLED);
+
+        assertThat(story.twin().assess().catheterProbability()).isLessThan(p.clearThreshold());
+        assertThat(story.twin().catheter().evidence().items()).anyMatch(e -> e.kind() == EvidenceKind.RESET_TO_MINIMUM_RATE
+                && e.weight() < 0 && e.detail().contains("aftermath"));
+        assertThat(raised(story.raised(), TwinEventType.CATHETER_FAULT_SUSPECTED)).isEmpty();
+
+        // Weeks later the same clues are news again.
+        story.symptoms(45, withdrawal);
+        story.doseChange(46, 660, 760, DoseChangeReason.SPASTICITY_NOT_CONTROLLED);
+        story.doseChange(50, 760, 870, DoseChangeReason.SPASTICITY_NOT_CONTROLLED);
+        story.doseChange(54, 870, 1000, DoseChangeReason.SPASTICITY_NOT_CONTROLLED);
+        assertThat(story.twin().assess().catheterProbability()).isGreaterThanOrEqualTo(p.suspicionThreshold());
+    }
+
+    /**
+     * The pump computes its volume from what it believes it delivered, so a reservoir that runs dry early (the pump
+     * over-delivering, a missed visit) is seen only at the refill, as a residual of nothing. The withdrawal reports
+     * that came in before it then had their cause: they keep only the explained share of their weight, the increases
+     * that follow are re-titration, and the same residual with no reports before it changes nothing.
+     */
+    @Test
+    void a_refill_that_finds_the_reservoir_dry_explains_the_withdrawal_reports_before_it() {
+        var story = PumpTwinScenarios.filledPump("DRY-1");
+        story.weeklyStatusUntil(63);
+        story.symptoms(64, io.pumptwin.twin.telemetry.Symptom.SPASTICITY_RETURN,
+                io.pumptwin.twin.telemetry.Symptom.PRURITUS, io.pumptwin.twin.telemetry.Symptom.TACHYCARDIA,
+                io.pumptwin.twin.telemetry.Symptom.PILOERECTION);
+        double beforeRefill = story.twin().assess().catheterProbability();
+        story.refill(65, 2.0, 0.0);
+        double afterRefill = story.twin().assess().catheterProbability();
+        story.symptoms(67, io.pumptwin.twin.telemetry.Symptom.SPASTICITY_RETURN);
+        story.doseChange(68, 500, 575, DoseChangeReason.SPASTICITY_NOT_CONTROLLED);
+        story.doseChange(70, 575, 660, DoseChangeReason.SPASTICITY_NOT_CONTROLLED);
+
+        assertThat(afterRefill).isLessThan(beforeRefill);
+        assertThat(story.twin().catheter().evidence().items()).anyMatch(e -> e.kind() == EvidenceKind.RESERVOIR_EMPTY
+                && e.weight() < 0 && e.detail().contains("found at this visit"));
+        assertThat(story.twin().assess().catheterProbability()).isLessThan(p.suspicionThreshold());
+        assertThat(raised(story.raised(), TwinEventType.CATHETER_FAULT_SUSPECTED)).isEmpty();
+        assertThat(story.twin().catheter().recentEscalations()).isEmpty();
+
+        var control = PumpTwinScenarios.filledPump("DRY-2");
+        control.weeklyStatusUntil(63);
+        double untouched = control.twin().catheter().relaxedTo(PumpTwinScenarios.day(65), p).lossLogOdds();
+        control.refill(65, 2.0, 0.0);
+        assertThat(control.twin().catheter().lossLogOdds()).isCloseTo(untouched,
+                org.assertj.core.api.Assertions.within(1e-9));
+    }
+
     @Test
     void the_evidence_trail_is_bounded_newest_last() {
         CatheterFaultLikelihood c = CatheterFaultLikelihood.prior(PumpTwinScenarios.day(0), p);

@@ -83,12 +83,48 @@ class UnderdoseRiskTest {
                 Set.of(Symptom.SPASTICITY_RETURN), "e5"));
         assertThat(UnderdoseRisk.assess(STOP, 600, List.of(), two, p).level()).isEqualTo(RiskLevel.LIKELY);
         // in the days after a fill a lone sign counts in full: a weaker drug than programmed shows this way
-        assertThat(UnderdoseRisk.assess(STOP, 600, List.of(), one, STOP.minus(Duration.ofDays(2)), p).level())
+        assertThat(UnderdoseRisk.assess(STOP, 600, List.of(), one, STOP.minus(Duration.ofDays(2)), null, p).level())
                 .isEqualTo(RiskLevel.WATCH);
-        assertThat(UnderdoseRisk.assess(STOP, 600, List.of(), one, STOP.minus(Duration.ofDays(20)), p).level())
+        assertThat(UnderdoseRisk.assess(STOP, 600, List.of(), one, STOP.minus(Duration.ofDays(20)), null, p).level())
                 .isEqualTo(RiskLevel.NONE);
         // with a known interruption the lone sign still adds to its score
         assertThat(stoppedFor(1, 300, 1, one).score()).isGreaterThan(stoppedFor(1, 300, 1, List.of()).score());
+    }
+
+    /**
+     * The fill doubt is about the drug put in at the fill: a lone sign reported before it belongs to the interval the
+     * fill ended and stays at half weight when the refill comes (it opened an underdose alert at routine refills).
+     */
+    @Test
+    void a_lone_sign_reported_before_a_fill_does_not_count_in_full_from_the_fill() {
+        var before = List.of(new SymptomObservation(STOP.minus(Duration.ofHours(30)), Set.of(Symptom.SPASTICITY_RETURN),
+                "e6"));
+        assertThat(UnderdoseRisk.assess(STOP.minus(Duration.ofHours(1)), 600, List.of(), before, null, null, p).level())
+                .isEqualTo(RiskLevel.NONE);
+        assertThat(UnderdoseRisk.assess(STOP, 600, List.of(), before, STOP, null, p).level())
+                .isEqualTo(RiskLevel.NONE);
+        var after = List.of(new SymptomObservation(STOP.plus(Duration.ofHours(30)), Set.of(Symptom.SPASTICITY_RETURN),
+                "e7"));
+        assertThat(UnderdoseRisk.assess(STOP.plus(Duration.ofHours(31)), 600, List.of(), after, STOP, null, p).level())
+                .isEqualTo(RiskLevel.WATCH);
+    }
+
+    /**
+     * In the aftermath of a known interruption (here a reservoir found dry and refilled) a lone sign after the refill
+     * is far more likely the patient settling back on therapy than a concentration error at that refill: half weight.
+     * Past the aftermath the fill doubt would apply again, and two distinct signs still count in full.
+     */
+    @Test
+    void a_lone_sign_in_the_aftermath_of_a_known_interruption_counts_half_even_after_the_fill() {
+        Instant fill = STOP;
+        var lone = List.of(new SymptomObservation(fill.plus(Duration.ofDays(4)), Set.of(Symptom.SPASTICITY_RETURN),
+                "e8"));
+        Instant asOf = fill.plus(Duration.ofDays(4)).plusSeconds(60);
+        assertThat(UnderdoseRisk.assess(asOf, 600, List.of(), lone, fill, null, p).level()).isEqualTo(RiskLevel.WATCH);
+        assertThat(UnderdoseRisk.assess(asOf, 600, List.of(), lone, fill, fill, p).level()).isEqualTo(RiskLevel.NONE);
+        var two = List.of(new SymptomObservation(fill.plus(Duration.ofDays(4)), Set.of(Symptom.SPASTICITY_RETURN,
+                Symptom.TACHYCARDIA), "e9"));
+        assertThat(UnderdoseRisk.assess(asOf, 600, List.of(), two, fill, fill, p).level()).isEqualTo(RiskLevel.LIKELY);
     }
 
     @Test
