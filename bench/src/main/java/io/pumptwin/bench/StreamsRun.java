@@ -28,11 +28,24 @@ import org.apache.kafka.streams.Topology;
 public final class StreamsRun {
 
   /** What one run measured. */
+  /**
+   * @param cpuSeconds CPU time the whole benchmark process (streams app and in-process broker) used during the
+   *     run: on a machine shared with other work the wall clock varies with the load, CPU per record much less
+   */
   public record Result(String name, long records, double seconds, long stateDirBytes,
-      long heapUsedAfterBytes) {
+      long heapUsedAfterBytes, double cpuSeconds) {
     public double recordsPerSecond() {
       return records / seconds;
     }
+
+    public double cpuMicrosPerRecord() {
+      return cpuSeconds * 1e6 / records;
+    }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private StreamsRun() {}
@@ -51,6 +64,7 @@ public final class StreamsRun {
       }
       KafkaStreams streams = new KafkaStreams(topology, props);
       long start = System.nanoTime();
+      long cpuStart = processCpuNanos();
       streams.start();
       long lastReport = start;
       long consumed = 0;
@@ -77,10 +91,11 @@ public final class StreamsRun {
           Thread.sleep(100); // polling committed offsets; 100 ms is well below a run's length
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         streams.close(Duration.ofSeconds(60));
-        return new Result(name, total, seconds, sizeOf(stateDir.resolve(appId)), heap);
+        return new Result(name, total, seconds, sizeOf(stateDir.resolve(appId)), heap, cpuSeconds);
       } finally {
         streams.close(Duration.ofSeconds(60));
       }

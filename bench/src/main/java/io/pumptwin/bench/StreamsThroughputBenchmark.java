@@ -125,12 +125,13 @@ public final class StreamsThroughputBenchmark {
         .append(String.format("%,d records, %,d pumps, exactly_once_v2, 6 partitions, 1 stream thread,"
             + " in-process broker on the same %d cores; best of %d alternating rounds%n%n", records, pumps,
             Runtime.getRuntime().availableProcessors(), rounds));
-    sb.append("| application | records/s | ratio to baseline | seconds | state dir bytes/pump | heap after run (MB) |\n");
-    sb.append("|---|---:|---:|---:|---:|---:|\n");
+    double baseCpu = results.get(0).cpuMicrosPerRecord();
+    sb.append("| application | records/s | ratio to baseline | seconds | process CPU us/record | CPU ratio (baseline/this) | state dir bytes/pump | heap after run (MB) |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (StreamsRun.Result r : results) {
-      sb.append(String.format("| %s | %,.0f | %.2f | %.1f | %,.0f | %,.0f |%n", r.name(),
-          r.recordsPerSecond(), r.recordsPerSecond() / base, r.seconds(),
-          (double) r.stateDirBytes() / pumps, r.heapUsedAfterBytes() / 1e6));
+      sb.append(String.format("| %s | %,.0f | %.2f | %.1f | %.1f | %.2f | %,.0f | %,.0f |%n", r.name(),
+          r.recordsPerSecond(), r.recordsPerSecond() / base, r.seconds(), r.cpuMicrosPerRecord(),
+          baseCpu / r.cpuMicrosPerRecord(), (double) r.stateDirBytes() / pumps, r.heapUsedAfterBytes() / 1e6));
     }
     return sb.toString();
   }

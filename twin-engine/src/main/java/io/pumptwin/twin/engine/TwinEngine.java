@@ -123,6 +123,14 @@ public final class TwinEngine implements AutoCloseable {
         // Twin states and the store's changelog repeat the same field names and provenance map in every record:
         // lz4 shrinks them several-fold for little CPU, and the broker on the same cores moves less.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // Bigger producer batches: with the producer's 16 KB default every few hundred changelog records opened a
+        // new batch, and each lz4 batch allocates two 64 KB blocks (a fifth of the stream thread's allocation in
+        // JFR); fewer, larger batches also cost the broker fewer requests. Same-run benchmark under load, process
+        // CPU per record: 29.7 us at the defaults, 24.9 us at linger 100 ms / 256 KB, 21.6 us at 200 ms / 512 KB
+        // (issue 5). Latency is unchanged in kind: exactly-once output becomes visible when the transaction
+        // commits (every 200 ms), and the commit flushes whatever is still lingering.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 100);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 512 * 1024);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
