@@ -3,6 +3,10 @@ package io.pumptwin.twin.topology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.pumptwin.twin.TwinEventType;
+
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * The topology's meters. Tags are a small fixed vocabulary (outcome, reason code, twin event type): never a
@@ -17,6 +21,7 @@ public final class TwinMetrics {
     private final Counter late;
     private final Counter statesEmitted;
     private final Counter silentChecks;
+    private final Map<TwinEventType, Counter> eventsByType = new EnumMap<>(TwinEventType.class);
 
     public TwinMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -28,6 +33,10 @@ public final class TwinMetrics {
                 .register(registry);
         this.silentChecks = Counter.builder("twin.sweep.advanced")
                 .description("Twins advanced by the stream-time sweep").register(registry);
+        for (TwinEventType type : TwinEventType.values()) {
+            eventsByType.put(type, Counter.builder("twin.events").description("Twin events raised, by type")
+                    .tag("type", type.name()).register(registry));
+        }
     }
 
     /** Meters that go nowhere: for topologies built without a service around them (tests, benchmarks). */
@@ -69,8 +78,10 @@ public final class TwinMetrics {
                 .tag("reason", reasonCode).register(registry).increment();
     }
 
-    void twinEvent(String type) {
-        Counter.builder("twin.events").description("Twin events raised, by type").tag("type", type)
-                .register(registry).increment();
+    void twinEvent(TwinEventType type) {
+        // one counter per type, registered up front (stream threads share this map, so it never changes after the
+        // constructor): building and registering the meter for every event was 1.4% of the
+        // stream thread (JFR, issue 5)
+        eventsByType.get(type).increment();
     }
 }

@@ -372,7 +372,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         for (TwinEvent e : step.events()) {
             context.forward(new Record<String, SpecificRecord>(e.pumpSerial(), TwinMapping.toAvro(e),
                     e.eventTime().toEpochMilli()), TwinTopology.EVENTS_SINK);
-            metrics.twinEvent(e.type().name());
+            metrics.twinEvent(e.type());
         }
         if (step.state() != null) {
             context.forward(new Record<String, SpecificRecord>(step.serial(), TwinMapping.toTwinState(step.state(), step.stateView(), parameterMap),

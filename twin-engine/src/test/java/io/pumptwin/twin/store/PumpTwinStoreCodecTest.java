@@ -90,7 +90,10 @@ class PumpTwinStoreCodecTest {
         }
         assertThat(twin.recentEvents().items()).hasSize(64);
         byte[] stored = PumpTwinStoreCodec.encode(twin);
-        assertThat(PumpTwinStoreCodec.decode(stored, TwinModelParameters.defaults())).isEqualTo(twin);
+        PumpTwin restored = PumpTwinStoreCodec.decode(stored, TwinModelParameters.defaults());
+        assertThat(restored).isEqualTo(twin);
+        // re-encoding the decoded twin (its ids' bytes known from the decode) gives the same bytes
+        assertThat(PumpTwinStoreCodec.encode(restored)).isEqualTo(stored);
         // the newest 8 events at 16 bytes of id, a tag and two short deltas each; the other 56 at a tag and two deltas
         assertThat(twin.recentEvents().items().stream().filter(f -> f.eventId() != null)).hasSize(RecentEvents.IDS_KEPT);
         assertThat(stored.length).isLessThan(PumpTwinStoreCodec.encode(PumpTwinScenarios.filledPump("STORE-2").twin()).length
