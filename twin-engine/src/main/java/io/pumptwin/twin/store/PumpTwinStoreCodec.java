@@ -85,8 +85,17 @@ public final class PumpTwinStoreCodec {
     private static final ThreadLocal<Out> BUFFER = ThreadLocal.withInitial(() -> new Out(4096));
 
     public static byte[] encode(PumpTwin twin) {
+        return encodeAfter(new byte[0], twin);
+    }
+
+    /**
+     * {@code prefix} followed by the encoded twin, in one array: the topology's store value puts a small header
+     * before the twin, and building it here spares a copy of the whole twin per event.
+     */
+    public static byte[] encodeAfter(byte[] prefix, PumpTwin twin) {
         Out out = BUFFER.get();
         out.reset();
+        out.writeBytes(prefix);
         out.writeByte(VERSION);
         PumpIdentity id = twin.identity();
         out.writeUTF(id.pumpSerial());
@@ -205,9 +214,14 @@ public final class PumpTwinStoreCodec {
     }
 
     public static PumpTwin decode(byte[] bytes, TwinModelParameters parameters) {
+        return decode(bytes, 0, parameters);
+    }
+
+    /** Decodes the twin that starts at {@code offset} and ends with the array (after a header of the caller's). */
+    public static PumpTwin decode(byte[] bytes, int offset, TwinModelParameters parameters) {
         try {
             DECODED_IDS.get().clear();
-            In in = new In(bytes);
+            In in = new In(bytes, offset);
             byte version = in.readByte();
             if (version != VERSION && version != VERSION_1) {
                 throw new UnreadableTwin("stored twin has format version " + version + ", this code reads " + VERSION,
@@ -493,6 +507,12 @@ public final class PumpTwinStoreCodec {
             count = 0;
         }
 
+        void writeBytes(byte[] bytes) {
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, buf, count, bytes.length);
+            count += bytes.length;
+        }
+
         private void ensure(int more) {
             if (count + more > buf.length) {
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
@@ -565,8 +585,9 @@ public final class PumpTwinStoreCodec {
         private final byte[] buf;
         private int pos;
 
-        In(byte[] buf) {
+        In(byte[] buf, int offset) {
             this.buf = buf;
+            this.pos = offset;
         }
 
         private int take(int n) {

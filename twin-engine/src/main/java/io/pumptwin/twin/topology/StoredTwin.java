@@ -5,7 +5,6 @@ import io.pumptwin.twin.TwinModelParameters;
 import io.pumptwin.twin.store.PumpTwinStoreCodec;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * A value of the twin store: a small fixed header the topology reads on every record and every sweep step,
@@ -17,12 +16,14 @@ import java.util.Arrays;
  * @param lastAppliedMillis event time of the newest telemetry applied
  * @param stateEmittedMillis event time of the last TwinState written; Long.MIN_VALUE when none
  * @param buffered          telemetry events of this pump waiting in the reorder buffer
+ * @param value             the whole store value: this header, then the twin's bytes
  */
-record StoredTwin(long nextCheckMillis, long lastAppliedMillis, long stateEmittedMillis, int buffered,
-                  byte[] twinBytes) {
+record StoredTwin(long nextCheckMillis, long lastAppliedMillis, long stateEmittedMillis, int buffered, byte[] value) {
 
     static final byte FORMAT = 1;
     private static final int HEADER = 1 + 8 + 8 + 8 + 4;
+
+    // The twin's bytes are read and written in place after the header (no copy of the twin per event, issue 5).
 
     static StoredTwin read(byte[] value) {
         if (value.length < HEADER || value[0] != FORMAT) {
@@ -31,8 +32,7 @@ record StoredTwin(long nextCheckMillis, long lastAppliedMillis, long stateEmitte
         }
         ByteBuffer b = ByteBuffer.wrap(value);
         b.get();
-        return new StoredTwin(b.getLong(), b.getLong(), b.getLong(), b.getInt(),
-                Arrays.copyOfRange(value, HEADER, value.length));
+        return new StoredTwin(b.getLong(), b.getLong(), b.getLong(), b.getInt(), value);
     }
 
     /** Reads only the silent-check time, for the sweep. */
@@ -45,22 +45,27 @@ record StoredTwin(long nextCheckMillis, long lastAppliedMillis, long stateEmitte
 
     static StoredTwin of(PumpTwin twin, long nextCheckMillis, long lastAppliedMillis, long stateEmittedMillis,
                          int buffered) {
+        byte[] header = header(nextCheckMillis, lastAppliedMillis, stateEmittedMillis, buffered);
         return new StoredTwin(nextCheckMillis, lastAppliedMillis, stateEmittedMillis, buffered,
-                PumpTwinStoreCodec.encode(twin));
+                PumpTwinStoreCodec.encodeAfter(header, twin));
     }
 
     PumpTwin twin(TwinModelParameters parameters) {
-        return PumpTwinStoreCodec.decode(twinBytes, parameters);
+        return PumpTwinStoreCodec.decode(value, HEADER, parameters);
     }
 
     StoredTwin withBuffered(int n) {
-        return new StoredTwin(nextCheckMillis, lastAppliedMillis, stateEmittedMillis, n, twinBytes);
+        byte[] next = value.clone();
+        ByteBuffer.wrap(next).putInt(1 + 8 + 8 + 8, n);
+        return new StoredTwin(nextCheckMillis, lastAppliedMillis, stateEmittedMillis, n, next);
     }
 
     byte[] bytes() {
-        ByteBuffer b = ByteBuffer.allocate(HEADER + twinBytes.length);
-        b.put(FORMAT).putLong(nextCheckMillis).putLong(lastAppliedMillis).putLong(stateEmittedMillis)
-                .putInt(buffered).put(twinBytes);
-        return b.array();
+        return value;
+    }
+
+    private static byte[] header(long nextCheckMillis, long lastAppliedMillis, long stateEmittedMillis, int buffered) {
+        return ByteBuffer.allocate(HEADER).put(FORMAT).putLong(nextCheckMillis).putLong(lastAppliedMillis)
+                .putLong(stateEmittedMillis).putInt(buffered).array();
     }
 }
