@@ -597,6 +597,7 @@ public record PumpTwin(
         Map<TwinEventType, Wanted> wanted = wantedConditions(view);
         Map<TwinEventType, ActiveCondition> next = new EnumMap<>(TwinEventType.class);
         next.putAll(conditions);
+        int eventsBefore = events.size();
         for (TwinEventType type : TwinEventType.values()) {
             ActiveCondition current = conditions.get(type);
             Wanted w = wanted.get(type);
@@ -615,8 +616,10 @@ public record PumpTwin(
             }
         }
         // The assessment holds for the twin with its new conditions too: it reads only the catheter condition's
-        // raisal time, which is this twin's time for a condition raised now.
-        return new TwinTransition(withConditions(next), events, outcome, view);
+        // raisal time, which is this twin's time for a condition raised now. Most events change no condition: the
+        // twin then keeps its conditions as they are, without another copy of itself (issue 5).
+        PumpTwin after = events.size() == eventsBefore ? this : withConditions(next);
+        return new TwinTransition(after, events, outcome, view);
     }
 
     /** A due date that moves by less than a day is not news. */
