@@ -416,7 +416,7 @@ public record PumpTwin(
         // clinician suspects it at the visit, and it may run dry long before the pump's own date.
         ReservoirEstimate anchor = reservoirAnchor;
         FillContext f = fill;
-        boolean overdoseSigns = s.symptoms().stream().anyMatch(Symptom::pointsToOverdose);
+        boolean overdoseSigns = OverdoseRisk.showsOverdose(s.symptoms());
         // Signs that began before the fill belong to the one it replaced (a pocket fill's drug still in the tissue, a
         // wrong concentration emptied out at this very visit), reported late: doubting the new fill for them put the
         // reservoir anywhere from empty to full and called for a refill at the corrective refill itself (bench
@@ -730,14 +730,22 @@ public record PumpTwin(
                     : EvidenceKind.BATTERY_PROJECTION, asOf, "ERI " + day(bp.eriAt()) + ", end of service "
                     + day(bp.endOfServiceAt()) + " (" + bp.basis()
                     + (battery.advisoryCohort(bpar) ? ", pre-August-2011 advisory cohort" : "") + ")", 0, null));
-            if (battery.eriReached() || !asOf.isBefore(bp.eriAt().minus(bpar.eriNotice()))) {
+            // Hysteresis: a projection from gauge readings moves by weeks (0.5 % of gauge noise is about two weeks of
+            // nominal drain); once staff were told to schedule a replacement, a projected date moving back out by
+            // less than half the notice is not news, and clearing and raising again at every move would be a new
+            // alert each time (bench detection scorecard, issue 6).
+            Duration eriNotice = conditions.containsKey(TwinEventType.BATTERY_ERI)
+                    ? bpar.eriNotice().multipliedBy(3).dividedBy(2) : bpar.eriNotice();
+            Duration eosNotice = conditions.containsKey(TwinEventType.BATTERY_END_OF_SERVICE)
+                    ? bpar.endOfServiceNotice().multipliedBy(3).dividedBy(2) : bpar.endOfServiceNotice();
+            if (battery.eriReached() || !asOf.isBefore(bp.eriAt().minus(eriNotice))) {
                 wanted.put(TwinEventType.BATTERY_ERI, new Wanted(battery.eriReached() ? RiskLevel.LIKELY : RiskLevel.WATCH,
                         bp.eriAt(), () -> "Battery replacement to schedule: ERI " + day(bp.eriAt()), be));
             }
             if (battery.endOfServiceReached()) {
                 wanted.put(TwinEventType.BATTERY_END_OF_SERVICE, new Wanted(RiskLevel.URGENT, bp.endOfServiceAt(),
                         () -> "Battery end of service: delivery has stopped", be));
-            } else if (battery.eriReached() || !asOf.isBefore(bp.endOfServiceAt().minus(bpar.endOfServiceNotice()))) {
+            } else if (battery.eriReached() || !asOf.isBefore(bp.endOfServiceAt().minus(eosNotice))) {
                 wanted.put(TwinEventType.BATTERY_END_OF_SERVICE, new Wanted(RiskLevel.LIKELY, bp.endOfServiceAt(),
                         () -> "Battery end of service expected " + day(bp.endOfServiceAt()) + ": replace before", be));
             }

@@ -15,9 +15,11 @@ import java.util.Map;
  * @param flowShareOfDrain          share of the drain that the motor causes at the reference flow; the
  *                                  rest is electronics (assumption: 0.3). Drain = base * (1 - share +
  *                                  share * flow / reference).
- * @param eriRemainingPercent       reported percent at which the pump is projected to raise ERI
- *                                  (device-specific; assumption: 10%)
- * @param eriToEndOfService         time from ERI to end of service (DOMAIN.md: roughly 90 days)
+ * @param eriToEndOfService         time from ERI to end of service (DOMAIN.md: roughly 90 days). The pump raises ERI
+ *                                  when that much service is left at its drain of the moment, so the twin projects ERI
+ *                                  this long before the end of service it projects. (A fixed 10% remaining, assumed
+ *                                  before, is about 250 days of nominal drain: BATTERY_ERI opened months before the
+ *                                  pump's own indicator, bench detection scorecard, issue 6.)
  * @param advisoryManufacturedBefore pumps made before this date are in the advisory cohort
  * @param advisoryLifeFactor        advisory pumps reach ERI prematurely: remaining time to ERI is scaled by
  *                                  this factor so the twin warns early (assumption: 0.75)
@@ -30,7 +32,6 @@ public record BatteryModelParameters(
         Duration nominalLife,
         double referenceDailyVolumeMl,
         double flowShareOfDrain,
-        double eriRemainingPercent,
         Duration eriToEndOfService,
         LocalDate advisoryManufacturedBefore,
         double advisoryLifeFactor,
@@ -47,7 +48,7 @@ public record BatteryModelParameters(
     }
 
     public static BatteryModelParameters defaults() {
-        return new BatteryModelParameters(Duration.ofDays(7 * 365), 0.5, 0.3, 10, Duration.ofDays(90),
+        return new BatteryModelParameters(Duration.ofDays(7 * 365), 0.5, 0.3, Duration.ofDays(90),
                 LocalDate.of(2011, 8, 1), 0.75, 32, Duration.ofDays(30), Duration.ofDays(60), Duration.ofDays(30));
     }
 
@@ -66,7 +67,6 @@ public record BatteryModelParameters(
         m.put("battery.nominalLifeDays", nominalLife.toMillis() / 86_400_000.0);
         m.put("battery.referenceDailyVolumeMl", referenceDailyVolumeMl);
         m.put("battery.flowShareOfDrain", flowShareOfDrain);
-        m.put("battery.eriRemainingPercent", eriRemainingPercent);
         m.put("battery.eriToEndOfServiceDays", eriToEndOfService.toMillis() / 86_400_000.0);
         m.put("battery.advisoryLifeFactor", advisoryLifeFactor);
         return m;

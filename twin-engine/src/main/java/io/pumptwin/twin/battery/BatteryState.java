@@ -84,7 +84,8 @@ public record BatteryState(List<BatteryReading> history, LocalDate manufacturedO
     }
 
     /**
-     * Projects ERI and EOS from the current flow rate.
+     * Projects ERI and EOS from the current flow rate: end of service when the remaining percent runs out, ERI
+     * the labeled 90 days before it (the pump raises ERI when that much service is left at its drain of the moment).
      * Once the pump has raised ERI, EOS follows by labeling (about 90 days). Before that, the
      * depletion rate comes from a least-squares fit of the reported levels, normalised by the flow in
      * force at each reading, once the readings span long enough; until then from the nominal life.
@@ -107,7 +108,8 @@ public record BatteryState(List<BatteryReading> history, LocalDate manufacturedO
                 : BatteryProjection.Basis.NOMINAL_MODEL;
         double normalised = fitted != null ? fitted : p.nominalPercentPerDay();
         double perDay = normalised * flow;
-        double daysToEri = Math.max(0, smoothedRemaining(normalised) - p.eriRemainingPercent()) / perDay;
+        double daysToEri = Math.max(0, smoothedRemaining(normalised) / perDay
+                - p.eriToEndOfService().toMillis() / MILLIS_PER_DAY);
         if (advisoryCohort(p)) {
             daysToEri *= p.advisoryLifeFactor();
         }

@@ -133,7 +133,10 @@ public record CatheterFaultLikelihood(double obstructionLogOdds, double lossLogO
                                                  String eventId, CatheterModelParameters p) {
         long early = symptoms.stream().filter(s -> s.pointsToUnderdose() && !s.severe()).count();
         long severe = symptoms.stream().filter(s -> s.pointsToUnderdose() && s.severe()).count();
-        if (symptoms.stream().anyMatch(Symptom::pointsToOverdose)) {
+        long overdose = symptoms.stream().filter(Symptom::pointsToOverdose).count();
+        // A report is the picture most of its signs show: one overdose sign among withdrawal signs is noise, and the
+        // withdrawal signs count (as the underdose risk reads it, SymptomScore); a tie still argues against a fault.
+        if (overdose > 0 && overdose >= early + severe) {
             List<String> names = symptoms.stream().filter(Symptom::pointsToOverdose).map(Enum::name).sorted().toList();
             Evidence against = new Evidence(EvidenceKind.SYMPTOM_REPORT, at,
                     "Overdose signs reported, drug is reaching the spinal fluid: " + String.join(", ", names),

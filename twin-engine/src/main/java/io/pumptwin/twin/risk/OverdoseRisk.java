@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Overdose risk (DOMAIN.md): a pocket fill, a concentration filled higher than the pump was
@@ -17,6 +18,12 @@ import java.util.Locale;
 public final class OverdoseRisk {
 
     private OverdoseRisk() {
+    }
+
+    /** Whether a report shows the overdose picture: an overdose sign, not outnumbered by withdrawal signs. */
+    public static boolean showsOverdose(Set<Symptom> report) {
+        return report.stream().anyMatch(Symptom::pointsToOverdose)
+                && !SymptomScore.ofTheOtherPicture(report, Symptom::pointsToOverdose);
     }
 
     /**

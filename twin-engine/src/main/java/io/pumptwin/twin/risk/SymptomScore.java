@@ -29,6 +29,9 @@ record SymptomScore(double score, boolean severe, Instant firstAt, List<Evidence
             if (o.at().isAfter(asOf) || o.at().plus(p.symptomWindow()).isBefore(asOf)) {
                 continue;
             }
+            if (ofTheOtherPicture(o.symptoms(), relevant)) {
+                continue;
+            }
             List<String> names = new ArrayList<>();
             for (Symptom s : o.symptoms()) {
                 if (!relevant.test(s)) {
@@ -57,5 +60,26 @@ record SymptomScore(double score, boolean severe, Instant firstAt, List<Evidence
             evidence.replaceAll(e -> new Evidence(e.kind(), e.observedAt(), e.detail(), each, e.sourceEventId()));
         }
         return new SymptomScore(score, !severeSigns.isEmpty(), first, evidence);
+    }
+
+    /**
+     * Whether a report shows more signs of the other picture (overdose for withdrawal, withdrawal for overdose) than
+     * of this one: it is then the other picture, and its lone contrary sign is noise, not a second condition. A patient
+     * deprived of baclofen is not at once overdosed by it; withdrawal reports during a reset or a stall that named one
+     * overdose sign as well (a coma, a seizure among tachycardia and itching) opened overdose alerts, and overdose
+     * reports with one withdrawal sign opened underdose alerts (bench detection scorecard, issue 6). A tie counts for
+     * both: the report does not say which it is.
+     */
+    static boolean ofTheOtherPicture(Set<Symptom> report, Predicate<Symptom> relevant) {
+        int mine = 0;
+        int other = 0;
+        for (Symptom s : report) {
+            if (relevant.test(s)) {
+                mine++;
+            } else if (s.pointsToUnderdose() || s.pointsToOverdose()) {
+                other++;
+            }
+        }
+        return other > mine;
     }
 }

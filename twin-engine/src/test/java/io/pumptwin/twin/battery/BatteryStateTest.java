@@ -21,8 +21,8 @@ class BatteryStateTest {
     void a_new_battery_at_the_reference_flow_lasts_about_seven_years() {
         BatteryProjection projection = BatteryState.initial(null).withReading(T0, 100, 0.5, p).project(T0, 0.5, p);
         assertThat(projection.basis()).isEqualTo(BatteryProjection.Basis.NOMINAL_MODEL);
-        // 90% of 7 years to ERI at 10% remaining, then 90 days to end of service
-        assertThat(Duration.between(T0, projection.eriAt()).toDays()).isBetween(2295L, 2305L);
+        // 7 years to end of service, ERI the labeled 90 days before it
+        assertThat(Duration.between(T0, projection.endOfServiceAt()).toDays()).isBetween(2550L, 2560L);
         assertThat(Duration.between(projection.eriAt(), projection.endOfServiceAt())).isEqualTo(Duration.ofDays(90));
     }
 
@@ -41,8 +41,24 @@ class BatteryStateTest {
         BatteryProjection projection = s.project(days(60), 0.5, p);
         assertThat(projection.basis()).isEqualTo(BatteryProjection.Basis.FITTED_HISTORY);
         assertThat(projection.percentPerDay()).isBetween(0.099, 0.101);
-        // 74.4% left at day 56, 64.4 points to ERI at 0.1%/day
-        assertThat(Duration.between(days(56), projection.eriAt()).toDays()).isBetween(640L, 648L);
+        // 74.4% left at day 56: 744 days of service at 0.1%/day, ERI 90 days before the end
+        assertThat(Duration.between(days(56), projection.eriAt()).toDays()).isBetween(650L, 658L);
+    }
+
+    /**
+     * DOMAIN.md: ERI comes when about 90 days of service are left. A battery at 8% at the reference flow (0.039%/day)
+     * has about 205 days left, so ERI is about 115 days away and BATTERY_ERI (60 days' notice) is not due yet; a fixed
+     * 10% ERI level put it in the past and opened the alert at the pump's first report, months before the pump's own
+     * indicator (bench detection scorecard, issue 6).
+     */
+    @Test
+    void eri_is_projected_ninety_days_of_drain_before_the_end_of_service() {
+        BatteryProjection projection = BatteryState.initial(null).withReading(T0, 8, 0.5, p).project(T0, 0.5, p);
+        assertThat(Duration.between(T0, projection.eriAt()).toDays()).isBetween(110L, 120L);
+        assertThat(projection.eriAt()).isAfter(T0.plus(p.eriNotice()));
+        // at a tenth of the flow the same 8% lasts longer
+        assertThat(BatteryState.initial(null).withReading(T0, 8, 0.05, p).project(T0, 0.05, p).eriAt())
+                .isAfter(projection.eriAt());
     }
 
     @Test

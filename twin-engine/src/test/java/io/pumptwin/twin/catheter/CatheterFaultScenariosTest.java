@@ -211,6 +211,22 @@ class CatheterFaultScenariosTest {
                 org.assertj.core.api.Assertions.within(1e-9));
     }
 
+    /** One overdose sign named among withdrawal signs does not turn a withdrawal report into evidence against a fault. */
+    @Test
+    void a_withdrawal_report_with_one_overdose_sign_is_still_a_withdrawal_report() {
+        var report = java.util.Set.of(io.pumptwin.twin.telemetry.Symptom.SPASTICITY_RETURN,
+                io.pumptwin.twin.telemetry.Symptom.PRURITUS, io.pumptwin.twin.telemetry.Symptom.TACHYCARDIA,
+                io.pumptwin.twin.telemetry.Symptom.DIZZINESS);
+        CatheterFaultLikelihood prior = CatheterFaultLikelihood.prior(PumpTwinScenarios.day(0), p);
+        CatheterFaultLikelihood c = prior.afterSymptoms(report, CompetingExplanations.NONE, PumpTwinScenarios.day(1),
+                "w1", p);
+        assertThat(c.lossLogOdds()).isGreaterThan(prior.lossLogOdds());
+        var overdose = java.util.Set.of(io.pumptwin.twin.telemetry.Symptom.DROWSINESS,
+                io.pumptwin.twin.telemetry.Symptom.DIZZINESS, io.pumptwin.twin.telemetry.Symptom.PRURITUS);
+        assertThat(prior.afterSymptoms(overdose, CompetingExplanations.NONE, PumpTwinScenarios.day(1), "o1", p)
+                .lossLogOdds()).isLessThan(prior.lossLogOdds());
+    }
+
     @Test
     void the_evidence_trail_is_bounded_newest_last() {
         CatheterFaultLikelihood c = CatheterFaultLikelihood.prior(PumpTwinScenarios.day(0), p);

@@ -52,6 +52,35 @@ class OverdoseRiskTest {
         assertThat(risk.score()).isEqualTo(p.earlySymptomScore());
     }
 
+    /**
+     * A report is the picture most of its signs show. One coma named among four withdrawal signs (a patient whose pump
+     * was reset two days before) is not an overdose; one piloerection among drowsiness and dizziness is not withdrawal.
+     * A tie counts for both.
+     */
+    @Test
+    void a_lone_sign_of_the_other_picture_in_a_report_is_not_a_second_condition() {
+        Instant at = REFILL.plus(Duration.ofHours(3));
+        Instant asOf = REFILL.plus(Duration.ofHours(4));
+        var withdrawalWithComa = List.of(new SymptomObservation(at, Set.of(Symptom.SPASTICITY_RETURN, Symptom.PRURITUS,
+                Symptom.TACHYCARDIA, Symptom.PILOERECTION, Symptom.COMA), "s1"));
+        assertThat(OverdoseRisk.assess(asOf, 500, null, null, 1, null, null, withdrawalWithComa, p).level())
+                .isEqualTo(RiskLevel.NONE);
+        assertThat(UnderdoseRisk.assess(asOf, 500, List.of(), withdrawalWithComa, p).level())
+                .isEqualTo(RiskLevel.LIKELY);
+        assertThat(OverdoseRisk.showsOverdose(withdrawalWithComa.get(0).symptoms())).isFalse();
+
+        var overdoseWithPiloerection = List.of(new SymptomObservation(at, Set.of(Symptom.DROWSINESS, Symptom.DIZZINESS,
+                Symptom.PILOERECTION), "s2"));
+        assertThat(UnderdoseRisk.assess(asOf, 500, List.of(), overdoseWithPiloerection, REFILL, null, p).level())
+                .isEqualTo(RiskLevel.NONE);
+        assertThat(OverdoseRisk.assess(asOf, 500, null, null, 1, null, null, overdoseWithPiloerection, p).level())
+                .isEqualTo(RiskLevel.LIKELY);
+
+        var tie = List.of(new SymptomObservation(at, Set.of(Symptom.DIZZINESS, Symptom.TACHYCARDIA), "s3"));
+        assertThat(OverdoseRisk.assess(asOf, 500, null, null, 1, null, null, tie, p).level()).isEqualTo(RiskLevel.WATCH);
+        assertThat(OverdoseRisk.showsOverdose(tie.get(0).symptoms())).isTrue();
+    }
+
     @Test
     void severe_overdose_signs_with_a_pocket_fill_are_urgent() {
         var signs = List.of(new SymptomObservation(REFILL.plus(Duration.ofHours(3)),
