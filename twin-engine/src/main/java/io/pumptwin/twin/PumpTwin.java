@@ -528,8 +528,7 @@ public record PumpTwin(
                     prescription.concentrationsEventId()));
         }
         RiskAssessment underdose = UnderdoseRisk.assess(asOf, dose, interruptions, recentSymptoms, fill.filledAt(),
-                delivery.resumedFrom(asOf, parameters.risk().interruptionAftermath()) != null ? delivery.since() : null,
-                parameters.risk());
+                settlingSince(c), parameters.risk());
         RiskAssessment overdose = OverdoseRisk.assess(asOf, dose, fill.pocketFillAt(), fill.fillEventId(),
                 prescription == null ? 1 : prescription.filledToProgrammed(),
                 prescription == null ? asOf : prescription.concentrationsSetAt(),
@@ -576,6 +575,20 @@ public record PumpTwin(
         };
         return new TwinAssessment(asOf, r, daily, projection, bp, pCatheter, c.suspectedKind(parameters.catheter()),
                 c.evidence().items(), status, underdose, overdose, new TwinAssessment.Values(valuesOf));
+    }
+
+    /**
+     * Since when the patient has been settling after a known disturbance of therapy, within its aftermath: delivery
+     * resumed from a known interruption, or overdose signs reported (UnderdoseRisk); null when none.
+     */
+    private Instant settlingSince(CatheterFaultLikelihood c) {
+        Instant resumed = delivery.resumedFrom(asOf, parameters.risk().interruptionAftermath()) != null
+                ? delivery.since() : null;
+        Instant overdosed = c.lastOverdoseSignsAt();
+        if (overdosed != null && asOf.isAfter(overdosed.plus(parameters.risk().interruptionAftermath()))) {
+            overdosed = null;
+        }
+        return resumed == null ? overdosed : overdosed == null || resumed.isAfter(overdosed) ? resumed : overdosed;
     }
 
     private static double hours(Instant from, Instant to) {

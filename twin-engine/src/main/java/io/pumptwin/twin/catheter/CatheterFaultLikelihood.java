@@ -292,6 +292,21 @@ public record CatheterFaultLikelihood(double obstructionLogOdds, double lossLogO
                 asOf);
     }
 
+    /**
+     * When overdose signs were last reported, as far as the trail remembers (they are kept as evidence against a
+     * fault: the only symptom reports that weigh against one); null when it holds none.
+     */
+    public Instant lastOverdoseSignsAt() {
+        List<Evidence> items = evidence.items();
+        for (int i = items.size() - 1; i >= 0; i--) {
+            Evidence e = items.get(i);
+            if (e.kind() == EvidenceKind.SYMPTOM_REPORT && e.weight() < 0) {
+                return e.observedAt();
+            }
+        }
+        return null;
+    }
+
     /** Whether an explanation was entered right after this clue, from the same telemetry event ({@link #moved}). */
     private boolean alreadyExplained(Evidence clue) {
         List<Evidence> items = evidence.items();

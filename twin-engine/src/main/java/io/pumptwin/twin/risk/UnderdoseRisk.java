@@ -34,8 +34,10 @@ public final class UnderdoseRisk {
 
     /**
      * @param lastFillAt        the last refill, or null when none is known
-     * @param resumedAfterKnown when delivery last resumed from a known interruption (a stall recovered, a reset
-     *                          reprogrammed, a reservoir found dry and refilled), or null when none is known
+     * @param resumedAfterKnown since when the patient has been settling after a known disturbance of therapy: delivery
+     *                          resumed from a known interruption (a stall recovered, a reset reprogrammed, a reservoir
+     *                          found dry and refilled), or overdose signs reported (the dose is then lowered, the
+     *                          drug in a pocket fill wears off); null when none is known
      */
     public static RiskAssessment assess(Instant asOf, double doseMcgPerDay, List<Interruption> interruptions,
                                         List<SymptomObservation> symptoms, Instant lastFillAt,
@@ -88,7 +90,9 @@ public final class UnderdoseRisk {
      * refills, on a report the twin had judged too weak the day before (bench detection scorecard, issue 6). And in
      * the aftermath of a known interruption ({@link RiskModelParameters#interruptionAftermath()}) a lone sign is far
      * more likely its echo, the patient settling back on therapy, than a concentration error at the refill that
-     * ended it: it counts half, as anywhere else.
+     * ended it: it counts half, as anywhere else. Likewise after overdose signs: the undertreated picture that follows
+     * a dose lowered for them, or a pocket fill's drug wearing off, is titration, not a weak drug (after pocket fills,
+     * lone signs within the fill doubt of the corrective refill opened underdose alerts: bench scorecard, issue 6).
      */
     static boolean loneSignDoubtsTheFill(Instant asOf, List<SymptomObservation> symptoms, Instant lastFillAt,
                                          Instant resumedAfterKnown, RiskModelParameters p) {
