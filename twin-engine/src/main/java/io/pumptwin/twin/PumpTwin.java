@@ -386,10 +386,12 @@ public record PumpTwin(
         }
         Set<Symptom> current = s.symptoms();
         Instant restarted = fill.filledAt();
+        boolean resumedFromInterruption = false;
         if (delivery.status() == DeliveryStatus.DELIVERING && delivery.cause() != null
                 && (restarted == null || delivery.since().isAfter(restarted))) {
             // likewise signs that began before delivery resumed from a known interruption: they are its own
             restarted = delivery.since();
+            resumedFromInterruption = true;
         }
         if (s.onsetTime() != null && restarted != null && s.onsetTime().isBefore(restarted)) {
             // Withdrawal signs that began before the last refill belong to the interval it ended (most often the
@@ -397,9 +399,17 @@ public record PumpTwin(
             // and within the days after a fill a lone sign counts in full (UnderdoseRisk.FILL_DOUBT), so they
             // reopened the underdose alert the refill had just cleared (bench detection scorecard, issue 6). The
             // catheter belief above still takes them: a catheter fault outlives a refill.
+            // Its overdose signs stay only if the report is the overdose picture (SymptomScore: a lone one among
+            // withdrawal signs is noise); from an interruption the pump cannot have overdosed the patient, so there
+            // they must outnumber the withdrawal signs (a coma named beside tachycardia days after a reset opened an
+            // overdose alert once the withdrawal sign was set aside).
+            long overdose = s.symptoms().stream().filter(Symptom::pointsToOverdose).count();
+            long withdrawal = s.symptoms().stream().filter(Symptom::pointsToUnderdose).count();
+            boolean overdosePicture = resumedFromInterruption ? overdose > withdrawal
+                    : OverdoseRisk.showsOverdose(s.symptoms());
             current = EnumSet.noneOf(Symptom.class);
             for (Symptom x : s.symptoms()) {
-                if (!x.pointsToUnderdose()) {
+                if (!x.pointsToUnderdose() && (overdosePicture || !x.pointsToOverdose())) {
                     current.add(x);
                 }
             }
@@ -532,7 +542,9 @@ public record PumpTwin(
         RiskAssessment overdose = OverdoseRisk.assess(asOf, dose, fill.pocketFillAt(), fill.fillEventId(),
                 prescription == null ? 1 : prescription.filledToProgrammed(),
                 prescription == null ? asOf : prescription.concentrationsSetAt(),
-                prescription == null ? null : prescription.concentrationsEventId(), recentSymptoms, parameters.risk());
+                prescription == null ? null : prescription.concentrationsEventId(), recentSymptoms,
+                delivery.interrupted() || delivery.resumedFrom(asOf, parameters.risk().interruptionAftermath()) != null,
+                parameters.risk());
 
         DeliveryStatus status = delivery.interrupted() ? delivery.status()
                 : pEmpty >= 0.5 ? DeliveryStatus.STOPPED : delivery.status();

@@ -50,6 +50,30 @@ class UnderdoseAftermathTest {
         assertThat(underdoseRaised(story)).isEqualTo(afterOverdose).isZero();
     }
 
+    /**
+     * A report, days after a reset was reprogrammed, of signs that began during the reset: one withdrawal sign and one
+     * overdose sign. The withdrawal sign belongs to the reset; the pump, delivering next to nothing, cannot have
+     * overdosed the patient, so the coma named beside it does not open an overdose alert. The same report from a
+     * patient whose pump was delivering still counts for both.
+     */
+    @Test
+    void a_tied_report_of_signs_from_a_reset_is_not_an_overdose() {
+        var report = new io.pumptwin.twin.telemetry.SymptomReport(java.util.Set.of(Symptom.COMA, Symptom.TACHYCARDIA),
+                null, io.pumptwin.twin.telemetry.SymptomReporter.CAREGIVER, PumpTwinScenarios.day(20.5));
+        var story = PumpTwinScenarios.filledPump("AFT-3", 500, PARAMETERS);
+        story.weeklyStatusUntil(14);
+        story.alarm(20, PumpAlarmKind.LOW_BATTERY_RESET);
+        story.doseChange(21, 500, 500, DoseChangeReason.OTHER);
+        story.scenario().at(23, report);
+        assertThat(story.raised()).noneMatch(e -> e.type() == TwinEventType.OVERDOSE_RISK);
+
+        var control = PumpTwinScenarios.filledPump("AFT-4", 500, PARAMETERS);
+        control.weeklyStatusUntil(21);
+        control.scenario().at(23, report);
+        assertThat(control.raised()).anyMatch(e -> e.type() == TwinEventType.OVERDOSE_RISK
+                && e.transition() == TwinEventTransition.RAISED);
+    }
+
     /** A motor stall that recovered within the day: the spasticity reported after it is its echo. */
     @Test
     void a_lone_sign_after_a_recovered_stall_is_its_echo() {

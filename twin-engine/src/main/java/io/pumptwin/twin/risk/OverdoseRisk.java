@@ -35,6 +35,21 @@ public final class OverdoseRisk {
                                         String pocketFillEventId, double filledToProgrammed, Instant mismatchSince,
                                         String mismatchEventId, List<SymptomObservation> symptoms,
                                         RiskModelParameters p) {
+        return assess(asOf, doseMcgPerDay, pocketFillAt, pocketFillEventId, filledToProgrammed, mismatchSince,
+                mismatchEventId, symptoms, false, p);
+    }
+
+    /**
+     * @param pumpNotDelivering delivery is known interrupted (a stall, a reset's minimal rate) or has only just resumed
+     *                          from such an interruption: a report with as many withdrawal signs as overdose signs is
+     *                          then withdrawal, since the pump cannot have overdosed the patient (bench detection
+     *                          scorecard: single overdose signs in reports of the days after a reset, issue 6). A
+     *                          suspected pocket fill, whose drug acts from the tissue, keeps a tie counting for both.
+     */
+    public static RiskAssessment assess(Instant asOf, double doseMcgPerDay, Instant pocketFillAt,
+                                        String pocketFillEventId, double filledToProgrammed, Instant mismatchSince,
+                                        String mismatchEventId, List<SymptomObservation> symptoms,
+                                        boolean pumpNotDelivering, RiskModelParameters p) {
         List<Evidence> evidence = new ArrayList<>();
         double best = 0;
         Instant since = null;
@@ -56,7 +71,7 @@ public final class OverdoseRisk {
             }
         }
         SymptomScore signs = SymptomScore.of(asOf, symptoms, Symptom::pointsToOverdose,
-                EvidenceKind.OVERDOSE_SYMPTOMS, "Overdose signs", p, false);
+                EvidenceKind.OVERDOSE_SYMPTOMS, "Overdose signs", p, false, pumpNotDelivering && best == 0);
         evidence.addAll(signs.evidence());
         double score = Math.min(1, best + signs.score());
         RiskLevel level = p.grade(score);

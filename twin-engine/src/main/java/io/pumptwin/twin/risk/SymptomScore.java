@@ -18,9 +18,12 @@ record SymptomScore(double score, boolean severe, Instant firstAt, List<Evidence
      * @param loneSignHalved whether a lone early sign counts half (withdrawal signs away from a refill: common alone in
      *                       a stable fleet) or in full (overdose signs, and withdrawal signs in the days after a fill:
      *                       a lone sign is how a wrong concentration often shows first)
+     * @param tieIsTheOther  whether a report with as many signs of the other picture as of this one is the other
+     *                       picture ({@link #ofTheOtherPicture}): overdose signs while the pump is known not to deliver
      */
     static SymptomScore of(Instant asOf, List<SymptomObservation> observations, Predicate<Symptom> relevant,
-                           EvidenceKind kind, String label, RiskModelParameters p, boolean loneSignHalved) {
+                           EvidenceKind kind, String label, RiskModelParameters p, boolean loneSignHalved,
+                           boolean tieIsTheOther) {
         Set<Symptom> early = EnumSet.noneOf(Symptom.class);
         Set<Symptom> severeSigns = EnumSet.noneOf(Symptom.class);
         List<Evidence> evidence = new ArrayList<>();
@@ -29,7 +32,7 @@ record SymptomScore(double score, boolean severe, Instant firstAt, List<Evidence
             if (o.at().isAfter(asOf) || o.at().plus(p.symptomWindow()).isBefore(asOf)) {
                 continue;
             }
-            if (ofTheOtherPicture(o.symptoms(), relevant)) {
+            if (ofTheOtherPicture(o.symptoms(), relevant, tieIsTheOther)) {
                 continue;
             }
             List<String> names = new ArrayList<>();
@@ -68,9 +71,13 @@ record SymptomScore(double score, boolean severe, Instant firstAt, List<Evidence
      * deprived of baclofen is not at once overdosed by it; withdrawal reports during a reset or a stall that named one
      * overdose sign as well (a coma, a seizure among tachycardia and itching) opened overdose alerts, and overdose
      * reports with one withdrawal sign opened underdose alerts (bench detection scorecard, issue 6). A tie counts for
-     * both: the report does not say which it is.
+     * both, unless the caller knows which is possible.
      */
     static boolean ofTheOtherPicture(Set<Symptom> report, Predicate<Symptom> relevant) {
+        return ofTheOtherPicture(report, relevant, false);
+    }
+
+    static boolean ofTheOtherPicture(Set<Symptom> report, Predicate<Symptom> relevant, boolean tieIsTheOther) {
         int mine = 0;
         int other = 0;
         for (Symptom s : report) {
@@ -80,6 +87,6 @@ record SymptomScore(double score, boolean severe, Instant firstAt, List<Evidence
                 other++;
             }
         }
-        return other > mine;
+        return other > mine || tieIsTheOther && other > 0 && other == mine;
     }
 }

@@ -66,7 +66,7 @@ public final class UnderdoseRisk {
         }
         SymptomScore signs = SymptomScore.of(asOf, symptoms, Symptom::pointsToUnderdose,
                 EvidenceKind.WITHDRAWAL_SYMPTOMS, "Withdrawal signs", p,
-                !loneSignDoubtsTheFill(asOf, symptoms, lastFillAt, resumedAfterKnown, p));
+                !loneSignDoubtsTheFill(asOf, symptoms, lastFillAt, resumedAfterKnown, p), false);
         evidence.addAll(signs.evidence());
         double score = Math.min(1, best + signs.score());
         RiskLevel level = p.grade(score);

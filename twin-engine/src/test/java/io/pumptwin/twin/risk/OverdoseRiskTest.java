@@ -81,6 +81,27 @@ class OverdoseRiskTest {
         assertThat(OverdoseRisk.showsOverdose(tie.get(0).symptoms())).isTrue();
     }
 
+    /**
+     * While the pump is known not to deliver (here just after a reset), a report as much withdrawal as overdose is
+     * withdrawal: the pump cannot have overdosed the patient. A suspected pocket fill's drug acts from the tissue, so
+     * with one the tie still counts.
+     */
+    @Test
+    void a_tied_report_is_withdrawal_while_the_pump_is_known_not_to_deliver() {
+        Instant at = REFILL.plus(Duration.ofHours(3));
+        Instant asOf = REFILL.plus(Duration.ofHours(4));
+        var tie = List.of(new SymptomObservation(at, Set.of(Symptom.COMA, Symptom.TACHYCARDIA), "s4"));
+        assertThat(OverdoseRisk.assess(asOf, 500, null, null, 1, null, null, tie, true, p).level())
+                .isEqualTo(RiskLevel.NONE);
+        assertThat(OverdoseRisk.assess(asOf, 500, null, null, 1, null, null, tie, false, p).level())
+                .isEqualTo(RiskLevel.LIKELY);
+        assertThat(OverdoseRisk.assess(asOf, 500, REFILL, "r1", 1, REFILL, "r1", tie, true, p).level())
+                .isEqualTo(RiskLevel.URGENT);
+        var overdose = List.of(new SymptomObservation(at, Set.of(Symptom.COMA), "s5"));
+        assertThat(OverdoseRisk.assess(asOf, 500, null, null, 1, null, null, overdose, true, p).level())
+                .isEqualTo(RiskLevel.LIKELY);
+    }
+
     @Test
     void severe_overdose_signs_with_a_pocket_fill_are_urgent() {
         var signs = List.of(new SymptomObservation(REFILL.plus(Duration.ofHours(3)),
