@@ -681,7 +681,8 @@ public record PumpTwin(
                 }
                 return items;
             };
-            if (!asOf.isBefore(due.minus(parameters.refillDueNotice()))) {
+            if (!asOf.isBefore(projection.refillNoticeFrom(parameters.refillDueNotice(), fill.filledAt() != null,
+                    parameters.reservoir()))) {
                 wanted.put(TwinEventType.REFILL_DUE, new Wanted(RiskLevel.WATCH, due,
                         () -> "Refill due by " + day(due) + " (" + limit.get() + ")", evidence));
             }

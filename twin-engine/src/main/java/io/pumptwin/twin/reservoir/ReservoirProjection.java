@@ -49,6 +49,41 @@ public record ReservoirProjection(DateBand lowReservoirAt, DateBand emptyAt, Ref
         return new ReservoirProjection(low, empty, refillDue(bound, filledAt, p), bound);
     }
 
+    /**
+     * When the refill-due notice opens, given the notice a clinic needs to book a visit before the refill-due date.
+     * Why not simply {@code due - notice} before the twin has seen the pump filled: the due date is the one-sided 95%
+     * bound of the low-reservoir date less the clinic lead, so it already carries the safety margin, and until the
+     * first seen fill that margin is the labeled tolerance on everything delivered since a fill the twin never saw:
+     * weeks for a slow pump. One at 0.1 mL/d (sigma 1 mL, ten days) had its refill notice open ~37 d before the
+     * expected alarm date, most of the false REFILL_DUE in the bench detection scorecard (38 of 48, issue 6); staff
+     * asked to book a refill a month early learn to ignore the alert, and nothing more can be known before that
+     * first refill (reports carry no last-refill data). The notice then counts from the expected date instead: it
+     * opens at the later of {@code due - notice} and {@code expected - lead - notice}, but never with less than the
+     * clinic's lead time (7 d) of notice before the due date, the time it takes to book a visit. The due date itself
+     * (early edge less lead) is never passed without the alert open.
+     * <p>Once the twin has seen a fill the notice stays in full: the band is then the pump's own variation (days),
+     * and the notice is what catches a reservoir that truly runs dry ahead of it for a reason nothing in telemetry
+     * shows (a pocket fill too small to overdose and not suspected: bench scorecard, pocket-fill seed 1, SIM0000021
+     * kept 5.9 d of REFILL_DUE lead before empty when its notice was counted from the expected date, under the 7 d
+     * goal). The drug stability limit is exact (the fill date is known) and keeps its full notice.
+     *
+     * @param fillSeen whether the twin has seen this pump filled
+     */
+    public Instant refillNoticeFrom(Duration notice, boolean fillSeen, ReservoirModelParameters p) {
+        Instant due = refillDue.dueAt();
+        Instant byNotice = due.minus(notice);
+        if (fillSeen || refillDue.limit() != RefillDue.Limit.RESERVOIR || lowReservoirAt == null) {
+            return byNotice;
+        }
+        Instant byExpected = lowReservoirAt.expected().minus(p.clinicLeadTime()).minus(notice);
+        if (!byExpected.isAfter(byNotice)) {
+            return byNotice;
+        }
+        Duration least = notice.compareTo(p.clinicLeadTime()) < 0 ? notice : p.clinicLeadTime();
+        Instant latest = due.minus(least);
+        return byExpected.isBefore(latest) ? byExpected : latest;
+    }
+
     static RefillDue refillDue(Instant lowReservoirBound, Instant filledAt, ReservoirModelParameters p) {
         Instant byReservoir = lowReservoirBound == null ? null : lowReservoirBound.minus(p.clinicLeadTime());
         Instant byStability = filledAt == null ? null : filledAt.plus(p.drugStability());

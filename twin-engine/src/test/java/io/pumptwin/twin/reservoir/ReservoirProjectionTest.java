@@ -128,4 +128,39 @@ class ReservoirProjectionTest {
         double mean = e.meanMl() - moreMl * (1 + q.deliveryBiasFraction());
         return mean - z * Math.sqrt(e.varianceAfter(moreMl, q));
     }
+    @Test
+    void before_the_first_seen_fill_the_refill_notice_counts_from_the_expected_date_but_keeps_the_lead_time() {
+        Duration notice = Duration.ofDays(14);
+        // A slow pump first heard mid-cycle: 10 mL delivered since a fill the twin never saw, 0.1 mL/day. Its band
+        // is the labeled tolerance on all of that: the early edge lies weeks before the expected alarm date.
+        ReservoirEstimate unseen = ReservoirEstimate.unknown(10, 20, p);
+        ReservoirProjection slow = ReservoirProjection.of(unseen, FILL, 0.1, 2.0, null, p);
+        Instant due = slow.refillDue().dueAt();
+        Instant expected = slow.lowReservoirAt().expected();
+        assertThat(Duration.between(slow.lowReservoirBound(), expected)).isGreaterThan(notice);
+
+        Instant opens = slow.refillNoticeFrom(notice, false, p);
+        // Not due - notice (over five weeks before the expected alarm date), and never with less than the clinic's
+        // lead time of notice before the due date
+        assertThat(opens).isAfter(due.minus(notice)).isEqualTo(due.minus(p.clinicLeadTime()));
+        assertThat(Duration.between(opens, expected)).isLessThan(Duration.ofDays(35));
+
+        // A band narrower than the notice: the notice counts from the expected date
+        ReservoirEstimate narrower = ReservoirEstimate.unknown(16, 20, p);
+        ReservoirProjection fast = ReservoirProjection.of(narrower, FILL, 0.5, 2.0, null, p);
+        Instant fastDue = fast.refillDue().dueAt();
+        Instant byExpected = fast.lowReservoirAt().expected().minus(p.clinicLeadTime()).minus(notice);
+        assertThat(byExpected).isAfter(fastDue.minus(notice)).isBefore(fastDue.minus(p.clinicLeadTime()));
+        assertThat(fast.refillNoticeFrom(notice, false, p)).isEqualTo(byExpected);
+
+        // Once the twin has seen the fill the notice stays in full (it is the margin for what telemetry cannot show)
+        assertThat(slow.refillNoticeFrom(notice, true, p)).isEqualTo(due.minus(notice));
+        ReservoirEstimate full = ReservoirEstimate.filled(20, false, p);
+        ReservoirProjection seen = ReservoirProjection.of(full, FILL, 0.25, 2.0, FILL, p);
+        assertThat(seen.refillNoticeFrom(notice, true, p)).isEqualTo(seen.refillDue().dueAt().minus(notice));
+
+        // The drug stability date is exact: full notice
+        ReservoirProjection stability = ReservoirProjection.of(full, FILL, 0.025, 2.0, FILL, p);
+        assertThat(stability.refillNoticeFrom(notice, false, p)).isEqualTo(FILL.plus(Duration.ofDays(180)).minus(notice));
+    }
 }
