@@ -433,7 +433,16 @@ public record PumpTwin(
         // detection scorecard, issue 6).
         boolean signsSinceFill = s.onsetTime() == null || fill.filledAt() == null
                 || !s.onsetTime().isBefore(fill.filledAt());
-        if (overdoseSigns && signsSinceFill && anchor != null && fill.filledAt() != null && fill.pocketFillAt() == null
+        // So do signs that go on after a refill when the overdose picture was already reported in the pocket-fill
+        // window before it: an episode that began before the fill (the pocket's drug is absorbed over hours to days)
+        // does not start anew at the corrective refill. Doubting the new fill for it called for a refill at once,
+        // twice (REFILL_DUE and REFILL_URGENT), on a reservoir just filled (bench scorecard, pocket-fill seed 1,
+        // SIM0000015: true alarm volume 190 d away; issue 6). The overdose alert still takes the signs.
+        Instant filled = fill.filledAt();
+        boolean episodeBeforeFill = filled != null && recentSymptoms.stream().anyMatch(o -> o.at().isBefore(filled)
+                && !o.at().isBefore(filled.minus(parameters.risk().pocketFillWindow()))
+                && OverdoseRisk.showsOverdose(o.symptoms()));
+        if (overdoseSigns && signsSinceFill && !episodeBeforeFill && anchor != null && fill.filledAt() != null && fill.pocketFillAt() == null
                 && !fill.filledAt().plus(parameters.risk().pocketFillWindow()).isBefore(t)) {
             anchor = anchor.doubtedByPocketFill();
             f = new FillContext(fill.filledAt(), fill.fillEventId(), fill.motorStallSinceFill(), true,

@@ -373,6 +373,27 @@ class PumpTwinTest {
         assertThat(since.twin().assess().reservoir().stdDevMl()).isGreaterThan(3 * trusted);
     }
 
+    /**
+     * An overdose episode reported before a refill (the corrective refill after a pocket fill: the pocket's drug is
+     * absorbed for days) goes on after it: signs reported since do not put the new fill in doubt (bench detection
+     * scorecard, issue 6: REFILL_DUE and REFILL_URGENT at once on a reservoir just filled).
+     */
+    @Test
+    void overdose_signs_that_go_on_from_before_the_refill_do_not_put_the_new_fill_in_doubt() {
+        var story = PumpTwinScenarios.filledPump("POCKET-ON-4");
+        story.scenario().at(29.5, new SymptomReport(Set.of(Symptom.DROWSINESS, Symptom.DIZZINESS),
+                null, SymptomReporter.PATIENT, PumpTwinScenarios.day(29.4)));
+        story.refill(30, new RefillVisit(12.4, 12.3, 20, 20, 2000, 500, 2.0, null, false));
+        double trusted = story.twin().assess().reservoir().stdDevMl();
+
+        TwinTransition t = story.scenario().at(30.6, new SymptomReport(Set.of(Symptom.DROWSINESS), null,
+                SymptomReporter.PATIENT, PumpTwinScenarios.day(30.2)));
+
+        assertThat(story.twin().assess().reservoir().stdDevMl()).isCloseTo(trusted, within(0.01));
+        assertThat(t.events()).noneMatch(e -> e.type() == TwinEventType.REFILL_DUE
+                || e.type() == TwinEventType.REFILL_URGENT);
+    }
+
     @Test
     void overdose_signs_long_after_a_refill_do_not_put_the_fill_in_doubt() {
         var story = PumpTwinScenarios.filledPump("POCKET-LATE-2");
