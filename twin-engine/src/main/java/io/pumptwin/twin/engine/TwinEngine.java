@@ -125,15 +125,14 @@ public final class TwinEngine implements AutoCloseable {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         // Bigger producer batches: with the producer's 16 KB default every few hundred changelog records opened a
         // new batch, and each lz4 batch allocates two 64 KB blocks (a fifth of the stream thread's allocation in
-        // JFR); fewer, larger batches also cost the broker fewer requests. Same-run benchmark under load, process
-        // CPU per record: 29.7 us at the defaults, 24.9 us at linger 100 ms / 256 KB, 21.6 us at 200 ms / 512 KB;
-        // 29.9 at the defaults, 21.8 at 256 KB batches alone, in an earlier run
-        // (issue 5). Latency is unchanged in kind: exactly-once output becomes visible when the transaction
-        // commits (every 200 ms), and the commit flushes whatever is still lingering. Memory: the producer reserves a
-        // whole batch for every partition it is filling, so the buffer must hold one per output partition (the
-        // store changelogs, twin states, twin events, dead letters): 256 KB batches and a 64 MB buffer leave room
-        // for 24 partitions a topic (at 512 KB, with the 32 MB default, 64 partitions would block the thread).
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 100);
+        // JFR); fewer, larger batches also cost the broker fewer requests. Linger stays short: a long one left more
+        // to send when the commit flushes, and the stream thread waits for that flush. Same-run benchmark on a quiet
+        // machine (issue 5), records/s and process CPU per record: 56,436 and 25.4 us at linger 5 ms / 16 KB,
+        // 73,346 and 17.4 us at 5 ms / 256 KB, 67,859 and 18.6 us at 20 ms / 256 KB, 58,938 and 21.6 us at
+        // 100 ms / 256 KB. Memory: the producer reserves a whole batch for every partition it is filling, so the
+        // buffer must hold one per output partition (the store changelogs, twin states, twin events, dead
+        // letters): 256 KB batches and a 64 MB buffer leave room for 24 partitions a topic.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), 64L * 1024 * 1024);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
