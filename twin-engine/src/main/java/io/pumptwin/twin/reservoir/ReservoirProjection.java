@@ -58,8 +58,8 @@ public record ReservoirProjection(DateBand lowReservoirAt, DateBand emptyAt, Ref
      * expected alarm date, most of the false REFILL_DUE in the bench detection scorecard (38 of 48, issue 6); staff
      * asked to book a refill a month early learn to ignore the alert, and nothing more can be known before that
      * first refill (reports carry no last-refill data). The notice then counts from the expected date instead: it
-     * opens at the later of {@code due - notice} and {@code expected - lead - notice}, but never with less than the
-     * clinic's lead time (7 d) of notice before the due date, the time it takes to book a visit. The due date itself
+     * opens at the later of {@code due - notice} and {@code expected - lead - notice}, but never with less than half
+     * the notice (7 d) before the due date, the time it takes to book a visit. The due date itself
      * (early edge less lead) is never passed without the alert open.
      * <p>Once the twin has seen a fill the notice stays in full: the band is then the pump's own variation (days),
      * and the notice is what catches a reservoir that truly runs dry ahead of it for a reason nothing in telemetry
@@ -79,8 +79,9 @@ public record ReservoirProjection(DateBand lowReservoirAt, DateBand emptyAt, Ref
         if (!byExpected.isAfter(byNotice)) {
             return byNotice;
         }
-        Duration least = notice.compareTo(p.clinicLeadTime()) < 0 ? notice : p.clinicLeadTime();
-        Instant latest = due.minus(least);
+        // Half the notice at least (7 d at the shipped 14 d): not the clinic lead itself, which the due date already
+        // holds once; counted twice, a longer lead would move the alert by more than the lead (replay what-if).
+        Instant latest = due.minus(notice.dividedBy(2));
         return byExpected.isBefore(latest) ? byExpected : latest;
     }
 

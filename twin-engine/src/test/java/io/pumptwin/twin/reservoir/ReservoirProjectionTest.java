@@ -129,7 +129,7 @@ class ReservoirProjectionTest {
         return mean - z * Math.sqrt(e.varianceAfter(moreMl, q));
     }
     @Test
-    void before_the_first_seen_fill_the_refill_notice_counts_from_the_expected_date_but_keeps_the_lead_time() {
+    void before_the_first_seen_fill_the_refill_notice_counts_from_the_expected_date_but_keeps_half_the_notice() {
         Duration notice = Duration.ofDays(14);
         // A slow pump first heard mid-cycle: 10 mL delivered since a fill the twin never saw, 0.1 mL/day. Its band
         // is the labeled tolerance on all of that: the early edge lies weeks before the expected alarm date.
@@ -140,9 +140,9 @@ class ReservoirProjectionTest {
         assertThat(Duration.between(slow.lowReservoirBound(), expected)).isGreaterThan(notice);
 
         Instant opens = slow.refillNoticeFrom(notice, false, p);
-        // Not due - notice (over five weeks before the expected alarm date), and never with less than the clinic's
-        // lead time of notice before the due date
-        assertThat(opens).isAfter(due.minus(notice)).isEqualTo(due.minus(p.clinicLeadTime()));
+        // Not due - notice (over five weeks before the expected alarm date), and never with less than half the
+        // notice (7 d) before the due date
+        assertThat(opens).isAfter(due.minus(notice)).isEqualTo(due.minus(notice.dividedBy(2)));
         assertThat(Duration.between(opens, expected)).isLessThan(Duration.ofDays(35));
 
         // A band narrower than the notice: the notice counts from the expected date
@@ -150,7 +150,7 @@ class ReservoirProjectionTest {
         ReservoirProjection fast = ReservoirProjection.of(narrower, FILL, 0.5, 2.0, null, p);
         Instant fastDue = fast.refillDue().dueAt();
         Instant byExpected = fast.lowReservoirAt().expected().minus(p.clinicLeadTime()).minus(notice);
-        assertThat(byExpected).isAfter(fastDue.minus(notice)).isBefore(fastDue.minus(p.clinicLeadTime()));
+        assertThat(byExpected).isAfter(fastDue.minus(notice)).isBefore(fastDue.minus(notice.dividedBy(2)));
         assertThat(fast.refillNoticeFrom(notice, false, p)).isEqualTo(byExpected);
 
         // Once the twin has seen the fill the notice stays in full (it is the margin for what telemetry cannot show)
