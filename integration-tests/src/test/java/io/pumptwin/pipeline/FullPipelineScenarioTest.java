@@ -225,11 +225,15 @@ class FullPipelineScenarioTest {
           hours(empty, underdose.getEventTime()), hours(refill, underdoseEnd.getEventTime()));
     }
 
-    // Refill cycles the twin saw begin: the refill-due alert comes the configured notice before the
-    // refill-due date (early edge of the low-reservoir band less the clinic lead time), within one
-    // status report; the louder one only after it.
+    // Refill cycles the twin saw begin (after the pump's first refill in telemetry; before it the
+    // twin counts the notice from the expected low-reservoir date, ReservoirProjection.refillNoticeFrom):
+    // the refill-due alert comes the configured notice before the refill-due date (early edge of the
+    // low-reservoir band less the clinic lead time), within one status report; the louder one only
+    // after it.
     List<AlertEvent> seenFills = mine.stream().filter(e -> e.getAlertType() == AlertType.REFILL_DUE
-        && e.getTransition() == AlertTransition.OPENED && e.getEventTime().isAfter(start)).toList();
+        && e.getTransition() == AlertTransition.OPENED
+        && truth.refillAfter(e.getPumpSerial(), start.minusSeconds(1))
+            .filter(firstFill -> e.getEventTime().isAfter(firstFill)).isPresent()).toList();
     assertThat(seenFills).hasSizeGreaterThanOrEqualTo(5);
     Duration cadence = Duration.ofMinutes(scenario.statusCadenceMinutes());
     for (AlertEvent opened : seenFills) {
