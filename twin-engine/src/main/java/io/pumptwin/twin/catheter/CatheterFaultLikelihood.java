@@ -235,7 +235,7 @@ public record CatheterFaultLikelihood(double obstructionLogOdds, double lossLogO
         EvidenceKind kind = explanations.motorStall() ? EvidenceKind.MOTOR_STALL
                 : explanations.refillError() ? EvidenceKind.REFILL_ERROR
                 : explanations.otherInterruption() || explanations.resumedFrom() == null ? EvidenceKind.PUMP_ALARM
-                : kindOf(explanations.resumedFrom());
+                : explanations.resumedFrom().evidenceKind();
         String why = explanations.motorStall() ? "a motor stall since the last fill"
                 : explanations.refillError() ? "a refill error at the last fill"
                 : explanations.otherInterruption() || explanations.resumedFrom() == null
@@ -284,7 +284,7 @@ public record CatheterFaultLikelihood(double obstructionLogOdds, double lossLogO
         }
         double o = Math.max(Math.min(obstructionLogOdds, p.obstructionPriorLogOdds()), obstructionLogOdds - removeO);
         double l = Math.max(Math.min(lossLogOdds, p.lossPriorLogOdds()), lossLogOdds - removeL);
-        Evidence explaining = new Evidence(kindOf(cause), at, String.format(Locale.ROOT,
+        Evidence explaining = new Evidence(cause.evidenceKind(), at, String.format(Locale.ROOT,
                 "Explained away by %s found at this visit: %d withdrawal report(s) or dose increase(s) since %s",
                 cause, clues, from), -Math.max(obstructionLogOdds - o, lossLogOdds - l), eventId);
         List<Instant> escalations = recentEscalations.stream().filter(t -> !explainedEscalations.contains(t)).toList();
@@ -320,16 +320,6 @@ public record CatheterFaultLikelihood(double obstructionLogOdds, double lossLogO
         return false;
     }
 
-    private static EvidenceKind kindOf(InterruptionCause cause) {
-        return switch (cause) {
-            case RESERVOIR_EMPTY -> EvidenceKind.RESERVOIR_EMPTY;
-            case END_OF_SERVICE -> EvidenceKind.END_OF_SERVICE;
-            case RESET_TO_MINIMUM_RATE -> EvidenceKind.RESET_TO_MINIMUM_RATE;
-            case MOTOR_STALL -> EvidenceKind.MOTOR_STALL;
-            case CATHETER_FAULT -> EvidenceKind.CATHETER_FAULT_SUSPECTED;
-            case PROGRAMMED_BELOW_FILLED -> EvidenceKind.CONCENTRATION_MISMATCH;
-        };
-    }
 
     private CatheterFaultLikelihood withEvidence(List<Evidence> added, double o, double l) {
         return new CatheterFaultLikelihood(o, l, confirmedKind, evidence.withAll(added), recentEscalations, asOf);

@@ -55,7 +55,7 @@ public final class UnderdoseRisk {
             double hours = Math.max(0, Duration.between(i.since(), asOf).toMillis() / 3_600_000.0);
             double score = i.certainty()
                     * Math.min(1, p.doseFactor(doseMcgPerDay) * (p.baseline() + hours / p.progressionHours()));
-            evidence.add(new Evidence(kindOf(i), i.since(), String.format(Locale.ROOT,
+            evidence.add(new Evidence(i.cause().evidenceKind(), i.since(), String.format(Locale.ROOT,
                     "%s (certainty %.0f%%, %.0f h ago, %.0f mcg/day)", i.detail(), 100 * i.certainty(), hours,
                     doseMcgPerDay), score, i.sourceEventId()));
             if (score > best) {
@@ -109,16 +109,5 @@ public final class UnderdoseRisk {
             }
         }
         return false;
-    }
-
-    private static EvidenceKind kindOf(Interruption i) {
-        return switch (i.cause()) {
-            case RESERVOIR_EMPTY -> EvidenceKind.RESERVOIR_EMPTY;
-            case END_OF_SERVICE -> EvidenceKind.END_OF_SERVICE;
-            case RESET_TO_MINIMUM_RATE -> EvidenceKind.RESET_TO_MINIMUM_RATE;
-            case MOTOR_STALL -> EvidenceKind.MOTOR_STALL;
-            case CATHETER_FAULT -> EvidenceKind.CATHETER_FAULT_SUSPECTED;
-            case PROGRAMMED_BELOW_FILLED -> EvidenceKind.CONCENTRATION_MISMATCH;
-        };
     }
 }
