@@ -77,27 +77,15 @@ final class SimulatedTelemetry {
     Map<String, List<Instant>> doseChanges = new HashMap<>();
     try (TelemetryFile.Writer writer = new TelemetryFile.Writer(file, Topics.TELEMETRY.name(), partitions,
         TimeRange.all())) {
-      new FleetSimulation(scenario, seed).runToEnd(new RenamingSink(prefix, new SimulationSink() {
-        @Override
-        public void telemetry(TelemetryEnvelope e) {
-          int p = InProcessPipeline.partitionOf(e.getPumpSerial(), partitions);
-          writer.append(new RecordedTelemetry(p, offsets[p]++, e.getEventTime().toEpochMilli(), e));
-          if (e.getPayload() instanceof RefillRecord) {
-            refills.computeIfAbsent(e.getPumpSerial(), k -> new ArrayList<>()).add(e.getEventTime());
-          } else if (e.getPayload() instanceof PrescriptionChange) {
-            doseChanges.computeIfAbsent(e.getPumpSerial(), k -> new ArrayList<>()).add(e.getEventTime());
-          }
+      new FleetSimulation(scenario, seed).runToEnd(new RenamingSink(prefix, telemetryTo(e -> {
+        int p = InProcessPipeline.partitionOf(e.getPumpSerial(), partitions);
+        writer.append(new RecordedTelemetry(p, offsets[p]++, e.getEventTime().toEpochMilli(), e));
+        if (e.getPayload() instanceof RefillRecord) {
+          refills.computeIfAbsent(e.getPumpSerial(), k -> new ArrayList<>()).add(e.getEventTime());
+        } else if (e.getPayload() instanceof PrescriptionChange) {
+          doseChanges.computeIfAbsent(e.getPumpSerial(), k -> new ArrayList<>()).add(e.getEventTime());
         }
-
-        @Override
-        public void groundTruth(GroundTruth truth) {}
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      }));
+      })));
       return new Exported(writer.written(), refills, doseChanges);
     }
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pumptwin.events.AlertEvent;
 import io.pumptwin.events.AlertTransition;
-import io.pumptwin.events.GroundTruth;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.events.TwinEventType;
 import io.pumptwin.replay.pipeline.InProcessPipeline;
@@ -38,26 +37,14 @@ class StoreKindTest {
         .topic(Topics.TELEMETRY).valueSerde().serializer();
     List<TelemetryEnvelope> out = new ArrayList<>();
     Map<String, Integer> heard = new HashMap<>();
-    SimulationSink sink = new SimulationSink() {
-      @Override
-      public void telemetry(TelemetryEnvelope e) {
-        // Three pumps' communicators go quiet after about five days: the sweep must find them silent.
-        int n = heard.merge(e.getPumpSerial(), 1, Integer::sum);
-        if (n > QUIET_AFTER_RECORDS && QUIET.contains(e.getPumpSerial())) {
-          return;
-        }
-        out.add(e);
+    SimulationSink sink = SimulatedTelemetry.telemetryTo(e -> {
+      // Three pumps' communicators go quiet after about five days: the sweep must find them silent.
+      int n = heard.merge(e.getPumpSerial(), 1, Integer::sum);
+      if (n > QUIET_AFTER_RECORDS && QUIET.contains(e.getPumpSerial())) {
+        return;
       }
-
-      @Override
-      public void groundTruth(GroundTruth truth) {}
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
+      out.add(e);
+    });
     new FleetSimulation(SimulatedTelemetry.scenario("occlusion", 10, 30), 77)
         .runToEnd(new SimulatedTelemetry.RenamingSink("SKS", sink));
     new FleetSimulation(SimulatedTelemetry.scenario("missed-refill", 6, 30), 78)
