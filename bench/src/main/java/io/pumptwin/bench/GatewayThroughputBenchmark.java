@@ -55,8 +55,9 @@ public final class GatewayThroughputBenchmark {
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 4;
     int pumps = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
 
-    Path dir = Files.createTempDirectory("pumptwin-bench-gw-");
-    try (LocalStack stack = BenchStack.onFreePorts(dir)) {
+    try (ScratchDir scratch = ScratchDir.create("pumptwin-bench-gw-");
+        LocalStack stack = BenchStack.onFreePorts(scratch.path())) {
+      Path dir = scratch.path();
       String secret = ProvisionDevice.newSecret(new SecureRandom());
       Path devices = Files.createTempFile("bench-devices", ".json");
       DeviceFile.write(devices, List.of(new Device("bench", secret, Set.of(Device.ANY_PUMP))));

@@ -116,12 +116,13 @@ public final class ReplayBenchmark {
     String history = Files.exists(outPath) ? Files.readString(outPath) : "";
     String argsLine = String.join(" ", args);
 
-    Path dir = Files.createTempDirectory("pumptwin-bench-replay-");
     List<Row> rows = new ArrayList<>();
     List<String> notRunOverall = new ArrayList<>();
     long records;
     int alternating;
-    try (LocalStack stack = BenchStack.onFreePorts(dir)) {
+    try (ScratchDir scratch = ScratchDir.create("pumptwin-bench-replay-");
+        LocalStack stack = BenchStack.onFreePorts(scratch.path())) {
+      Path dir = scratch.path();
       String input = "bench.telemetry." + System.currentTimeMillis();
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic(input, Topics.DEFAULT_PARTITIONS, (short) 1))).all().get();

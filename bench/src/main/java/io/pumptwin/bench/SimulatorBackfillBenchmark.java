@@ -41,8 +41,9 @@ public final class SimulatorBackfillBenchmark {
     String out = opts.getOrDefault("--out", "bench/results/simulator-backfill.md");
     Scenario scenario = new ScenarioLoader().load("nominal-fleet").withOverrides(pumps, days);
 
-    Path dir = Files.createTempDirectory("pumptwin-bench-sim-");
-    try (LocalStack stack = BenchStack.onFreePorts(dir)) {
+    try (ScratchDir scratch = ScratchDir.create("pumptwin-bench-sim-");
+        LocalStack stack = BenchStack.onFreePorts(scratch.path())) {
+      Path dir = scratch.path();
       Map<String, Object> producerConfig = Map.of(
           ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
           ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");

@@ -68,8 +68,9 @@ public final class StreamsThroughputBenchmark {
       contenders.removeIf(c -> !c.name().contains(only) && !c.name().contains("(baseline)"));
     }
 
-    Path dir = Files.createTempDirectory("pumptwin-bench-");
-    try (LocalStack stack = BenchStack.onFreePorts(dir)) {
+    try (ScratchDir scratch = ScratchDir.create("pumptwin-bench-");
+        LocalStack stack = BenchStack.onFreePorts(scratch.path())) {
+      Path dir = scratch.path();
       String input = "bench.telemetry." + System.currentTimeMillis();
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic(input, Topics.DEFAULT_PARTITIONS, (short) 1))).all().get();

@@ -5,6 +5,7 @@ import io.pumptwin.alerting.AlertingConfig;
 import io.pumptwin.alerting.AlertingService;
 import io.pumptwin.alerting.stream.AlertingTopology;
 import io.pumptwin.bench.BenchStack;
+import io.pumptwin.bench.ScratchDir;
 import io.pumptwin.bench.plot.StripPlot;
 import io.pumptwin.embedded.LocalStack;
 import io.pumptwin.gateway.GatewayConfig;
@@ -78,8 +79,9 @@ public final class EndToEndLatencyBenchmark {
         + "batches of %d, %.1f critical alarms/s; load average %s%n", rate, seconds, warmup, pumps, threads, batch,
         alarmRate, load.sample());
 
-    Path dir = Files.createTempDirectory("pumptwin-bench-e2e-");
-    try (LocalStack stack = BenchStack.onFreePorts(dir)) {
+    try (ScratchDir scratch = ScratchDir.create("pumptwin-bench-e2e-");
+        LocalStack stack = BenchStack.onFreePorts(scratch.path())) {
+      Path dir = scratch.path();
       int partitions = Topics.TELEMETRY.partitions();
       String secret = ProvisionDevice.newSecret(new SecureRandom());
       Path devices = dir.resolve("devices.json");
