@@ -286,7 +286,7 @@ public final class ReplayBenchmark {
     props.put("consumer.auto.offset.reset", "earliest");
     props.putAll(c.settings());
     StreamsRun.Result r = StreamsRun.run(c.name(), c.topology().apply(input, stack.topicRegistry()), props, input,
-        expected, Duration.ofMinutes(60));
+        expected, Duration.ofMinutes(60), Integer.parseInt(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).toString()));
     return new Row(r.name(), r.records(), r.seconds(), "-");
   }
 

@@ -31,9 +31,10 @@ public final class StreamsRun {
   /**
    * @param cpuSeconds CPU time the whole benchmark process (streams app and in-process broker) used during the
    *     run: on a machine shared with other work the wall clock varies with the load, CPU per record much less
+   * @param commitIntervalMs the application's commit.interval.ms
    */
   public record Result(String name, long records, double seconds, long stateDirBytes,
-      long heapUsedAfterBytes, double cpuSeconds) {
+      long heapUsedAfterBytes, double cpuSeconds, int commitIntervalMs) {
     public double recordsPerSecond() {
       return records / seconds;
     }
@@ -51,7 +52,7 @@ public final class StreamsRun {
   private StreamsRun() {}
 
   public static Result run(String name, Topology topology, Properties props, String inputTopic,
-      long expectedRecords, Duration timeout) throws Exception {
+      long expectedRecords, Duration timeout, int commitIntervalMs) throws Exception {
     String appId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
     Path stateDir = Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG));
     try (Admin admin = Admin.create(Map.of("bootstrap.servers",
@@ -95,7 +96,8 @@ public final class StreamsRun {
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         streams.close(Duration.ofSeconds(60));
-        return new Result(name, total, seconds, sizeOf(stateDir.resolve(appId)), heap, cpuSeconds);
+        return new Result(name, total, seconds, sizeOf(stateDir.resolve(appId)), heap, cpuSeconds,
+            commitIntervalMs);
       } finally {
         streams.close(Duration.ofSeconds(60));
       }
