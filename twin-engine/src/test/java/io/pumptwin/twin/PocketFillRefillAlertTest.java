@@ -1,0 +1,80 @@
+package io.pumptwin.twin;
+
+import io.pumptwin.twin.risk.RiskLevel;
+import io.pumptwin.twin.telemetry.RefillVisit;
+import io.pumptwin.twin.telemetry.Symptom;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Refill alerts after a suspected pocket fill (issue 6). The reservoir then holds anything from nothing to the fill,
+ * and the overdose alert already calls for the patient to be assessed; a clinician who sees a pocket-fill overdose
+ * empties and refills the reservoir. The refill alerts wait a day for that answer, and go out if the fill is still
+ * unmeasured after it.
+ */
+class PocketFillRefillAlertTest {
+
+    private static final RefillVisit ROUTINE_40_ML = new RefillVisit(12.4, 12.3, 40, 40, 2000, 500, 2.0, null, false);
+
+    @Test
+    void overdose_signs_after_a_refill_raise_no_refill_alert_while_the_clinic_answers_them() {
+        var story = PumpTwinScenarios.filledPump("POCKET-WAIT-1");
+        story.refill(30, ROUTINE_40_ML);
+
+        TwinTransition signs = story.symptoms(30.25, Symptom.DROWSINESS, Symptom.DIZZINESS);
+
+        // the doubt itself stands: the reservoir may hold next to nothing, and the overdose alert is up
+        var p = TwinModelParameters.defaults().reservoir();
+        assertThat(story.twin().assess().reservoir().lower95Ml(p)).isLessThan(2.0);
+        assertThat(types(signs.events())).contains(TwinEventType.OVERDOSE_RISK);
+        story.advance(30.25 + 0.95);
+        assertThat(refillAlerts(story.raised())).isEmpty();
+
+        // the corrective refill within the day measures the reservoir: no refill alert at all
+        story.refill(31.1, new RefillVisit(39.9, 14.3, 40, 40, 2000, 500, 2.0, null, false));
+        story.advance(33);
+        assertThat(refillAlerts(story.raised())).isEmpty();
+    }
+
+    @Test
+    void a_fill_still_in_doubt_a_day_after_the_signs_gets_both_refill_alerts() {
+        var story = PumpTwinScenarios.filledPump("POCKET-WAIT-2");
+        story.refill(30, ROUTINE_40_ML);
+        story.symptoms(30.25, Symptom.DROWSINESS, Symptom.DIZZINESS);
+        story.advance(31.2);
+        assertThat(refillAlerts(story.raised())).isEmpty();
+
+        TwinTransition after = story.advance(31.3);
+
+        assertThat(types(after.events())).contains(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
+        assertThat(after.events()).filteredOn(e -> e.type() == TwinEventType.REFILL_URGENT)
+                .extracting(TwinEvent::level).containsOnly(RiskLevel.URGENT);
+    }
+
+    @Test
+    void a_pocket_fill_suspected_at_the_visit_waits_a_day_from_the_fill() {
+        var story = PumpTwinScenarios.filledPump("POCKET-WAIT-3");
+
+        TwinTransition visit = story.refill(30, new RefillVisit(12.4, 12.3, 40, 40, 2000, 500, 2.0, null, true));
+
+        assertThat(types(visit.events())).contains(TwinEventType.OVERDOSE_RISK).doesNotContain(
+                TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
+        story.advance(30.9);
+        assertThat(refillAlerts(story.raised())).isEmpty();
+        assertThat(types(story.advance(31.05).events())).contains(TwinEventType.REFILL_DUE,
+                TwinEventType.REFILL_URGENT);
+    }
+
+    private static List<TwinEventType> types(List<TwinEvent> events) {
+        return events.stream().map(TwinEvent::type).toList();
+    }
+
+    private static List<TwinEvent> refillAlerts(List<TwinEvent> events) {
+        return events.stream().filter(e -> e.transition() == TwinEventTransition.RAISED)
+                .filter(e -> e.type() == TwinEventType.REFILL_DUE || e.type() == TwinEventType.REFILL_URGENT)
+                .toList();
+    }
+}
