@@ -220,8 +220,9 @@ public final class PumpTwinStoreCodec {
     /** Decodes the twin that starts at {@code offset} and ends with the array (after a header of the caller's). */
     public static PumpTwin decode(byte[] bytes, int offset, TwinModelParameters parameters) {
         try {
-            DECODED_IDS.get().clear();
-            In in = new In(bytes, offset);
+            DecodedIds ids = BUFFER.get().ids;
+            ids.clear();
+            In in = new In(bytes, offset, ids);
             byte version = in.readByte();
             if (version != VERSION && version != VERSION_1) {
                 throw new UnreadableTwin("stored twin has format version " + version + ", this code reads " + VERSION,
@@ -332,7 +333,6 @@ public final class PumpTwinStoreCodec {
      * the text again (parsing a twin's dozen ids was 5% of the stream thread in JFR, issue 5). Identity, not
      * equality: the same object has the same text, so the bytes are exactly what parsing would give.
      */
-    private static final ThreadLocal<DecodedIds> DECODED_IDS = ThreadLocal.withInitial(DecodedIds::new);
 
     private static final class DecodedIds {
         private static final int CAPACITY = 32;
@@ -377,11 +377,12 @@ public final class PumpTwinStoreCodec {
             out.writeByte(ID_NULL);
             return;
         }
-        int known = DECODED_IDS.get().indexOf(s);
+        DecodedIds ids = out.ids;
+        int known = ids.indexOf(s);
         if (known >= 0) {
             out.writeByte(ID_UUID);
-            out.writeLong(DECODED_IDS.get().hi[known]);
-            out.writeLong(DECODED_IDS.get().lo[known]);
+            out.writeLong(ids.hi[known]);
+            out.writeLong(ids.lo[known]);
             return;
         }
         UUID uuid = canonicalUuid(s);
@@ -403,7 +404,7 @@ public final class PumpTwinStoreCodec {
         return switch (tag) {
             case ID_NULL -> null;
             case ID_TEXT -> in.readUTF();
-            case ID_UUID -> DECODED_IDS.get().remember(in.readLong(), in.readLong());
+            case ID_UUID -> in.ids.remember(in.readLong(), in.readLong());
             default -> throw new UnreadableTwin("unknown event id tag " + tag, null);
         };
     }
@@ -496,6 +497,8 @@ public final class PumpTwinStoreCodec {
      * Byte-identical output is pinned by the stored-format fixture test.
      */
     private static final class Out {
+        /** The ids the last decode on this thread made: one thread-local lookup per twin, not one per id. */
+        private final DecodedIds ids = new DecodedIds();
         private byte[] buf;
         private int count;
 
@@ -583,11 +586,13 @@ public final class PumpTwinStoreCodec {
     /** Reads what {@link Out} (or DataOutputStream) wrote, from an array; past the end is an unreadable twin. */
     private static final class In {
         private final byte[] buf;
+        private final DecodedIds ids;
         private int pos;
 
-        In(byte[] buf, int offset) {
+        In(byte[] buf, int offset, DecodedIds ids) {
             this.buf = buf;
             this.pos = offset;
+            this.ids = ids;
         }
 
         private int take(int n) {
