@@ -14,6 +14,7 @@ import io.pumptwin.twin.evidence.Evidence;
 import io.pumptwin.twin.reservoir.DateBand;
 import io.pumptwin.twin.risk.RiskAssessment;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -149,12 +150,19 @@ public final class TwinMapping {
     }
 
     private static List<io.pumptwin.events.Evidence> evidence(List<Evidence> items) {
-        return items.stream().map(e -> io.pumptwin.events.Evidence.newBuilder()
-                .setKind(e.kind().name())
-                .setObservedAt(e.observedAt())
-                .setDetail(e.detail())
-                .setWeight(e.weight())
-                .setSourceEventId(e.sourceEventId())
-                .build()).toList();
+        if (items.isEmpty()) {
+            return List.of(); // most twin states: a stream pipeline per empty list was measurable (issue 5)
+        }
+        List<io.pumptwin.events.Evidence> out = new ArrayList<>(items.size());
+        for (Evidence e : items) {
+            out.add(io.pumptwin.events.Evidence.newBuilder()
+                    .setKind(e.kind().name())
+                    .setObservedAt(e.observedAt())
+                    .setDetail(e.detail())
+                    .setWeight(e.weight())
+                    .setSourceEventId(e.sourceEventId())
+                    .build());
+        }
+        return out;
     }
 }
