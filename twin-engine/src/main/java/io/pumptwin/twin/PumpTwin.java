@@ -19,6 +19,7 @@ import io.pumptwin.twin.risk.OverdoseRisk;
 import io.pumptwin.twin.risk.RiskAssessment;
 import io.pumptwin.twin.risk.RiskLevel;
 import io.pumptwin.twin.risk.SymptomObservation;
+import io.pumptwin.twin.risk.SymptomPicture;
 import io.pumptwin.twin.risk.UnderdoseRisk;
 import io.pumptwin.twin.telemetry.CatheterCheck;
 import io.pumptwin.twin.telemetry.CatheterCheckMethod;
@@ -376,6 +377,9 @@ public record PumpTwin(
     }
 
     private PumpTwin onSymptoms(SymptomReport s, Instant t, String id) {
+        // Which picture a tied report shows is settled once, here, for the risks and the pocket-fill doubt below
+        // (SymptomPicture); the catheter belief reads the report as sent.
+        Set<Symptom> reported = SymptomPicture.signsThatCount(s, recentSymptoms, t, parameters.risk().symptomWindow());
         CatheterFaultLikelihood cat = catheter.afterSymptoms(s.symptoms(), explanationsNow(t), t, id,
                 parameters.catheter());
         List<SymptomObservation> kept = new ArrayList<>();
@@ -384,7 +388,7 @@ public record PumpTwin(
                 kept.add(o);
             }
         }
-        Set<Symptom> current = s.symptoms();
+        Set<Symptom> current = reported;
         Instant restarted = fill.filledAt();
         boolean resumedFromInterruption = false;
         if (delivery.status() == DeliveryStatus.DELIVERING && delivery.cause() != null
@@ -403,12 +407,12 @@ public record PumpTwin(
             // withdrawal signs is noise); from an interruption the pump cannot have overdosed the patient, so there
             // they must outnumber the withdrawal signs (a coma named beside tachycardia days after a reset opened an
             // overdose alert once the withdrawal sign was set aside).
-            long overdose = s.symptoms().stream().filter(Symptom::pointsToOverdose).count();
-            long withdrawal = s.symptoms().stream().filter(Symptom::pointsToUnderdose).count();
+            long overdose = reported.stream().filter(Symptom::pointsToOverdose).count();
+            long withdrawal = reported.stream().filter(Symptom::pointsToUnderdose).count();
             boolean overdosePicture = resumedFromInterruption ? overdose > withdrawal
-                    : OverdoseRisk.showsOverdose(s.symptoms());
+                    : OverdoseRisk.showsOverdose(reported);
             current = EnumSet.noneOf(Symptom.class);
-            for (Symptom x : s.symptoms()) {
+            for (Symptom x : reported) {
                 if (!x.pointsToUnderdose() && (overdosePicture || !x.pointsToOverdose())) {
                     current.add(x);
                 }
@@ -426,7 +430,7 @@ public record PumpTwin(
         // clinician suspects it at the visit, and it may run dry long before the pump's own date.
         ReservoirEstimate anchor = reservoirAnchor;
         FillContext f = fill;
-        boolean overdoseSigns = OverdoseRisk.showsOverdose(s.symptoms());
+        boolean overdoseSigns = OverdoseRisk.showsOverdose(reported);
         // Signs that began before the fill belong to the one it replaced (a pocket fill's drug still in the tissue, a
         // wrong concentration emptied out at this very visit), reported late: doubting the new fill for them put the
         // reservoir anywhere from empty to full and called for a refill at the corrective refill itself (bench
