@@ -1,24 +1,16 @@
 package io.pumptwin.alerting.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.pumptwin.events.StaffRole;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.pumptwin.service.security.StaffTokenFile;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * API tokens and what each may do. The file holds only SHA-256 hashes of tokens, so a leaked
+ * API tokens and what each may do, from the staff token file the dashboard and the twin query API
+ * read too ({@link StaffTokenFile}). The file holds only SHA-256 hashes of tokens, so a leaked
  * configuration does not leak credentials.
  */
 public final class ApiAccess {
@@ -30,7 +22,7 @@ public final class ApiAccess {
     }
 
     public boolean maySee(String clinicId) {
-      return clinics.contains(clinicId);
+      return clinicId != null && clinics.contains(clinicId);
     }
 
     public boolean mayAct() {
@@ -41,7 +33,7 @@ public final class ApiAccess {
   private final Map<String, Staff> byTokenHash;
 
   public ApiAccess(Map<String, Staff> byTokenHash) {
-    this.byTokenHash = Map.copyOf(byTokenHash);
+    this.byTokenHash = StaffTokenFile.byLowerCaseHash(byTokenHash);
   }
 
   public static ApiAccess none() {
@@ -49,40 +41,21 @@ public final class ApiAccess {
   }
 
   public Optional<Staff> authenticate(String token) {
-    if (token == null || token.isBlank()) {
-      return Optional.empty();
-    }
-    return Optional.ofNullable(byTokenHash.get(sha256(token)));
+    return StaffTokenFile.lookup(byTokenHash, token);
   }
 
   public static String sha256(String token) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
+    return StaffTokenFile.sha256(token);
   }
 
   /**
-   * Reads {@code tokens: [{sha256, userId, role, clinics: [...]}, ...]} from a YAML file.
+   * Reads {@code tokens: [{sha256, userId, role, clinics: [...]}, ...]} from a YAML file; a malformed entry is
+   * refused with its position, never skipped.
    */
   public static ApiAccess load(Path file) {
-    try {
-      JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-      Map<String, Staff> staff = new HashMap<>();
-      for (JsonNode t : root.path("tokens")) {
-        if (!t.hasNonNull("sha256") || !t.hasNonNull("userId") || !t.hasNonNull("role")) {
-          throw new IllegalArgumentException(file + ": each token needs sha256, userId and role");
-        }
-        Set<String> clinics = new HashSet<>();
-        t.path("clinics").forEach(c -> clinics.add(c.asText()));
-        staff.put(t.get("sha256").asText().toLowerCase(), new Staff(t.get("userId").asText(),
-            StaffRole.valueOf(t.get("role").asText()), clinics));
-      }
-      return new ApiAccess(staff);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read API tokens " + file, e);
-    }
+    Map<String, Staff> staff = new HashMap<>();
+    StaffTokenFile.read(file, StaffRole.class)
+        .forEach((hash, e) -> staff.put(hash, new Staff(e.userId(), e.role(), e.clinics())));
+    return new ApiAccess(staff);
   }
 }

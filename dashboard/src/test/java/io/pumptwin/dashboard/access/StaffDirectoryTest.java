@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pumptwin.events.StaffRole;
+import io.pumptwin.service.security.StaffTokenFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,7 +54,7 @@ class StaffDirectoryTest {
             role: NURSE
         """.formatted(StaffDirectory.sha256("x")));
     assertThatThrownBy(() -> StaffDirectory.load(file))
-        .isInstanceOf(StaffDirectory.InvalidStaffDirectory.class)
+        .isInstanceOf(StaffTokenFile.InvalidStaffTokenFile.class)
         .hasMessageContaining("tokens[0]").hasMessageContaining("role must be one of");
 
     Files.writeString(file, "tokens:\n  - sha256: abc\n    userId: u\n    role: VIEWER\n");
