@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * Refill alerts after a suspected pocket fill (issue 6). The reservoir then holds anything from nothing to the fill,
@@ -65,6 +66,37 @@ class PocketFillRefillAlertTest {
         story.advance(30.9);
         assertThat(refillAlerts(story.raised())).isEmpty();
         assertThat(types(story.advance(31.05).events())).contains(TwinEventType.REFILL_DUE,
+                TwinEventType.REFILL_URGENT);
+    }
+
+    @Test
+    void a_lone_overdose_sign_after_a_refill_does_not_put_the_fill_in_doubt() {
+        var story = PumpTwinScenarios.filledPump("POCKET-LONE-1");
+        story.refill(30, ROUTINE_40_ML);
+        double trusted = story.twin().assess().reservoir().stdDevMl();
+
+        TwinTransition lone = story.symptoms(31, Symptom.DIZZINESS);
+        story.advance(33);
+
+        assertThat(story.twin().assess().reservoir().stdDevMl()).isCloseTo(trusted, within(0.01));
+        assertThat(types(lone.events())).contains(TwinEventType.OVERDOSE_RISK);
+        assertThat(refillAlerts(story.raised())).isEmpty();
+    }
+
+    @Test
+    void a_second_overdose_sign_within_the_window_makes_the_picture_and_the_doubt() {
+        var story = PumpTwinScenarios.filledPump("POCKET-LONE-2");
+        story.refill(30, ROUTINE_40_ML);
+        double trusted = story.twin().assess().reservoir().stdDevMl();
+        story.symptoms(30.3, Symptom.DIZZINESS);
+
+        story.symptoms(30.5, Symptom.DROWSINESS);
+
+        assertThat(story.twin().assess().reservoir().stdDevMl()).isGreaterThan(5 * trusted);
+        // the clinic's day counts from the report that made the picture
+        story.advance(31.45);
+        assertThat(refillAlerts(story.raised())).isEmpty();
+        assertThat(types(story.advance(31.55).events())).contains(TwinEventType.REFILL_DUE,
                 TwinEventType.REFILL_URGENT);
     }
 
