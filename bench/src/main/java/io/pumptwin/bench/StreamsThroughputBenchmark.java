@@ -69,10 +69,14 @@ public final class StreamsThroughputBenchmark {
         + " ms commit interval (baseline)", (input, registry) -> BaselineAggregate.build(input),
         Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, engineCommitMs)));
     contenders.addAll(TwinContenders.all());
+    // The floor under the twin: its reads, writes and outputs at its sizes and settings, without its models.
+    contenders.add(new Contender("twin engine's I/O without its models (TwinIoSkeleton)", TwinIoSkeleton::build,
+        TwinContenders.deployedSettings()));
     if (opts.containsKey("--only")) {
-      // profiling one contender (e.g. --only TwinTopology): the baselines stay, so the ratio is still of one run
-      String only = opts.get("--only");
-      contenders.removeIf(c -> !c.name().contains(only) && !c.name().contains("(baseline)"));
+      // profiling some contenders (e.g. --only TwinTopology,TwinIoSkeleton: names containing any of these): the
+      // baselines stay, so the ratio is still of one run
+      List<String> only = List.of(opts.get("--only").split(","));
+      contenders.removeIf(c -> only.stream().noneMatch(c.name()::contains) && !c.name().contains("(baseline)"));
     }
 
     try (ScratchDir scratch = ScratchDir.create("pumptwin-bench-");

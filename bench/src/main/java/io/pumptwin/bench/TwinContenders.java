@@ -31,6 +31,11 @@ final class TwinContenders {
             withCommitInterval(engineSettings(engine), 1000)));
   }
 
+  /** The Streams settings the engine deploys with (commit interval, producer batching, compression). */
+  static Map<String, Object> deployedSettings() {
+    return engineSettings(configReadingFrom("unused"));
+  }
+
   /** The commit interval the engine deploys with. */
   static int engineCommitIntervalMs() {
     return Integer.parseInt(engineSettings(configReadingFrom("unused")).get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)
