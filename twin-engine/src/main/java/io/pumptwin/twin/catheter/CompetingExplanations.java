@@ -9,10 +9,13 @@ import io.pumptwin.twin.delivery.InterruptionCause;
  * withdrawal symptoms and futile dose increases; and so does one that has just ended, in its aftermath
  * ({@code resumedFrom}: withdrawal signs reported late, the dose raised again while the patient settles).
  *
- * @param resumedFrom the known interruption delivery resumed from within the aftermath window, or null
+ * @param resumedFrom       the known interruption delivery resumed from within the aftermath window, or null
+ * @param weakFillSuspected withdrawal signs that began within two days after a fill: a drug weaker than programmed
+ *                          may explain them, unknown to the refill record (a suspicion, not a known cause: it takes
+ *                          half a clue's weight, CatheterFaultLikelihood#SUSPECTED_WEAK_FILL_KEPT)
  */
 public record CompetingExplanations(boolean motorStall, boolean refillError, boolean otherInterruption,
-                                    InterruptionCause resumedFrom) {
+                                    InterruptionCause resumedFrom, boolean weakFillSuspected) {
 
     public static final CompetingExplanations NONE = new CompetingExplanations(false, false, false, null);
 
@@ -20,7 +23,18 @@ public record CompetingExplanations(boolean motorStall, boolean refillError, boo
         this(motorStall, refillError, otherInterruption, null);
     }
 
+    public CompetingExplanations(boolean motorStall, boolean refillError, boolean otherInterruption,
+                                 InterruptionCause resumedFrom) {
+        this(motorStall, refillError, otherInterruption, resumedFrom, false);
+    }
+
+    /** Whether a known cause explains the evidence (a suspected weak fill is not one). */
     public boolean any() {
         return motorStall || refillError || otherInterruption || resumedFrom != null;
+    }
+
+    /** The same explanations with a weak fill suspected besides. */
+    public CompetingExplanations withWeakFillSuspected() {
+        return new CompetingExplanations(motorStall, refillError, otherInterruption, resumedFrom, true);
     }
 }
