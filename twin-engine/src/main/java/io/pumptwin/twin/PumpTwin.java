@@ -448,7 +448,8 @@ public record PumpTwin(
                 && OverdoseRisk.showsOverdose(o.symptoms()));
         if (overdoseSigns && signsSinceFill && !episodeBeforeFill && anchor != null && fill.filledAt() != null && fill.pocketFillAt() == null
                 && !fill.filledAt().plus(parameters.risk().pocketFillWindow()).isBefore(t)
-                && overdosePictureSince(kept, fill.filledAt()) != null) {
+                && overdosePictureSince(kept, fill.filledAt()) != null
+                && !(s.onsetTime() != null ? s.onsetTime() : t).isAfter(fill.filledAt().plus(POCKET_FILL_ONSET))) {
             anchor = anchor.doubtedByPocketFill();
             f = new FillContext(fill.filledAt(), fill.fillEventId(), fill.motorStallSinceFill(), true,
                     fill.filledAt());
@@ -866,6 +867,17 @@ public record PumpTwin(
         Instant doubtedAt = signs == null ? fill.filledAt() : signs;
         return asOf.isBefore(doubtedAt.plus(POCKET_FILL_RESPONSE));
     }
+
+    /**
+     * How soon after a fill a pocket fill's overdose begins. Drug injected into the subcutaneous pocket is absorbed
+     * within hours (the simulator models a 6 h half-life; its pocket fills showed signs 1-6 h after the fill), so the
+     * picture begins within hours of the fill; an overdose that begins half a day or more after a refill comes from the
+     * dose the reservoir delivers: a patient titrated up against a dry reservoir, a weak drug or a blocked catheter and
+     * now receiving the raised dose, or a drug stronger than programmed. Doubted as pocket fills, such fills got
+     * REFILL_DUE and "refill now" on whole reservoirs, open until the next visit (bench detection scorecard, issue 6:
+     * onsets 13-53 h after the refill, doses raised for uncontrolled spasticity in the weeks before).
+     */
+    static final Duration POCKET_FILL_ONSET = Duration.ofHours(12);
 
     /**
      * When the overdose picture reported since the fill came to two distinct overdose signs (in one report or over

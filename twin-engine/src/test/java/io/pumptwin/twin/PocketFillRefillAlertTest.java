@@ -3,9 +3,12 @@ package io.pumptwin.twin;
 import io.pumptwin.twin.risk.RiskLevel;
 import io.pumptwin.twin.telemetry.RefillVisit;
 import io.pumptwin.twin.telemetry.Symptom;
+import io.pumptwin.twin.telemetry.SymptomReport;
+import io.pumptwin.twin.telemetry.SymptomReporter;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -98,6 +101,27 @@ class PocketFillRefillAlertTest {
         assertThat(refillAlerts(story.raised())).isEmpty();
         assertThat(types(story.advance(31.55).events())).contains(TwinEventType.REFILL_DUE,
                 TwinEventType.REFILL_URGENT);
+    }
+
+    @Test
+    void an_overdose_that_begins_half_a_day_after_the_refill_does_not_put_the_fill_in_doubt() {
+        var story = PumpTwinScenarios.filledPump("POCKET-LATE-ONSET-1");
+        story.refill(30, ROUTINE_40_ML);
+        double trusted = story.twin().assess().reservoir().stdDevMl();
+
+        TwinTransition late = story.scenario().at(31, new SymptomReport(Set.of(Symptom.DROWSINESS, Symptom.DIZZINESS),
+                null, SymptomReporter.PATIENT, PumpTwinScenarios.day(30.6)));
+        story.advance(33);
+
+        assertThat(story.twin().assess().reservoir().stdDevMl()).isCloseTo(trusted, within(0.01));
+        assertThat(types(late.events())).contains(TwinEventType.OVERDOSE_RISK);
+        assertThat(refillAlerts(story.raised())).isEmpty();
+        // the same picture begun hours after the fill is a pocket fill's
+        var early = PumpTwinScenarios.filledPump("POCKET-EARLY-ONSET-1");
+        early.refill(30, ROUTINE_40_ML);
+        early.scenario().at(31, new SymptomReport(Set.of(Symptom.DROWSINESS, Symptom.DIZZINESS), null,
+                SymptomReporter.PATIENT, PumpTwinScenarios.day(30.2)));
+        assertThat(early.twin().assess().reservoir().stdDevMl()).isGreaterThan(5 * trusted);
     }
 
     private static List<TwinEventType> types(List<TwinEvent> events) {
