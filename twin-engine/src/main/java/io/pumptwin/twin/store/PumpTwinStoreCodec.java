@@ -110,12 +110,12 @@ public final class PumpTwinStoreCodec {
 
         RecentEvents recent = twin.recentEvents();
         out.writeInt(recent.limit());
-        out.writeInt(recent.items().size());
+        out.writeInt(recent.size());
         long asOfMillis = twin.asOf().toEpochMilli();
-        for (RecentEvents.Fingerprint f : recent.items()) {
-            id(out, f.eventId());
-            varLong(out, twin.lastSequence() - f.sequence());
-            varLong(out, asOfMillis - f.eventTimeMillis());
+        for (int k = 0; k < recent.size(); k++) {
+            id(out, recent.eventId(k));
+            varLong(out, twin.lastSequence() - recent.sequence(k));
+            varLong(out, asOfMillis - recent.eventTimeMillis(k));
         }
 
         Prescription rx = twin.prescription();
@@ -237,13 +237,25 @@ public final class PumpTwinStoreCodec {
 
             int recentLimit = in.readInt();
             int n = in.readInt();
-            List<RecentEvents.Fingerprint> fingerprints = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                fingerprints.add(version == VERSION_1
-                        ? new RecentEvents.Fingerprint(in.readUTF(), in.readLong(), in.readLong())
-                        : new RecentEvents.Fingerprint(id(in, version), lastSequence - varLong(in),
-                        asOf.toEpochMilli() - varLong(in)));
+            if (n < 0 || n > in.available()) {
+                throw new UnreadableTwin("stored twin claims " + n + " recent events", null);
             }
+            String[] recentIds = new String[n];
+            long[] recentSequences = new long[n];
+            long[] recentTimes = new long[n];
+            long asOfMillis = asOf.toEpochMilli();
+            for (int i = 0; i < n; i++) {
+                if (version == VERSION_1) {
+                    recentIds[i] = in.readUTF();
+                    recentSequences[i] = in.readLong();
+                    recentTimes[i] = in.readLong();
+                } else {
+                    recentIds[i] = id(in, version);
+                    recentSequences[i] = lastSequence - varLong(in);
+                    recentTimes[i] = asOfMillis - varLong(in);
+                }
+            }
+            RecentEvents recent = RecentEvents.ofArrays(recentIds, recentSequences, recentTimes, recentLimit);
 
             Prescription rx = null;
             if (in.readBoolean()) {
@@ -308,7 +320,7 @@ public final class PumpTwinStoreCodec {
                 throw new UnreadableTwin(in.available() + " trailing bytes after a stored twin", null);
             }
             return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
-                    new RecentEvents(fingerprints, recentLimit), rx, reservoir, pumpComputed, fill, battery, delivery,
+                    recent, rx, reservoir, pumpComputed, fill, battery, delivery,
                     catheter, symptoms, alarms, conditions, calibration);
         } catch (RuntimeException e) {
             if (e instanceof UnreadableTwin u) {
