@@ -80,7 +80,9 @@ public final class RecentEvents {
 
     private static String[] withoutOldIds(String[] ids) {
         for (int k = 0; k < ids.length - IDS_KEPT; k++) {
-            ids[k] = null;
+            if (ids[k] != null) { // stored twins hold none: a null store into the array is a GC barrier per slot
+                ids[k] = null;
+            }
         }
         return ids;
     }
@@ -145,7 +147,11 @@ public final class RecentEvents {
         i[kept] = e.eventId();
         s[kept] = e.sequence();
         t[kept] = e.eventTime().toEpochMilli();
-        return new RecentEvents(withoutOldIds(i), s, t, limit);
+        int agedOut = n - 1 - IDS_KEPT; // the one id that leaves the newest IDS_KEPT; the older ones are null already
+        if (agedOut >= 0) {
+            i[agedOut] = null;
+        }
+        return new RecentEvents(i, s, t, limit);
     }
 
     /** Ids of the most recent events, newest last, for provenance: at most {@link #IDS_KEPT}. */

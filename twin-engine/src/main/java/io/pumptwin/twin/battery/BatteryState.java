@@ -58,7 +58,8 @@ public record BatteryState(List<BatteryReading> history, LocalDate manufacturedO
      */
     public BatteryState withReading(Instant at, double percent, double dailyVolumeMl, BatteryModelParameters p) {
         List<BatteryReading> next = new ArrayList<>(history);
-        Duration spacing = p.minimumFitSpan().dividedBy(p.historySize());
+        // in nanoseconds, as Duration.dividedBy truncates, without its BigDecimal (2% of applying a report, issue 5)
+        Duration spacing = Duration.ofNanos(p.minimumFitSpan().toNanos() / p.historySize());
         if (next.size() >= 2 && Duration.between(next.get(next.size() - 2).at(), at).compareTo(spacing) < 0) {
             next.remove(next.size() - 1);
         }
