@@ -45,20 +45,12 @@ class StaffDirectoryTest {
   }
 
   @Test
-  void aMalformedEntryIsRefusedWithWhereAndWhy() throws Exception {
+  void aMalformedFileStopsTheDashboardWithWhereAndWhy() throws Exception {
+    // the checks themselves are StaffTokenFile's (service-support StaffTokenFileTest)
     Path file = dir.resolve("bad.yaml");
-    Files.writeString(file, """
-        tokens:
-          - sha256: %s
-            userId: nurse-1
-            role: NURSE
-        """.formatted(StaffDirectory.sha256("x")));
+    Files.writeString(file, "tokens:\n  - {sha256: abc, userId: u, role: VIEWER}\n");
     assertThatThrownBy(() -> StaffDirectory.load(file))
-        .isInstanceOf(StaffTokenFile.InvalidStaffTokenFile.class)
-        .hasMessageContaining("tokens[0]").hasMessageContaining("role must be one of");
-
-    Files.writeString(file, "tokens:\n  - sha256: abc\n    userId: u\n    role: VIEWER\n");
-    assertThatThrownBy(() -> StaffDirectory.load(file)).hasMessageContaining("64 hex digits");
+        .isInstanceOf(StaffTokenFile.InvalidStaffTokenFile.class).hasMessageContaining("tokens[0]");
   }
 
   @Test
