@@ -515,8 +515,11 @@ public record PumpTwin(
         boolean empty = r != null && r.probabilityEmpty() >= EMPTY_EXPLAINS;
         boolean stalled = delivery.interrupted() && delivery.cause() == InterruptionCause.MOTOR_STALL;
         boolean interrupted = delivery.interrupted() && !stalled;
-        return new CompetingExplanations(stalled, fill.refillError(), interrupted || empty,
+        CompetingExplanations known = new CompetingExplanations(stalled, fill.refillError(), interrupted || empty,
                 delivery.resumedFrom(t, parameters.risk().interruptionAftermath()));
+        Instant overdosed = catheter.lastOverdoseSignsAt();
+        return overdosed != null && !t.isAfter(overdosed.plus(parameters.risk().interruptionAftermath()))
+                ? known.withOverdoseSignsBefore() : known;
     }
 
     // ------------------------------------------------------------------ derived estimates

@@ -150,10 +150,13 @@ public record CatheterFaultLikelihood(double obstructionLogOdds, double lossLogO
         if (early + severe == 0) {
             return this;
         }
-        double llr = Math.min(p.symptomReportLlrCap(), early * p.earlySymptomLlr() + severe * p.severeSymptomLlr());
+        int normalChecks = normalChecksBefore(at, p);
+        double llr = Math.min(p.symptomReportLlrCap(), early * p.earlySymptomLlr() + severe * p.severeSymptomLlr())
+                / (1 + normalChecks);
         List<String> names = symptoms.stream().filter(Symptom::pointsToUnderdose).map(Enum::name).sorted().toList();
         Evidence observed = new Evidence(EvidenceKind.SYMPTOM_REPORT, at,
-                "Underdose signs reported: " + String.join(", ", names), llr, eventId);
+                "Underdose signs reported: " + String.join(", ", names) + afterNormalChecks(normalChecks, p), llr,
+                eventId);
         return moved(observed, llr, llr, explanations, at, eventId, p);
     }
 
@@ -176,15 +179,43 @@ public record CatheterFaultLikelihood(double obstructionLogOdds, double lossLogO
             // was not futile: it keeps its explained weight but does not make later increases count as repeats.
             escalations.remove(escalations.size() - 1);
         }
-        double llr = n == 1 ? p.firstEscalationLlr()
-                : Math.min(p.escalationLlrCap(), p.repeatEscalationLlr() * (n - 1));
+        int normalChecks = normalChecksBefore(at, p);
+        double llr = (n == 1 ? p.firstEscalationLlr()
+                : Math.min(p.escalationLlrCap(), p.repeatEscalationLlr() * (n - 1))) / (1 + normalChecks);
         Evidence observed = new Evidence(EvidenceKind.DOSE_ESCALATION_WITHOUT_EFFECT, at,
                 String.format(Locale.ROOT, "Dose increase %d within %d days for uncontrolled spasticity (%.0f -> %.0f mcg/day)",
-                        n, p.escalationWindow().toDays(), previousDose, newDose), llr, eventId);
+                        n, p.escalationWindow().toDays(), previousDose, newDose) + afterNormalChecks(normalChecks, p),
+                llr, eventId);
         CatheterFaultLikelihood moved = moved(observed, llr * p.obstructionShareOfEscalation(), llr, explanations, at,
                 eventId, p);
         return new CatheterFaultLikelihood(moved.obstructionLogOdds, moved.lossLogOdds, moved.confirmedKind,
                 moved.evidence, escalations, moved.asOf);
+    }
+
+    /**
+     * Normal catheter checks (dye study, access-port aspiration, imaging) the trail holds from the escalation window
+     * before {@code at}. Each one divides the weight of a later withdrawal report or dose increase for uncontrolled
+     * spasticity: a catheter found patent while the picture goes on says the picture is something else (tolerance, a
+     * requirement that grew, undertreatment), and the same picture after it says little more about the catheter. A normal
+     * check already moves the belief well below the prior, but weeks of reports and increases at full weight brought it
+     * back: a patient re-titrated for months with four normal dye studies raised CATHETER_FAULT_SUSPECTED twice (bench
+     * scorecard, battery-advisory seed 1; issue 6). A residual excess still counts in full: it is measured, not a
+     * picture. A fault that arises after a normal check still shows, at a slower pace, and a check that finds it sets it.
+     */
+    private int normalChecksBefore(Instant at, CatheterModelParameters p) {
+        int n = 0;
+        for (Evidence e : evidence.items()) {
+            if (e.kind() == EvidenceKind.CATHETER_CHECK && e.weight() < 0 && !e.observedAt().isAfter(at)
+                    && Duration.between(e.observedAt(), at).compareTo(p.escalationWindow()) <= 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static String afterNormalChecks(int n, CatheterModelParameters p) {
+        return n == 0 ? "" : String.format(Locale.ROOT, " (weighed 1/%d: %d normal catheter check(s) within %d days)",
+                n + 1, n, p.escalationWindow().toDays());
     }
 
     /** A diagnostic check. A normal dye study or aspiration lowers the belief strongly; a found fault sets it. */
@@ -252,11 +283,15 @@ public record CatheterFaultLikelihood(double obstructionLogOdds, double lossLogO
             return withEvidence(List.of(observed), obstructionLogOdds + obstructionLlr, lossLogOdds + lossLlr);
         }
         double kept = p.explainedAwayFactor();
-        EvidenceKind kind = explanations.motorStall() ? EvidenceKind.MOTOR_STALL
+        boolean overdoseOnly = explanations.afterOverdoseSigns() && !explanations.motorStall()
+                && !explanations.refillError() && !explanations.otherInterruption() && explanations.resumedFrom() == null;
+        EvidenceKind kind = overdoseOnly ? EvidenceKind.OVERDOSE_SYMPTOMS
+                : explanations.motorStall() ? EvidenceKind.MOTOR_STALL
                 : explanations.refillError() ? EvidenceKind.REFILL_ERROR
                 : explanations.otherInterruption() || explanations.resumedFrom() == null ? EvidenceKind.PUMP_ALARM
                 : explanations.resumedFrom().evidenceKind();
-        String why = explanations.motorStall() ? "a motor stall since the last fill"
+        String why = overdoseOnly ? "overdose signs reported within two weeks (the dose lowered for them)"
+                : explanations.motorStall() ? "a motor stall since the last fill"
                 : explanations.refillError() ? "a refill error at the last fill"
                 : explanations.otherInterruption() || explanations.resumedFrom() == null
                 ? "another known interruption of delivery"
