@@ -448,7 +448,6 @@ public record PumpTwin(
                 && OverdoseRisk.showsOverdose(o.symptoms()));
         if (overdoseSigns && signsSinceFill && !episodeBeforeFill && anchor != null && fill.filledAt() != null && fill.pocketFillAt() == null
                 && !fill.filledAt().plus(parameters.risk().pocketFillWindow()).isBefore(t)
-                && overdosePictureSince(kept, fill.filledAt()) != null
                 && !(s.onsetTime() != null ? s.onsetTime() : t).isAfter(fill.filledAt().plus(POCKET_FILL_ONSET))) {
             anchor = anchor.doubtedByPocketFill();
             f = new FillContext(fill.filledAt(), fill.fillEventId(), fill.motorStallSinceFill(), true,
@@ -863,20 +862,24 @@ public record PumpTwin(
 
     /**
      * Whether a suspected pocket fill is still within the clinic's answer to it ({@link #POCKET_FILL_RESPONSE}), counted
-     * from the overdose picture since the fill ({@link #overdosePictureSince}) or, suspected at the visit with no signs
-     * yet, from the fill. Refill alerts wait until it has passed: the reservoir then holds anything from nothing to the
-     * fill, so both REFILL_DUE and "refill now" went out at once beside the overdose alert, for the visit the overdose
-     * was already bringing (bench
-     * detection scorecard, issue 6: most false refill alerts, reservoirs holding a month or more). Waiting costs no
-     * therapy: while the pocket's drug is absorbed the patient is overdosed, not in withdrawal, and a reservoir left
+     * from the first overdose signs since the fill or, suspected at the visit with no signs yet, from the fill. Refill
+     * alerts wait until it has passed: the reservoir then holds anything from nothing to the fill, so both REFILL_DUE
+     * and "refill now" went out at once beside the overdose alert, for the visit the overdose was already bringing
+     * (bench detection scorecard, issue 6: most false refill alerts, reservoirs holding a month or more). Waiting costs
+     * no therapy: while the pocket's drug is absorbed the patient is overdosed, not in withdrawal, and a reservoir left
      * unmeasured after the day gets both alerts as before. A refill alert already open stays.
      */
     private boolean awaitingPocketFillResponse() {
         if (fill.pocketFillAt() == null || fill.filledAt() == null) {
             return false;
         }
-        Instant signs = overdosePictureSince(recentSymptoms, fill.filledAt());
-        Instant doubtedAt = signs == null ? fill.filledAt() : signs;
+        Instant doubtedAt = fill.filledAt();
+        for (SymptomObservation o : recentSymptoms) {
+            if (!o.at().isBefore(fill.filledAt()) && OverdoseRisk.showsOverdose(o.symptoms())) {
+                doubtedAt = o.at();
+                break;
+            }
+        }
         return asOf.isBefore(doubtedAt.plus(POCKET_FILL_RESPONSE));
     }
 
@@ -887,35 +890,11 @@ public record PumpTwin(
      * dose the reservoir delivers: a patient titrated up against a dry reservoir, a weak drug or a blocked catheter and
      * now receiving the raised dose, or a drug stronger than programmed. Doubted as pocket fills, such fills got
      * REFILL_DUE and "refill now" on whole reservoirs, open until the next visit (bench detection scorecard, issue 6:
-     * onsets 13-53 h after the refill, doses raised for uncontrolled spasticity in the weeks before).
+     * onsets 13-53 h after the refill, doses raised for uncontrolled spasticity in the weeks before). A lone sign within
+     * those hours still puts the fill in doubt: requiring two signs let a pocket fill reported as drowsiness alone go
+     * unsuspected, and its reservoir ran dry with no refill alert (bench scorecard, local-demo seed 3, SIM0000006).
      */
     static final Duration POCKET_FILL_ONSET = Duration.ofHours(12);
-
-    /**
-     * When the overdose picture reported since the fill came to two distinct overdose signs (in one report or over
-     * several), null if it has not: what puts a fill in doubt as a pocket fill. A pocket fill empties a large share of
-     * a fill into the tissue, and its first reports name drowsiness with dizziness, then respiratory depression and
-     * hypothermia as the depot is absorbed (each pocket fill looked at in the bench scenarios). A lone sign after a refill
-     * (dizziness days after a re-titrated patient's refill, a too-strong drug reported as one sign) put the reservoir
-     * anywhere from empty to full on fills that were whole: refill alerts on full reservoirs, open until the next
-     * visit (bench detection scorecard, issue 6). The overdose alert takes a lone sign as before.
-     */
-    static Instant overdosePictureSince(List<SymptomObservation> observations, Instant filledAt) {
-        Set<Symptom> signs = EnumSet.noneOf(Symptom.class);
-        for (SymptomObservation o : observations) {
-            if (!o.at().isBefore(filledAt) && OverdoseRisk.showsOverdose(o.symptoms())) {
-                for (Symptom x : o.symptoms()) {
-                    if (x.pointsToOverdose()) {
-                        signs.add(x);
-                    }
-                }
-                if (signs.size() >= 2) {
-                    return o.at();
-                }
-            }
-        }
-        return null;
-    }
 
     /** A reset's minimal rate or a motor stall: interruptions a clinic ends within hours or days, not the pump's end. */
     private boolean deliveryHeldBack() {
