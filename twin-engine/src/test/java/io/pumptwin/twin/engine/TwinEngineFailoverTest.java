@@ -304,10 +304,12 @@ class TwinEngineFailoverTest {
 
     /**
      * GET, asking again while the instance answers 503: a rebalance (the shared machine can delay a heartbeat)
-     * makes the store briefly unqueryable, which the API reports as 503 for the client to retry.
+     * makes the store briefly unqueryable, which the API reports as 503 for the client to retry. As long as the
+     * other waits here (120 s): at load average 13 the survivor was still restoring the dead instance's stores
+     * ("stream thread is STARTING") after 60 s.
      */
     private HttpResponse<String> getAnswered(int port, String path) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         HttpResponse<String> r = get(port, path);
         while (r.statusCode() == 503 && System.nanoTime() < deadline) {
             Thread.sleep(200); // polling a rebalancing instance; the status, not the sleep, decides
