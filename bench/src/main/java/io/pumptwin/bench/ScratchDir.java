@@ -1,11 +1,9 @@
 package io.pumptwin.bench;
 
+import io.pumptwin.embedded.TempTree;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A benchmark's temporary directory (broker logs, registry, state stores), deleted when the benchmark ends, also
@@ -35,19 +33,6 @@ public final class ScratchDir implements AutoCloseable {
 
   @Override
   public void close() {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(path)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      System.err.printf("bench: could not delete %s (%s); delete it by hand%n", path, e.getMessage());
-    }
+    TempTree.delete(path);
   }
 }

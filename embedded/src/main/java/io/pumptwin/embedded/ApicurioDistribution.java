@@ -8,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -81,9 +80,9 @@ public final class ApicurioDistribution {
       log.info("event=registry.unpacked archive={} into={} ms={}", archive, target,
           (System.nanoTime() - started) / 1_000_000);
     } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-      deleteTree(staging); // another JVM won the race; its copy is complete
+      TempTree.delete(staging); // another JVM won the race; its copy is complete
     } catch (IOException e) {
-      deleteTree(staging);
+      TempTree.delete(staging);
       if (findRunner(target).isEmpty()) {
         throw new EmbeddedStartupException("cannot move unpacked registry into " + target, e);
       }
@@ -120,23 +119,6 @@ public final class ApicurioDistribution {
           Files.copy(tar, out, StandardCopyOption.REPLACE_EXISTING);
         }
       }
-    }
-  }
-
-  static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          log.warn("event=delete.failed path={} error={}", p, e.toString());
-        }
-      });
-    } catch (IOException e) {
-      log.warn("event=delete.failed path={} error={}", dir, e.toString());
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.pumptwin.testsupport;
 
 import io.pumptwin.embedded.LocalStack;
+import io.pumptwin.embedded.TempTree;
 import io.pumptwin.schemas.registry.SchemaRegistryClient;
 import io.pumptwin.schemas.topics.Topic;
 import io.pumptwin.schemas.topics.TopicRegistry;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -57,7 +56,7 @@ public final class RealStack implements AutoCloseable {
     try {
       return new RealStack(LocalStack.start(LocalStack.Settings.of(ports[0], ports[1], ports[2], dir)), dir);
     } catch (RuntimeException e) {
-      deleteTree(dir);
+      TempTree.delete(dir);
       throw e;
     }
   }
@@ -175,17 +174,6 @@ public final class RealStack implements AutoCloseable {
   @Override
   public void close() {
     stack.close();
-    deleteTree(dataDir);
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a leftover temporary directory is harmless; the next run uses a new one
-    }
+    TempTree.delete(dataDir);
   }
 }
