@@ -20,18 +20,12 @@ class StaffDirectoryTest {
 
   @Test
   void readsTheAlertingServicesTokenFileAndKnowsPeopleByTokenHashOnly() throws Exception {
-    Path file = dir.resolve("tokens.yaml");
-    Files.writeString(file, """
-        tokens:
-          - sha256: %s
-            userId: nurse-17
-            role: ON_CALL
-            clinics: [north, east]
-          - sha256: %s
-            userId: viewer-3
-            role: VIEWER
-            clinics: [north]
-        """.formatted(StaffDirectory.sha256("tok-nurse"), StaffDirectory.sha256("tok-viewer").toUpperCase()));
+    Path file = dir.resolve("tokens.json");
+    // the token file in JSON, which the docs promise beside YAML (StaffTokenFileTest reads YAML)
+    Files.writeString(file, "{\"tokens\": [{\"sha256\": \"" + StaffDirectory.sha256("tok-nurse")
+        + "\", \"userId\": \"nurse-17\", \"role\": \"ON_CALL\", \"clinics\": [\"north\", \"east\"]}, {\"sha256\": \""
+        + StaffDirectory.sha256("tok-viewer").toUpperCase()
+        + "\", \"userId\": \"viewer-3\", \"role\": \"VIEWER\", \"clinics\": [\"north\"]}]}");
     StaffDirectory staff = StaffDirectory.load(file);
 
     assertThat(Files.readString(file)).doesNotContain("tok-nurse");
