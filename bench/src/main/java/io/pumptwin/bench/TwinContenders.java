@@ -38,8 +38,7 @@ final class TwinContenders {
 
   /** The commit interval the engine deploys with. */
   static int engineCommitIntervalMs() {
-    return Integer.parseInt(engineSettings(configReadingFrom("unused")).get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)
-        .toString());
+    return Integer.parseInt(deployedSettings().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).toString());
   }
 
   private static Map<String, Object> withCommitInterval(Map<String, Object> settings, int millis) {
