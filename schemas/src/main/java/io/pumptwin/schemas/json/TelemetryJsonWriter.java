@@ -32,7 +32,8 @@ public final class TelemetryJsonWriter {
       "RefillRecord", "REFILL",
       "PrescriptionChange", "PRESCRIPTION_CHANGE",
       "SymptomReport", "SYMPTOM_REPORT",
-      "CatheterCheck", "CATHETER_CHECK");
+      "CatheterCheck", "CATHETER_CHECK",
+      "PumpExplant", "PUMP_EXPLANT");
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private final ObjectMapper json = new ObjectMapper();

@@ -63,6 +63,23 @@ class SchemaEvolutionTest {
         .isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
   }
 
+  /**
+   * A new payload kind (the PumpExplant of 2026-12) joins the telemetry union at its end: every earlier kind keeps
+   * its branch index, so bytes written before the change decode to the same kind under any reading of the union.
+   */
+  @Test
+  void newTelemetryPayloadKindsJoinTheUnionAtItsEnd() throws IOException {
+    Schema previous = new Schema.Parser().parse(
+        PREVIOUS.resolve(Topics.TELEMETRY.name() + ".avsc").toFile());
+    java.util.List<String> before = previous.getField("payload").schema().getTypes().stream()
+        .map(Schema::getFullName).toList();
+    java.util.List<String> now = Topics.TELEMETRY.valueSchema().getField("payload").schema().getTypes().stream()
+        .map(Schema::getFullName).toList();
+
+    assertThat(now.subList(0, before.size())).isEqualTo(before);
+    assertThat(now).endsWith("io.pumptwin.events.PumpExplant");
+  }
+
   @Test
   void everyRecordAndFieldIsDocumented() {
     for (TopicSpec<?> spec : Topics.ALL) {
