@@ -85,6 +85,20 @@ public final class TelemetryFixtures {
     return p;
   }
 
+  /** The clinic replaced the pump after its ERI; send it with a clinic source ({@link #fromClinic}). */
+  public static ObjectNode explantPayload() {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("type", "PUMP_EXPLANT");
+    p.put("reason", "ELECTIVE_REPLACEMENT");
+    p.put("replacementPumpSerial", "NGP-REPLACEMENT-1");
+    return p;
+  }
+
+  /** The event as the clinician programmer sends it (the fixtures' default source is the home communicator). */
+  public static ObjectNode fromClinic(ObjectNode event) {
+    return event.put("source", "CLINICIAN_PROGRAMMER");
+  }
+
   public static ObjectNode catheterPayload() {
     ObjectNode p = JSON.createObjectNode();
     p.put("type", "CATHETER_CHECK");

@@ -203,6 +203,39 @@ class TelemetryGatewayTest {
     assertThat(telemetryOf(pump)).as("nothing bad reached the telemetry topic").isEmpty();
   }
 
+  /**
+   * The clinic's explant is stored like its other records; sent from the patient's home communicator it is refused
+   * and dead-lettered with the reason (an explant retires the pump's twin, silencing every alert on the serial).
+   */
+  @Test
+  void anExplantFromTheClinicIsStoredAndOneFromTheHomeIsDeadLettered() throws Exception {
+    String pump = stack.uniqueId("NGP");
+    Instant t = Instant.now().minusSeconds(60);
+    ObjectNode fromClinic = TelemetryFixtures.fromClinic(
+        TelemetryFixtures.envelope(pump, 1, t, TelemetryFixtures.explantPayload()));
+    ObjectNode fromHome = TelemetryFixtures.envelope(pump, 2, t, TelemetryFixtures.explantPayload());
+
+    HttpResponse<String> response = client.post("sim", SIM_SECRET, JSON_TYPE, batch(List.of(fromClinic, fromHome)));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    assertThat(outcomes(response)).containsExactly("ACCEPTED", "REJECTED");
+    assertThat(telemetryOf(pump)).singleElement().satisfies(e -> {
+      assertThat(e.getPayload()).isInstanceOfSatisfying(io.pumptwin.events.PumpExplant.class, x -> {
+        assertThat(x.getReason()).isEqualTo(io.pumptwin.events.ExplantReason.ELECTIVE_REPLACEMENT);
+        assertThat(x.getReplacementPumpSerial()).isEqualTo("NGP-REPLACEMENT-1");
+      });
+      assertThat(e.getSource()).isEqualTo(io.pumptwin.events.TelemetrySource.CLINICIAN_PROGRAMMER);
+    });
+    assertThat(deadLetters()).filteredOn(d -> pump.equals(d.getPumpSerial())).singleElement()
+        .satisfies(d -> {
+          assertThat(d.getReasonCode()).isEqualTo("INCONSISTENT");
+          assertThat(d.getField()).isEqualTo("source");
+          assertThat(d.getReason()).contains("recorded by the clinic");
+          assertThat(new String(bytesOf(d.getRawValue()), StandardCharsets.UTF_8))
+              .contains(fromHome.get("eventId").asText());
+        });
+  }
+
   @Test
   void aMixedBatchStoresTheGoodEventsAndDeadLettersTheBadOne() throws Exception {
     String pump = stack.uniqueId("NGP");

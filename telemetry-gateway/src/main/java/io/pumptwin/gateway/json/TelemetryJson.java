@@ -58,7 +58,8 @@ public final class TelemetryJson {
       "REFILL", "io.pumptwin.events.RefillRecord",
       "PRESCRIPTION_CHANGE", "io.pumptwin.events.PrescriptionChange",
       "SYMPTOM_REPORT", "io.pumptwin.events.SymptomReport",
-      "CATHETER_CHECK", "io.pumptwin.events.CatheterCheck");
+      "CATHETER_CHECK", "io.pumptwin.events.CatheterCheck",
+      "PUMP_EXPLANT", "io.pumptwin.events.PumpExplant");
 
   static final String DISCRIMINATOR = "type";
   private static final String GATEWAY_ONLY_FIELD = "receivedTime";

@@ -4,11 +4,14 @@ import io.pumptwin.events.CatheterCheck;
 import io.pumptwin.events.CatheterCheckResult;
 import io.pumptwin.events.InfusionMode;
 import io.pumptwin.events.PrescriptionChange;
+import io.pumptwin.events.ExplantReason;
 import io.pumptwin.events.PumpAlarm;
+import io.pumptwin.events.PumpExplant;
 import io.pumptwin.events.RefillRecord;
 import io.pumptwin.events.StatusReport;
 import io.pumptwin.events.SymptomReport;
 import io.pumptwin.events.TelemetryEnvelope;
+import io.pumptwin.events.TelemetrySource;
 import io.pumptwin.gateway.validation.Rejection.Code;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,6 +70,8 @@ public final class TelemetryValidator {
       checkSymptoms(s, event.getEventTime(), now, out);
     } else if (payload instanceof CatheterCheck c) {
       checkCatheter(c, out);
+    } else if (payload instanceof PumpExplant x) {
+      checkExplant(x, event, out);
     } else {
       out.add(Rejection.of("payload", Code.WRONG_TYPE, "unknown payload type "
           + (payload == null ? "null" : payload.getClass().getSimpleName())));
@@ -176,6 +181,32 @@ public final class TelemetryValidator {
     if (c.getResult() != CatheterCheckResult.FAULT_FOUND && c.getFaultKind() != null) {
       out.add(Rejection.of("payload.faultKind", Code.INCONSISTENT,
           "must be absent when result is " + c.getResult()));
+    }
+  }
+
+  /**
+   * An explant retires the pump's twin for good: every open alert on the serial closes and none opens again. So it
+   * is taken only from where an explant is recorded, the clinic (the clinician programmer, or a clinic system as
+   * OTHER; the simulator's own source for tests): a home communicator or the patient's therapy manager cannot
+   * witness one, and an explant wrongly sent from them would silence a pump still in a patient.
+   */
+  private static void checkExplant(PumpExplant x, TelemetryEnvelope event, List<Rejection> out) {
+    TelemetrySource source = event.getSource();
+    if (source == TelemetrySource.HOME_COMMUNICATOR || source == TelemetrySource.PATIENT_THERAPY_MANAGER) {
+      out.add(Rejection.of("source", Code.INCONSISTENT, "an explant is recorded by the clinic"
+          + " (CLINICIAN_PROGRAMMER, or OTHER for a clinic system), not by a " + source));
+    }
+    String replacement = x.getReplacementPumpSerial();
+    if (replacement != null) {
+      checkIdentifier("payload.replacementPumpSerial", replacement, out);
+      if (replacement.equals(event.getPumpSerial())) {
+        out.add(Rejection.of("payload.replacementPumpSerial", Code.INCONSISTENT,
+            "is the explanted pump's own serial: a pump cannot replace itself"));
+      }
+      if (x.getReason() == ExplantReason.THERAPY_DISCONTINUED) {
+        out.add(Rejection.of("payload.replacementPumpSerial", Code.INCONSISTENT,
+            "must be absent when reason is THERAPY_DISCONTINUED (no pump replaces it)"));
+      }
     }
   }
 

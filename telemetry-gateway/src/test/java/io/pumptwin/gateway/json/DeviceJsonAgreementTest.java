@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -40,7 +41,20 @@ class DeviceJsonAgreementTest {
             .setSpasticityAshworth(3.0).setReporter(SymptomReporter.CAREGIVER)
             .setOnsetTime(T.minusSeconds(7200)).build(),
         CatheterCheck.newBuilder().setMethod(CatheterCheckMethod.DYE_STUDY)
-            .setResult(CatheterCheckResult.FAULT_FOUND).setFaultKind(CatheterFaultKind.DISCONNECTION).build());
+            .setResult(CatheterCheckResult.FAULT_FOUND).setFaultKind(CatheterFaultKind.DISCONNECTION).build(),
+        PumpExplant.newBuilder().setReason(ExplantReason.END_OF_SERVICE)
+            .setReplacementPumpSerial("NGP1000002").build());
+  }
+
+  /** A payload kind added to the contract joins the list above, or this fails. */
+  @Test
+  void everyPayloadKindOfTheContractIsCovered() {
+    List<String> kinds = TelemetryEnvelope.getClassSchema().getField("payload").schema().getTypes().stream()
+        .map(org.apache.avro.Schema::getName).toList();
+    assertThat(payloads().map(p -> p.getClass().getSimpleName()).toList())
+        .containsExactlyInAnyOrderElementsOf(kinds);
+    assertThat(TelemetryJson.PAYLOAD_TYPES.values()).hasSameSizeAs(kinds);
+    assertThat(TelemetryJsonWriter.PAYLOAD_TYPE_BY_RECORD.keySet()).containsExactlyInAnyOrderElementsOf(kinds);
   }
 
   @ParameterizedTest

@@ -75,6 +75,12 @@ class TelemetryJsonTest {
     });
     assertThat(payloadOf(TelemetryFixtures.catheterPayload())).isInstanceOfSatisfying(CatheterCheck.class,
         c -> assertThat(c.getFaultKind()).isEqualTo(CatheterFaultKind.KINK));
+    ObjectNode explant = TelemetryFixtures.explantPayload();
+    explant.remove("replacementPumpSerial");
+    assertThat(payloadOf(explant)).isInstanceOfSatisfying(io.pumptwin.events.PumpExplant.class, x -> {
+      assertThat(x.getReason()).isEqualTo(io.pumptwin.events.ExplantReason.ELECTIVE_REPLACEMENT);
+      assertThat(x.getReplacementPumpSerial()).as("Avro default").isNull();
+    });
   }
 
   @Test

@@ -26,6 +26,45 @@ class TelemetryValidatorTest {
         TelemetryFixtures.symptomPayload(NOW.minusSeconds(7200)), TelemetryFixtures.catheterPayload())) {
       assertThat(validator.validate(event(payload), NOW)).as(payload.get("type").asText()).isEmpty();
     }
+    assertThat(validator.validate(explant(TelemetryFixtures.explantPayload(), "CLINICIAN_PROGRAMMER"), NOW))
+        .as("PUMP_EXPLANT").isEmpty();
+  }
+
+  @Test
+  void anExplantIsTakenOnlyFromTheClinic() {
+    for (String clinic : List.of("CLINICIAN_PROGRAMMER", "OTHER", "SIMULATOR")) {
+      assertThat(validator.validate(explant(TelemetryFixtures.explantPayload(), clinic), NOW)).as(clinic).isEmpty();
+    }
+    for (String home : List.of("HOME_COMMUNICATOR", "PATIENT_THERAPY_MANAGER")) {
+      assertThat(validator.validate(explant(TelemetryFixtures.explantPayload(), home), NOW)).as(home)
+          .singleElement().satisfies(r -> {
+            assertThat(r.field()).isEqualTo("source");
+            assertThat(r.code()).isEqualTo(Code.INCONSISTENT);
+            assertThat(r.reason()).contains("recorded by the clinic").contains(home);
+          });
+    }
+  }
+
+  @Test
+  void anExplantNamesAnotherPumpAsItsReplacementOrNone() {
+    ObjectNode none = TelemetryFixtures.explantPayload();
+    none.remove("replacementPumpSerial");
+    assertThat(validator.validate(explant(none, "CLINICIAN_PROGRAMMER"), NOW)).isEmpty();
+    assertThat(validator.validate(explant(none.deepCopy().put("reason", "THERAPY_DISCONTINUED"),
+        "CLINICIAN_PROGRAMMER"), NOW)).isEmpty();
+
+    ObjectNode itself = TelemetryFixtures.explantPayload().put("replacementPumpSerial", "NGP1");
+    assertThat(validator.validate(explant(itself, "CLINICIAN_PROGRAMMER"), NOW))
+        .extracting(Rejection::field, Rejection::code)
+        .containsExactly(tuple("payload.replacementPumpSerial", Code.INCONSISTENT));
+    ObjectNode named = TelemetryFixtures.explantPayload().put("replacementPumpSerial", "Jane Doe");
+    assertThat(validator.validate(explant(named, "CLINICIAN_PROGRAMMER"), NOW))
+        .extracting(Rejection::field, Rejection::code)
+        .containsExactly(tuple("payload.replacementPumpSerial", Code.WRONG_TYPE));
+    ObjectNode discontinued = TelemetryFixtures.explantPayload().put("reason", "THERAPY_DISCONTINUED");
+    assertThat(validator.validate(explant(discontinued, "CLINICIAN_PROGRAMMER"), NOW))
+        .extracting(Rejection::field, Rejection::code)
+        .containsExactly(tuple("payload.replacementPumpSerial", Code.INCONSISTENT));
   }
 
   @Test
@@ -154,6 +193,10 @@ class TelemetryValidatorTest {
 
   private TelemetryEnvelope event(ObjectNode payload) {
     return map(TelemetryFixtures.envelope("NGP1", 1, NOW.minusSeconds(60), payload));
+  }
+
+  private TelemetryEnvelope explant(ObjectNode payload, String source) {
+    return map(TelemetryFixtures.envelope("NGP1", 1, NOW.minusSeconds(60), payload).put("source", source));
   }
 
   private TelemetryEnvelope map(ObjectNode json) {
