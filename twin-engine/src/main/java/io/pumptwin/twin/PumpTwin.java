@@ -28,6 +28,7 @@ import io.pumptwin.twin.telemetry.InfusionMode;
 import io.pumptwin.twin.telemetry.PrescriptionChange;
 import io.pumptwin.twin.telemetry.PumpAlarm;
 import io.pumptwin.twin.telemetry.PumpAlarmKind;
+import io.pumptwin.twin.telemetry.PumpExplant;
 import io.pumptwin.twin.telemetry.RefillVisit;
 import io.pumptwin.twin.telemetry.StatusReport;
 import io.pumptwin.twin.telemetry.SymptomReport;
@@ -64,6 +65,8 @@ import java.util.function.Supplier;
  * @param activeCriticalAlarms critical alarms the pump has raised and not cleared
  * @param conditions           conditions raised and not cleared, by type
  * @param calibration          how fast this pump really delivers, as learned from its refill residuals
+ * @param explant              null while the pump is implanted; once the clinic recorded its explant, the twin is
+ *                             retired: it stands as it was at the explant and raises nothing more
  */
 public record PumpTwin(
         PumpIdentity identity,
@@ -84,7 +87,8 @@ public record PumpTwin(
         List<SymptomObservation> recentSymptoms,
         Set<PumpAlarmKind> activeCriticalAlarms,
         Map<TwinEventType, ActiveCondition> conditions,
-        DeliveryCalibration calibration) {
+        DeliveryCalibration calibration,
+        Explant explant) {
 
     private static final double MILLIS_PER_DAY = 86_400_000.0;
 
@@ -104,7 +108,7 @@ public record PumpTwin(
         return new PumpTwin(identity, p, at, at, null, -1, 0, RecentEvents.empty(p.recentEventLimit()), null, null,
                 null, FillContext.NONE, BatteryState.initial(identity.manufacturedOn()), DeliveryState.unknown(),
                 CatheterFaultLikelihood.prior(at, p.catheter()), List.of(), Set.of(), Map.of(),
-                DeliveryCalibration.prior(p.reservoir()));
+                DeliveryCalibration.prior(p.reservoir()), null);
     }
 
     // ------------------------------------------------------------------ applying telemetry
@@ -122,12 +126,15 @@ public record PumpTwin(
         if (recentEvents.seen(e)) {
             return new TwinTransition(this, List.of(), TwinTransition.Outcome.DUPLICATE);
         }
+        if (explant != null) {
+            return appliedAsHistory(e);
+        }
         Instant t = e.eventTime().isAfter(asOf) ? e.eventTime() : asOf;
         Instant heard = lastHeardAt == null || e.eventTime().isAfter(lastHeardAt) ? e.eventTime() : lastHeardAt;
         PumpTwin base = new PumpTwin(identity.reassigned(e.patientPseudonym(), e.clinicId()), parameters, t, t, heard,
                 Math.max(lastSequence, e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription,
                 reservoirAt(t), pumpComputedMl, fill, battery, delivery, catheter.relaxedTo(t, parameters.catheter()),
-                recentSymptoms, activeCriticalAlarms, conditions, calibration);
+                recentSymptoms, activeCriticalAlarms, conditions, calibration, explant);
         List<TwinEvent> events = new ArrayList<>();
         PumpTwin next;
         // Java 17: no pattern switch yet; the sealed TelemetryFact keeps this chain complete.
@@ -143,6 +150,8 @@ public record PumpTwin(
             next = base.onSymptoms(s, t, e.eventId());
         } else if (e.fact() instanceof CatheterCheck c) {
             next = base.onCatheterCheck(c, t, e.eventId());
+        } else if (e.fact() instanceof PumpExplant x) {
+            next = base.retiredBy(x, e.eventTime(), e.eventId());
         } else {
             throw new IllegalStateException("unhandled telemetry fact " + e.fact().getClass().getSimpleName());
         }
@@ -154,13 +163,45 @@ public record PumpTwin(
      * dates come due, and a pump that stopped reporting is found silent.
      */
     public TwinTransition advanceTo(Instant streamTime) {
-        if (!streamTime.isAfter(asOf)) {
+        if (!streamTime.isAfter(asOf) || explant != null) {
             return new TwinTransition(this, List.of(), TwinTransition.Outcome.ADVANCED);
         }
         PumpTwin moved = new PumpTwin(identity, parameters, streamTime, anchorAt, lastHeardAt, lastSequence,
                 eventsApplied, recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery,
-                catheter, recentSymptoms, activeCriticalAlarms, conditions, calibration);
+                catheter, recentSymptoms, activeCriticalAlarms, conditions, calibration, explant);
         return moved.reconciled(null, new ArrayList<>(), TwinTransition.Outcome.ADVANCED);
+    }
+
+    /**
+     * The clinic took the pump out (PumpExplant): the twin retires. Its open conditions clear with the explant as
+     * their reason ({@link #reconciled}), so the alerts on them resolve saying why, and none is raised again: no
+     * refill, battery, risk or silence alert can call for a nurse about a pump that is no longer in a patient (a pump
+     * replaced after its ERI went silent and its projected reservoir raised refill alerts weeks later: bench detection
+     * scorecard, battery-advisory, issue 6). The twin keeps its figures as they stood, for the record.
+     */
+    private PumpTwin retiredBy(PumpExplant x, Instant explantedAt, String id) {
+        return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
+                recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery, catheter,
+                recentSymptoms, activeCriticalAlarms, conditions, calibration,
+                new Explant(explantedAt, x.reason(), x.replacementPumpSerial(), id));
+    }
+
+    /**
+     * Telemetry for the serial after its explant is applied as history only: remembered (its id for de-duplication,
+     * its sequence, the count of events applied) and nothing else; the twin stays as it was at the explant and raises
+     * nothing. Not dead-lettered, because such a record is valid telemetry, not poison: home communicators store and
+     * forward, so reports and alarms from the days before the explant arrive after the clinic's record of it (the
+     * reorder buffer applies them after it too), and a pump may still be read on the bench once out. A dead letter
+     * asks someone to fix an input; these need no fixing, and counting them as refusals would hide the real ones.
+     * A re-implant of the same serial does not happen (an explanted pump is not implanted again); a pump that was
+     * wrongly recorded as explanted needs a corrected record, which the contract does not have yet.
+     */
+    private TwinTransition appliedAsHistory(TelemetryEvent e) {
+        PumpTwin kept = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, Math.max(lastSequence,
+                e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription, reservoirAnchor, pumpComputedMl,
+                fill, battery, delivery, catheter, recentSymptoms, activeCriticalAlarms, conditions, calibration,
+                explant);
+        return new TwinTransition(kept, List.of(), TwinTransition.Outcome.APPLIED);
     }
 
     private PumpTwin onStatus(StatusReport s, Instant t, String id, List<TwinEvent> events) {
@@ -186,7 +227,7 @@ public record PumpTwin(
         PumpTwin next = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, rx, reservoir, s.pumpComputedReservoirMl(), fill,
                 battery.withReading(t, s.batteryRemainingPercent(), daily, parameters.battery()), d, catheter,
-                recentSymptoms, activeCriticalAlarms, conditions, calibration);
+                recentSymptoms, activeCriticalAlarms, conditions, calibration, explant);
         Set<PumpAlarmKind> reportedCritical = EnumSet.noneOf(PumpAlarmKind.class);
         for (PumpAlarmKind kind : s.activeAlarms().stream().sorted().toList()) {
             if (kind.criticalByLabeling()) {
@@ -243,7 +284,7 @@ public record PumpTwin(
         }
         PumpTwin next = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, prescription, reservoirAnchor, pumpComputedMl, f, b, d, catheter, recentSymptoms,
-                critical_, conditions, calibration);
+                critical_, conditions, calibration, explant);
         if (critical && !activeCriticalAlarms.contains(kind)) {
             critical_.add(kind);
             next = next.withCriticalAlarms(critical_).relayed(kind, detail, t, id, events);
@@ -315,7 +356,7 @@ public record PumpTwin(
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, rx, ReservoirEstimate.filled(r.filledVolumeMl(), r.pocketFillSuspected(),
                 parameters.reservoir()), pumpComputedMl, f, battery, d, c, recentSymptoms, activeCriticalAlarms,
-                conditions, learned);
+                conditions, learned, explant);
     }
 
     /**
@@ -373,7 +414,7 @@ public record PumpTwin(
                 : delivery.status() == DeliveryStatus.MINIMUM_RATE ? delivery.resumed(t, id) : delivery;
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, rx, reservoirAnchor, pumpComputedMl, fill, battery, d, cat, recentSymptoms,
-                activeCriticalAlarms, conditions, calibration);
+                activeCriticalAlarms, conditions, calibration, explant);
     }
 
     private PumpTwin onSymptoms(SymptomReport s, Instant t, String id) {
@@ -455,7 +496,7 @@ public record PumpTwin(
         }
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, prescription, anchor, pumpComputedMl, f, battery, delivery, cat, kept,
-                activeCriticalAlarms, conditions, calibration);
+                activeCriticalAlarms, conditions, calibration, explant);
     }
 
     private PumpTwin onCatheterCheck(CatheterCheck c, Instant t, String id) {
@@ -473,7 +514,7 @@ public record PumpTwin(
         }
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, prescription, reservoirAnchor, pumpComputedMl, f, battery, d, cat, recentSymptoms,
-                activeCriticalAlarms, conditions, calibration);
+                activeCriticalAlarms, conditions, calibration, explant);
     }
 
     /**
@@ -668,7 +709,8 @@ public record PumpTwin(
 
     private TwinTransition reconciled(String sourceEventId, List<TwinEvent> events, TwinTransition.Outcome outcome) {
         TwinAssessment view = assess();
-        Map<TwinEventType, Wanted> wanted = wantedConditions(view);
+        // A retired twin wants no condition: the explant clears them all, with its reason (clearedHeadline).
+        Map<TwinEventType, Wanted> wanted = explant != null ? Map.of() : wantedConditions(view);
         Map<TwinEventType, ActiveCondition> next = new EnumMap<>(TwinEventType.class);
         next.putAll(conditions);
         int eventsBefore = events.size();
@@ -678,7 +720,7 @@ public record PumpTwin(
             if (w == null && current != null) {
                 next.remove(type);
                 events.add(event(type, TwinEventTransition.CLEARED, RiskLevel.NONE, clearedHeadline(type), null,
-                        List.of(), view.twinValues(), asOf, sourceEventId));
+                        clearedEvidence(), view.twinValues(), asOf, sourceEventId));
             } else if (w != null && current == null) {
                 next.put(type, new ActiveCondition(type, w.level(), w.dueAt(), asOf));
                 events.add(event(type, TwinEventTransition.RAISED, w.level(), w.headline().get(), w.dueAt(), w.evidence().get(),
@@ -902,8 +944,14 @@ public record PumpTwin(
                 || delivery.interrupted() && delivery.cause() == InterruptionCause.MOTOR_STALL;
     }
 
-    private static String clearedHeadline(TwinEventType type) {
-        return type + " cleared";
+    /** Says why when the explant closed the condition: staff read it on the resolved alert. */
+    private String clearedHeadline(TwinEventType type) {
+        return explant == null ? type + " cleared" : type + " cleared: " + explant.describe() + ", no longer monitored";
+    }
+
+    private List<Evidence> clearedEvidence() {
+        return explant == null ? List.of() : List.of(new Evidence(EvidenceKind.PUMP_EXPLANTED, explant.explantedAt(),
+                "Explant recorded by the clinic: " + explant.describe(), 0, explant.sourceEventId()));
     }
 
     /** The UTC date, as Instant.toString would begin (2026-03-02): formatting a whole Instant cost 3% of the engine. */
@@ -923,12 +971,12 @@ public record PumpTwin(
     private PumpTwin withConditions(Map<TwinEventType, ActiveCondition> next) {
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery, catheter,
-                recentSymptoms, activeCriticalAlarms, next, calibration);
+                recentSymptoms, activeCriticalAlarms, next, calibration, explant);
     }
 
     private PumpTwin withCriticalAlarms(Set<PumpAlarmKind> alarms) {
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery, catheter,
-                recentSymptoms, alarms, conditions, calibration);
+                recentSymptoms, alarms, conditions, calibration, explant);
     }
 }

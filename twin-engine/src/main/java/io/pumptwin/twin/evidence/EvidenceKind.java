@@ -23,5 +23,6 @@ public enum EvidenceKind {
     BATTERY_PROJECTION,
     BATTERY_ALARM,
     PUMP_ALARM,
-    PUMP_SILENT
+    PUMP_SILENT,
+    PUMP_EXPLANTED
 }

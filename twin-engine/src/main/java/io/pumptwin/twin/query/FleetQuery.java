@@ -58,6 +58,10 @@ record FleetQuery(String clinic, RiskLevel risk, Instant refillDueBefore, int li
         if (clinic != null && !clinic.equals(twin.getClinicId())) {
             return false;
         }
+        if (twin.getExplant() != null && (risk != null || refillDueBefore != null)) {
+            // An explanted pump's figures stand as at its explant: no patient is at risk from it, nothing to refill.
+            return false;
+        }
         if (risk != null) {
             RiskLevel worst = twin.getUnderdose().getLevel().ordinal() >= twin.getOverdose().getLevel().ordinal()
                     ? twin.getUnderdose().getLevel() : twin.getOverdose().getLevel();

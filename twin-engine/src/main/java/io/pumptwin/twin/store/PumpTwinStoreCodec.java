@@ -1,6 +1,7 @@
 package io.pumptwin.twin.store;
 
 import io.pumptwin.twin.ActiveCondition;
+import io.pumptwin.twin.Explant;
 import io.pumptwin.twin.FillContext;
 import io.pumptwin.twin.Prescription;
 import io.pumptwin.twin.PumpIdentity;
@@ -22,6 +23,7 @@ import io.pumptwin.twin.reservoir.ReservoirEstimate;
 import io.pumptwin.twin.risk.RiskLevel;
 import io.pumptwin.twin.risk.SymptomObservation;
 import io.pumptwin.twin.telemetry.CatheterFaultKind;
+import io.pumptwin.twin.telemetry.ExplantReason;
 import io.pumptwin.twin.telemetry.InfusionMode;
 import io.pumptwin.twin.telemetry.PumpAlarmKind;
 import io.pumptwin.twin.telemetry.Symptom;
@@ -61,12 +63,14 @@ import java.util.UUID;
  * to the changelog on every event it applies (issue 5). Since then only the newest {@link RecentEvents#IDS_KEPT}
  * remembered events keep their ids (the others are written with the null id tag, same version: a version 2 twin
  * written before keeps all ids until it is decoded, when RecentEvents drops the older ones). Version 1 twins, from a store or changelog written by
- * an earlier release, are still read.
+ * an earlier release, are still read. Version 3 adds the explant at the end (a flag, then its time, reason, replacement
+ * serial and event id); twins of versions 1 and 2 are read as implanted.
  */
 public final class PumpTwinStoreCodec {
 
-    public static final byte VERSION = 2;
+    public static final byte VERSION = 3;
     private static final byte VERSION_1 = 1;
+    private static final byte VERSION_2 = 2;
 
     private PumpTwinStoreCodec() {
     }
@@ -210,6 +214,17 @@ public final class PumpTwinStoreCodec {
         out.writeDouble(cal.biasMean());
         out.writeDouble(cal.biasVariance());
         out.writeInt(cal.refillsLearned());
+        Explant explant = twin.explant();
+        out.writeBoolean(explant != null);
+        if (explant != null) {
+            out.writeLong(explant.explantedAt().toEpochMilli());
+            out.writeByte(explant.reason().ordinal());
+            out.writeBoolean(explant.replacementPumpSerial() != null);
+            if (explant.replacementPumpSerial() != null) {
+                out.writeUTF(explant.replacementPumpSerial());
+            }
+            id(out, explant.sourceEventId());
+        }
         return out.toByteArray();
     }
 
@@ -224,7 +239,7 @@ public final class PumpTwinStoreCodec {
             ids.clear();
             In in = new In(bytes, offset, ids);
             byte version = in.readByte();
-            if (version != VERSION && version != VERSION_1) {
+            if (version != VERSION && version != VERSION_1 && version != VERSION_2) {
                 throw new UnreadableTwin("stored twin has format version " + version + ", this code reads " + VERSION,
                         null);
             }
@@ -316,12 +331,17 @@ public final class PumpTwinStoreCodec {
             }
             DeliveryCalibration calibration = version == VERSION_1 ? DeliveryCalibration.prior(parameters.reservoir())
                     : new DeliveryCalibration(in.readDouble(), in.readDouble(), in.readInt());
+            Explant explant = null;
+            if (version >= 3 && in.readBoolean()) {
+                explant = new Explant(Instant.ofEpochMilli(in.readLong()), ExplantReason.values()[in.readByte()],
+                        in.readBoolean() ? in.readUTF() : null, id(in, version));
+            }
             if (in.available() != 0) {
                 throw new UnreadableTwin(in.available() + " trailing bytes after a stored twin", null);
             }
             return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                     recent, rx, reservoir, pumpComputed, fill, battery, delivery,
-                    catheter, symptoms, alarms, conditions, calibration);
+                    catheter, symptoms, alarms, conditions, calibration, explant);
         } catch (RuntimeException e) {
             if (e instanceof UnreadableTwin u) {
                 throw u;

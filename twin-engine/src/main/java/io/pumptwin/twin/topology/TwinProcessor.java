@@ -355,8 +355,14 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         return t;
     }
 
-    /** The first grid point at which the pump counts as silent, or the next grid point after the twin's time. */
+    /**
+     * The first grid point at which the pump counts as silent, or the next grid point after the twin's time; never for
+     * an explanted pump's twin: it is silent for good by design, and the sweep need not visit it again.
+     */
     private long nextCheck(PumpTwin twin) {
+        if (twin.explant() != null) {
+            return Long.MAX_VALUE;
+        }
         long heard = (twin.lastHeardAt() == null ? twin.asOf() : twin.lastHeardAt()).toEpochMilli();
         long silentAt = -Math.floorDiv(-(heard + silentMs), gridMs) * gridMs;
         long afterNow = Math.floorDiv(twin.asOf().toEpochMilli(), gridMs) * gridMs + gridMs;

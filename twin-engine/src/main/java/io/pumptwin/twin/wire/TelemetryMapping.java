@@ -6,10 +6,12 @@ import io.pumptwin.twin.telemetry.CatheterCheckMethod;
 import io.pumptwin.twin.telemetry.CatheterCheckResult;
 import io.pumptwin.twin.telemetry.CatheterFaultKind;
 import io.pumptwin.twin.telemetry.DoseChangeReason;
+import io.pumptwin.twin.telemetry.ExplantReason;
 import io.pumptwin.twin.telemetry.InfusionMode;
 import io.pumptwin.twin.telemetry.PrescriptionChange;
 import io.pumptwin.twin.telemetry.PumpAlarm;
 import io.pumptwin.twin.telemetry.PumpAlarmKind;
+import io.pumptwin.twin.telemetry.PumpExplant;
 import io.pumptwin.twin.telemetry.RefillVisit;
 import io.pumptwin.twin.telemetry.StatusReport;
 import io.pumptwin.twin.telemetry.Symptom;
@@ -108,6 +110,9 @@ public final class TelemetryMapping {
             return new CatheterCheck(CatheterCheckMethod.valueOf(c.getMethod().name()),
                     CatheterCheckResult.valueOf(c.getResult().name()),
                     c.getFaultKind() == null ? null : CatheterFaultKind.valueOf(c.getFaultKind().name()));
+        }
+        if (payload instanceof io.pumptwin.events.PumpExplant x) {
+            return new PumpExplant(ExplantReason.valueOf(x.getReason().name()), x.getReplacementPumpSerial());
         }
         throw new TelemetryRejected("UNSUPPORTED_PAYLOAD", "payload",
                 "payload type " + (payload == null ? "null" : payload.getClass().getSimpleName()) + " is not telemetry");

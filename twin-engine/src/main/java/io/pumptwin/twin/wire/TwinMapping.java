@@ -110,6 +110,16 @@ public final class TwinMapping {
                 .setUnderdose(risk(view.underdose()))
                 .setOverdose(risk(view.overdose()))
                 .setProvenance(provenance)
+                .setExplant(explant(twin.explant()))
+                .build();
+    }
+
+    private static io.pumptwin.events.ExplantSummary explant(io.pumptwin.twin.Explant x) {
+        return x == null ? null : io.pumptwin.events.ExplantSummary.newBuilder()
+                .setExplantedAt(x.explantedAt())
+                .setReason(io.pumptwin.events.ExplantReason.valueOf(x.reason().name()))
+                .setReplacementPumpSerial(x.replacementPumpSerial())
+                .setSourceEventId(x.sourceEventId())
                 .build();
     }
 

@@ -51,6 +51,26 @@ class BatteryStateTest {
      * 10% ERI level put it in the past and opened the alert at the pump's first report, months before the pump's own
      * indicator (bench detection scorecard, issue 6).
      */
+    /**
+     * A gauge that reads the same for months (a report fixture, a gauge that rounds to whole percent) fits a drain of
+     * rounding noise: taken as a drain it projected ERI past what a timestamp holds, and the twin state could no longer
+     * be written (found through ExplantTopologyTest: 80 % flat for 86 days). It says nothing about when ERI comes: the
+     * nominal model does.
+     */
+    @Test
+    void a_gauge_that_does_not_move_is_projected_by_the_nominal_model() {
+        // the kept history of that run: one reading an hour before the daily ones
+        Instant start = Instant.parse("2026-03-02T08:00:00Z");
+        BatteryState s = BatteryState.initial(null).withReading(start.minus(Duration.ofHours(1)), 80, 0.25, p);
+        for (int day = 0; day <= 30; day++) {
+            s = s.withReading(start.plus(Duration.ofDays(day)), 80, 0.25, p);
+        }
+        BatteryProjection projection = s.project(start.plus(Duration.ofDays(30)), 0.25, p);
+
+        assertThat(projection.basis()).isEqualTo(BatteryProjection.Basis.NOMINAL_MODEL);
+        assertThat(Duration.between(start, projection.endOfServiceAt()).toDays()).isLessThan(20 * 365);
+    }
+
     @Test
     void eri_is_projected_ninety_days_of_drain_before_the_end_of_service() {
         BatteryProjection projection = BatteryState.initial(null).withReading(T0, 8, 0.5, p).project(T0, 0.5, p);

@@ -1,0 +1,114 @@
+package io.pumptwin.twin.topology;
+
+import io.pumptwin.events.Evidence;
+import io.pumptwin.events.ExplantReason;
+import io.pumptwin.events.PumpAlarmKind;
+import io.pumptwin.events.PumpExplant;
+import io.pumptwin.events.TelemetryEnvelope;
+import io.pumptwin.events.TelemetrySource;
+import io.pumptwin.events.TwinEvent;
+import io.pumptwin.events.TwinEventTransition;
+import io.pumptwin.events.TwinEventType;
+import io.pumptwin.events.TwinState;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The clinic's explant through the topology: the open conditions of the pump clear with the explant as their reason,
+ * the state says it is explanted, and neither stream time (silent pumps, projections) nor later telemetry for the
+ * serial raises anything again or is dead-lettered.
+ */
+class ExplantTopologyTest {
+
+    @Test
+    void an_explant_clears_what_was_open_and_the_serial_stays_quiet_for_good() {
+        try (TwinDriver d = new TwinDriver()) {
+            TelemetryStory replaced = new TelemetryStory("EXP-1");
+            TelemetryStory other = new TelemetryStory("OTHER-1");
+            d.send(replaced.refill(0, 2.0, 2.0), other.refill(0, 2.0, 2.0));
+            for (int day = 0; day <= 56; day += 7) {
+                d.send(replaced.status(day));
+            }
+            // The pump was replaced on day 60 and went quiet on day 56; the clinic's record arrives on day 61.
+            for (double day = 1; day <= 61; day += 1) {
+                d.send(other.status(day));
+            }
+            Set<TwinEventType> open = open(d, "EXP-1");
+            assertThat(open).contains(TwinEventType.PUMP_SILENT, TwinEventType.REFILL_DUE);
+            int stateCount = states(d, "EXP-1").size();
+
+            TelemetryEnvelope explant = explant(replaced, 60);
+            d.send(explant);
+
+            List<TwinEvent> cleared = d.events("EXP-1").stream()
+                    .filter(e -> e.getTransition() == TwinEventTransition.CLEARED
+                            && e.getSourceEventId().equals(explant.getEventId())).toList();
+            assertThat(cleared).extracting(TwinEvent::getType).containsExactlyInAnyOrderElementsOf(open);
+            assertThat(cleared).allSatisfy(e -> {
+                assertThat(e.getHeadline()).contains("explanted").contains("ELECTIVE_REPLACEMENT")
+                        .contains("replaced by EXP-2");
+                assertThat(e.getEvidence()).extracting(Evidence::getKind).containsExactly("PUMP_EXPLANTED");
+            });
+            assertThat(open(d, "EXP-1")).isEmpty();
+            TwinState state = d.latest("EXP-1");
+            assertThat(state.getExplant()).isNotNull();
+            assertThat(state.getExplant().getExplantedAt()).isEqualTo(TelemetryStory.day(60));
+            assertThat(state.getExplant().getReason()).isEqualTo(ExplantReason.ELECTIVE_REPLACEMENT);
+            assertThat(state.getExplant().getReplacementPumpSerial()).isEqualTo("EXP-2");
+            assertThat(state.getExplant().getSourceEventId()).isEqualTo(explant.getEventId());
+            int eventsAtExplant = d.events("EXP-1").size();
+            long appliedAtExplant = state.getEventsApplied();
+
+            // Three months of stream time: the sweep no longer visits the retired twin (no state written for it), and
+            // its reservoir running dry on paper or its silence raises nothing.
+            for (double day = 62; day <= 150; day += 1) {
+                d.send(other.status(day));
+            }
+            assertThat(d.events("EXP-1")).hasSize(eventsAtExplant);
+            assertThat(states(d, "EXP-1")).hasSize(stateCount + 1);
+
+            // A store-and-forward upload from before the replacement and a critical alarm read off the pump on the
+            // bench afterwards: valid telemetry, applied as history, not dead-lettered, raising nothing.
+            d.send(replaced.status(58), replaced.alarm(151, PumpAlarmKind.END_OF_SERVICE, true));
+            assertThat(d.events("EXP-1")).hasSize(eventsAtExplant);
+            assertThat(d.deadLetterLog).isEmpty();
+            TwinState after = d.latest("EXP-1");
+            assertThat(after.getEventsApplied()).isEqualTo(appliedAtExplant + 2);
+            assertThat(after.getExplant()).isEqualTo(state.getExplant());
+            assertThat(after.getAsOf()).isEqualTo(state.getAsOf());
+
+            // the other pump, still implanted, is followed as before
+            assertThat(d.latest("OTHER-1").getExplant()).isNull();
+            assertThat(d.latest("OTHER-1").getAsOf()).isEqualTo(TelemetryStory.day(150));
+        }
+    }
+
+    private static TelemetryEnvelope explant(TelemetryStory pump, double day) {
+        return TelemetryEnvelope.newBuilder(pump.envelope(day, PumpExplant.newBuilder()
+                        .setReason(ExplantReason.ELECTIVE_REPLACEMENT).setReplacementPumpSerial("EXP-2").build()))
+                .setSource(TelemetrySource.CLINICIAN_PROGRAMMER).build();
+    }
+
+    /** Conditions raised and not cleared, from the event log. */
+    private static Set<TwinEventType> open(TwinDriver d, String serial) {
+        Set<TwinEventType> open = EnumSet.noneOf(TwinEventType.class);
+        for (TwinEvent e : d.events(serial)) {
+            if (e.getTransition() == TwinEventTransition.CLEARED) {
+                open.remove(e.getType());
+            } else {
+                open.add(e.getType());
+            }
+        }
+        return open;
+    }
+
+    private static List<TwinState> states(TwinDriver d, String serial) {
+        return d.stateLog.stream().filter(r -> r.key().equals(serial)).map(TestRecord::value).toList();
+    }
+}
