@@ -628,7 +628,7 @@ public record PumpTwin(
                     prescription.concentrationsEventId()));
         }
         RiskAssessment underdose = UnderdoseRisk.assess(asOf, dose, interruptions, recentSymptoms, fill.filledAt(),
-                settlingSince(c), parameters.risk());
+                settlingSince(c), conditions.containsKey(TwinEventType.REFILL_URGENT), parameters.risk());
         RiskAssessment overdose = OverdoseRisk.assess(asOf, dose, fill.pocketFillAt(), fill.fillEventId(),
                 prescription == null ? 1 : prescription.filledToProgrammed(),
                 prescription == null ? asOf : prescription.concentrationsSetAt(),

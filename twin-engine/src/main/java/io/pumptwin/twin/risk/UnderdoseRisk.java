@@ -1,5 +1,6 @@
 package io.pumptwin.twin.risk;
 
+import io.pumptwin.twin.delivery.InterruptionCause;
 import io.pumptwin.twin.evidence.Evidence;
 import io.pumptwin.twin.evidence.EvidenceKind;
 import io.pumptwin.twin.telemetry.Symptom;
@@ -23,9 +24,24 @@ public final class UnderdoseRisk {
     /**
      * Within this long after a fill a lone withdrawal sign counts in full: a drug weaker than programmed (a
      * concentration mix-up at the refill) shows as withdrawal signs in the following days, often one at a time; halving
-     * them there lost 4 of 9 wrong concentrations in the bench scorecard.
+     * them there lost 4 of 9 wrong concentrations in the bench scorecard. Four days: the withdrawal runs its 24-72 h
+     * course once the old drug in the catheter is used up, and its report reaches the clinic up to a day later. At
+     * seven days lone spasticity reports 4-7 days after routine refills opened 5 underdose alerts; at three days the
+     * scorecard lost a weak fill whose lone sign came 93 h after it (issue 6).
      */
-    static final Duration FILL_DOUBT = Duration.ofDays(7);
+    static final Duration FILL_DOUBT = Duration.ofDays(4);
+
+    /**
+     * A reservoir projected empty with less than this probability, while the twin's louder refill alert (REFILL_URGENT,
+     * "refill now", HIGH) already stands for it, is not by itself a second alert: the only act it asks for is that
+     * refill, which staff were paged for at a higher severity than an underdose WATCH (MEDIUM) would carry. Alone it
+     * stays evidence on the twin (weight 0); beside withdrawal signs it counts as before, and from 50 % (where the twin
+     * itself calls delivery stopped) it always counts. Without this, 17-43 % projections at late visits opened 12
+     * underdose alerts in the bench scorecard on reservoirs that still held drug (issue 6). The cost, measured there:
+     * one 25 h stop of a 1,013 mcg/day pump that ran dry at a 23-39 % projection, refilled under its standing
+     * REFILL_URGENT with no withdrawal sign reported, now has that refill alert and no underdose alert.
+     */
+    static final double UNCORROBORATED_EMPTY = 0.5;
 
     public static RiskAssessment assess(Instant asOf, double doseMcgPerDay, List<Interruption> interruptions,
                                         List<SymptomObservation> symptoms, RiskModelParameters p) {
@@ -42,7 +58,18 @@ public final class UnderdoseRisk {
     public static RiskAssessment assess(Instant asOf, double doseMcgPerDay, List<Interruption> interruptions,
                                         List<SymptomObservation> symptoms, Instant lastFillAt,
                                         Instant resumedAfterKnown, RiskModelParameters p) {
+        return assess(asOf, doseMcgPerDay, interruptions, symptoms, lastFillAt, resumedAfterKnown, false, p);
+    }
+
+    /** @param refillAlertStanding whether the twin's REFILL_URGENT stands ({@link #UNCORROBORATED_EMPTY}) */
+    public static RiskAssessment assess(Instant asOf, double doseMcgPerDay, List<Interruption> interruptions,
+                                        List<SymptomObservation> symptoms, Instant lastFillAt,
+                                        Instant resumedAfterKnown, boolean refillAlertStanding,
+                                        RiskModelParameters p) {
         List<Evidence> evidence = new ArrayList<>();
+        SymptomScore signs = SymptomScore.of(asOf, symptoms, Symptom::pointsToUnderdose,
+                EvidenceKind.WITHDRAWAL_SYMPTOMS, "Withdrawal signs", p,
+                !loneSignDoubtsTheFill(asOf, symptoms, lastFillAt, resumedAfterKnown, p), false);
         double best = 0;
         Instant since = null;
         boolean certainInterruption = false;
@@ -52,21 +79,24 @@ public final class UnderdoseRisk {
             if (i.certainty() < p.minimumCertainty()) {
                 continue;
             }
+            boolean uncorroborated = refillAlertStanding && i.cause() == InterruptionCause.RESERVOIR_EMPTY
+                    && i.certainty() < UNCORROBORATED_EMPTY && signs.score() == 0;
             double hours = Math.max(0, Duration.between(i.since(), asOf).toMillis() / 3_600_000.0);
             double score = i.certainty()
                     * Math.min(1, p.doseFactor(doseMcgPerDay) * (p.baseline() + hours / p.progressionHours()));
             evidence.add(new Evidence(i.cause().evidenceKind(), i.since(), String.format(Locale.ROOT,
-                    "%s (certainty %.0f%%, %.0f h ago, %.0f mcg/day)", i.detail(), 100 * i.certainty(), hours,
-                    doseMcgPerDay), score, i.sourceEventId()));
+                    "%s (certainty %.0f%%, %.0f h ago, %.0f mcg/day)%s", i.detail(), 100 * i.certainty(), hours,
+                    doseMcgPerDay, uncorroborated ? ", no withdrawal signs: the standing refill alert says it" : ""),
+                    uncorroborated ? 0 : score, i.sourceEventId()));
+            if (uncorroborated) {
+                continue;
+            }
             if (score > best) {
                 best = score;
                 since = i.since();
             }
             certainInterruption |= i.certainty() >= 0.5;
         }
-        SymptomScore signs = SymptomScore.of(asOf, symptoms, Symptom::pointsToUnderdose,
-                EvidenceKind.WITHDRAWAL_SYMPTOMS, "Withdrawal signs", p,
-                !loneSignDoubtsTheFill(asOf, symptoms, lastFillAt, resumedAfterKnown, p), false);
         evidence.addAll(signs.evidence());
         double score = Math.min(1, best + signs.score());
         RiskLevel level = p.grade(score);

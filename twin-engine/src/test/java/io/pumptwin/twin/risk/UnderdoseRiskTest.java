@@ -65,6 +65,41 @@ class UnderdoseRiskTest {
         assertThat(stoppedFor(24, 600, 0.01, List.of()).level()).isEqualTo(RiskLevel.NONE);
     }
 
+    /**
+     * A reservoir projected empty at less than even odds, while the twin's "refill now" alert stands for it: evidence on
+     * the twin, not a second, quieter alert. Beside a withdrawal sign, at even odds or without the refill alert, it
+     * counts as before.
+     */
+    @Test
+    void an_uncertain_empty_reservoir_under_a_standing_refill_alert_needs_withdrawal_signs() {
+        Instant asOf = STOP.plus(Duration.ofHours(10));
+        var likelyDry = List.of(new Interruption(InterruptionCause.RESERVOIR_EMPTY, asOf, 0.3, "Reservoir projected empty",
+                "fill-1"));
+        RiskAssessment alone = UnderdoseRisk.assess(asOf, 1000, likelyDry, List.of(), null, null, true, p);
+        assertThat(alone.level()).isEqualTo(RiskLevel.NONE);
+        assertThat(alone.evidence()).singleElement().satisfies(e -> {
+            assertThat(e.kind()).isEqualTo(EvidenceKind.RESERVOIR_EMPTY);
+            assertThat(e.weight()).isZero();
+            assertThat(e.detail()).contains("refill alert");
+        });
+        assertThat(UnderdoseRisk.assess(asOf, 1000, likelyDry, List.of(), null, null, false, p).level())
+                .isEqualTo(RiskLevel.WATCH);
+        var sign = List.of(new SymptomObservation(asOf, Set.of(Symptom.SPASTICITY_RETURN), "e10"));
+        RiskAssessment corroborated = UnderdoseRisk.assess(asOf, 1000, likelyDry, sign, null, null, true, p);
+        assertThat(corroborated.level()).isEqualTo(RiskLevel.WATCH);
+        assertThat(corroborated.score()).isGreaterThan(
+                UnderdoseRisk.assess(asOf, 1000, List.of(), sign, null, null, true, p).score());
+        assertThat(corroborated.evidence()).extracting(e -> e.kind()).contains(EvidenceKind.RESERVOIR_EMPTY);
+        var evenOdds = List.of(new Interruption(InterruptionCause.RESERVOIR_EMPTY, asOf, 0.5, "Reservoir projected empty",
+                "fill-1"));
+        assertThat(UnderdoseRisk.assess(asOf, 1000, evenOdds, List.of(), null, null, true, p).level())
+                .isNotEqualTo(RiskLevel.NONE);
+        // a catheter fault at the same odds is not a refill's business: it counts as before
+        var catheter = List.of(new Interruption(InterruptionCause.CATHETER_FAULT, asOf, 0.3, "Catheter", null));
+        assertThat(UnderdoseRisk.assess(asOf, 1000, catheter, List.of(), null, null, true, p).level())
+                .isEqualTo(RiskLevel.WATCH);
+    }
+
     @Test
     void nothing_wrong_means_no_risk_and_no_evidence() {
         RiskAssessment none = UnderdoseRisk.assess(STOP, 600, List.of(), List.of(), p);
@@ -87,6 +122,15 @@ class UnderdoseRiskTest {
                 .isEqualTo(RiskLevel.WATCH);
         assertThat(UnderdoseRisk.assess(STOP, 600, List.of(), one, STOP.minus(Duration.ofDays(20)), null, p).level())
                 .isEqualTo(RiskLevel.NONE);
+        // a weaker drug shows within days of the fill (the 24-72 h course, the report a day late): a lone sign first
+        // reported five days after the fill counts half again (lone spasticity reports 4-7 d after routine refills
+        // opened 5 underdose alerts in the bench scorecard)
+        var late = List.of(new SymptomObservation(STOP.plus(Duration.ofDays(5)), Set.of(Symptom.PRURITUS), "e4b"));
+        assertThat(UnderdoseRisk.assess(STOP.plus(Duration.ofDays(5)), 600, List.of(), late, STOP, null, p).level())
+                .isEqualTo(RiskLevel.NONE);
+        var early = List.of(new SymptomObservation(STOP.plus(Duration.ofHours(90)), Set.of(Symptom.PRURITUS), "e4c"));
+        assertThat(UnderdoseRisk.assess(STOP.plus(Duration.ofHours(90)), 600, List.of(), early, STOP, null, p).level())
+                .isEqualTo(RiskLevel.WATCH);
         // with a known interruption the lone sign still adds to its score
         assertThat(stoppedFor(1, 300, 1, one).score()).isGreaterThan(stoppedFor(1, 300, 1, List.of()).score());
     }
@@ -117,12 +161,12 @@ class UnderdoseRiskTest {
     @Test
     void a_lone_sign_in_the_aftermath_of_a_known_interruption_counts_half_even_after_the_fill() {
         Instant fill = STOP;
-        var lone = List.of(new SymptomObservation(fill.plus(Duration.ofDays(4)), Set.of(Symptom.SPASTICITY_RETURN),
+        var lone = List.of(new SymptomObservation(fill.plus(Duration.ofDays(3)), Set.of(Symptom.SPASTICITY_RETURN),
                 "e8"));
-        Instant asOf = fill.plus(Duration.ofDays(4)).plusSeconds(60);
+        Instant asOf = fill.plus(Duration.ofDays(3)).plusSeconds(60);
         assertThat(UnderdoseRisk.assess(asOf, 600, List.of(), lone, fill, null, p).level()).isEqualTo(RiskLevel.WATCH);
         assertThat(UnderdoseRisk.assess(asOf, 600, List.of(), lone, fill, fill, p).level()).isEqualTo(RiskLevel.NONE);
-        var two = List.of(new SymptomObservation(fill.plus(Duration.ofDays(4)), Set.of(Symptom.SPASTICITY_RETURN,
+        var two = List.of(new SymptomObservation(fill.plus(Duration.ofDays(3)), Set.of(Symptom.SPASTICITY_RETURN,
                 Symptom.TACHYCARDIA), "e9"));
         assertThat(UnderdoseRisk.assess(asOf, 600, List.of(), two, fill, fill, p).level()).isEqualTo(RiskLevel.LIKELY);
     }
