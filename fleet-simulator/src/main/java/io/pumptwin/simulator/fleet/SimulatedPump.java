@@ -5,12 +5,14 @@ import io.pumptwin.events.CatheterCheckMethod;
 import io.pumptwin.events.CatheterCheckResult;
 import io.pumptwin.events.CatheterFaultKind;
 import io.pumptwin.events.DoseChangeReason;
+import io.pumptwin.events.ExplantReason;
 import io.pumptwin.events.FaultChange;
 import io.pumptwin.events.GroundTruth;
 import io.pumptwin.events.InfusionMode;
 import io.pumptwin.events.PrescriptionChange;
 import io.pumptwin.events.PumpAlarm;
 import io.pumptwin.events.PumpAlarmKind;
+import io.pumptwin.events.PumpExplant;
 import io.pumptwin.events.RefillRecord;
 import io.pumptwin.events.StatusReport;
 import io.pumptwin.events.Symptom;
@@ -837,11 +839,19 @@ public final class SimulatedPump {
         replacementScheduled = true;
     }
 
+    /**
+     * The clinic replaces the pump: the clinician programmer records the explant, as at a refill, and this serial
+     * stops reporting (the new pump is not simulated). Why it was replaced is what the clinic knows at the operation:
+     * a battery at end of service or a motor that stalled for good, else the elective replacement after ERI.
+     */
     private void replace(long nowMs, SimulationSink sink) {
         if (retired) {
             return;
         }
         tally.replaced = true;
+        ExplantReason reason = battery.eos() ? ExplantReason.END_OF_SERVICE
+                : motorStalled && motorPermanent ? ExplantReason.DEVICE_FAILURE : ExplantReason.ELECTIVE_REPLACEMENT;
+        emit(nowMs, TelemetrySource.CLINICIAN_PROGRAMMER, new PumpExplant(reason, null), sink);
         groundTruth(nowMs, null, sink);
         retired = true;
     }

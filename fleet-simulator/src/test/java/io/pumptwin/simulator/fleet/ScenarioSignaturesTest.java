@@ -6,10 +6,13 @@ import io.pumptwin.events.InfusionMode;
 import io.pumptwin.events.PrescriptionChange;
 import io.pumptwin.events.PumpAlarm;
 import io.pumptwin.events.PumpAlarmKind;
+import io.pumptwin.events.PumpExplant;
 import io.pumptwin.events.RefillRecord;
 import io.pumptwin.events.StatusReport;
 import io.pumptwin.events.Symptom;
 import io.pumptwin.events.SymptomReport;
+import io.pumptwin.events.TelemetryEnvelope;
+import io.pumptwin.events.TelemetrySource;
 import io.pumptwin.events.TrueFaultKind;
 import io.pumptwin.events.WithdrawalStage;
 import io.pumptwin.simulator.fleet.SimulationRun.Timed;
@@ -164,6 +167,42 @@ class ScenarioSignaturesTest {
         }
         SimulationRun nominal = SimulationRun.of("nominal-fleet", 24, 200, 60.0);
         assertThat(nominal.alarms(PumpAlarmKind.LOW_BATTERY_RESET)).isZero();
+    }
+
+    /**
+     * A pump the clinic replaces (after its ERI, or at once after end of service or a motor that stalled for good) ends
+     * with the clinic's explant record, naming why, and says nothing after it.
+     */
+    @Test
+    void aReplacedPumpEndsWithTheClinicsExplantRecord() {
+        SimulationRun run = SimulationRun.of("battery-advisory", 24, 120, null);
+        int explanted = 0;
+        for (var pump : run.telemetryByPump.entrySet()) {
+            List<TelemetryEnvelope> events = pump.getValue();
+            List<TelemetryEnvelope> explants = events.stream().filter(e -> e.getPayload() instanceof PumpExplant)
+                    .toList();
+            if (explants.isEmpty()) {
+                continue;
+            }
+            explanted++;
+            assertThat(explants).hasSize(1);
+            TelemetryEnvelope explant = explants.get(0);
+            assertThat(events.get(events.size() - 1)).as("last word of %s", pump.getKey()).isEqualTo(explant);
+            assertThat(explant.getSource()).isEqualTo(TelemetrySource.CLINICIAN_PROGRAMMER);
+            PumpExplant x = (PumpExplant) explant.getPayload();
+            assertThat(x.getReplacementPumpSerial()).isNull();
+            PumpAlarmKind why = switch (x.getReason()) {
+                case ELECTIVE_REPLACEMENT -> PumpAlarmKind.ELECTIVE_REPLACEMENT_INDICATOR;
+                case END_OF_SERVICE -> PumpAlarmKind.END_OF_SERVICE;
+                case DEVICE_FAILURE -> PumpAlarmKind.MOTOR_STALL;
+                default -> throw new AssertionError("the simulator's clinics replace for battery or motor only: " + x);
+            };
+            assertThat(run.payloads(pump.getKey(), PumpAlarm.class)).as("%s before the explant", why)
+                    .anyMatch(a -> a.value().getKind() == why && a.time().isBefore(explant.getEventTime()));
+            List<GroundTruth> truth = run.truthByPump.get(pump.getKey());
+            assertThat(truth.get(truth.size() - 1).getSimTime()).isEqualTo(explant.getEventTime());
+        }
+        assertThat(explanted).isGreaterThanOrEqualTo(3);
     }
 
     @Test
