@@ -127,6 +127,49 @@ class AlertingTopologyTest {
     assertThat(store.get("SN-1|REFILL_URGENT")).isNull();
   }
 
+  /**
+   * The clinic's explant closes every alert of the pump: the twin clears each condition with the explant in its
+   * headline (PumpTwin.clearedHeadline), and staff see why on the resolution; nothing chases the alerts afterwards.
+   */
+  @Test
+  void anExplantResolvesEveryAlertOfThePumpSayingWhy() {
+    pipe(twinEvent("SN-9", "clinic-a", TwinEventType.UNDERDOSE_RISK, TwinEventTransition.RAISED,
+        RiskLevel.URGENT, 600, T0));
+    pipe(twinEvent("SN-9", "clinic-a", TwinEventType.PUMP_SILENT, TwinEventTransition.RAISED,
+        RiskLevel.WATCH, 600, T0.plusSeconds(60)));
+    assertThat(alerts.readValuesToList()).extracting(AlertEvent::getTransition)
+        .containsExactly(AlertTransition.OPENED, AlertTransition.OPENED);
+
+    Instant explantedAt = T0.plus(Duration.ofMinutes(10));
+    for (TwinEventType type : List.of(TwinEventType.UNDERDOSE_RISK, TwinEventType.PUMP_SILENT)) {
+      pipe(TwinEvent.newBuilder(twinEvent("SN-9", "clinic-a", type, TwinEventTransition.CLEARED, RiskLevel.NONE,
+              600, explantedAt))
+          .setHeadline(type + " cleared: pump explanted " + explantedAt
+              + " (END_OF_SERVICE, replaced by SN-10), no longer monitored")
+          .setEvidence(List.of(new io.pumptwin.events.Evidence("PUMP_EXPLANTED", explantedAt,
+              "Explant recorded by the clinic: pump explanted " + explantedAt + " (END_OF_SERVICE, replaced by SN-10)",
+              0.0, "tel-explant")))
+          .build());
+    }
+
+    List<AlertEvent> resolved = alerts.readValuesToList();
+    assertThat(resolved).extracting(AlertEvent::getAlertType)
+        .containsExactly(AlertType.UNDERDOSE_WITHDRAWAL_RISK, AlertType.PUMP_SILENT);
+    assertThat(resolved).allSatisfy(a -> {
+      assertThat(a.getTransition()).isEqualTo(AlertTransition.RESOLVED);
+      assertThat(a.getStatus()).isEqualTo(AlertStatus.RESOLVED);
+      assertThat(a.getReason()).startsWith("twin cleared the condition: ")
+          .contains("pump explanted").contains("END_OF_SERVICE").contains("replaced by SN-10");
+    });
+    KeyValueStore<String, ?> store = driver.getKeyValueStore(AlertingTopology.OPEN_ALERTS_STORE);
+    assertThat(store.get("SN-9|UNDERDOSE_WITHDRAWAL_RISK")).isNull();
+    assertThat(store.get("SN-9|PUMP_SILENT")).isNull();
+
+    // The URGENT underdose alert was due a re-notification at 15 min and escalation at 30: none comes.
+    advanceStreamTimeTo(T0.plus(Duration.ofDays(2)));
+    assertThat(alerts.readValuesToList()).filteredOn(a -> a.getPumpSerial().equals("SN-9")).isEmpty();
+  }
+
   @Test
   void escalationFollowsStreamTimeAndStopsWhenAcknowledged() {
     pipe(twinEvent("SN-1", "clinic-a", TwinEventType.UNDERDOSE_RISK, TwinEventTransition.RAISED,
