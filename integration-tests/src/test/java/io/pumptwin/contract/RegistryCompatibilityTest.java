@@ -1,0 +1,71 @@
+package io.pumptwin.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pumptwin.schemas.registry.SchemaRegistryException;
+import io.pumptwin.schemas.topics.TopicSpec;
+import io.pumptwin.schemas.topics.Topics;
+import io.pumptwin.testsupport.RealKafka;
+import io.pumptwin.testsupport.RealStack;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The real registry, at the BACKWARD compatibility every PumpTwin stack sets (LocalStack, TopicProvisioning), takes
+ * each topic's schema of this release over the previous release's (the snapshots SchemaEvolutionTest checks with
+ * Avro's own rules, from the schemas test jar): a deployed registry will accept the new contract, the explant's new
+ * payload branch included. Each topic on a subject of its own, so the order of tests sharing the stack cannot matter.
+ */
+@RealKafka
+class RegistryCompatibilityTest {
+
+  static Stream<Arguments> topics() {
+    return Topics.ALL.stream().map(spec -> Arguments.of(spec.name(), spec));
+  }
+
+  private static Schema previous(TopicSpec<?> spec) throws IOException {
+    try (InputStream in = RegistryCompatibilityTest.class.getResourceAsStream(
+        "/compatibility/previous/" + spec.name() + ".avsc")) {
+      assertThat(in).as("previous release's schema of " + spec.name()).isNotNull();
+      return new Schema.Parser().parse(in);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("topics")
+  void theRealRegistryTakesThisReleaseOverThePrevious(String name, TopicSpec<?> spec, RealStack stack)
+      throws IOException {
+    var client = stack.registryClient();
+    String subject = stack.uniqueId(name) + "-value";
+    client.register(subject, previous(spec));
+    client.setCompatibility(subject, "BACKWARD");
+
+    assertThat(client.isCompatible(subject, spec.valueSchema())).isTrue();
+    int id = client.register(subject, spec.valueSchema());
+    assertThat(client.schemaById(id)).isEqualTo(spec.valueSchema());
+  }
+
+  /**
+   * The check is real: once the explant is in the telemetry contract, going back to a schema without it is refused,
+   * since that reader could not read an explant already stored.
+   */
+  @Test
+  void theRegistryRefusesToDropTheExplantAgain(RealStack stack) throws IOException {
+    var client = stack.registryClient();
+    String subject = stack.uniqueId("telemetry-rollback") + "-value";
+    client.register(subject, Topics.TELEMETRY.valueSchema());
+    client.setCompatibility(subject, "BACKWARD");
+    Schema withoutExplant = previous(Topics.TELEMETRY);
+
+    assertThat(client.isCompatible(subject, withoutExplant)).isFalse();
+    assertThatThrownBy(() -> client.register(subject, withoutExplant))
+        .isInstanceOf(SchemaRegistryException.IncompatibleSchema.class);
+  }
+}
