@@ -85,6 +85,19 @@ final class DetectionCriteria {
     static final boolean REFILL_DUE_AT_PUMP_ALARM = true;
 
     /**
+     * PUMP_SILENT's true condition is "a pump that stopped sending for good", and a pump whose explant the clinic
+     * reported (PumpExplant telemetry, its last word) is not one: it left the patient, the clinic knows, and the twin
+     * is right to say nothing more about it (an alert would page staff about a pump in a drawer). So the silence is
+     * demanded only of pumps that went quiet with no explant reported: a battery run out with the pump still in the
+     * patient, a home communicator unplugged. Why: before the contract had the explant, every replaced pump was such a
+     * truth (52 in the full scorecard of 2026-12-03), and the twin met it only by projecting a pump that was gone,
+     * which also raised refill alerts on it weeks later (4 false, issue 6); with the explant reported the twin retires
+     * and the judge must not count that as a miss. A PUMP_SILENT alert that does open is still judged by
+     * {@link FalseAlertRule#PUMP_SILENT}.
+     */
+    static final boolean EXPLANT_ENDS_THE_SILENCE_TRUTH = true;
+
+    /**
      * Whether a fault left anything in telemetry within its detection window, so that a twin could have
      * flagged it. Only the pocket fill can be silent: drug injected into the tissue that is too little to
      * overdose the patient and was not suspected at the visit shows nothing until the reservoir, holding

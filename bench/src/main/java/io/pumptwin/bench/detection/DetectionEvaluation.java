@@ -14,6 +14,7 @@ import io.pumptwin.events.GroundTruth;
 import io.pumptwin.events.InfusionMode;
 import io.pumptwin.events.PumpAlarm;
 import io.pumptwin.events.PumpAlarmKind;
+import io.pumptwin.events.PumpExplant;
 import io.pumptwin.events.RefillRecord;
 import io.pumptwin.events.StatusReport;
 import io.pumptwin.events.TelemetryEnvelope;
@@ -114,6 +115,8 @@ public final class DetectionEvaluation {
             Object payload = e.getPayload();
             if (payload instanceof RefillRecord) {
                 h.refills.add(t);
+            } else if (payload instanceof PumpExplant) {
+                h.explantReportedAt = t;
             } else if (payload instanceof PumpAlarm a && a.getKind() == PumpAlarmKind.ELECTIVE_REPLACEMENT_INDICATOR) {
                 h.eriAlarms.add(t);
             } else if (payload instanceof PumpAlarm a && a.getKind() == PumpAlarmKind.END_OF_SERVICE) {
@@ -481,9 +484,15 @@ public final class DetectionEvaluation {
         }
     }
 
-    /** A pump that truly stopped sending (end of service, explant) should be reported silent after silentAfter. */
+    /**
+     * A pump that truly stopped sending for good should be reported silent after silentAfter; one whose explant the
+     * clinic reported is not demanded ({@link DetectionCriteria#EXPLANT_ENDS_THE_SILENCE_TRUTH}).
+     */
     private void judgeSilence(long runEnd, PumpHistory h, List<Outcome> out) {
         if (h.telemetryTimes.isEmpty()) {
+            return;
+        }
+        if (DetectionCriteria.EXPLANT_ENDS_THE_SILENCE_TRUTH && h.explantReportedAt != null) {
             return;
         }
         long last = h.telemetryTimes.get(h.telemetryTimes.size() - 1);

@@ -34,6 +34,8 @@ final class PumpHistory {
     /** The pump's own computed volume from its status reports, at most one an hour (the judge extrapolates between). */
     final List<PumpBelief> beliefs = new ArrayList<>();
     double lowReservoirAlarmMl = Double.NaN;
+    /** Event time of the clinic's explant record (PumpExplant telemetry), null while none was reported. */
+    Long explantReportedAt;
 
     PumpHistory(String serial) {
         this.serial = serial;
