@@ -545,14 +545,18 @@ public record PumpTwin(
      * interrupted delivery, DOMAIN.md: the empty reservoir first). "More likely than not" let reports from a reservoir
      * that truly ran dry days before the twin's expected date, a fast pump, count in full and raise
      * CATHETER_FAULT_SUSPECTED (bench scorecard, missed-refill: withdrawal at 31 % empty; issue 6). One in four: a
-     * catheter fault mid-cycle, where its reports come, leaves the reservoir near certain to hold drug.
+     * catheter fault mid-cycle, where its reports come, leaves the reservoir near certain to hold drug. And below it,
+     * a standing REFILL_URGENT ("refill now": the band's early edge at the alarm volume or empty) names the overdue
+     * refill as the competing cause: a reservoir that ran dry under it at 10-20 % raised a catheter fault on the
+     * withdrawal and the futile dose increases that followed (bench scorecard, missed-refill; issue 6).
      */
     private static final double EMPTY_EXPLAINS = 0.25;
 
     /** What else could explain withdrawal signs or futile dose increases right now. */
     private CompetingExplanations explanationsNow(Instant t) {
         ReservoirEstimate r = reservoirAt(t);
-        boolean empty = r != null && r.probabilityEmpty() >= EMPTY_EXPLAINS;
+        boolean empty = r != null && r.probabilityEmpty() >= EMPTY_EXPLAINS
+                || conditions.containsKey(TwinEventType.REFILL_URGENT);
         boolean stalled = delivery.interrupted() && delivery.cause() == InterruptionCause.MOTOR_STALL;
         boolean interrupted = delivery.interrupted() && !stalled;
         CompetingExplanations known = new CompetingExplanations(stalled, fill.refillError(), interrupted || empty,

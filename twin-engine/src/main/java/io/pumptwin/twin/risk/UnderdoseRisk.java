@@ -35,8 +35,9 @@ public final class UnderdoseRisk {
      * A reservoir projected empty with less than this probability, while the twin's louder refill alert (REFILL_URGENT,
      * "refill now", HIGH) already stands for it, is not by itself a second alert: the only act it asks for is that
      * refill, which staff were paged for at a higher severity than an underdose WATCH (MEDIUM) would carry. Alone it
-     * stays evidence on the twin (weight 0); beside withdrawal signs it counts as before, and from 50 % (where the twin
-     * itself calls delivery stopped) it always counts. Without this, 17-43 % projections at late visits opened 12
+     * stays evidence on the twin (weight 0); beside withdrawal signs that are a WATCH by themselves it counts as before
+     * (a lone early sign, half a WATCH, is common in a stable fleet: beside a 9-14 % projection after pocket fills it
+     * opened 3 more), and from 50 % (where the twin itself calls delivery stopped) it always counts. Without this, 17-43 % projections at late visits opened 12
      * underdose alerts in the bench scorecard on reservoirs that still held drug (issue 6). The cost, measured there:
      * one 25 h stop of a 1,013 mcg/day pump that ran dry at a 23-39 % projection, refilled under its standing
      * REFILL_URGENT with no withdrawal sign reported, now has that refill alert and no underdose alert.
@@ -80,7 +81,7 @@ public final class UnderdoseRisk {
                 continue;
             }
             boolean uncorroborated = refillAlertStanding && i.cause() == InterruptionCause.RESERVOIR_EMPTY
-                    && i.certainty() < UNCORROBORATED_EMPTY && signs.score() == 0;
+                    && i.certainty() < UNCORROBORATED_EMPTY && signs.score() < p.watchScore();
             double hours = Math.max(0, Duration.between(i.since(), asOf).toMillis() / 3_600_000.0);
             double score = i.certainty()
                     * Math.min(1, p.doseFactor(doseMcgPerDay) * (p.baseline() + hours / p.progressionHours()));

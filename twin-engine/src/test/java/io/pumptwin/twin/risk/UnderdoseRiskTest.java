@@ -67,8 +67,8 @@ class UnderdoseRiskTest {
 
     /**
      * A reservoir projected empty at less than even odds, while the twin's "refill now" alert stands for it: evidence on
-     * the twin, not a second, quieter alert. Beside a withdrawal sign, at even odds or without the refill alert, it
-     * counts as before.
+     * the twin, not a second, quieter alert. Beside withdrawal signs that are a WATCH by themselves, at even odds or
+     * without the refill alert, it counts as before.
      */
     @Test
     void an_uncertain_empty_reservoir_under_a_standing_refill_alert_needs_withdrawal_signs() {
@@ -84,11 +84,16 @@ class UnderdoseRiskTest {
         });
         assertThat(UnderdoseRisk.assess(asOf, 1000, likelyDry, List.of(), null, null, false, p).level())
                 .isEqualTo(RiskLevel.WATCH);
+        // a lone early sign (below WATCH by itself, common in a stable fleet) does not corroborate it; signs that are
+        // a WATCH by themselves do, and the reservoir then adds its weight
         var sign = List.of(new SymptomObservation(asOf, Set.of(Symptom.SPASTICITY_RETURN), "e10"));
-        RiskAssessment corroborated = UnderdoseRisk.assess(asOf, 1000, likelyDry, sign, null, null, true, p);
-        assertThat(corroborated.level()).isEqualTo(RiskLevel.WATCH);
+        assertThat(UnderdoseRisk.assess(asOf, 1000, likelyDry, sign, null, null, true, p).level())
+                .isEqualTo(RiskLevel.NONE);
+        var signs = List.of(new SymptomObservation(asOf, Set.of(Symptom.SPASTICITY_RETURN, Symptom.PRURITUS), "e11"));
+        RiskAssessment corroborated = UnderdoseRisk.assess(asOf, 1000, likelyDry, signs, null, null, true, p);
+        assertThat(corroborated.level()).isEqualTo(RiskLevel.LIKELY);
         assertThat(corroborated.score()).isGreaterThan(
-                UnderdoseRisk.assess(asOf, 1000, List.of(), sign, null, null, true, p).score());
+                UnderdoseRisk.assess(asOf, 1000, List.of(), signs, null, null, true, p).score());
         assertThat(corroborated.evidence()).extracting(e -> e.kind()).contains(EvidenceKind.RESERVOIR_EMPTY);
         var evenOdds = List.of(new Interruption(InterruptionCause.RESERVOIR_EMPTY, asOf, 0.5, "Reservoir projected empty",
                 "fill-1"));
