@@ -72,6 +72,22 @@ class ContractRoundTripTest {
     assertThat(latest.schema()).isEqualTo(spec.valueSchema());
   }
 
+  /** The payload union's newest branch, the clinic's explant, through the real broker and registry. */
+  @Test
+  void anExplantRoundTripsThroughBrokerAndRegistry(RealStack stack) throws Exception {
+    String pump = stack.uniqueId("NGP");
+    var explant = SampleRecords.explant(pump, 9);
+    try (var producer = stack.producer(Topics.TELEMETRY); var consumer = stack.consumer(Topics.TELEMETRY)) {
+      producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), pump, explant)).get();
+      var read = RealStack.poll(consumer, 1, Duration.ofSeconds(30)).stream()
+          .filter(r -> pump.equals(r.key())).toList();
+      assertThat(read).singleElement().satisfies(r -> {
+        assertThat(r.value()).isEqualTo(explant);
+        assertThat(r.value().getPayload()).isInstanceOf(io.pumptwin.events.PumpExplant.class);
+      });
+    }
+  }
+
   @Test
   void bytesOnTheTopicAreConfluentWireFormatWithTheRegistrysId(RealStack stack) throws Exception {
     String pump = stack.uniqueId("NGP");
