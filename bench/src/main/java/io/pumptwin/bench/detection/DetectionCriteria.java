@@ -130,8 +130,12 @@ final class DetectionCriteria {
      * be empty (an overdue refill: DOMAIN.md lists the missed refill first among underdose causes); its band cannot
      * time the last drop closer than days, and an alert that stands when the stop comes is the alert a nurse needed.
      * The judge allowed only the hour-late ground truth (1 d); an alert that clears before the stop still counts false.
+     * A week, not 3 d: on a pump the twin has not yet seen filled the band is about +/- 2 mL at a quarter millilitre a
+     * day, a week either way, and a week is the clinic's refill lead time. At 3 d, missed-refill underdose alerts that
+     * opened at even odds 4 d before the last drop, stood through the withdrawal that followed and were that stop's
+     * own catch in the recall, were counted false as well (issue 6: one alert scored both ways).
      */
-    static final Duration UNDERDOSE_EARLY_WARNING = Duration.ofDays(3);
+    static final Duration UNDERDOSE_EARLY_WARNING = Duration.ofDays(7);
 
     /** An OVERDOSE_RISK alert counts for a true overdose episode if it opens within this long of its start. */
     static final Duration OVERDOSE_WINDOW = Duration.ofDays(3);

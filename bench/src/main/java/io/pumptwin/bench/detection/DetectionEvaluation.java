@@ -73,11 +73,23 @@ public final class DetectionEvaluation {
         Map<String, PumpHistory> histories = new LinkedHashMap<>();
         simulation.pumpSerials().forEach(s -> histories.put(s, new PumpHistory(s)));
         long records;
+        // -Dscorecard.trace=<serial>: that pump's clinical telemetry, twin events, alerts and ground truth on stderr
+        // (status reports left out), to see why the twin did what the scorecard says.
+        String traced = System.getProperty("scorecard.trace");
         try (InProcessPipeline pipeline = new InProcessPipeline(model, severity,
                 s -> histories.get(s.getPumpSerial()).bands.add(Band.of(s)), e -> {
+                    if (e.getPumpSerial().equals(traced)) {
+                        System.err.println("trace " + scenarioName + " " + seed + " twin " + e);
+                    }
                 },
-                a -> histories.get(a.getPumpSerial()).onAlert(a))) {
-            EventTimeOrder sink = new EventTimeOrder(histories, pipeline);
+                a -> {
+                    if (a.getPumpSerial().equals(traced)) {
+                        System.err.println("trace " + scenarioName + " " + seed + " alert " + a.getAlertType() + " "
+                                + a.getTransition() + " " + a.getRiskLevel());
+                    }
+                    histories.get(a.getPumpSerial()).onAlert(a);
+                })) {
+            EventTimeOrder sink = new EventTimeOrder(histories, pipeline, traced);
             while (!simulation.finished()) {
                 long stepStart = simulation.nowMillis();
                 simulation.step(sink);
@@ -101,14 +113,20 @@ public final class DetectionEvaluation {
         private List<TelemetryEnvelope> pending = new ArrayList<>();
         long sent;
 
-        EventTimeOrder(Map<String, PumpHistory> histories, InProcessPipeline pipeline) {
+        private final String traced;
+
+        EventTimeOrder(Map<String, PumpHistory> histories, InProcessPipeline pipeline, String traced) {
             this.histories = histories;
             this.pipeline = pipeline;
+            this.traced = traced;
         }
 
         @Override
         public void telemetry(TelemetryEnvelope e) {
             pending.add(e);
+            if (e.getPumpSerial().equals(traced) && !(e.getPayload() instanceof StatusReport)) {
+                System.err.println("trace telemetry " + e.getEventTime() + " " + e.getPayload());
+            }
             PumpHistory h = histories.get(e.getPumpSerial());
             long t = e.getEventTime().toEpochMilli();
             h.telemetryTimes.add(t);
@@ -133,6 +151,9 @@ public final class DetectionEvaluation {
 
         @Override
         public void groundTruth(GroundTruth truth) {
+            if (truth.getPumpSerial().equals(traced)) {
+                System.err.println("trace truth " + truth);
+            }
             histories.get(truth.getPumpSerial()).truth.add(Truth.of(truth));
         }
 
@@ -666,7 +687,7 @@ public final class DetectionEvaluation {
                 return anyTruth(h, t, t + early, g -> g.deliveryStoppedSince() != null
                         && (a.resolvedAt == null || a.resolvedAt >= g.deliveryStoppedSince()))
                         ? null : "no stop, withdrawal or dose-cutting fault within 3 d before to 1 d after, "
-                        + "no stop within 3 d after while open";
+                        + "no stop within " + DetectionCriteria.UNDERDOSE_EARLY_WARNING.toDays() + " d after while open";
             }
             case CATHETER_FAULT_SUSPECTED -> {
                 return anyTruth(h, t - w, t + DAY, g -> !Collections.disjoint(g.faults(), DetectionCriteria.CATHETER_FAULTS))
