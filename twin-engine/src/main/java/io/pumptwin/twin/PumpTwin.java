@@ -778,8 +778,9 @@ public record PumpTwin(
             };
             if (!asOf.isBefore(projection.refillNoticeFrom(parameters.refillDueNotice(), fill.filledAt() != null,
                     parameters.reservoir()))) {
-                wanted.put(TwinEventType.REFILL_DUE, new Wanted(RiskLevel.WATCH, due,
-                        () -> "Refill due by " + day(due) + " (" + limit.get() + ")", evidence));
+                wanted.put(TwinEventType.REFILL_DUE, new Wanted(RiskLevel.WATCH, due, () -> unmeasuredPocketFill()
+                        ? "Refill due: " + pocketFillDoubt() : "Refill due by " + day(due) + " (" + limit.get() + ")",
+                        evidence));
             }
             // The louder alert (issue 6): LIKELY once the reservoir may be at its low-reservoir alarm volume (the
             // one-sided 95% bound: the refill-due alert went out the clinic's lead time before it), or once the drug
@@ -806,8 +807,9 @@ public record PumpTwin(
                 String what = urgent == RiskLevel.URGENT ? "reservoir may be empty from "
                         : reservoirLimit ? "reservoir may be at its low-reservoir alarm volume from "
                         : "drug stability limit passed on ";
-                wanted.put(TwinEventType.REFILL_URGENT, new Wanted(urgent, urgentDue,
-                        () -> "Refill overdue: " + what + day(urgentDue) + ", refill now", evidence));
+                wanted.put(TwinEventType.REFILL_URGENT, new Wanted(urgent, urgentDue, () -> unmeasuredPocketFill()
+                        ? "Refill now: " + pocketFillDoubt()
+                        : "Refill overdue: " + what + day(urgentDue) + ", refill now", evidence));
             }
         }
         if (awaitingPocketFillResponse()) {
@@ -915,6 +917,21 @@ public record PumpTwin(
      * no therapy: while the pocket's drug is absorbed the patient is overdosed, not in withdrawal, and a reservoir left
      * unmeasured after the day gets both alerts as before. A refill alert already open stays.
      */
+    /**
+     * Whether the reservoir's content is in doubt because the last fill is a suspected pocket fill, unmeasured since.
+     * The refill alerts then say so: their dates come from a band that starts at empty on the day of the fill, and a
+     * headline "reservoir may be empty from" a day before the visit (as the projection reads) told staff nothing they
+     * could act on; what they can do is measure the reservoir (aspirate the residual) and refill it.
+     */
+    private boolean unmeasuredPocketFill() {
+        return fill.pocketFillAt() != null && fill.filledAt() != null && !fill.pocketFillAt().isBefore(fill.filledAt());
+    }
+
+    private String pocketFillDoubt() {
+        return "a pocket fill is suspected at the refill of " + day(fill.filledAt()) + " and the reservoir has not been"
+                + " measured since: it may hold anything from nothing to what was filled; aspirate the residual and refill";
+    }
+
     private boolean awaitingPocketFillResponse() {
         if (fill.pocketFillAt() == null || fill.filledAt() == null) {
             return false;

@@ -56,6 +56,20 @@ class PocketFillRefillAlertTest {
         assertThat(types(after.events())).contains(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
         assertThat(after.events()).filteredOn(e -> e.type() == TwinEventType.REFILL_URGENT)
                 .extracting(TwinEvent::level).containsOnly(RiskLevel.URGENT);
+        // the headline says why and what to do, not an empty date before the visit that the doubted band reads
+        String day30 = PumpTwinScenarios.day(30).toString().substring(0, 10);
+        assertThat(after.events()).filteredOn(e -> e.type() == TwinEventType.REFILL_URGENT).singleElement()
+                .satisfies(e -> assertThat(e.headline()).startsWith("Refill now: a pocket fill is suspected at the"
+                        + " refill of " + day30).contains("aspirate the residual").doesNotContain("may be empty from"));
+        assertThat(after.events()).filteredOn(e -> e.type() == TwinEventType.REFILL_DUE).singleElement()
+                .satisfies(e -> assertThat(e.headline()).startsWith("Refill due: a pocket fill is suspected"));
+
+        // once a refill measures the reservoir, later refill alerts read as usual again
+        story.refill(32, new RefillVisit(39.5, 20.0, 40, 40, 2000, 500, 2.0, null, false));
+        story.advance(200);
+        assertThat(story.raised()).filteredOn(e -> e.type() == TwinEventType.REFILL_DUE
+                        && e.transition() == TwinEventTransition.RAISED && e.eventTime().isAfter(PumpTwinScenarios.day(32)))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.headline()).startsWith("Refill due by "));
     }
 
     @Test
