@@ -75,6 +75,11 @@ public final class SimulatedPump {
     private final String pseudonym;
     private final String clinicId;
     private final SplittableRandom random;
+    /**
+     * The home communicator's own generator: its outages draw nothing from {@link #random}, so a scenario's outage rate
+     * leaves every other event of the pump, its patient and its clinic as it was.
+     */
+    private final SplittableRandom communicatorRandom;
     private final long stepMs;
     private final long startMs;
     private final long groundTruthEveryMs;
@@ -114,6 +119,10 @@ public final class SimulatedPump {
     private long nextMemoryResetMs;
     private TrueFaultKind resetActive;
 
+    private boolean communicatorOffline;
+    private long communicatorBackAtMs = Long.MAX_VALUE;
+    private long nextCommunicatorOutageMs;
+
     private long sequence;
     private long agendaOrder;
     private long refillGeneration;
@@ -140,6 +149,7 @@ public final class SimulatedPump {
         this.runSeed = runSeed;
         this.index = index;
         this.random = new SplittableRandom(EventIds.mix(runSeed ^ EventIds.mix(index + 0x5DEECE66DL)));
+        this.communicatorRandom = new SplittableRandom(EventIds.mix(runSeed ^ EventIds.mix(index + 0x2545F4914F6CDD1DL)));
         this.stepMs = scenario.stepMillis();
         this.startMs = startMs;
         this.groundTruthEveryMs = scenario.groundTruthCadenceMinutes() * 60_000L;
@@ -269,9 +279,14 @@ public final class SimulatedPump {
         nextMotorStallMs = nextOnset(nowMs, scenario.motor().stallsPerYear());
         nextMemoryResetMs = nextOnset(nowMs, scenario.battery().memoryResetsPerYear());
         nextSpuriousReportMs = nextOnset(nowMs, scenario.patient().spuriousReportsPerYear());
+        nextCommunicatorOutageMs = nextOnset(nowMs, scenario.communicator().outagesPerYear(), communicatorRandom);
     }
 
     private long nextOnset(long fromMs, double perYear) {
+        return nextOnset(fromMs, perYear, random);
+    }
+
+    private static long nextOnset(long fromMs, double perYear, SplittableRandom random) {
         if (perYear <= 0) {
             return Long.MAX_VALUE;
         }
@@ -292,6 +307,7 @@ public final class SimulatedPump {
             return;
         }
         hazards(nowMs, sink);
+        communicator(nowMs, sink);
         if (!battery.eos()) {
             status(nowMs, sink);
         }
@@ -357,6 +373,31 @@ public final class SimulatedPump {
             reportsPending++;
             schedule(new SymptomReportDue(nowMs, ClinicalPicture.UNDERTREATED, nowMs - (long) (uniform(1, 5) * DAY_MS), true));
         }
+    }
+
+    /** A background outage of the home communicator begins, or an outage ends when the patient plugs it back in. */
+    private void communicator(long nowMs, SimulationSink sink) {
+        if (!communicatorOffline && nowMs >= nextCommunicatorOutageMs) {
+            startCommunicatorOutage(nowMs, false, sink);
+        } else if (communicatorOffline && nowMs >= communicatorBackAtMs) {
+            communicatorOffline = false;
+            communicatorBackAtMs = Long.MAX_VALUE;
+            endFault(nowMs, TrueFaultKind.COMMUNICATOR_OFFLINE, sink);
+            nextCommunicatorOutageMs = nextOnset(nowMs, scenario.communicator().outagesPerYear(), communicatorRandom);
+        }
+    }
+
+    private void startCommunicatorOutage(long nowMs, boolean forGood, SimulationSink sink) {
+        if (communicatorOffline) {
+            return;
+        }
+        Scenario.CommunicatorModel model = scenario.communicator();
+        communicatorOffline = true;
+        nextCommunicatorOutageMs = Long.MAX_VALUE;
+        boolean replugged = communicatorRandom.nextDouble() < model.replugProbability();
+        double days = model.replugMinDays() + communicatorRandom.nextDouble() * (model.replugMaxDays() - model.replugMinDays());
+        communicatorBackAtMs = forGood || !replugged ? Long.MAX_VALUE : snapUp(nowMs + Math.max(stepMs, (long) (days * DAY_MS)));
+        startFault(nowMs, TrueFaultKind.COMMUNICATOR_OFFLINE, sink);
     }
 
     private void deliver(long fromMs, long toMs, SimulationSink sink) {
@@ -514,6 +555,7 @@ public final class SimulatedPump {
                 }
             }
             case LOW_BATTERY_RESET, MEMORY_RESET -> reset(nowMs, fault.fault(), sink);
+            case COMMUNICATOR_OFFLINE -> startCommunicatorOutage(nowMs, fault.permanent(), sink);
             case POCKET_FILL -> scheduleRefill(nowMs, RefillKind.INJECTED, RefillError.POCKET_FILL, false);
             case WRONG_CONCENTRATION -> scheduleRefill(nowMs, RefillKind.INJECTED, RefillError.WRONG_CONCENTRATION, false);
             default -> throw new IllegalArgumentException("fault cannot be injected: " + fault.fault());
@@ -908,6 +950,13 @@ public final class SimulatedPump {
     }
 
     private void emit(long nowMs, TelemetrySource source, Object payload, SimulationSink sink) {
+        if (communicatorOffline && source == TelemetrySource.HOME_COMMUNICATOR) {
+            // Never uploaded: the report was made (its draws are spent as if it had been) but nothing carries it, and
+            // the communicator that did not talk to the pump has nothing to send late. No sequence number is used,
+            // so the next record that does arrive follows the last one that did.
+            tally.notUploaded++;
+            return;
+        }
         sequence++;
         tally.telemetry++;
         Instant time = Instant.ofEpochMilli(nowMs);
@@ -1055,6 +1104,7 @@ public final class SimulatedPump {
         long emergencyVisits;
         long faultsStarted;
         long injected;
+        long notUploaded;
         boolean replaced;
     }
 }

@@ -27,10 +27,22 @@ public record Scenario(
         CatheterHazards catheter,
         MotorHazards motor,
         PatientModel patient,
-        List<FaultInjection> injections) {
+        List<FaultInjection> injections,
+        CommunicatorModel communicator) {
 
     public Scenario {
         injections = injections == null ? List.of() : List.copyOf(injections);
+        communicator = communicator == null ? CommunicatorModel.ALWAYS_ONLINE : communicator;
+    }
+
+    /** A scenario whose home communicators never go offline (the form before {@link CommunicatorModel} existed). */
+    public Scenario(String name, String description, String start, double durationDays, int fleetSize, int clinics,
+                    int statusCadenceMinutes, int groundTruthCadenceMinutes, PumpPopulation pumps,
+                    BatteryModel battery, ClinicPolicy clinic, CatheterHazards catheter, MotorHazards motor,
+                    PatientModel patient, List<FaultInjection> injections) {
+        this(name, description, start, durationDays, fleetSize, clinics, statusCadenceMinutes,
+                groundTruthCadenceMinutes, pumps, battery, clinic, catheter, motor, patient, injections,
+                CommunicatorModel.ALWAYS_ONLINE);
     }
 
     public Instant startInstant() {
@@ -61,6 +73,11 @@ public record Scenario(
         require(!pumps.concentrationMix().isEmpty(), "pumps.concentrationMix", "must not be empty");
         require(!pumps.infusionModeMix().isEmpty(), "pumps.infusionModeMix", "must not be empty");
         require(pumps.deliveryErrorLimit() > 0, "pumps.deliveryErrorLimit", "must be positive");
+        require(communicator.outagesPerYear() >= 0, "communicator.outagesPerYear", "must not be negative");
+        require(communicator.replugProbability() >= 0 && communicator.replugProbability() <= 1,
+                "communicator.replugProbability", "must be within 0..1");
+        require(communicator.replugMinDays() >= 0 && communicator.replugMaxDays() >= communicator.replugMinDays(),
+                "communicator.replugMinDays/replugMaxDays", "must satisfy 0 <= replugMinDays <= replugMaxDays");
         for (FaultInjection injection : injections) {
             require(injection.fault() != null, "injections.fault", "must be set");
             require(injection.fraction() >= 0 && injection.fraction() <= 1, "injections.fraction", "must be within 0..1");
@@ -81,7 +98,7 @@ public record Scenario(
                 durationDaysOverride != null ? durationDaysOverride : durationDays,
                 fleetSizeOverride != null ? fleetSizeOverride : fleetSize,
                 clinics, statusCadenceMinutes, groundTruthCadenceMinutes, pumps, battery, clinic, catheter, motor,
-                patient, injections);
+                patient, injections, communicator);
     }
 
     /** Who the implanted patients are and how their pumps are programmed. */
@@ -212,10 +229,29 @@ public record Scenario(
     }
 
     /**
+     * The patient's home communicator, which interrogates the pump and uploads its status reports and relayed alarms.
+     * An outage (lost, unplugged, broken) silences that path only: the pump keeps delivering, the clinician
+     * programmer's records of a visit still reach telemetry, and so do the patient's symptom reports (the therapy
+     * manager and the clinic's own records are other paths). The communicator stores nothing while it is not talking
+     * to the pump, so nothing is uploaded late when it comes back. Outages are drawn from the pump's own second
+     * generator, so a rate changes no other draw of a pump's history.
+     *
+     * @param outagesPerYear    background outages per pump-year (a modelling assumption; 0 turns them off)
+     * @param replugProbability share of outages that end (the patient plugs it back in, or gets a new one)
+     * @param replugMinDays     shortest outage that ends, in days
+     * @param replugMaxDays     longest outage that ends, in days
+     */
+    public record CommunicatorModel(double outagesPerYear, double replugProbability, double replugMinDays,
+                                    double replugMaxDays) {
+        public static final CommunicatorModel ALWAYS_ONLINE = new CommunicatorModel(0, 1, 0, 0);
+    }
+
+    /**
      * A fault forced onto a fraction of the fleet, with onset drawn uniformly in [fromDay, toDay): the
      * scenario's signature. Catheter faults, MOTOR_STALL, LOW_BATTERY_RESET and MEMORY_RESET start at onset;
      * MISSED_REFILL makes the refill due at onset a missed visit; POCKET_FILL and WRONG_CONCENTRATION make
-     * a refill at onset go wrong that way. {@code permanent} applies to motor stalls and catheter kinks.
+     * a refill at onset go wrong that way; COMMUNICATOR_OFFLINE starts a home-communicator outage at onset.
+     * {@code permanent} applies to motor stalls, catheter kinks and communicator outages (never plugged back in).
      */
     public record FaultInjection(TrueFaultKind fault, double fraction, double fromDay, double toDay, Boolean permanent) {
     }

@@ -22,7 +22,8 @@ public final class ScenarioLoader {
 
     /** The scenarios shipped with the simulator; each shows a signature the twin must detect. */
     public static final List<String> SHIPPED = List.of("nominal-fleet", "missed-refill", "occlusion",
-            "silent-disconnection", "battery-advisory", "motor-stall", "pocket-fill", "wrong-concentration", "local-demo", "high-dose-motor-stall");
+            "silent-disconnection", "battery-advisory", "motor-stall", "pocket-fill", "wrong-concentration", "local-demo", "high-dose-motor-stall",
+            "communicator-outage");
 
     private static final String DEFAULTS = "defaults";
 

@@ -16,10 +16,13 @@ import io.pumptwin.events.TelemetrySource;
 import io.pumptwin.events.TrueFaultKind;
 import io.pumptwin.events.WithdrawalStage;
 import io.pumptwin.simulator.fleet.SimulationRun.Timed;
+import io.pumptwin.simulator.scenario.Scenario;
+import io.pumptwin.simulator.scenario.ScenarioLoader;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -306,5 +309,80 @@ class ScenarioSignaturesTest {
         long overdoseReports = errors.keySet().stream().filter(serial -> run.payloads(serial, SymptomReport.class).stream()
                 .anyMatch(s -> s.value().getSymptoms().contains(Symptom.DROWSINESS))).count();
         assertThat(overdoseReports).isPositive();
+    }
+    @Test
+    void aCommunicatorOutageSilencesTheHomeUplinkOnlyAndChangesNothingElse() {
+        Scenario outages = new ScenarioLoader().load("communicator-outage");
+        // The same scenario with every communicator always online: the injection stays with fraction 0, so it spends
+        // the same draws of the pump's own generator and only the outages differ.
+        Scenario online = new Scenario(outages.name(), outages.description(), outages.start(), outages.durationDays(),
+                outages.fleetSize(), outages.clinics(), outages.statusCadenceMinutes(),
+                outages.groundTruthCadenceMinutes(), outages.pumps(), outages.battery(), outages.clinic(),
+                outages.catheter(), outages.motor(), outages.patient(), outages.injections().stream()
+                .map(i -> new Scenario.FaultInjection(i.fault(), 0, i.fromDay(), i.toDay(), i.permanent())).toList());
+        SimulationRun run = SimulationRun.of(outages, 3);
+        SimulationRun reference = SimulationRun.of(online, 3);
+
+        Map<String, Instant> onsets = run.onsets(TrueFaultKind.COMMUNICATOR_OFFLINE);
+        assertThat(onsets).as("pumps whose communicator went offline").hasSizeGreaterThanOrEqualTo(6);
+        assertThat(reference.onsets(TrueFaultKind.COMMUNICATOR_OFFLINE)).isEmpty();
+        int replugged = 0;
+        int clinicVisitsHeard = 0;
+        for (String serial : run.truthByPump.keySet()) {
+            List<Instant[]> outagesOfPump = new ArrayList<>();
+            for (GroundTruth g : run.truthByPump.get(serial)) {
+                if (g.getFaultChange() != null && g.getFaultChange().getKind() == TrueFaultKind.COMMUNICATOR_OFFLINE
+                        && g.getFaultChange().getStarted()) {
+                    Instant end = run.end(serial, TrueFaultKind.COMMUNICATOR_OFFLINE, g.getSimTime()).orElse(Instant.MAX);
+                    outagesOfPump.add(new Instant[] {g.getSimTime(), end});
+                }
+            }
+            // The pump, its patient and its clinic lived the same history: every hourly truth is the same but for the
+            // outage itself.
+            List<List<Object>> truth = run.truthByPump.get(serial).stream().filter(g -> g.getFaultChange() == null)
+                    .map(ScenarioSignaturesTest::withoutOutage).toList();
+            List<List<Object>> truthOnline = reference.truthByPump.get(serial).stream()
+                    .filter(g -> g.getFaultChange() == null).map(ScenarioSignaturesTest::withoutOutage).toList();
+            assertThat(truth).as("hourly ground truth of %s", serial).isEqualTo(truthOnline);
+            // What reached telemetry is what would have, less the home communicator's records during an outage.
+            List<TelemetryEnvelope> expected = reference.telemetryByPump.get(serial).stream()
+                    .filter(e -> e.getSource() != TelemetrySource.HOME_COMMUNICATOR
+                            || outagesOfPump.stream().noneMatch(o -> within(e.getEventTime(), o)))
+                    .toList();
+            List<TelemetryEnvelope> sent = run.telemetryByPump.get(serial);
+            assertThat(sent.stream().map(e -> e.getEventTime() + " " + e.getSource() + " " + e.getPayload()).toList())
+                    .as("telemetry of %s", serial)
+                    .isEqualTo(expected.stream().map(e -> e.getEventTime() + " " + e.getSource() + " " + e.getPayload()).toList());
+            for (Instant[] o : outagesOfPump) {
+                clinicVisitsHeard += (int) sent.stream().filter(e -> within(e.getEventTime(), o)
+                        && e.getSource() == TelemetrySource.CLINICIAN_PROGRAMMER).count();
+                if (!o[1].equals(Instant.MAX)) {
+                    replugged++;
+                    // Back online: the next status report is the first step after the replug.
+                    assertThat(run.payloads(serial, StatusReport.class).stream().map(Timed::time)
+                            .filter(t -> !t.isBefore(o[1])).findFirst()).as("status after replug of %s", serial)
+                            .hasValueSatisfying(t -> assertThat(Duration.between(o[1], t)).isLessThanOrEqualTo(Duration.ofMinutes(15)));
+                }
+            }
+            // Sequence numbers stay gapless: nothing was numbered that was never sent.
+            for (int i = 0; i < sent.size(); i++) {
+                assertThat(sent.get(i).getSequence()).isEqualTo(i + 1L);
+            }
+        }
+        assertThat(replugged).as("outages that ended with the communicator plugged back in").isPositive();
+        assertThat(clinicVisitsHeard).as("clinic records that reached telemetry during an outage").isPositive();
+    }
+
+    private static boolean within(Instant t, Instant[] outage) {
+        return !t.isBefore(outage[0]) && t.isBefore(outage[1]);
+    }
+
+    /** A truth record's every value, its active faults without the outage. */
+    private static List<Object> withoutOutage(GroundTruth g) {
+        return List.of(g.getSimTime(), g.getTrueReservoirMl(), g.getPumpComputedReservoirMl(), g.getCumulativeFilledMl(),
+                g.getCumulativeDeliveredFromReservoirMl(), g.getCumulativeReachedCsfMl(), g.getCumulativeLeakedMl(),
+                g.getTrueDoseReachingCsfMcgPerDay(), g.getTrueBatteryPercent(), g.getActiveFaults().stream()
+                        .filter(k -> k != TrueFaultKind.COMMUNICATOR_OFFLINE).toList(), g.getWithdrawalStage(),
+                g.getOverdose(), String.valueOf(g.getDeliveryStoppedSince()));
     }
 }

@@ -28,7 +28,10 @@ final class SimulationRun {
     }
 
     static SimulationRun of(String scenarioName, long seed, Integer fleetSize, Double days) {
-        Scenario scenario = new ScenarioLoader().load(scenarioName).withOverrides(fleetSize, days);
+        return of(new ScenarioLoader().load(scenarioName).withOverrides(fleetSize, days), seed);
+    }
+
+    static SimulationRun of(Scenario scenario, long seed) {
         SimulationRun run = new SimulationRun(new FleetSimulation(scenario, seed));
         run.simulation.runToEnd(run.sink);
         for (TelemetryEnvelope e : run.sink.telemetry()) {
