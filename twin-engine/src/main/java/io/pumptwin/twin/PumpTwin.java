@@ -834,6 +834,14 @@ public record PumpTwin(
                 }
             }
         }
+        if (wanted.containsKey(TwinEventType.REFILL_URGENT) && !conditions.containsKey(TwinEventType.REFILL_DUE)) {
+            // One refill need, one page: when the louder alert is (or would be) out before the routine one, for a pump
+            // first heard late in its cycle or a fill put in doubt, REFILL_DUE is not raised beside it; "refill now"
+            // says all it would. Both went out at the same minute before, two alerts for one visit (bench detection
+            // scorecard, issue 6: 3 of 3 false REFILL_DUE opened with a REFILL_URGENT). A REFILL_DUE already open
+            // stays open when the louder one joins it, as the escalation it is.
+            wanted.remove(TwinEventType.REFILL_DUE);
+        }
         if (view.underdose().level() != RiskLevel.NONE) {
             wanted.put(TwinEventType.UNDERDOSE_RISK, new Wanted(view.underdose().level(), null, () -> String.format(Locale.ROOT,
                     "Underdose/withdrawal risk %s at %.0f mcg/day: check delivery", view.underdose().level(),

@@ -44,7 +44,7 @@ class PocketFillRefillAlertTest {
     }
 
     @Test
-    void a_fill_still_in_doubt_a_day_after_the_signs_gets_both_refill_alerts() {
+    void a_fill_still_in_doubt_a_day_after_the_signs_gets_the_louder_refill_alert() {
         var story = PumpTwinScenarios.filledPump("POCKET-WAIT-2");
         story.refill(30, ROUTINE_40_ML);
         story.symptoms(30.25, Symptom.DROWSINESS, Symptom.DIZZINESS);
@@ -53,7 +53,8 @@ class PocketFillRefillAlertTest {
 
         TwinTransition after = story.advance(31.3);
 
-        assertThat(types(after.events())).contains(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
+        // one refill need, one page: "refill now", not the routine refill-due beside it
+        assertThat(types(after.events())).contains(TwinEventType.REFILL_URGENT).doesNotContain(TwinEventType.REFILL_DUE);
         assertThat(after.events()).filteredOn(e -> e.type() == TwinEventType.REFILL_URGENT)
                 .extracting(TwinEvent::level).containsOnly(RiskLevel.URGENT);
         // the headline says why and what to do, not an empty date before the visit that the doubted band reads
@@ -61,15 +62,29 @@ class PocketFillRefillAlertTest {
         assertThat(after.events()).filteredOn(e -> e.type() == TwinEventType.REFILL_URGENT).singleElement()
                 .satisfies(e -> assertThat(e.headline()).startsWith("Refill now: a pocket fill is suspected at the"
                         + " refill of " + day30).contains("aspirate the residual").doesNotContain("may be empty from"));
-        assertThat(after.events()).filteredOn(e -> e.type() == TwinEventType.REFILL_DUE).singleElement()
-                .satisfies(e -> assertThat(e.headline()).startsWith("Refill due: a pocket fill is suspected"));
 
         // once a refill measures the reservoir, later refill alerts read as usual again
-        story.refill(32, new RefillVisit(39.5, 20.0, 40, 40, 2000, 500, 2.0, null, false));
-        story.advance(200);
-        assertThat(story.raised()).filteredOn(e -> e.type() == TwinEventType.REFILL_DUE
-                        && e.transition() == TwinEventTransition.RAISED && e.eventTime().isAfter(PumpTwinScenarios.day(32)))
-                .isNotEmpty().allSatisfy(e -> assertThat(e.headline()).startsWith("Refill due by "));
+        story.refill(32, ROUTINE_40_ML);
+        for (int day = 33; day <= 200; day++) {
+            story.advance(day);
+        }
+        assertThat(refillAlerts(story.raised())).filteredOn(e -> e.transition() == TwinEventTransition.RAISED
+                        && e.eventTime().isAfter(PumpTwinScenarios.day(32)))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.headline()).doesNotContain("pocket fill"));
+    }
+
+    /** A routine cycle: the refill-due notice weeks ahead, the louder one joins it later, and both stand together. */
+    @Test
+    void the_louder_alert_joins_an_open_refill_due_without_closing_it() {
+        var story = PumpTwinScenarios.filledPump("POCKET-ROUTINE-1");
+        story.weeklyStatusUntil(91);
+
+        List<TwinEvent> refill = refillAlerts(story.raised());
+        assertThat(refill).extracting(TwinEvent::type).startsWith(TwinEventType.REFILL_DUE)
+                .contains(TwinEventType.REFILL_URGENT);
+        assertThat(story.raised()).noneMatch(e -> e.type() == TwinEventType.REFILL_DUE
+                && e.transition() == TwinEventTransition.CLEARED);
+        assertThat(story.twin().conditions()).containsKeys(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
     }
 
     @Test
@@ -82,8 +97,7 @@ class PocketFillRefillAlertTest {
                 TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
         story.advance(30.9);
         assertThat(refillAlerts(story.raised())).isEmpty();
-        assertThat(types(story.advance(31.05).events())).contains(TwinEventType.REFILL_DUE,
-                TwinEventType.REFILL_URGENT);
+        assertThat(types(story.advance(31.05).events())).contains(TwinEventType.REFILL_URGENT);
     }
 
     /**
@@ -102,8 +116,7 @@ class PocketFillRefillAlertTest {
         assertThat(story.twin().assess().reservoir().stdDevMl()).isGreaterThan(5 * trusted);
         story.advance(31.85);
         assertThat(refillAlerts(story.raised())).isEmpty();
-        assertThat(types(story.advance(31.95).events())).contains(TwinEventType.REFILL_DUE,
-                TwinEventType.REFILL_URGENT);
+        assertThat(types(story.advance(31.95).events())).contains(TwinEventType.REFILL_URGENT);
     }
 
     @Test

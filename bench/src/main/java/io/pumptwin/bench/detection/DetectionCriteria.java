@@ -85,6 +85,15 @@ final class DetectionCriteria {
     static final boolean REFILL_DUE_AT_PUMP_ALARM = true;
 
     /**
+     * A refill need is noticed by whichever refill alert opens first: REFILL_DUE, or REFILL_URGENT ("refill now") when
+     * the twin raises the louder one before the routine one (a pump first heard late in its cycle, a fill put in doubt),
+     * and the twin then no longer raises REFILL_DUE beside it: one need, one page (PumpTwin, issue 6). The refill-due
+     * lead and the safety goal (no reservoir empty without a notice at least the clinic's lead time ahead) are judged
+     * on that first notice; a "refill now" is no weaker a notice than "refill due by".
+     */
+    static final boolean LOUDER_REFILL_ALERT_IS_A_NOTICE = true;
+
+    /**
      * PUMP_SILENT's true condition is "a pump that stopped sending for good", and a pump whose explant the clinic
      * reported (PumpExplant telemetry, its last word) is not one: it left the patient, the clinic knows, and the twin
      * is right to say nothing more about it (an alert would page staff about a pump in a drawer). So the silence is

@@ -526,13 +526,17 @@ public final class DetectionEvaluation {
 
     // --- refill due
 
-    private void judgeRefills(PumpHistory h, List<RefillCycle> cycles, Map<AlertType, List<Outcome>> conditions) {
+    void judgeRefills(PumpHistory h, List<RefillCycle> cycles, Map<AlertType, List<Outcome>> conditions) {
         double alarmMl = Double.isNaN(h.lowReservoirAlarmMl) ? 2.0 : h.lowReservoirAlarmMl;
         List<Long> starts = new ArrayList<>();
         starts.add(h.firstSeen());
         starts.addAll(h.refills);
-        List<AlertSpan> due = h.alertsOf(AlertType.REFILL_DUE);
         List<AlertSpan> urgent = h.alertsOf(AlertType.REFILL_URGENT);
+        // The refill notice is either refill alert (DetectionCriteria.LOUDER_REFILL_ALERT_IS_A_NOTICE).
+        List<AlertSpan> due = new ArrayList<>(h.alertsOf(AlertType.REFILL_DUE));
+        if (DetectionCriteria.LOUDER_REFILL_ALERT_IS_A_NOTICE) {
+            due.addAll(urgent);
+        }
         for (int c = 0; c < starts.size(); c++) {
             long start = starts.get(c);
             boolean endsInRefill = c + 1 < starts.size();
