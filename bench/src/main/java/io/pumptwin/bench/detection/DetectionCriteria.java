@@ -54,6 +54,9 @@ final class DetectionCriteria {
             // days late (median 3 d in the simulator's patient model), so two weeks.
             case WRONG_CONCENTRATION -> new FaultRule(
                     EnumSet.of(AlertType.OVERDOSE_RISK, AlertType.UNDERDOSE_WITHDRAWAL_RISK), Duration.ofDays(14));
+            // The home communicator going quiet: the twin's silent-pump alert. The window here is only the longest the
+            // judge waits; an outage is judged by the silence it truly caused ({@link #SILENCE_IS_WHAT_ARRIVED}).
+            case COMMUNICATOR_OFFLINE -> new FaultRule(EnumSet.of(AlertType.PUMP_SILENT), Duration.ofDays(30));
         };
     }
 
@@ -105,6 +108,29 @@ final class DetectionCriteria {
      * {@link FalseAlertRule#PUMP_SILENT}.
      */
     static final boolean EXPLANT_ENDS_THE_SILENCE_TRUTH = true;
+
+    /**
+     * PUMP_SILENT's true condition is what truly arrived, not why: an implanted pump from which no telemetry at all
+     * (status, alarm, a clinic's record, a symptom report) reached the platform for longer than the twin's silence time
+     * ({@code TwinModelParameters.silentAfter}, 48 h) plus {@link #SILENCE_SWEEP_SLACK}. Each such span is one condition,
+     * caught when a PUMP_SILENT alert is open within {@link #SILENCE_GRACE} after the silence time; latency counts from
+     * the last record that arrived. Why not "the pump stopped sending for good": a pump in a patient whose home
+     * communicator is lost or unplugged goes quiet for days and comes back (the simulator's COMMUNICATOR_OFFLINE), and
+     * that is the case the alert exists for ("check the home communicator"); a pump gone for good is the same span
+     * without an end. Why not the outage itself: the clinic's visit during an outage reaches telemetry from its own
+     * programmer and the twin rightly hears the pump then, and an outage shorter than the silence time leaves nothing a
+     * twin could call silent; such an outage is listed as not observable (the faults table), not as a miss. The span
+     * after a reported explant is no condition ({@link #EXPLANT_ENDS_THE_SILENCE_TRUTH}); a span still running when the
+     * run ends before its grace is over is not counted. The simulator uploads nothing late (a communicator that did not
+     * talk to the pump has nothing stored), so a record's event time is when it arrived.
+     */
+    static final boolean SILENCE_IS_WHAT_ARRIVED = true;
+
+    /** The twin checks for silence on an hourly stream-time grid: a span must outlast one step of it past the silence time. */
+    static final Duration SILENCE_SWEEP_SLACK = Duration.ofHours(1);
+
+    /** A PUMP_SILENT alert counts for a silence if it is open by this long after the silence time is reached. */
+    static final Duration SILENCE_GRACE = Duration.ofHours(2);
 
     /**
      * Whether a fault left anything in telemetry within its detection window, so that a twin could have
@@ -187,8 +213,12 @@ final class DetectionCriteria {
         BATTERY_ERI(Duration.ofDays(90)),
         /** BATTERY_END_OF_SERVICE: true when the pump's ERI or EOS indicator comes within notice (30 d) + 30 d. */
         BATTERY_END_OF_SERVICE(Duration.ofDays(60)),
-        /** PUMP_SILENT: true when the pump truly sent nothing for the 24 h before the opening. */
-        PUMP_SILENT(Duration.ofHours(24));
+        /**
+         * PUMP_SILENT: false when anything of the pump arrived within the twin's silence time (48 h) before the opening
+         * (the pump was communicating), or its explant had been reported; the evaluation takes the silence time from
+         * the twin's parameters, this window is its default.
+         */
+        PUMP_SILENT(Duration.ofHours(48));
 
         final Duration window;
 

@@ -427,6 +427,10 @@ public final class DetectionEvaluation {
                     window = Math.max(window, (long) (days * DAY));
                 }
             }
+            if (kind == TrueFaultKind.COMMUNICATOR_OFFLINE) {
+                faults.add(judgeOutage(h, g.at(), injected, runEnd));
+                continue;
+            }
             Outcome judged = outcome(h, kind.name(), g.at(), injected, rule.flaggedBy(), window, runEnd);
             if (!judged.flagged() && !DetectionCriteria.observable(kind,
                     overdoseWithin(h, g.at(), g.at() + rule.window().toMillis()))) {
@@ -506,22 +510,79 @@ public final class DetectionEvaluation {
     }
 
     /**
-     * A pump that truly stopped sending for good should be reported silent after silentAfter; one whose explant the
-     * clinic reported is not demanded ({@link DetectionCriteria#EXPLANT_ENDS_THE_SILENCE_TRUTH}).
+     * Each span in which nothing of an implanted pump arrived for longer than the silence time should be reported silent
+     * ({@link DetectionCriteria#SILENCE_IS_WHAT_ARRIVED}); the span after a reported explant is not demanded
+     * ({@link DetectionCriteria#EXPLANT_ENDS_THE_SILENCE_TRUTH}).
      */
     private void judgeSilence(long runEnd, PumpHistory h, List<Outcome> out) {
-        if (h.telemetryTimes.isEmpty()) {
-            return;
+        for (Silence s : silences(h, runEnd)) {
+            out.add(s.outcome());
         }
-        if (DetectionCriteria.EXPLANT_ENDS_THE_SILENCE_TRUTH && h.explantReportedAt != null) {
-            return;
+    }
+
+    /** A span with no telemetry from {@code lastHeard} to {@code heardAgain} (null: not before the run ended). */
+    record Silence(String pump, long lastHeard, Long heardAgain, boolean flagged, double latencyHours) {
+        Outcome outcome() {
+            return new Outcome(pump, "STOPPED_COMMUNICATING", lastHeard, false, flagged, latencyHours, false);
         }
-        long last = h.telemetryTimes.get(h.telemetryTimes.size() - 1);
-        long window = model.silentAfter().toMillis() + 2 * HOUR;
-        if (last + window <= runEnd) {
+
+        boolean overlaps(long from, long to) {
+            return lastHeard < to && (heardAgain == null || heardAgain > from);
+        }
+    }
+
+    /** The pump's true silences that a twin with this silence time must report, each judged. */
+    List<Silence> silences(PumpHistory h, long runEnd) {
+        List<Silence> found = new ArrayList<>();
+        long silentAfter = model.silentAfter().toMillis();
+        long longEnough = silentAfter + DetectionCriteria.SILENCE_SWEEP_SLACK.toMillis();
+        long window = silentAfter + DetectionCriteria.SILENCE_GRACE.toMillis();
+        List<Long> heard = h.telemetryTimes;
+        for (int i = 0; i < heard.size(); i++) {
+            long last = heard.get(i);
+            Long again = i + 1 < heard.size() ? heard.get(i + 1) : null;
+            if (DetectionCriteria.EXPLANT_ENDS_THE_SILENCE_TRUTH && h.explantReportedAt != null
+                    && last >= h.explantReportedAt) {
+                break;
+            }
+            boolean long_ = again == null ? last + window <= runEnd : again - last >= longEnough;
+            if (!long_) {
+                continue;
+            }
             double latency = latencyHours(h, Set.of(AlertType.PUMP_SILENT), last, window);
-            out.add(new Outcome(h.serial, "STOPPED_REPORTING", last, false, !Double.isNaN(latency), latency, false));
+            found.add(new Silence(h.serial, last, again, !Double.isNaN(latency), latency));
         }
+        return found;
+    }
+
+    /**
+     * A home-communicator outage, judged by the silence it truly caused: caught when the silence overlapping it was
+     * reported (latency from the outage's onset), not observable when no silence long enough overlapped it (it ended,
+     * or the clinic's visits were heard, within the silence time), censored when that silence is still running at the
+     * end of the run.
+     */
+    private Outcome judgeOutage(PumpHistory h, long onset, boolean injected, long runEnd) {
+        long end = runEnd;
+        for (Truth g : h.truth) {
+            if (g.at() > onset && g.change() != null && g.change().getKind() == TrueFaultKind.COMMUNICATOR_OFFLINE
+                    && !g.change().getStarted()) {
+                end = g.at();
+                break;
+            }
+        }
+        long to = end;
+        Silence silence = silences(h, runEnd).stream().filter(s -> s.overlaps(onset, to)).findFirst().orElse(null);
+        String condition = TrueFaultKind.COMMUNICATOR_OFFLINE.name();
+        if (silence == null) {
+            long lastBeforeEnd = h.telemetryTimes.stream().filter(t -> t < to)
+                    .reduce((earlier, later) -> later).orElse(onset);
+            boolean running = to >= runEnd && lastBeforeEnd + model.silentAfter().toMillis()
+                    + DetectionCriteria.SILENCE_GRACE.toMillis() > runEnd;
+            return new Outcome(h.serial, condition, onset, injected, false, Double.NaN, running, !running);
+        }
+        double latency = silence.flagged()
+                ? silence.latencyHours() + (silence.lastHeard() - onset) / (double) HOUR : Double.NaN;
+        return new Outcome(h.serial, condition, onset, injected, silence.flagged(), latency, false);
     }
 
     // --- refill due
@@ -717,8 +778,14 @@ public final class DetectionEvaluation {
                 return t + w > runEnd ? null : "no ERI/EOS indicator from the pump within " + w / DAY + " d";
             }
             case PUMP_SILENT -> {
-                boolean heard = h.telemetryTimes.stream().anyMatch(x -> x > t - w && x <= t);
-                return heard ? "the pump sent telemetry in the 24 h before" : null;
+                long silentAfter = model.silentAfter().toMillis();
+                if (h.explantReportedAt != null && h.explantReportedAt <= t) {
+                    return "the pump's explant was reported " + hoursBefore(h.explantReportedAt, t);
+                }
+                Long heard = h.telemetryTimes.stream().filter(x -> x > t - silentAfter && x <= t)
+                        .reduce((earlier, later) -> later).orElse(null);
+                return heard == null ? null : "the pump was communicating: telemetry arrived " + hoursBefore(heard, t)
+                        + " (silence time " + silentAfter / HOUR + " h)";
             }
             default -> throw new IllegalStateException(rule.name());
         }

@@ -149,11 +149,14 @@ public final class DetectionScorecard {
                 + DetectionCriteria.UNDERDOSE_MIN_STOP.toHours() + " h (latency from the true stop); "
                 + "CATHETER_FAULT_SUSPECTED, every catheter fault onset; OVERDOSE_RISK, the patient becoming "
                 + "overdosed; PUMP_CRITICAL_ALARM, stalls, resets and end of service; BATTERY_ERI, the pump's own "
-                + "ERI indicator; PUMP_SILENT, a pump that stopped sending for good with no explant reported. "
-                + "Censored: not caught yet when the run ended inside the detection window, or (pocket fills "
-                + "only) nothing of the fault reached telemetry: too little drug in the pocket to overdose and not "
-                + "suspected at the visit; the reservoir it leaves short is judged when it runs dry "
-                + "(RESERVOIR_EMPTY). Not counted.\n\n");
+                + "ERI indicator; PUMP_SILENT, an implanted pump from which nothing at all arrived for longer than "
+                + "the twin's silence time (48 h) + 1 h (latency from the last record that arrived; the span after a "
+                + "reported explant is no condition). "
+                + "Censored: not caught yet when the run ended inside the detection window, or nothing of the fault "
+                + "reached telemetry: a pocket fill with too little drug in the pocket to overdose and not "
+                + "suspected at the visit (the reservoir it leaves short is judged when it runs dry, "
+                + "RESERVOIR_EMPTY), a home-communicator outage that ended, or was interrupted by the clinic's "
+                + "visit, within the silence time. Not counted.\n\n");
 
         double[] leads = card.refillLeadDays();
         List<RefillCycle> empties = card.emptyCycles();

@@ -37,17 +37,18 @@ class GroundTruthDetectionTest {
      * Small scale, chosen so each scenario's own injected faults occur (asserted below, so a scale or seed change that
      * leaves a scenario without its fault fails rather than passing vacuously) and have time to be detected.
      */
-    private static final Map<String, Scale> SCALES = Map.of(
-            "nominal-fleet", new Scale(40, 30, 1),
-            "missed-refill", new Scale(20, 40, 1),
-            "occlusion", new Scale(20, 40, 1),
-            "silent-disconnection", new Scale(20, 40, 1),
-            "battery-advisory", new Scale(30, 40, 1),
-            "motor-stall", new Scale(20, 25, 1),
-            "pocket-fill", new Scale(30, 25, 1),
-            "wrong-concentration", new Scale(30, 30, 1),
-            "local-demo", new Scale(20, 40, 1),
-            "high-dose-motor-stall", new Scale(12, 20, 1));
+    private static final Map<String, Scale> SCALES = Map.ofEntries(
+            Map.entry("nominal-fleet", new Scale(40, 30, 1)),
+            Map.entry("missed-refill", new Scale(20, 40, 1)),
+            Map.entry("occlusion", new Scale(20, 40, 1)),
+            Map.entry("silent-disconnection", new Scale(20, 40, 1)),
+            Map.entry("battery-advisory", new Scale(30, 40, 1)),
+            Map.entry("motor-stall", new Scale(20, 25, 1)),
+            Map.entry("pocket-fill", new Scale(30, 25, 1)),
+            Map.entry("wrong-concentration", new Scale(30, 30, 1)),
+            Map.entry("local-demo", new Scale(20, 40, 1)),
+            Map.entry("high-dose-motor-stall", new Scale(12, 20, 1)),
+            Map.entry("communicator-outage", new Scale(30, 45, 1)));
 
     private record Scale(int pumps, double days, long seed) {
     }
