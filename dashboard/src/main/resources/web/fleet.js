@@ -25,7 +25,13 @@
     </svg>`;
   }
 
+  // The clinic's explant: the pump is out of the patient, so it is shown as such and asks for nothing.
+  function explantText(x) {
+    return `explanted ${PT.fmtTime(x.at)} (${PT.label(x.reason).toLowerCase()}${x.replacementPumpSerial ? ', replaced by ' + x.replacementPumpSerial : ''})`;
+  }
+
   function refillCell(r) {
+    if (r.explant) return '<span class="faint">—</span>';
     if (r.daysToRefillDue == null) return '<span class="faint">no projection</span>';
     const d = r.daysToRefillDue;
     const cls = d < 0 ? 'overdue' : d <= 7 ? 'soon' : '';
@@ -46,6 +52,7 @@
   }
 
   function riskCell(r) {
+    if (r.explant) return `${pill('explanted', 'explanted')}<div class="faint explant">${esc(explantText(r.explant))}</div>`;
     const cause = r.riskCause ? `<div class="faint">${r.riskCause === 'OVERDOSE' ? 'overdose' : 'underdose / withdrawal'}</div>` : '';
     const alerts = r.openAlerts ? `<div class="faint">${r.openAlerts} open alert${r.openAlerts > 1 ? 's' : ''}</div>` : '';
     return pill(r.riskLevel) + cause + alerts;
@@ -82,7 +89,7 @@
       return;
     }
     body.innerHTML = shown.map(r => `
-      <tr class="risk-${r.riskLevel}" data-serial="${esc(r.pumpSerial)}" data-clinic="${esc(r.clinicId)}">
+      <tr class="risk-${r.riskLevel}${r.explant ? ' explanted' : ''}" data-serial="${esc(r.pumpSerial)}" data-clinic="${esc(r.clinicId)}">
         <td><div class="serial">${esc(r.pumpSerial)}</div><div class="faint mono">${esc(r.patientPseudonym)}</div></td>
         <td>${esc(r.clinicId)}</td>
         <td><div class="gauge">${gauge(r)}<div><div class="num"><b>${ml(r.reservoirMl)}</b></div>
@@ -99,9 +106,11 @@
   }
 
   function tiles(all) {
-    const n = k => all.filter(k).length;
+    // Explanted pumps are listed but counted in no tile that asks someone to act.
+    const implanted = all.filter(r => !r.explant);
+    const n = k => implanted.filter(k).length;
     const t = [
-      ['Pumps', all.length, 'in your clinics', 'info'],
+      ['Pumps', implanted.length, `in your clinics${all.length > implanted.length ? ` · ${all.length - implanted.length} explanted` : ''}`, 'info'],
       ['Urgent or likely', n(r => RISK_ORDER[r.riskLevel] >= 2), 'act today', n(r => r.riskLevel === 'URGENT') ? 'urgent' : 'likely'],
       ['Refill due ≤ 7 days', n(r => r.daysToRefillDue != null && r.daysToRefillDue <= 7), `${n(r => r.daysToRefillDue != null && r.daysToRefillDue < 0)} overdue`, 'watch'],
       ['Catheter fault ≥ 30%', n(r => r.catheterProbability >= 0.3), 'likelihood from evidence', 'likely'],

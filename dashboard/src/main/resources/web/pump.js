@@ -33,11 +33,18 @@
   // Header and tiles
   document.getElementById('pump-head').innerHTML = `
     <h1 class="serial" id="pump-serial">${esc(r.pumpSerial)}</h1>
-    ${pill(r.riskLevel)} ${r.silent ? pill('silent', 'silent') : ''}
+    ${r.explant ? pill('explanted', 'explanted') : pill(r.riskLevel)} ${r.silent ? pill('silent', 'silent') : ''}
     <span class="muted mono">${esc(r.patientPseudonym)}</span>
     <span class="muted">${esc(r.clinicId)}</span>
     <span class="muted">delivery ${esc(label(r.delivery))}</span>
     <span class="muted">last heard ${ago(r.lastHeardAt, now)}</span>`;
+  if (r.explant) {
+    // Out of the patient: say when and why before any figure, which stands as it was at the explant.
+    const x = r.explant;
+    document.getElementById('pump-head').insertAdjacentHTML('beforeend', `<div class="explant-banner" id="pump-explant">
+      Pump explanted ${esc(fmtTime(x.at))} (${esc(label(x.reason).toLowerCase())}${x.replacementPumpSerial ? ', replaced by ' + esc(x.replacementPumpSerial) : ''}):
+      no longer in the patient; the figures below are as they stood then and no alert is raised for it.</div>`);
+  }
   const proj = b => b ? `${fmtDay(b.expected)}` : '—';
   const projSub = b => b ? `band ${fmtDay(b.earliest)} – ${fmtDay(b.latest)}` : 'no projection';
   const refillCls = r.daysToRefillDue == null ? 'info' : r.daysToRefillDue < 0 ? 'urgent' : r.daysToRefillDue <= 7 ? 'likely' : 'ok';

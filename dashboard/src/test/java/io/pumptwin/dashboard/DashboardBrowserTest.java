@@ -16,6 +16,8 @@ import io.pumptwin.events.AlertType;
 import io.pumptwin.events.DeadLetter;
 import io.pumptwin.events.DeliveryStatus;
 import io.pumptwin.events.Evidence;
+import io.pumptwin.events.ExplantReason;
+import io.pumptwin.events.ExplantSummary;
 import io.pumptwin.events.RiskLevel;
 import io.pumptwin.events.Severity;
 import io.pumptwin.events.StaffRole;
@@ -83,6 +85,7 @@ class DashboardBrowserTest {
   PumpScenario stalled;
   PumpScenario dueSoon;
   PumpScenario southStalled;
+  PumpScenario explanted;
 
   @BeforeAll
   void startDashboardOnAFleet(RealStack stack, @TempDir Path dir) throws Exception {
@@ -99,7 +102,12 @@ class DashboardBrowserTest {
         18, false, 6, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
     PumpScenario fresh = new PumpScenario("NGP204629H", "P-E61B05", NORTH, 40, 2000, 600, now, 120, 5,
         38, false, 83, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
-    north.addAll(List.of(occluded, stalled, dueSoon, silent, eri, fresh));
+    // Replaced after its ERI: the clinic's explant retired its twin, whose last figures (no delivery,
+    // urgent underdose risk, not heard for days) stand as they were; the dashboard must show it as
+    // explanted and count it in no risk, refill or silence.
+    explanted = new PumpScenario("NGP204655H", "P-3B8C41", NORTH, 20, 1000, 300, now, 90, 30, 18,
+        false, 4, true, DeliveryStatus.STOPPED, RiskLevel.URGENT);
+    north.addAll(List.of(occluded, stalled, dueSoon, silent, eri, fresh, explanted));
     southStalled = new PumpScenario("NGP317720H", "P-0B7D66", SOUTH, 40, 1000, 700, now, 70, 30, 38,
         false, 52, false, DeliveryStatus.STOPPED, RiskLevel.URGENT);
     south.addAll(List.of(southStalled,
@@ -111,7 +119,14 @@ class DashboardBrowserTest {
     try (KafkaProducer<String, TwinState> twins = stack.producer(Topics.TWIN_STATE);
         KafkaProducer<String, TelemetryEnvelope> telemetry = stack.producer(Topics.TELEMETRY)) {
       for (PumpScenario p : concat(north, south)) {
-        for (TwinState s : p.twinStates()) {
+        List<TwinState> states = new ArrayList<>(p.twinStates());
+        if (p == explanted) {
+          states.set(states.size() - 1, PumpScenarioAccess.withExplant(states.get(states.size() - 1),
+              ExplantSummary.newBuilder().setExplantedAt(now.minus(Duration.ofHours(80)))
+                  .setReason(ExplantReason.ELECTIVE_REPLACEMENT).setReplacementPumpSerial("NGP219904H")
+                  .setSourceEventId("ev-explant-204655").build()));
+        }
+        for (TwinState s : states) {
           twins.send(new ProducerRecord<>(Topics.TWIN_STATE.name(), p.serial(), s));
         }
         for (TelemetryEnvelope t : p.telemetry()) {
@@ -187,10 +202,20 @@ class DashboardBrowserTest {
       // Gravest first: the stopped high-dose pump leads the table.
       assertThat(rowSerials(b).get(0)).isEqualTo(stalled.serial());
       b.waitUntil(d -> !d.findElements(By.cssSelector("#tiles .tile")).isEmpty());
+      // The explanted pump is listed as such, and counted among neither the pumps at risk (the
+      // occluded and the stalled one) nor the silent ones.
+      WebElement out = b.driver.findElement(By.cssSelector("tr[data-serial='" + explanted.serial() + "']"));
+      assertThat(out.getAttribute("class")).contains("explanted");
+      assertThat(out.getText()).contains("Explanted").contains("elective replacement")
+          .contains("replaced by NGP219904H").doesNotContain("Silent");
+      assertThat(tile(b, "Urgent or likely")).isEqualTo("2");
+      assertThat(tile(b, "Silent")).isEqualTo("1");
       b.screenshot("fleet");
 
       new Select(b.driver.findElement(By.id("filter-risk"))).selectByValue("URGENT");
       b.waitUntil(d -> rowSerials(b).equals(List.of(stalled.serial())));
+      new Select(b.driver.findElement(By.id("filter-risk"))).selectByValue("LIKELY");
+      b.waitUntil(d -> rowSerials(b).equals(List.of(stalled.serial(), occluded.serial())));
       new Select(b.driver.findElement(By.id("filter-risk"))).selectByValue("ANY");
       b.driver.findElement(By.id("filter-silent")).click();
       b.waitUntil(d -> rowSerials(b).equals(List.of("NGP204587H")));
@@ -204,8 +229,12 @@ class DashboardBrowserTest {
       b.driver.findElement(By.cssSelector("th[data-sort=daysToRefillDue]")).click();
       List<String> byRefill = rowSerials(b);
       assertThat(byRefill.get(0)).isEqualTo(soonestRefill(north));
+      // The explanted pump has no refill due: it stays last either way.
+      assertThat(byRefill.get(byRefill.size() - 1)).isEqualTo(explanted.serial());
       b.driver.findElement(By.cssSelector("th[data-sort=daysToRefillDue]")).click();
-      assertThat(rowSerials(b)).isEqualTo(reversed(byRefill));
+      List<String> expected = new ArrayList<>(reversed(byRefill.subList(0, byRefill.size() - 1)));
+      expected.add(explanted.serial());
+      assertThat(rowSerials(b)).isEqualTo(expected);
 
       b.driver.findElement(By.cssSelector("tr[data-serial='" + occluded.serial() + "']")).click();
       b.waitUntil(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
@@ -221,7 +250,20 @@ class DashboardBrowserTest {
       assertThat(b.driver.findElement(By.id("catheter-evidence")).getText())
           .contains("Residual excess").contains("Dose escalation without effect");
       b.screenshot("pump");
+
+      b.open("/pump.html?serial=" + explanted.serial());
+      b.waitUntil(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+      assertThat(b.driver.findElement(By.id("pump-head")).getText()).contains("Explanted")
+          .doesNotContain("Urgent").doesNotContain("Silent");
+      assertThat(b.driver.findElement(By.id("pump-explant")).getText())
+          .contains("Pump explanted").contains("elective replacement").contains("replaced by NGP219904H");
     }
+  }
+
+  /** A fleet tile's value, by its label. */
+  private static String tile(Browser b, String label) {
+    return (String) b.js("return [...document.querySelectorAll('#tiles .tile')].find(t => "
+        + "t.querySelector('.label').textContent === arguments[0]).querySelector('.value').textContent", label);
   }
 
   @Test
@@ -454,6 +496,9 @@ class DashboardBrowserTest {
     String best = null;
     double days = Double.MAX_VALUE;
     for (JsonNode p : fleet) {
+      if (p.get("daysToRefillDue").isNull()) {
+        continue; // no projection (an explanted pump): sorted last
+      }
       if (p.get("daysToRefillDue").asDouble() < days) {
         days = p.get("daysToRefillDue").asDouble();
         best = p.get("pumpSerial").asText();

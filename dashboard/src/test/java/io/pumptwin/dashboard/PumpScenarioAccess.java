@@ -5,6 +5,7 @@ import io.pumptwin.events.AlertStatus;
 import io.pumptwin.events.AlertTransition;
 import io.pumptwin.events.AlertType;
 import io.pumptwin.events.DeliveryStatus;
+import io.pumptwin.events.ExplantSummary;
 import io.pumptwin.events.RiskLevel;
 import io.pumptwin.events.Severity;
 import io.pumptwin.events.TelemetryEnvelope;
@@ -20,6 +21,19 @@ public final class PumpScenarioAccess {
       boolean silent, DeliveryStatus delivery, RiskLevel underdose) {
     this.scenario = new PumpScenario(serial, "pt-" + serial.toLowerCase(), clinic, 40, 500, 300,
         now, 80, 20, 38, occluded, 62, silent, delivery, underdose);
+  }
+
+  /**
+   * The same twin state with the clinic's explant, as the engine writes it when the explant retires
+   * the twin (field by field: the generated builder's deep copy needs Avro's class trust).
+   */
+  public static TwinState withExplant(TwinState s, ExplantSummary explant) {
+    TwinState copy = new TwinState();
+    for (int i = 0; i < s.getSchema().getFields().size(); i++) {
+      copy.put(i, s.get(i));
+    }
+    copy.put(s.getSchema().getField("explant").pos(), explant);
+    return copy;
   }
 
   public List<TwinState> twinStates() {

@@ -205,10 +205,16 @@ public final class FleetView {
     TwinState s = h.latest;
     ReservoirEstimate r = s.getReservoir();
     BatteryEstimate b = s.getBattery();
-    Double days = r.getRefillDueAt() == null ? null
-        : (r.getRefillDueAt().toEpochMilli() - fleetTime.toEpochMilli()) / DAY_MS;
-    RiskLevel under = s.getUnderdose().getLevel();
-    RiskLevel over = s.getOverdose().getLevel();
+    // An explanted pump is out of the patient: its figures stand as they were at the explant, and
+    // no risk, refill or silence of it calls for anyone (the twin retired it, issue 6).
+    PumpRow.Explant explant = s.getExplant() == null ? null : new PumpRow.Explant(
+        s.getExplant().getExplantedAt(), s.getExplant().getReason().name(),
+        s.getExplant().getReplacementPumpSerial());
+    Instant refillDueAt = explant != null ? null : r.getRefillDueAt();
+    Double days = refillDueAt == null ? null
+        : (refillDueAt.toEpochMilli() - fleetTime.toEpochMilli()) / DAY_MS;
+    RiskLevel under = explant != null ? RiskLevel.NONE : s.getUnderdose().getLevel();
+    RiskLevel over = explant != null ? RiskLevel.NONE : s.getOverdose().getLevel();
     RiskLevel risk = over.ordinal() > under.ordinal() ? over : under;
     String cause = risk == RiskLevel.NONE ? null : (risk == over && over != under ? "OVERDOSE" : "UNDERDOSE");
     String battery = b.getEosReached() ? "END_OF_SERVICE" : b.getEriReached() ? "ERI" : "OK";
@@ -220,12 +226,12 @@ public final class FleetView {
         .max(Comparator.naturalOrder()).orElse(null);
     return new PumpRow(s.getPumpSerial(), s.getClinicId(), s.getPatientPseudonym(), r.getMeanMl(),
         r.getLower95Ml(), r.getUpper95Ml(), r.getCapacityMl(), r.getDoseMcgPerDay(),
-        r.getRefillDueAt(), days, r.getRefillDueReason(), b.getRemainingPercent(), battery,
+        refillDueAt, days, explant != null ? null : r.getRefillDueReason(), b.getRemainingPercent(), battery,
         s.getCatheter().getProbability(),
         s.getCatheter().getSuspectedKind() == null ? null : s.getCatheter().getSuspectedKind().name(),
         risk, cause, s.getDelivery().name(), s.getLastHeardAt(),
-        silentAlert || quiet.compareTo(limits.silentAfter()) >= 0,
-        Math.max(0, quiet.toMillis() / 3_600_000.0), alerts.size(), top);
+        explant == null && (silentAlert || quiet.compareTo(limits.silentAfter()) >= 0),
+        Math.max(0, quiet.toMillis() / 3_600_000.0), alerts.size(), top, explant);
   }
 
   private static DateBand band(DateProjection p) {

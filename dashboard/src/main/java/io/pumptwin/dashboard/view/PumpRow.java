@@ -6,12 +6,15 @@ import java.time.Instant;
 
 /**
  * One pump as the fleet table shows it: the figures a nurse scans to decide whom to call first.
+ * An explanted pump keeps its row, marked, so a nurse looking for it finds why it went quiet; it is
+ * not at risk, not due a refill and not silent, since it is no longer in a patient.
  *
  * @param daysToRefillDue days from fleet time to the refill-due date; negative when overdue, null
  *     when the twin has no projection yet
  * @param riskLevel the graver of the underdose/withdrawal and overdose risks
  * @param riskCause which of the two set {@code riskLevel} (UNDERDOSE or OVERDOSE), null at NONE
  * @param silentHours hours since the pump was last heard, in fleet time
+ * @param explant the clinic's explant that retired the twin, null while the pump is implanted
  */
 public record PumpRow(String pumpSerial, String clinicId, String patientPseudonym,
     double reservoirMl, double reservoirLower95Ml, double reservoirUpper95Ml, int capacityMl,
@@ -19,4 +22,8 @@ public record PumpRow(String pumpSerial, String clinicId, String patientPseudony
     double batteryPercent, String batteryState, double catheterProbability,
     String catheterSuspectedKind, RiskLevel riskLevel, String riskCause, String delivery,
     Instant lastHeardAt, boolean silent, double silentHours, int openAlerts,
-    Severity topAlertSeverity) {}
+    Severity topAlertSeverity, Explant explant) {
+
+  /** When and why the pump came out, and its replacement's serial if one went in. */
+  public record Explant(Instant at, String reason, String replacementPumpSerial) {}
+}

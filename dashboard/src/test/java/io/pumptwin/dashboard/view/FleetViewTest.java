@@ -8,6 +8,8 @@ import io.pumptwin.events.AlertStatus;
 import io.pumptwin.events.AlertTransition;
 import io.pumptwin.events.AlertType;
 import io.pumptwin.events.DeliveryStatus;
+import io.pumptwin.events.ExplantReason;
+import io.pumptwin.events.ExplantSummary;
 import io.pumptwin.events.RiskLevel;
 import io.pumptwin.events.Severity;
 import io.pumptwin.events.StaffRole;
@@ -75,6 +77,36 @@ class FleetViewTest {
     double soonest = all.stream().mapToDouble(PumpRow::daysToRefillDue).min().orElseThrow();
     assertThat(view.fleet(NORTH, new FleetFilter(null, Duration.ofHours((long) (soonest * 24) - 1), false, null))).isEmpty();
     assertThat(view.fleet(NORTH, new FleetFilter(null, Duration.ofDays(400), false, null))).hasSize(3);
+  }
+
+  @Test
+  void anExplantedPumpIsListedAsExplantedAndIsNeitherAtRiskNorSilentNorDueARefill() {
+    load(pump("N-STALL", "north", false, false, DeliveryStatus.STOPPED, RiskLevel.URGENT));
+    var out = pump("N-OUT", "north", false, true, DeliveryStatus.STOPPED, RiskLevel.URGENT);
+    List<TwinState> states = new ArrayList<>(out.twinStates());
+    Instant explantedAt = NOW.minus(Duration.ofHours(80));
+    // The twin's last state, as the engine writes it when the clinic's explant retires the twin:
+    // its risk figures stand as they were.
+    states.set(states.size() - 1, io.pumptwin.dashboard.PumpScenarioAccess.withExplant(
+        states.get(states.size() - 1), ExplantSummary.newBuilder().setExplantedAt(explantedAt)
+            .setReason(ExplantReason.ELECTIVE_REPLACEMENT).setReplacementPumpSerial("N-NEW")
+            .setSourceEventId("ev-explant").build()));
+    states.forEach(view::apply);
+    out.telemetry().forEach(view::apply);
+
+    PumpRow row = view.fleet(NORTH, FleetFilter.none()).stream()
+        .filter(r -> r.pumpSerial().equals("N-OUT")).findFirst().orElseThrow();
+    assertThat(row.explant()).isEqualTo(new PumpRow.Explant(explantedAt, "ELECTIVE_REPLACEMENT", "N-NEW"));
+    assertThat(row.riskLevel()).isEqualTo(RiskLevel.NONE);
+    assertThat(row.riskCause()).isNull();
+    assertThat(row.silent()).isFalse();
+    assertThat(row.daysToRefillDue()).isNull();
+    assertThat(view.fleet(NORTH, new FleetFilter(RiskLevel.WATCH, null, false, null)))
+        .extracting(PumpRow::pumpSerial).containsExactly("N-STALL");
+    assertThat(view.fleet(NORTH, new FleetFilter(null, null, true, null))).isEmpty();
+    assertThat(view.fleet(NORTH, new FleetFilter(null, Duration.ofDays(400), false, null)))
+        .extracting(PumpRow::pumpSerial).containsExactly("N-STALL");
+    assertThat(view.story("N-OUT", NORTH).orElseThrow().row().explant()).isEqualTo(row.explant());
   }
 
   @Test
