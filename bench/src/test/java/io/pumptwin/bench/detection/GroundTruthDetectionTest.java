@@ -142,6 +142,20 @@ class GroundTruthDetectionTest {
     }
 
     @Test
+    void everyTrueSilenceIsReportedAndNoPumpThatWasHeardIsCalledSilent() {
+        // The communicator outages give true silences (DetectionCriteria.SILENCE_IS_WHAT_ARRIVED); asserted non-empty
+        // so that a scale or seed without one fails rather than passing vacuously.
+        List<Outcome> silences = results.get("communicator-outage").conditions().get(AlertType.PUMP_SILENT).stream()
+                .filter(Outcome::counted).toList();
+        assertThat(silences).as("true silences in communicator-outage").isNotEmpty();
+        assertThat(silences.stream().filter(o -> !o.flagged()).toList()).as("silences not reported").isEmpty();
+        for (ScenarioResult r : results.values()) {
+            assertThat(r.falseAlerts().getOrDefault(AlertType.PUMP_SILENT, List.of()))
+                    .as("PUMP_SILENT on a pump that was heard, in %s", r.scenario()).isEmpty();
+        }
+    }
+
+    @Test
     void underdoseAndCatheterRecallMeetTheGoal() {
         for (AlertType type : List.of(AlertType.UNDERDOSE_WITHDRAWAL_RISK, AlertType.CATHETER_FAULT_SUSPECTED)) {
             List<Outcome> counted = results.values().stream().flatMap(r -> r.conditions().get(type).stream())
