@@ -552,6 +552,17 @@ public record PumpTwin(
      */
     private static final double EMPTY_EXPLAINS = 0.25;
 
+    /**
+     * Whether the standing REFILL_URGENT alone speaks for a reservoir less likely empty than not
+     * ({@code UnderdoseRisk.UNCORROBORATED_EMPTY}): only while no underdose alert stands. Once withdrawal signs have
+     * raised one, the uncertain empty reservoir keeps it up after they leave the symptom window, until the refill or
+     * the twin's belief clears it: an underdose alert on a reservoir that truly ran dry closed two days before the
+     * emergency refill when the signs aged out (FullPipelineScenarioTest, missed refill).
+     */
+    private boolean refillAlertSpeaksForTheReservoir() {
+        return conditions.containsKey(TwinEventType.REFILL_URGENT) && !conditions.containsKey(TwinEventType.UNDERDOSE_RISK);
+    }
+
     /** What else could explain withdrawal signs or futile dose increases right now. */
     private CompetingExplanations explanationsNow(Instant t) {
         ReservoirEstimate r = reservoirAt(t);
@@ -632,7 +643,7 @@ public record PumpTwin(
                     prescription.concentrationsEventId()));
         }
         RiskAssessment underdose = UnderdoseRisk.assess(asOf, dose, interruptions, recentSymptoms, fill.filledAt(),
-                settlingSince(c), conditions.containsKey(TwinEventType.REFILL_URGENT), parameters.risk());
+                settlingSince(c), refillAlertSpeaksForTheReservoir(), parameters.risk());
         RiskAssessment overdose = OverdoseRisk.assess(asOf, dose, fill.pocketFillAt(), fill.fillEventId(),
                 prescription == null ? 1 : prescription.filledToProgrammed(),
                 prescription == null ? asOf : prescription.concentrationsSetAt(),

@@ -1,6 +1,8 @@
 package io.pumptwin.twin;
 
+import io.pumptwin.twin.telemetry.StatusReport;
 import io.pumptwin.twin.telemetry.Symptom;
+import io.pumptwin.twin.telemetry.SymptomReport;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -64,6 +66,34 @@ class ReservoirExplainsWithdrawalTest {
         withdrawal(story, day + 0.05);
         assertThat(story.twin().assess().reservoir().probabilityEmpty()).isLessThan(0.25);
         assertThat(catheterRaised(story)).isFalse();
+    }
+
+    /**
+     * Withdrawal signs beside a reservoir less likely empty than not raise the underdose alert; when the signs leave the
+     * symptom window the uncertain reservoir keeps it up (it closed two days before an emergency refill otherwise:
+     * FullPipelineScenarioTest, missed refill).
+     */
+    @Test
+    void an_underdose_alert_raised_with_signs_stands_on_the_uncertain_reservoir_after_they_age_out() {
+        // first heard mid-cycle (no fill seen: a band of days either way), 6 mL of 40 left at 0.4 mL/day
+        var pump = new PumpScenario("DRY-4", PARAMETERS);
+        double day = 0;
+        pump.at(day, StatusReport.of(6.0, 40, 2.0, 2000, 800, 80));
+        while (!pump.twin().conditions().containsKey(TwinEventType.REFILL_URGENT)
+                || pump.twin().assess().reservoir().probabilityEmpty() < 0.2) {
+            day += 0.25;
+            pump.at(day, StatusReport.of(Math.max(0, 6.0 - 0.4 * day), 40, 2.0, 2000, 800, 80));
+        }
+        pump.at(day + 0.05, SymptomReport.of(Symptom.SPASTICITY_RETURN, Symptom.PRURITUS));
+        assertThat(pump.twin().conditions()).containsKey(TwinEventType.UNDERDOSE_RISK);
+
+        double signsGone = day + 3.1;
+        while (day < signsGone) {
+            day += 0.25;
+            pump.at(day, StatusReport.of(Math.max(0, 6.0 - 0.4 * day), 40, 2.0, 2000, 800, 80));
+        }
+        assertThat(pump.twin().assess().reservoir().probabilityEmpty()).isLessThan(0.5);
+        assertThat(pump.twin().conditions()).containsKey(TwinEventType.UNDERDOSE_RISK);
     }
 
     @Test
