@@ -24,6 +24,18 @@ class ReservoirExplainsWithdrawalTest {
                 && e.transition() == TwinEventTransition.RAISED);
     }
 
+    /** Status reports every 6 h from {@code from} until the twin meets {@code until}; the day it did. */
+    private static double statusUntil(PumpTwinScenarios.Story story, double from,
+                                      java.util.function.Predicate<PumpTwin> until) {
+        double day = from;
+        story.status(day);
+        while (!until.test(story.twin())) {
+            day += 0.25;
+            story.status(day);
+        }
+        return day;
+    }
+
     private static void withdrawal(PumpTwinScenarios.Story story, double day) {
         story.symptoms(day, Symptom.SPASTICITY_RETURN, Symptom.TACHYCARDIA, Symptom.PILOERECTION, Symptom.PARESTHESIA);
         story.symptoms(day + 0.3, Symptom.SPASTICITY_RETURN, Symptom.PRURITUS, Symptom.TACHYCARDIA, Symptom.FEVER,
@@ -34,12 +46,7 @@ class ReservoirExplainsWithdrawalTest {
     void withdrawal_from_a_reservoir_one_in_four_likely_empty_is_not_a_catheter_fault() {
         var story = PumpTwinScenarios.filledPump("DRY-1", 500, PARAMETERS);
         story.weeklyStatusUntil(56);
-        double day = 60;
-        story.status(day);
-        while (story.twin().assess().reservoir().probabilityEmpty() < 0.27) {
-            day += 0.25;
-            story.status(day);
-        }
+        double day = statusUntil(story, 60, twin -> twin.assess().reservoir().probabilityEmpty() >= 0.27);
         assertThat(story.twin().assess().reservoir().probabilityEmpty()).isLessThan(0.4);
         withdrawal(story, day + 0.05);
         assertThat(story.twin().assess().reservoir().probabilityEmpty()).isLessThan(0.5);
@@ -57,11 +64,7 @@ class ReservoirExplainsWithdrawalTest {
     void withdrawal_under_a_standing_refill_now_alert_is_not_a_catheter_fault() {
         var story = PumpTwinScenarios.filledPump("DRY-3", 500, PARAMETERS);
         story.weeklyStatusUntil(49);
-        double day = 49;
-        while (story.raised().stream().noneMatch(e -> e.type() == TwinEventType.REFILL_URGENT)) {
-            day += 0.25;
-            story.status(day);
-        }
+        double day = statusUntil(story, 49.25, twin -> twin.conditions().containsKey(TwinEventType.REFILL_URGENT));
         assertThat(story.twin().assess().reservoir().probabilityEmpty()).isLessThan(0.25);
         withdrawal(story, day + 0.05);
         assertThat(story.twin().assess().reservoir().probabilityEmpty()).isLessThan(0.25);
