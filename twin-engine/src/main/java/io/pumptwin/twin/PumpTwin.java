@@ -943,7 +943,7 @@ public record PumpTwin(
      * could act on; what they can do is measure the reservoir (aspirate the residual) and refill it.
      */
     private boolean unmeasuredPocketFill() {
-        return fill.pocketFillAt() != null && fill.filledAt() != null && !fill.pocketFillAt().isBefore(fill.filledAt());
+        return fill.pocketFillAt() != null; // set only on the fill it doubts, and cleared by the next fill
     }
 
     private String pocketFillDoubt() {
