@@ -37,8 +37,9 @@ public final class UnderdoseRisk {
      * refill, which staff were paged for at a higher severity than an underdose WATCH (MEDIUM) would carry. Alone it
      * stays evidence on the twin (weight 0); beside withdrawal signs that are a WATCH by themselves it counts as before
      * (a lone early sign, half a WATCH, is common in a stable fleet: beside a 9-14 % projection after pocket fills it
-     * opened 3 more), and from 50 % (where the twin itself calls delivery stopped) it always counts. Without this, 17-43 % projections at late visits opened 12
-     * underdose alerts in the bench scorecard on reservoirs that still held drug (issue 6). The cost, measured there:
+     * opened 3 more), and from 50 % (where the twin itself calls delivery stopped) it always counts. Without this,
+     * 17-43 % projections at late visits opened 12 underdose alerts in the bench scorecard on reservoirs that still held
+     * drug (issue 6). The cost, measured there:
      * one 25 h stop of a 1,013 mcg/day pump that ran dry at a 23-39 % projection, refilled under its standing
      * REFILL_URGENT with no withdrawal sign reported, now has that refill alert and no underdose alert.
      */
@@ -62,7 +63,10 @@ public final class UnderdoseRisk {
         return assess(asOf, doseMcgPerDay, interruptions, symptoms, lastFillAt, resumedAfterKnown, false, p);
     }
 
-    /** @param refillAlertStanding whether the twin's REFILL_URGENT stands ({@link #UNCORROBORATED_EMPTY}) */
+    /**
+     * @param refillAlertStanding whether the twin's standing REFILL_URGENT speaks alone for an uncertain empty reservoir
+     *                            ({@link #UNCORROBORATED_EMPTY}); the twin says no once an underdose alert stands
+     */
     public static RiskAssessment assess(Instant asOf, double doseMcgPerDay, List<Interruption> interruptions,
                                         List<SymptomObservation> symptoms, Instant lastFillAt,
                                         Instant resumedAfterKnown, boolean refillAlertStanding,
