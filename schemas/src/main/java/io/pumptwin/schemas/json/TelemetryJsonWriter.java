@@ -33,7 +33,8 @@ public final class TelemetryJsonWriter {
       "PrescriptionChange", "PRESCRIPTION_CHANGE",
       "SymptomReport", "SYMPTOM_REPORT",
       "CatheterCheck", "CATHETER_CHECK",
-      "PumpExplant", "PUMP_EXPLANT");
+      "PumpExplant", "PUMP_EXPLANT",
+      "PumpExplantRetraction", "PUMP_EXPLANT_RETRACTION");
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private final ObjectMapper json = new ObjectMapper();
