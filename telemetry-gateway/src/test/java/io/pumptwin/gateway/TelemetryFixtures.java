@@ -94,6 +94,15 @@ public final class TelemetryFixtures {
     return p;
   }
 
+  /** The clinic withdraws the explant {@code explantEventId}, recorded against the wrong serial. */
+  public static ObjectNode explantRetractionPayload(String explantEventId) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("type", "PUMP_EXPLANT_RETRACTION");
+    p.put("retractedEventId", explantEventId);
+    p.put("reason", "WRONG_SERIAL");
+    return p;
+  }
+
   /** The event as the clinician programmer sends it (the fixtures' default source is the home communicator). */
   public static ObjectNode fromClinic(ObjectNode event) {
     return event.put("source", "CLINICIAN_PROGRAMMER");

@@ -236,6 +236,47 @@ class TelemetryGatewayTest {
         });
   }
 
+  /**
+   * The clinic's retraction of an explant recorded against the wrong serial is stored like the explant; sent from the
+   * patient's home communicator it is refused and dead-lettered with the reason (it would reopen a retired twin's
+   * alerts), and one that names no explant is dead-lettered saying what it lacks.
+   */
+  @Test
+  void anExplantsRetractionFromTheClinicIsStoredAndOneFromTheHomeIsDeadLettered() throws Exception {
+    String pump = stack.uniqueId("NGP");
+    Instant t = Instant.now().minusSeconds(60);
+    ObjectNode explant = TelemetryFixtures.fromClinic(
+        TelemetryFixtures.envelope(pump, 1, t.minusSeconds(600), TelemetryFixtures.explantPayload()));
+    String explantId = explant.get("eventId").asText();
+    ObjectNode fromClinic = TelemetryFixtures.fromClinic(
+        TelemetryFixtures.envelope(pump, 2, t, TelemetryFixtures.explantRetractionPayload(explantId)));
+    ObjectNode fromHome = TelemetryFixtures.envelope(pump, 3, t, TelemetryFixtures.explantRetractionPayload(explantId));
+    ObjectNode blank = TelemetryFixtures.fromClinic(
+        TelemetryFixtures.envelope(pump, 4, t, TelemetryFixtures.explantRetractionPayload(" ")));
+
+    HttpResponse<String> response = client.post("sim", SIM_SECRET, JSON_TYPE,
+        batch(List.of(explant, fromClinic, fromHome, blank)));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    assertThat(outcomes(response)).containsExactly("ACCEPTED", "ACCEPTED", "REJECTED", "REJECTED");
+    assertThat(telemetryOf(pump)).hasSize(2).last().satisfies(e -> {
+      assertThat(e.getPayload()).isInstanceOfSatisfying(io.pumptwin.events.PumpExplantRetraction.class, r -> {
+        assertThat(r.getRetractedEventId()).isEqualTo(explantId);
+        assertThat(r.getReason()).isEqualTo(io.pumptwin.events.ExplantRetractionReason.WRONG_SERIAL);
+      });
+      assertThat(e.getSource()).isEqualTo(io.pumptwin.events.TelemetrySource.CLINICIAN_PROGRAMMER);
+    });
+    List<DeadLetter> refused = deadLetters().stream()
+        .filter(d -> pump.equals(d.getPumpSerial())).toList();
+    assertThat(refused).extracting(d -> d.getField() + " " + d.getReasonCode()).containsExactlyInAnyOrder(
+        "source INCONSISTENT", "payload.retractedEventId MISSING_FIELD");
+    assertThat(refused).filteredOn(d -> d.getField().equals("source")).singleElement().satisfies(d -> {
+      assertThat(d.getReason()).contains("retraction is recorded by the clinic");
+      assertThat(new String(bytesOf(d.getRawValue()), StandardCharsets.UTF_8))
+          .contains(fromHome.get("eventId").asText());
+    });
+  }
+
   @Test
   void aMixedBatchStoresTheGoodEventsAndDeadLettersTheBadOne() throws Exception {
     String pump = stack.uniqueId("NGP");

@@ -59,7 +59,8 @@ public final class TelemetryJson {
       "PRESCRIPTION_CHANGE", "io.pumptwin.events.PrescriptionChange",
       "SYMPTOM_REPORT", "io.pumptwin.events.SymptomReport",
       "CATHETER_CHECK", "io.pumptwin.events.CatheterCheck",
-      "PUMP_EXPLANT", "io.pumptwin.events.PumpExplant");
+      "PUMP_EXPLANT", "io.pumptwin.events.PumpExplant",
+      "PUMP_EXPLANT_RETRACTION", "io.pumptwin.events.PumpExplantRetraction");
 
   static final String DISCRIMINATOR = "type";
   private static final String GATEWAY_ONLY_FIELD = "receivedTime";

@@ -7,6 +7,7 @@ import io.pumptwin.events.PrescriptionChange;
 import io.pumptwin.events.ExplantReason;
 import io.pumptwin.events.PumpAlarm;
 import io.pumptwin.events.PumpExplant;
+import io.pumptwin.events.PumpExplantRetraction;
 import io.pumptwin.events.RefillRecord;
 import io.pumptwin.events.StatusReport;
 import io.pumptwin.events.SymptomReport;
@@ -72,6 +73,8 @@ public final class TelemetryValidator {
       checkCatheter(c, out);
     } else if (payload instanceof PumpExplant x) {
       checkExplant(x, event, out);
+    } else if (payload instanceof PumpExplantRetraction r) {
+      checkExplantRetraction(r, event, out);
     } else {
       out.add(Rejection.of("payload", Code.WRONG_TYPE, "unknown payload type "
           + (payload == null ? "null" : payload.getClass().getSimpleName())));
@@ -207,6 +210,41 @@ public final class TelemetryValidator {
         out.add(Rejection.of("payload.replacementPumpSerial", Code.INCONSISTENT,
             "must be absent when reason is THERAPY_DISCONTINUED (no pump replaces it)"));
       }
+    }
+  }
+
+  /**
+   * A retraction brings a retired twin back to monitoring: its alerts open again. The clinic that recorded the explant
+   * is the one that can say it was recorded against the wrong serial, so the same sources as the explant's; and it
+   * must name the explant it withdraws by that event's id (a UUID, as the gateway took it), since the twin undoes
+   * only the explant it holds and a retraction naming nothing would be silently a no-op.
+   */
+  private static void checkExplantRetraction(PumpExplantRetraction r, TelemetryEnvelope event,
+      List<Rejection> out) {
+    TelemetrySource source = event.getSource();
+    if (source == TelemetrySource.HOME_COMMUNICATOR || source == TelemetrySource.PATIENT_THERAPY_MANAGER) {
+      out.add(Rejection.of("source", Code.INCONSISTENT, "an explant's retraction is recorded by the clinic"
+          + " (CLINICIAN_PROGRAMMER, or OTHER for a clinic system), not by a " + source));
+    }
+    String retracted = r.getRetractedEventId();
+    if (retracted == null || retracted.isBlank()) {
+      out.add(Rejection.of("payload.retractedEventId", Code.MISSING_FIELD,
+          "must name the eventId of the PUMP_EXPLANT event it retracts"));
+      return;
+    }
+    try {
+      UUID.fromString(retracted);
+      if (retracted.length() != 36) {
+        throw new IllegalArgumentException("not canonical");
+      }
+    } catch (IllegalArgumentException e) {
+      out.add(Rejection.of("payload.retractedEventId", Code.WRONG_TYPE, "must be the eventId of the PUMP_EXPLANT"
+          + " event it retracts, a UUID in canonical 8-4-4-4-12 form, got '" + clip(retracted) + "'"));
+      return;
+    }
+    if (retracted.equals(event.getEventId())) {
+      out.add(Rejection.of("payload.retractedEventId", Code.INCONSISTENT,
+          "is this event's own eventId: a retraction names the earlier PUMP_EXPLANT event"));
     }
   }
 

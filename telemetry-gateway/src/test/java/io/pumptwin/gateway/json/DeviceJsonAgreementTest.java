@@ -43,7 +43,9 @@ class DeviceJsonAgreementTest {
         CatheterCheck.newBuilder().setMethod(CatheterCheckMethod.DYE_STUDY)
             .setResult(CatheterCheckResult.FAULT_FOUND).setFaultKind(CatheterFaultKind.DISCONNECTION).build(),
         PumpExplant.newBuilder().setReason(ExplantReason.END_OF_SERVICE)
-            .setReplacementPumpSerial("NGP1000002").build());
+            .setReplacementPumpSerial("NGP1000002").build(),
+        PumpExplantRetraction.newBuilder().setRetractedEventId("3f1c9a2e-5b7d-4e8f-9a01-2b3c4d5e6f70")
+            .setReason(ExplantRetractionReason.WRONG_SERIAL).build());
   }
 
   /** A payload kind added to the contract joins the list above, or this fails. */

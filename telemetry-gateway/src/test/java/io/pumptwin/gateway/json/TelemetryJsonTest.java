@@ -81,6 +81,11 @@ class TelemetryJsonTest {
       assertThat(x.getReason()).isEqualTo(io.pumptwin.events.ExplantReason.ELECTIVE_REPLACEMENT);
       assertThat(x.getReplacementPumpSerial()).as("Avro default").isNull();
     });
+    assertThat(payloadOf(TelemetryFixtures.explantRetractionPayload("3f1c9a2e-5b7d-4e8f-9a01-2b3c4d5e6f70")))
+        .isInstanceOfSatisfying(io.pumptwin.events.PumpExplantRetraction.class, r -> {
+          assertThat(r.getRetractedEventId()).isEqualTo("3f1c9a2e-5b7d-4e8f-9a01-2b3c4d5e6f70");
+          assertThat(r.getReason()).isEqualTo(io.pumptwin.events.ExplantRetractionReason.WRONG_SERIAL);
+        });
   }
 
   @Test
@@ -135,6 +140,16 @@ class TelemetryJsonTest {
     assertThat(invalid(json)).extracting(Rejection::field).containsExactlyInAnyOrder(
         "sequence", "eventTime", "source", "payload.reservoirCapacityMl", "payload.doseMcgPerDay");
     assertThat(invalid(json)).allSatisfy(r -> assertThat(r.code()).isEqualTo(Code.WRONG_TYPE));
+  }
+
+  /** An explant's retraction that names no explant is refused by the mapper already (the field has no default). */
+  @Test
+  void namesAMissingRetractedExplant() {
+    ObjectNode payload = TelemetryFixtures.explantRetractionPayload("3f1c9a2e-5b7d-4e8f-9a01-2b3c4d5e6f70");
+    payload.remove("retractedEventId");
+    assertThat(invalid(TelemetryFixtures.envelope("NGP1", 1, T, payload)))
+        .extracting(Rejection::field, Rejection::code)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("payload.retractedEventId", Code.MISSING_FIELD));
   }
 
   @Test

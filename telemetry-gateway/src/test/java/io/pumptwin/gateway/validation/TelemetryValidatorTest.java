@@ -28,6 +28,8 @@ class TelemetryValidatorTest {
     }
     assertThat(validator.validate(explant(TelemetryFixtures.explantPayload(), "CLINICIAN_PROGRAMMER"), NOW))
         .as("PUMP_EXPLANT").isEmpty();
+    assertThat(validator.validate(explant(TelemetryFixtures.explantRetractionPayload(EXPLANT_ID),
+        "CLINICIAN_PROGRAMMER"), NOW)).as("PUMP_EXPLANT_RETRACTION").isEmpty();
   }
 
   @Test
@@ -43,6 +45,44 @@ class TelemetryValidatorTest {
             assertThat(r.reason()).contains("recorded by the clinic").contains(home);
           });
     }
+  }
+
+  private static final String EXPLANT_ID = "3f1c9a2e-5b7d-4e8f-9a01-2b3c4d5e6f70";
+
+  @Test
+  void anExplantsRetractionIsTakenOnlyFromTheClinic() {
+    for (String clinic : List.of("CLINICIAN_PROGRAMMER", "OTHER", "SIMULATOR")) {
+      assertThat(validator.validate(explant(TelemetryFixtures.explantRetractionPayload(EXPLANT_ID), clinic), NOW))
+          .as(clinic).isEmpty();
+    }
+    for (String home : List.of("HOME_COMMUNICATOR", "PATIENT_THERAPY_MANAGER")) {
+      assertThat(validator.validate(explant(TelemetryFixtures.explantRetractionPayload(EXPLANT_ID), home), NOW))
+          .as(home).singleElement().satisfies(r -> {
+            assertThat(r.field()).isEqualTo("source");
+            assertThat(r.code()).isEqualTo(Code.INCONSISTENT);
+            assertThat(r.reason()).contains("retraction is recorded by the clinic").contains(home);
+          });
+    }
+  }
+
+  @Test
+  void anExplantsRetractionNamesTheExplantItWithdraws() {
+    for (String blank : List.of("", "   ")) {
+      assertThat(validator.validate(explant(TelemetryFixtures.explantRetractionPayload(blank),
+          "CLINICIAN_PROGRAMMER"), NOW)).as("'%s'", blank)
+          .extracting(Rejection::field, Rejection::code)
+          .containsExactly(tuple("payload.retractedEventId", Code.MISSING_FIELD));
+    }
+    assertThat(validator.validate(explant(TelemetryFixtures.explantRetractionPayload("explant of last week"),
+        "CLINICIAN_PROGRAMMER"), NOW))
+        .extracting(Rejection::field, Rejection::code)
+        .containsExactly(tuple("payload.retractedEventId", Code.WRONG_TYPE));
+    ObjectNode itself = TelemetryFixtures.envelope("NGP1", 1, NOW.minusSeconds(60),
+        TelemetryFixtures.explantRetractionPayload(EXPLANT_ID)).put("source", "CLINICIAN_PROGRAMMER");
+    ((ObjectNode) itself.get("payload")).put("retractedEventId", itself.get("eventId").asText());
+    assertThat(validator.validate(map(itself), NOW))
+        .extracting(Rejection::field, Rejection::code)
+        .containsExactly(tuple("payload.retractedEventId", Code.INCONSISTENT));
   }
 
   @Test
