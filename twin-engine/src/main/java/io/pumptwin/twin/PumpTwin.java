@@ -29,6 +29,7 @@ import io.pumptwin.twin.telemetry.PrescriptionChange;
 import io.pumptwin.twin.telemetry.PumpAlarm;
 import io.pumptwin.twin.telemetry.PumpAlarmKind;
 import io.pumptwin.twin.telemetry.PumpExplant;
+import io.pumptwin.twin.telemetry.PumpExplantRetraction;
 import io.pumptwin.twin.telemetry.RefillVisit;
 import io.pumptwin.twin.telemetry.StatusReport;
 import io.pumptwin.twin.telemetry.SymptomReport;
@@ -127,6 +128,11 @@ public record PumpTwin(
             return new TwinTransition(this, List.of(), TwinTransition.Outcome.DUPLICATE);
         }
         if (explant != null) {
+            return retractsTheExplant(e) ? reinstatedBy(e) : appliedAsHistory(e);
+        }
+        if (e.fact() instanceof PumpExplantRetraction) {
+            // It names no explant this twin holds (a second retraction, a retraction of an explant recorded against
+            // another serial, or one reordered before its explant): not an error, nothing to undo; remembered only.
             return appliedAsHistory(e);
         }
         Instant t = e.eventTime().isAfter(asOf) ? e.eventTime() : asOf;
@@ -194,8 +200,37 @@ public record PumpTwin(
      * reorder buffer applies them after it too), and a pump may still be read on the bench once out. A dead letter
      * asks someone to fix an input; these need no fixing, and counting them as refusals would hide the real ones.
      * A re-implant of the same serial does not happen (an explanted pump is not implanted again); a pump that was
-     * wrongly recorded as explanted needs a corrected record, which the contract does not have yet.
+     * wrongly recorded as explanted is corrected by the clinic's retraction of that explant ({@link #reinstatedBy}).
+     * A retraction that names no explant the twin holds is remembered here too, and changes nothing else.
      */
+    /** Whether {@code e} is the clinic's retraction of the very explant that retired this twin. */
+    private boolean retractsTheExplant(TelemetryEvent e) {
+        return e.fact() instanceof PumpExplantRetraction r && explant.sourceEventId() != null
+                && explant.sourceEventId().equals(r.retractedEventId());
+    }
+
+    /**
+     * The clinic withdrew the explant that retired this twin (recorded against the wrong serial, or entered in
+     * error): the pump is in a patient, so the twin is monitored again. The explant goes (the twin state shows the
+     * pump implanted) and the twin moves to the retraction's time and reconciles as after any event: whatever its
+     * figures say now is raised again, refill, underdose, battery, silence, so the alerts the wrong explant closed
+     * open again as they stand. The reservoir still projects forward from its last anchor (the last fill or report
+     * before the explant), which is right: the pump delivered all along. What the twin does NOT have is the telemetry
+     * that arrived while it was retired: it was applied as history only (remembered for de-duplication and counted,
+     * {@link #appliedAsHistory}), not modelled, and it is not replayed now (the twin keeps no copy of it). So a pump
+     * that kept reporting through a wrong explant may be found silent here, counted from the last record the twin
+     * took in (the explant's own), until its next report is heard; reports, alarms and symptoms from the retired span
+     * are not in its figures.
+     */
+    private TwinTransition reinstatedBy(TelemetryEvent e) {
+        Instant t = e.eventTime().isAfter(asOf) ? e.eventTime() : asOf;
+        PumpTwin reinstated = new PumpTwin(identity, parameters, t, anchorAt, lastHeardAt,
+                Math.max(lastSequence, e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription,
+                reservoirAnchor, pumpComputedMl, fill, battery, delivery, catheter, recentSymptoms,
+                activeCriticalAlarms, conditions, calibration, null);
+        return reinstated.reconciled(e.eventId(), new ArrayList<>(), TwinTransition.Outcome.APPLIED);
+    }
+
     private TwinTransition appliedAsHistory(TelemetryEvent e) {
         PumpTwin kept = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, Math.max(lastSequence,
                 e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription, reservoirAnchor, pumpComputedMl,

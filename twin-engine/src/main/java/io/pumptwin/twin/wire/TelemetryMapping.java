@@ -12,6 +12,8 @@ import io.pumptwin.twin.telemetry.PrescriptionChange;
 import io.pumptwin.twin.telemetry.PumpAlarm;
 import io.pumptwin.twin.telemetry.PumpAlarmKind;
 import io.pumptwin.twin.telemetry.PumpExplant;
+import io.pumptwin.twin.telemetry.PumpExplantRetraction;
+import io.pumptwin.twin.telemetry.ExplantRetractionReason;
 import io.pumptwin.twin.telemetry.RefillVisit;
 import io.pumptwin.twin.telemetry.StatusReport;
 import io.pumptwin.twin.telemetry.Symptom;
@@ -113,6 +115,10 @@ public final class TelemetryMapping {
         }
         if (payload instanceof io.pumptwin.events.PumpExplant x) {
             return new PumpExplant(ExplantReason.valueOf(x.getReason().name()), x.getReplacementPumpSerial());
+        }
+        if (payload instanceof io.pumptwin.events.PumpExplantRetraction r) {
+            return new PumpExplantRetraction(r.getRetractedEventId(),
+                    ExplantRetractionReason.valueOf(r.getReason().name()));
         }
         throw new TelemetryRejected("UNSUPPORTED_PAYLOAD", "payload",
                 "payload type " + (payload == null ? "null" : payload.getClass().getSimpleName()) + " is not telemetry");

@@ -1,0 +1,173 @@
+package io.pumptwin.twin;
+
+import io.pumptwin.twin.risk.RiskLevel;
+import io.pumptwin.twin.telemetry.ExplantReason;
+import io.pumptwin.twin.telemetry.ExplantRetractionReason;
+import io.pumptwin.twin.telemetry.PumpExplant;
+import io.pumptwin.twin.telemetry.PumpExplantRetraction;
+import io.pumptwin.twin.telemetry.RefillVisit;
+import io.pumptwin.twin.telemetry.StatusReport;
+import io.pumptwin.twin.telemetry.TelemetryEvent;
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An explant recorded against the wrong serial silenced a live pump's alerts for good; the clinic's retraction of
+ * that explant brings the twin back: the conditions its figures call for are raised again as of the retraction.
+ */
+class ExplantRetractionTest {
+
+    /**
+     * A pump at 4.9 % battery, reporting weekly at 0.25 mL/day until day 63 and then silent: BATTERY_ERI, REFILL_DUE
+     * and PUMP_SILENT are open by day 66.
+     */
+    private static PumpScenario livePump() {
+        PumpScenario pump = new PumpScenario("RET-1");
+        pump.at(0, RefillVisit.routine(2.0, 2.0, 20, 20, 2000, 500));
+        for (int day = 0; day <= 63; day += 7) {
+            pump.at(day, StatusReport.of(20 - day * 0.25, 20, 2.0, 2000, 500, 4.9));
+        }
+        pump.advance(66);
+        return pump;
+    }
+
+    private static Set<TwinEventType> open(PumpTwin twin) {
+        return twin.conditions().isEmpty() ? EnumSet.noneOf(TwinEventType.class)
+                : EnumSet.copyOf(twin.conditions().keySet());
+    }
+
+    private static Map<TwinEventType, RiskLevel> levels(PumpTwin twin) {
+        return twin.conditions().values().stream()
+                .collect(Collectors.toMap(ActiveCondition::type, ActiveCondition::level));
+    }
+
+    /** The explant recorded against this serial at day 66.2, and its event id. */
+    private static String explantedInError(PumpScenario pump) {
+        TelemetryEvent explant = pump.event(66.2, new PumpExplant(ExplantReason.ELECTIVE_REPLACEMENT, "RET-9"));
+        assertThat(pump.apply(explant).events()).isNotEmpty();
+        assertThat(pump.twin().conditions()).isEmpty();
+        return explant.eventId();
+    }
+
+    @Test
+    void the_retraction_raises_again_what_the_twin_s_figures_call_for_as_of_now() {
+        PumpScenario never = livePump();
+        never.advance(69);
+        Map<TwinEventType, RiskLevel> expected = levels(never.twin());
+        assertThat(expected).containsKeys(TwinEventType.BATTERY_ERI, TwinEventType.REFILL_DUE,
+                TwinEventType.PUMP_SILENT);
+
+        PumpScenario pump = livePump();
+        String explantId = explantedInError(pump);
+        pump.advance(68);
+        assertThat(pump.twin().conditions()).as("retired until the retraction").isEmpty();
+
+        TwinTransition back = pump.at(69, new PumpExplantRetraction(explantId, ExplantRetractionReason.WRONG_SERIAL));
+
+        assertThat(back.outcome()).isEqualTo(TwinTransition.Outcome.APPLIED);
+        assertThat(back.twin().explant()).isNull();
+        assertThat(back.twin().asOf()).isEqualTo(PumpScenario.day(69));
+        // Refill and battery as for the same pump never explanted; silent since the last record the twin took in,
+        // the explant's own at 66.2 (2.8 d: WATCH), since what the pump sent while retired was not modelled.
+        Map<TwinEventType, RiskLevel> now = levels(back.twin());
+        assertThat(now).containsEntry(TwinEventType.REFILL_URGENT, expected.get(TwinEventType.REFILL_URGENT))
+                .containsEntry(TwinEventType.BATTERY_ERI, expected.get(TwinEventType.BATTERY_ERI))
+                .containsEntry(TwinEventType.PUMP_SILENT, RiskLevel.WATCH);
+        assertThat(back.events()).extracting(TwinEvent::type).containsExactlyInAnyOrderElementsOf(now.keySet());
+        assertThat(back.events()).allSatisfy(e -> {
+            assertThat(e.transition()).isEqualTo(TwinEventTransition.RAISED);
+            assertThat(e.sourceEventId()).isEqualTo("RET-1-e" + pump.twin().lastSequence());
+        });
+        // The reservoir projects on from the last fill: the same volume delivered as by the twin never explanted.
+        assertThat(back.twin().reservoirAt(PumpScenario.day(69)).deliveredSinceFillMl())
+                .isCloseTo(never.twin().reservoirAt(PumpScenario.day(69)).deliveredSinceFillMl(),
+                        org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @Test
+    void a_reinstated_twin_is_monitored_again() {
+        PumpScenario pump = livePump();
+        String explantId = explantedInError(pump);
+        pump.at(68.5, new PumpExplantRetraction(explantId, ExplantRetractionReason.ENTERED_IN_ERROR));
+        assertThat(open(pump.twin())).contains(TwinEventType.PUMP_SILENT);
+        int raisedBefore = pump.raised().size();
+
+        // Its next report is modelled (heard again: the silence clears) and time moves its projections again.
+        TwinTransition heard = pump.at(69, StatusReport.of(20 - 69 * 0.25, 20, 2.0, 2000, 500, 4.8));
+        assertThat(heard.events()).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(TwinEventType.PUMP_SILENT);
+            assertThat(e.transition()).isEqualTo(TwinEventTransition.CLEARED);
+            assertThat(e.headline()).doesNotContain("explanted");
+        });
+        assertThat(pump.twin().lastHeardAt()).isEqualTo(PumpScenario.day(69));
+        pump.advance(100);
+        assertThat(pump.raised().subList(raisedBefore, pump.raised().size()))
+                .as("raised after the retraction, as for any implanted pump")
+                .anySatisfy(e -> assertThat(e.transition()).isEqualTo(TwinEventTransition.RAISED));
+    }
+
+    @Test
+    void a_retraction_naming_another_explant_changes_nothing_but_is_remembered() {
+        PumpScenario pump = livePump();
+        explantedInError(pump);
+        PumpTwin retired = pump.twin();
+
+        TelemetryEvent other = pump.event(67, new PumpExplantRetraction("9d7c1b2a-0000-4000-8000-000000000001",
+                ExplantRetractionReason.WRONG_SERIAL));
+        TwinTransition t = pump.apply(other);
+
+        assertThat(t.outcome()).isEqualTo(TwinTransition.Outcome.APPLIED);
+        assertThat(t.events()).isEmpty();
+        assertThat(t.twin().explant()).isEqualTo(retired.explant());
+        assertThat(t.twin().asOf()).isEqualTo(retired.asOf());
+        assertThat(t.twin().eventsApplied()).isEqualTo(retired.eventsApplied() + 1);
+        assertThat(pump.apply(other).outcome()).isEqualTo(TwinTransition.Outcome.DUPLICATE);
+    }
+
+    @Test
+    void a_retraction_for_a_twin_that_holds_no_explant_changes_nothing_but_is_remembered() {
+        PumpScenario pump = livePump();
+        PumpTwin implanted = pump.twin();
+
+        TelemetryEvent stray = pump.event(66.5, new PumpExplantRetraction("9d7c1b2a-0000-4000-8000-000000000002",
+                ExplantRetractionReason.OTHER));
+        TwinTransition t = pump.apply(stray);
+
+        assertThat(t.outcome()).isEqualTo(TwinTransition.Outcome.APPLIED);
+        assertThat(t.events()).isEmpty();
+        assertThat(t.twin().explant()).isNull();
+        assertThat(t.twin().conditions()).isEqualTo(implanted.conditions());
+        assertThat(t.twin().asOf()).isEqualTo(implanted.asOf());
+        assertThat(t.twin().lastHeardAt()).isEqualTo(implanted.lastHeardAt());
+        assertThat(t.twin().eventsApplied()).isEqualTo(implanted.eventsApplied() + 1);
+        assertThat(pump.apply(stray).outcome()).isEqualTo(TwinTransition.Outcome.DUPLICATE);
+    }
+
+    @Test
+    void a_duplicate_retraction_applies_once() {
+        PumpScenario pump = livePump();
+        String explantId = explantedInError(pump);
+        TelemetryEvent retraction = pump.event(67, new PumpExplantRetraction(explantId,
+                ExplantRetractionReason.WRONG_SERIAL));
+        TwinTransition first = pump.apply(retraction);
+        assertThat(first.events()).isNotEmpty();
+        PumpTwin reinstated = pump.twin();
+
+        TwinTransition again = pump.apply(retraction);
+        assertThat(again.outcome()).isEqualTo(TwinTransition.Outcome.DUPLICATE);
+        assertThat(again.events()).isEmpty();
+        assertThat(pump.twin()).isEqualTo(reinstated);
+
+        // The same retraction sent again under a new id (a second clinic system) finds no explant: nothing.
+        TwinTransition resent = pump.at(67.1, new PumpExplantRetraction(explantId,
+                ExplantRetractionReason.WRONG_SERIAL));
+        assertThat(resent.events()).isEmpty();
+        assertThat(pump.twin().conditions()).isEqualTo(reinstated.conditions());
+    }
+}

@@ -1,0 +1,96 @@
+package io.pumptwin.twin.topology;
+
+import io.pumptwin.events.ExplantReason;
+import io.pumptwin.events.ExplantRetractionReason;
+import io.pumptwin.events.PumpExplant;
+import io.pumptwin.events.PumpExplantRetraction;
+import io.pumptwin.events.TelemetryEnvelope;
+import io.pumptwin.events.TelemetrySource;
+import io.pumptwin.events.TwinEvent;
+import io.pumptwin.events.TwinEventTransition;
+import io.pumptwin.events.TwinEventType;
+import io.pumptwin.events.TwinState;
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An explant recorded against the wrong serial, then retracted, through the topology: the live pump's refill alert,
+ * closed by the wrong explant, is raised again by the retraction, the state shows the pump implanted, and the pump's
+ * telemetry is modelled again from then on.
+ */
+class ExplantRetractionTopologyTest {
+
+    @Test
+    void a_retracted_explant_raises_the_refill_alert_again_and_the_pump_is_followed_as_before() {
+        try (TwinDriver d = new TwinDriver()) {
+            TelemetryStory live = new TelemetryStory("RET-1");
+            d.send(live.refill(0, 2.0, 2.0));
+            for (double day = 1; day <= 60; day += 1) {
+                d.send(live.status(day));
+            }
+            Set<TwinEventType> open = open(d, "RET-1");
+            assertThat(open).containsAnyOf(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
+
+            // Day 60.5: the clinic records another patient's pump replacement against this serial.
+            TelemetryEnvelope explant = clinic(live.envelope(60.5, PumpExplant.newBuilder()
+                    .setReason(ExplantReason.ELECTIVE_REPLACEMENT).setReplacementPumpSerial("RET-9").build()));
+            d.send(explant);
+            assertThat(open(d, "RET-1")).isEmpty();
+            assertThat(d.latest("RET-1").getExplant()).isNotNull();
+            // The pump keeps reporting: history only while the twin is retired.
+            for (double day = 61; day <= 64; day += 1) {
+                d.send(live.status(day));
+            }
+            assertThat(open(d, "RET-1")).isEmpty();
+
+            TelemetryEnvelope retraction = clinic(live.envelope(65, PumpExplantRetraction.newBuilder()
+                    .setRetractedEventId(explant.getEventId()).setReason(ExplantRetractionReason.WRONG_SERIAL).build()));
+            d.send(retraction);
+
+            List<TwinEvent> raised = d.events("RET-1").stream()
+                    .filter(e -> e.getSourceEventId() != null && e.getSourceEventId().equals(retraction.getEventId()))
+                    .toList();
+            assertThat(raised).isNotEmpty().allSatisfy(e ->
+                    assertThat(e.getTransition()).isEqualTo(TwinEventTransition.RAISED));
+            assertThat(raised).extracting(TwinEvent::getType)
+                    .containsAnyOf(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
+            assertThat(raised).filteredOn(e -> e.getType() == TwinEventType.REFILL_DUE
+                            || e.getType() == TwinEventType.REFILL_URGENT)
+                    .allSatisfy(e -> assertThat(e.getHeadline()).startsWith("Refill"));
+            TwinState state = d.latest("RET-1");
+            assertThat(state.getExplant()).as("implanted again").isNull();
+            assertThat(state.getAsOf()).isEqualTo(TelemetryStory.day(65));
+
+            // Its next report is modelled again: the twin moves with it, and is heard.
+            d.send(live.status(65.5));
+            TwinState after = d.latest("RET-1");
+            assertThat(after.getAsOf()).isEqualTo(TelemetryStory.day(65.5));
+            assertThat(after.getExplant()).isNull();
+            assertThat(open(d, "RET-1")).doesNotContain(TwinEventType.PUMP_SILENT)
+                    .containsAnyOf(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
+            assertThat(d.deadLetterLog).isEmpty();
+        }
+    }
+
+    private static TelemetryEnvelope clinic(TelemetryEnvelope e) {
+        return TelemetryEnvelope.newBuilder(e).setSource(TelemetrySource.CLINICIAN_PROGRAMMER).build();
+    }
+
+    /** Conditions raised and not cleared, from the event log. */
+    private static Set<TwinEventType> open(TwinDriver d, String serial) {
+        Set<TwinEventType> open = EnumSet.noneOf(TwinEventType.class);
+        for (TwinEvent e : d.events(serial)) {
+            if (e.getTransition() == TwinEventTransition.CLEARED) {
+                open.remove(e.getType());
+            } else {
+                open.add(e.getType());
+            }
+        }
+        return open;
+    }
+}
