@@ -170,6 +170,48 @@ class AlertingTopologyTest {
     assertThat(alerts.readValuesToList()).filteredOn(a -> a.getPumpSerial().equals("SN-9")).isEmpty();
   }
 
+  /**
+   * An explant recorded against the wrong serial, then retracted by the clinic: the twin raises the pump's conditions
+   * again (PumpTwin.reinstatedBy), and alerting opens them as new alerts, chased and escalated like any other; the
+   * alerts the wrong explant resolved stay resolved, with their reason.
+   */
+  @Test
+  void afterARetractedExplantThePumpsAlertsOpenAgainAndAreChased() {
+    pipe(twinEvent("SN-7", "clinic-a", TwinEventType.UNDERDOSE_RISK, TwinEventTransition.RAISED,
+        RiskLevel.URGENT, 600, T0));
+    AlertEvent first = alerts.readValuesToList().get(0);
+    Instant explantedAt = T0.plus(Duration.ofMinutes(5));
+    pipe(TwinEvent.newBuilder(twinEvent("SN-7", "clinic-a", TwinEventType.UNDERDOSE_RISK,
+            TwinEventTransition.CLEARED, RiskLevel.NONE, 600, explantedAt))
+        .setHeadline("UNDERDOSE_RISK cleared: pump explanted " + explantedAt
+            + " (ELECTIVE_REPLACEMENT, replaced by SN-8), no longer monitored")
+        .build());
+    assertThat(alerts.readValuesToList()).extracting(AlertEvent::getTransition)
+        .containsExactly(AlertTransition.RESOLVED);
+
+    Instant retractedAt = T0.plus(Duration.ofHours(3));
+    pipe(twinEvent("SN-7", "clinic-a", TwinEventType.UNDERDOSE_RISK, TwinEventTransition.RAISED,
+        RiskLevel.URGENT, 600, retractedAt));
+
+    List<AlertEvent> reopened = alerts.readValuesToList();
+    assertThat(reopened).singleElement().satisfies(a -> {
+      assertThat(a.getTransition()).isEqualTo(AlertTransition.OPENED);
+      assertThat(a.getStatus()).isEqualTo(AlertStatus.OPEN);
+      assertThat(a.getAlertType()).isEqualTo(AlertType.UNDERDOSE_WITHDRAWAL_RISK);
+      assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL);
+      assertThat(a.getAlertId()).isNotEqualTo(first.getAlertId());
+      assertThat(a.getOpenedAt()).isEqualTo(retractedAt);
+    });
+    KeyValueStore<String, ?> store = driver.getKeyValueStore(AlertingTopology.OPEN_ALERTS_STORE);
+    assertThat(store.get("SN-7|UNDERDOSE_WITHDRAWAL_RISK")).isNotNull();
+
+    advanceStreamTimeTo(retractedAt.plus(Duration.ofMinutes(16)));
+    advanceStreamTimeTo(retractedAt.plus(Duration.ofMinutes(31)));
+    assertThat(alerts.readValuesToList()).filteredOn(a -> a.getPumpSerial().equals("SN-7"))
+        .extracting(AlertEvent::getTransition)
+        .containsExactly(AlertTransition.RENOTIFIED, AlertTransition.ESCALATED);
+  }
+
   @Test
   void escalationFollowsStreamTimeAndStopsWhenAcknowledged() {
     pipe(twinEvent("SN-1", "clinic-a", TwinEventType.UNDERDOSE_RISK, TwinEventTransition.RAISED,

@@ -109,6 +109,42 @@ class FleetViewTest {
     assertThat(view.story("N-OUT", NORTH).orElseThrow().row().explant()).isEqualTo(row.explant());
   }
 
+  /**
+   * The clinic retracted an explant recorded against the wrong serial: the engine writes the twin's state again
+   * without the explant, and the pump is implanted again on the dashboard, at risk and due a refill as its figures say.
+   */
+  @Test
+  void aPumpWhoseExplantWasRetractedIsImplantedAgain() {
+    var pump = pump("N-BACK", "north", false, true, DeliveryStatus.STOPPED, RiskLevel.URGENT);
+    List<TwinState> states = new ArrayList<>(pump.twinStates());
+    TwinState last = states.get(states.size() - 1);
+    states.set(states.size() - 1, io.pumptwin.dashboard.PumpScenarioAccess.withExplant(last,
+        ExplantSummary.newBuilder().setExplantedAt(NOW.minus(Duration.ofHours(80)))
+            .setReason(ExplantReason.ELECTIVE_REPLACEMENT).setReplacementPumpSerial("N-OTHER")
+            .setSourceEventId("ev-wrong-explant").build()));
+    states.forEach(view::apply);
+    pump.telemetry().forEach(view::apply);
+    assertThat(view.fleet(NORTH, FleetFilter.none())).singleElement()
+        .satisfies(r -> assertThat(r.explant()).isNotNull());
+
+    // The retraction: the same twin, a minute on, with no explant.
+    TwinState reinstated = io.pumptwin.dashboard.PumpScenarioAccess.withExplant(last, null);
+    reinstated.put(reinstated.getSchema().getField("asOf").pos(), last.getAsOf().plusSeconds(60));
+    view.apply(reinstated);
+
+    PumpRow row = view.fleet(NORTH, FleetFilter.none()).stream()
+        .filter(r -> r.pumpSerial().equals("N-BACK")).findFirst().orElseThrow();
+    assertThat(row.explant()).isNull();
+    RiskLevel under = last.getUnderdose().getLevel();
+    RiskLevel over = last.getOverdose().getLevel();
+    assertThat(row.riskLevel()).isEqualTo(over.ordinal() > under.ordinal() ? over : under);
+    assertThat(row.refillDueAt()).isNotNull().isEqualTo(last.getReservoir().getRefillDueAt());
+    assertThat(row.refillDueReason()).isNotNull();
+    assertThat(view.fleet(NORTH, new FleetFilter(null, Duration.ofDays(400), false, null)))
+        .extracting(PumpRow::pumpSerial).containsExactly("N-BACK");
+    assertThat(view.story("N-BACK", NORTH).orElseThrow().row().explant()).isNull();
+  }
+
   @Test
   void alertsAreUntakenFirstThenMostSevereThenNewestAndResolvedOnesLeave() {
     var p = pump("N-1", "north", false, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
