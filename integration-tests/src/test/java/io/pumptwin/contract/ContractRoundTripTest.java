@@ -72,19 +72,36 @@ class ContractRoundTripTest {
     assertThat(latest.schema()).isEqualTo(spec.valueSchema());
   }
 
-  /** The payload union's newest branch, the clinic's explant, through the real broker and registry. */
+  /**
+   * The payload union's two newest branches, the clinic's explant and its retraction (naming the explant's event
+   * id), through the real broker and registry.
+   */
   @Test
-  void anExplantRoundTripsThroughBrokerAndRegistry(RealStack stack) throws Exception {
+  void anExplantAndItsRetractionRoundTripThroughBrokerAndRegistry(RealStack stack) throws Exception {
     String pump = stack.uniqueId("NGP");
     var explant = SampleRecords.explant(pump, 9);
+    var retraction = SampleRecords.explantRetraction(pump, 10, explant.getEventId());
     try (var producer = stack.producer(Topics.TELEMETRY); var consumer = stack.consumer(Topics.TELEMETRY)) {
       producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), pump, explant)).get();
-      var read = RealStack.poll(consumer, 1, Duration.ofSeconds(30)).stream()
-          .filter(r -> pump.equals(r.key())).toList();
-      assertThat(read).singleElement().satisfies(r -> {
-        assertThat(r.value()).isEqualTo(explant);
-        assertThat(r.value().getPayload()).isInstanceOf(io.pumptwin.events.PumpExplant.class);
-      });
+      producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), pump, retraction)).get();
+      // Other tests write to the same topic: keep polling until both of this pump's records are read (one key, one
+      // partition: in the order sent).
+      var read = new java.util.ArrayList<ConsumerRecord<String, io.pumptwin.events.TelemetryEnvelope>>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (read.size() < 2 && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+          if (pump.equals(r.key())) {
+            read.add(r);
+          }
+        });
+      }
+      assertThat(read).hasSize(2);
+      assertThat(read.get(0).value()).isEqualTo(explant);
+      assertThat(read.get(0).value().getPayload()).isInstanceOf(io.pumptwin.events.PumpExplant.class);
+      assertThat(read.get(1).value()).isEqualTo(retraction);
+      assertThat(read.get(1).value().getPayload()).isInstanceOfSatisfying(
+          io.pumptwin.events.PumpExplantRetraction.class,
+          r -> assertThat(r.getRetractedEventId()).isEqualTo(explant.getEventId()));
     }
   }
 

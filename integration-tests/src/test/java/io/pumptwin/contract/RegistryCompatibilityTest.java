@@ -68,4 +68,44 @@ class RegistryCompatibilityTest {
     assertThatThrownBy(() -> client.register(subject, withoutExplant))
         .isInstanceOf(SchemaRegistryException.IncompatibleSchema.class);
   }
+
+  /**
+   * The explant's retraction came in the release after the explant: a registry holding the explant's release (this
+   * telemetry schema without its last payload branch) takes the retraction's at BACKWARD, and refuses going back,
+   * since that reader could not read a retraction already stored.
+   */
+  @Test
+  void theRegistryTakesTheRetractionOverTheExplantsReleaseAndRefusesDroppingIt(RealStack stack) {
+    var client = stack.registryClient();
+    String subject = stack.uniqueId("telemetry-retraction") + "-value";
+    Schema explantRelease = withoutLastPayloadBranch(Topics.TELEMETRY.valueSchema(),
+        "io.pumptwin.events.PumpExplantRetraction");
+    client.register(subject, explantRelease);
+    client.setCompatibility(subject, "BACKWARD");
+
+    assertThat(client.isCompatible(subject, Topics.TELEMETRY.valueSchema())).isTrue();
+    client.register(subject, Topics.TELEMETRY.valueSchema());
+    assertThat(client.isCompatible(subject, explantRelease)).isFalse();
+    // Registering a schema a subject already holds returns its id unchecked, so the refusal is shown on a subject
+    // that holds only this release.
+    String fresh = stack.uniqueId("telemetry-retraction-rollback") + "-value";
+    client.register(fresh, Topics.TELEMETRY.valueSchema());
+    client.setCompatibility(fresh, "BACKWARD");
+    assertThatThrownBy(() -> client.register(fresh, explantRelease))
+        .isInstanceOf(SchemaRegistryException.IncompatibleSchema.class);
+  }
+
+  /** The telemetry envelope as it was before its payload union's last branch, {@code branch}, joined it. */
+  private static Schema withoutLastPayloadBranch(Schema envelope, String branch) {
+    java.util.List<Schema> payloads = envelope.getField("payload").schema().getTypes();
+    assertThat(payloads.get(payloads.size() - 1).getFullName()).isEqualTo(branch);
+    java.util.List<Schema.Field> fields = new java.util.ArrayList<>();
+    for (Schema.Field f : envelope.getFields()) {
+      fields.add(new Schema.Field(f, f.name().equals("payload")
+          ? Schema.createUnion(payloads.subList(0, payloads.size() - 1)) : f.schema()));
+    }
+    Schema before = Schema.createRecord(envelope.getName(), envelope.getDoc(), envelope.getNamespace(), false, fields);
+    assertThat(before.toString()).doesNotContain(branch);
+    return before;
+  }
 }
