@@ -81,6 +81,27 @@ class SchemaEvolutionTest {
     assertThat(now).endsWith("io.pumptwin.events.PumpExplant", "io.pumptwin.events.PumpExplantRetraction");
   }
 
+  /**
+   * A new twin event or alert type (EXPLANT_DOUBTED, 2026-12) joins its enum at the end: a symbol's position is what
+   * the binary encoding writes, so every earlier symbol keeps its meaning in records already stored.
+   */
+  @Test
+  void newTwinEventAndAlertTypesJoinTheirEnumsAtTheEnd() throws IOException {
+    Schema previous = new Schema.Parser().parse(
+        PREVIOUS.resolve(Topics.TWIN_EVENTS.name() + ".avsc").toFile());
+    java.util.List<String> before = previous.getField("type").schema().getEnumSymbols();
+    java.util.List<String> now = Topics.TWIN_EVENTS.valueSchema().getField("type").schema().getEnumSymbols();
+    assertThat(now.subList(0, before.size())).isEqualTo(before);
+    assertThat(now).endsWith("EXPLANT_DOUBTED");
+
+    Schema previousAlerts = new Schema.Parser().parse(
+        PREVIOUS.resolve(Topics.ALERTS.name() + ".avsc").toFile());
+    java.util.List<String> alertsBefore = previousAlerts.getField("alertType").schema().getEnumSymbols();
+    java.util.List<String> alertsNow = Topics.ALERTS.valueSchema().getField("alertType").schema().getEnumSymbols();
+    assertThat(alertsNow.subList(0, alertsBefore.size())).isEqualTo(alertsBefore);
+    assertThat(alertsNow).endsWith("EXPLANT_DOUBTED");
+  }
+
   @Test
   void everyRecordAndFieldIsDocumented() {
     for (TopicSpec<?> spec : Topics.ALL) {
