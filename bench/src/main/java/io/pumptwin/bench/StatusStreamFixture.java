@@ -39,52 +39,19 @@ public final class StatusStreamFixture {
         ProducerConfig.LINGER_MS_CONFIG, 20,
         ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
     long count = 0;
     long started = System.nanoTime();
     try (var producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
       // Time-major order, as a real fleet would arrive: every pump's report for a slot, then the next.
-      double[] volume = new double[pumps];
-      double[] daily = new double[pumps];
-      double[] dose = new double[pumps];
-      double[] conc = new double[pumps];
-      int[] capacity = new int[pumps];
       SplittableRandom random = new SplittableRandom(seed);
+      FixturePump[] fleet = new FixturePump[pumps];
       for (int p = 0; p < pumps; p++) {
-        capacity[p] = random.nextBoolean() ? 20 : 40;
-        conc[p] = CONCENTRATIONS[random.nextInt(CONCENTRATIONS.length)];
-        dose[p] = 100 + random.nextInt(700);
-        daily[p] = dose[p] / conc[p];
-        volume[p] = 2 + random.nextDouble() * (capacity[p] - 2);
+        fleet[p] = new FixturePump(p, seed, random);
       }
       for (int slot = 1; slot <= reportsPerPump; slot++) {
-        Instant at = t0.plus(CADENCE.multipliedBy(slot));
-        for (int p = 0; p < pumps; p++) {
-          String serial = serial(p);
-          volume[p] = Math.max(0, volume[p] - daily[p] * CADENCE.toMinutes() / 1440.0);
-          Object payload;
-          if (volume[p] <= 2.0) {
-            payload = RefillRecord.newBuilder().setExpectedResidualMl(volume[p])
-                .setMeasuredResidualMl(volume[p]).setFilledVolumeMl(capacity[p])
-                .setReservoirCapacityMl(capacity[p]).setConcentrationMcgPerMl(conc[p])
-                .setDoseMcgPerDay(dose[p]).setProgrammedConcentrationMcgPerMl(null).build();
-            volume[p] = capacity[p];
-          } else {
-            payload = StatusReport.newBuilder().setPumpComputedReservoirMl(volume[p])
-                .setReservoirCapacityMl(capacity[p]).setLowReservoirAlarmMl(2.0)
-                .setConcentrationMcgPerMl(conc[p]).setDoseMcgPerDay(dose[p])
-                .setInfusionMode(InfusionMode.SIMPLE_CONTINUOUS)
-                .setBatteryRemainingPercent(80 - slot * 0.0001).setBatteryVoltageV(null)
-                .setActiveAlarms(List.of()).build();
-          }
-          TelemetryEnvelope envelope = TelemetryEnvelope.newBuilder()
-              .setEventId(new UUID(seed ^ p, slot).toString())
-              .setPumpSerial(serial).setPatientPseudonym("pat-" + Integer.toHexString(p * 7919))
-              .setClinicId("clinic-" + (p % 50)).setEventTime(at).setSequence(slot)
-              .setSource(TelemetrySource.HOME_COMMUNICATOR).setReceivedTime(null)
-              .setPayload(payload).build();
-          producer.send(new ProducerRecord<>(topic, serial,
-              encoding.valueSerde().serializer().serialize(topic, envelope)));
+        for (FixturePump pump : fleet) {
+          producer.send(new ProducerRecord<>(topic, pump.serial,
+              encoding.valueSerde().serializer().serialize(topic, pump.report(slot))));
           count++;
         }
         if (slot % 4 == 0) {
@@ -95,6 +62,59 @@ public final class StatusStreamFixture {
       producer.flush();
     }
     return count;
+  }
+
+  /**
+   * One pump of the fixture: its prescription drawn from the fleet's random source, then a status report every
+   * 15 minutes with the pump's own reservoir arithmetic, or a refill when the computed volume reaches 2 ml.
+   */
+  static final class FixturePump {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private final int index;
+    private final long seed;
+    private final String serial;
+    private final int capacity;
+    private final double conc;
+    private final double dose;
+    private final double daily;
+    private double volume;
+
+    FixturePump(int index, long seed, SplittableRandom random) {
+      this.index = index;
+      this.seed = seed;
+      this.serial = serial(index);
+      this.capacity = random.nextBoolean() ? 20 : 40;
+      this.conc = CONCENTRATIONS[random.nextInt(CONCENTRATIONS.length)];
+      this.dose = 100 + random.nextInt(700);
+      this.daily = dose / conc;
+      this.volume = 2 + random.nextDouble() * (capacity - 2);
+    }
+
+    /** The pump's telemetry for report slot {@code slot} (1, 2, ...: call in order). */
+    TelemetryEnvelope report(int slot) {
+      volume = Math.max(0, volume - daily * CADENCE.toMinutes() / 1440.0);
+      Object payload;
+      if (volume <= 2.0) {
+        payload = RefillRecord.newBuilder().setExpectedResidualMl(volume)
+            .setMeasuredResidualMl(volume).setFilledVolumeMl(capacity)
+            .setReservoirCapacityMl(capacity).setConcentrationMcgPerMl(conc)
+            .setDoseMcgPerDay(dose).setProgrammedConcentrationMcgPerMl(null).build();
+        volume = capacity;
+      } else {
+        payload = StatusReport.newBuilder().setPumpComputedReservoirMl(volume)
+            .setReservoirCapacityMl(capacity).setLowReservoirAlarmMl(2.0)
+            .setConcentrationMcgPerMl(conc).setDoseMcgPerDay(dose)
+            .setInfusionMode(InfusionMode.SIMPLE_CONTINUOUS)
+            .setBatteryRemainingPercent(80 - slot * 0.0001).setBatteryVoltageV(null)
+            .setActiveAlarms(List.of()).build();
+      }
+      return TelemetryEnvelope.newBuilder()
+          .setEventId(new UUID(seed ^ index, slot).toString())
+          .setPumpSerial(serial).setPatientPseudonym("pat-" + Integer.toHexString(index * 7919))
+          .setClinicId("clinic-" + (index % 50)).setEventTime(T0.plus(CADENCE.multipliedBy(slot))).setSequence(slot)
+          .setSource(TelemetrySource.HOME_COMMUNICATOR).setReceivedTime(null)
+          .setPayload(payload).build();
+    }
   }
 
   public static String serial(int p) {

@@ -72,6 +72,14 @@ public final class StreamsThroughputBenchmark {
     // The floor under the twin: its reads, writes and outputs at its sizes and settings, without its models.
     contenders.add(new Contender("twin engine's I/O without its models (TwinIoSkeleton)", TwinIoSkeleton::build,
         TwinContenders.deployedSettings()));
+    // The same floor with a stored twin half the size: what the bytes a status report rewrites in the store and its
+    // changelog cost, apart from the models. Same-run rounds on 2026-12-03 (issue 5), ratio to the baseline at the
+    // same commit interval: 647 bytes 0.67-0.69, 480 bytes 0.78-0.89, 320 bytes 1.00, 128 bytes 1.07; the changelog
+    // is most of it (647 bytes without a changelog: 0.85), a larger RocksDB write buffer nothing (0.70).
+    contenders.add(new Contender("twin engine's I/O without its models, " + TwinIoSkeleton.HALF_TWIN_BYTES
+        + "-byte stored twin (TwinIoSkeleton)",
+        (input, registry) -> TwinIoSkeleton.build(input, registry, TwinIoSkeleton.HALF_TWIN_BYTES),
+        TwinContenders.deployedSettings()));
     if (opts.containsKey("--only")) {
       // profiling some contenders (e.g. --only TwinTopology,TwinIoSkeleton: names containing any of these): the
       // baselines stay, so the ratio is still of one run

@@ -27,9 +27,10 @@ import org.apache.kafka.streams.state.Stores;
 final class TwinIoSkeleton {
   static final int TWIN_BYTES = 618 + 29;
   static final int STATE_BYTES = 1404 + 5;
+  /** Half the stored twin: the floor a lighter stored twin (a hot part rewritten per report) would stand on. */
+  static final int HALF_TWIN_BYTES = 320;
   private static final long EMIT_INTERVAL_MS = 3_600_000L;
   private static final int POOL = 256;
-  private static final byte[][] TWINS = randomBlocks(TWIN_BYTES, 1);
   private static final byte[][] STATES = randomBlocks(STATE_BYTES, 2);
 
   private static byte[][] randomBlocks(int size, long seed) {
@@ -44,10 +45,16 @@ final class TwinIoSkeleton {
   }
 
   static Topology build(String inputTopic, TopicRegistry registry) {
+    return build(inputTopic, registry, TWIN_BYTES);
+  }
+
+  /** The same I/O with a stored twin of {@code twinBytes} (header included): what a smaller stored twin would cost. */
+  static Topology build(String inputTopic, TopicRegistry registry, int twinBytes) {
+    byte[][] twins = randomBlocks(twinBytes, 1);
     Topology t = new Topology();
     t.addSource("telemetry", Serdes.String().deserializer(),
         registry.topic(Topics.TELEMETRY).valueSerde().deserializer(), inputTopic);
-    t.addProcessor("skeleton", Skeleton::new, "telemetry");
+    t.addProcessor("skeleton", () -> new Skeleton(twins), "telemetry");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("skeleton-twins"),
         Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(Map.of()).withCachingDisabled(), "skeleton");
     t.addSink("state", inputTopic + ".skeleton-state", Serdes.String().serializer(),
@@ -58,6 +65,11 @@ final class TwinIoSkeleton {
   private static final class Skeleton implements Processor<String, TelemetryEnvelope, String, byte[]> {
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> twins;
+    private final byte[][] blocks;
+
+    Skeleton(byte[][] blocks) {
+      this.blocks = blocks;
+    }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
@@ -72,7 +84,7 @@ final class TwinIoSkeleton {
       long emitted = before == null ? Long.MIN_VALUE : ByteBuffer.wrap(before).getLong();
       boolean emit = before == null || at - emitted >= EMIT_INTERVAL_MS;
       int pick = (int) (record.value().getSequence() + record.key().hashCode()) & (POOL - 1);
-      byte[] after = TWINS[pick].clone();
+      byte[] after = blocks[pick].clone();
       ByteBuffer.wrap(after).putLong(emit ? at : emitted).putLong(record.value().getSequence());
       twins.put(record.key(), after);
       if (emit) {

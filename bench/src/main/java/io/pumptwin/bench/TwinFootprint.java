@@ -1,0 +1,165 @@
+package io.pumptwin.bench;
+
+import io.pumptwin.events.TelemetryEnvelope;
+import io.pumptwin.twin.PumpIdentity;
+import io.pumptwin.twin.PumpTwin;
+import io.pumptwin.twin.TwinModelParameters;
+import io.pumptwin.twin.store.PumpTwinStoreCodec;
+import io.pumptwin.twin.telemetry.TelemetryEvent;
+import io.pumptwin.twin.wire.TelemetryMapping;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * What a twin costs as it ages, outside Kafka: the bytes the engine rewrites to its store and changelog for every
+ * status report, and the CPU of reading it, applying one report and writing it back, for the throughput
+ * benchmark's pumps (StatusStreamFixture: a report every 15 minutes, refills when the pump's computed volume
+ * reaches its alarm volume). The throughput benchmark's twins are young (10 reports); a month-old twin remembers
+ * 64 events and a month of battery readings, and the per-report figures here say how far the young twin's
+ * figures are from a fleet's steady state.
+ *
+ * <p>CPU is reported as a ratio to the youngest age of the same run (the baseline), as every benchmark here is.
+ *
+ * <pre>
+ * ./mvnw -q -pl bench exec:exec -Dbench.main=io.pumptwin.bench.TwinFootprint -Dbench.args="--pumps 50"
+ * </pre>
+ */
+public final class TwinFootprint {
+  /** The store value's header before the twin's bytes (StoredTwin in twin-engine: format, 3 times, a count). */
+  private static final int STORE_HEADER_BYTES = 1 + 8 + 8 + 8 + 4;
+  private static final int[] AGES = {10, 96, 672, 2_880, 8_640};
+  private static final int ROUNDS = 5;
+
+  private TwinFootprint() {}
+
+  /** One age's figures over the fleet. */
+  record Age(int reports, double medianBytes, int maxBytes, int recentEvents, int batteryReadings,
+      double microsPerReport) {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = BenchStack.options(args);
+    int pumps = Integer.parseInt(opts.getOrDefault("--pumps", "50"));
+    String out = opts.getOrDefault("--out", "bench/results/twin-footprint.md");
+    TwinModelParameters model = TwinModelParameters.defaults();
+
+    SplittableRandom random = new SplittableRandom(42L);
+    List<StatusStreamFixture.FixturePump> fleet = new ArrayList<>();
+    List<PumpTwin> twins = new ArrayList<>();
+    for (int p = 0; p < pumps; p++) {
+      fleet.add(new StatusStreamFixture.FixturePump(p, 42L, random));
+      twins.add(null);
+    }
+    List<Age> ages = new ArrayList<>();
+    int slot = 0;
+    for (int age : AGES) {
+      while (slot < age) {
+        slot++;
+        for (int p = 0; p < pumps; p++) {
+          twins.set(p, applied(twins.get(p), fleet.get(p).report(slot), model));
+        }
+      }
+      ages.add(measure(age, twins, fleet, slot, model));
+      System.err.printf("twin footprint: %,d reports: median %.0f bytes, %.2f us per report%n", age,
+          ages.get(ages.size() - 1).medianBytes(), ages.get(ages.size() - 1).microsPerReport());
+    }
+    String report = render(pumps, ages);
+    Files.writeString(Path.of(out), report);
+    System.out.print(report);
+  }
+
+  private static PumpTwin applied(PumpTwin twin, TelemetryEnvelope envelope, TwinModelParameters model) {
+    TelemetryEvent event;
+    try {
+      event = TelemetryMapping.toDomain(envelope);
+    } catch (Exception e) {
+      throw new IllegalStateException("the fixture's telemetry does not map: " + e, e);
+    }
+    PumpTwin before = twin != null ? twin : PumpTwin.start(new PumpIdentity(event.pumpSerial(),
+        event.patientPseudonym(), event.clinicId(), null), event.eventTime(), model);
+    return before.apply(event).twin();
+  }
+
+  /**
+   * Bytes of each twin as stored, and the per-report work the engine does on the fast path: decode the stored twin,
+   * apply the pump's next report, encode the result (best of several rounds over the fleet, after a warm-up round).
+   */
+  private static Age measure(int age, List<PumpTwin> twins, List<StatusStreamFixture.FixturePump> fleet, int slot,
+      TwinModelParameters model) throws Exception {
+    int n = twins.size();
+    byte[][] stored = new byte[n][];
+    int[] sizes = new int[n];
+    for (int p = 0; p < n; p++) {
+      stored[p] = PumpTwinStoreCodec.encode(twins.get(p));
+      sizes[p] = stored[p].length + STORE_HEADER_BYTES;
+    }
+    // The next report of every pump, mapped once: the mapping is the same at every age and is not the twin's.
+    List<TelemetryEvent> next = new ArrayList<>();
+    SplittableRandom random = new SplittableRandom(42L);
+    for (int p = 0; p < n; p++) {
+      // A copy of the pump, moved to this slot, so the fleet's own pumps are not advanced by the measurement.
+      StatusStreamFixture.FixturePump copy = new StatusStreamFixture.FixturePump(p, 42L, random);
+      TelemetryEnvelope envelope = null;
+      for (int s = 1; s <= slot + 1; s++) {
+        envelope = copy.report(s);
+      }
+      next.add(TelemetryMapping.toDomain(envelope));
+    }
+    long best = Long.MAX_VALUE;
+    int reps = Math.max(1, 20_000 / n);
+    long sink = 0;
+    for (int round = 0; round <= ROUNDS; round++) {
+      long started = System.nanoTime();
+      for (int r = 0; r < reps; r++) {
+        for (int p = 0; p < n; p++) {
+          PumpTwin twin = PumpTwinStoreCodec.decode(stored[p], model);
+          sink += PumpTwinStoreCodec.encode(twin.apply(next.get(p)).twin()).length;
+        }
+      }
+      long took = System.nanoTime() - started;
+      if (round > 0) { // round 0 warms the JIT
+        best = Math.min(best, took);
+      }
+    }
+    if (sink == 0) {
+      throw new IllegalStateException("nothing encoded");
+    }
+    int[] sorted = sizes.clone();
+    Arrays.sort(sorted);
+    double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    PumpTwin first = twins.get(0);
+    return new Age(age, median, sorted[n - 1], first.recentEvents().size(), first.battery().history().size(),
+        best / 1e3 / ((double) reps * n));
+  }
+
+  private static String render(int pumps, List<Age> ages) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Twin footprint by age, ").append(Instant.now()).append(": ").append(pumps)
+        .append(" pumps of the throughput benchmark's fixture (a status report every 15 minutes, refills at the")
+        .append(" alarm volume); store value = the topology's ").append(STORE_HEADER_BYTES)
+        .append("-byte header + the twin's lossless store format\n\n");
+    sb.append("| reports (age) | store bytes per pump, median | max | remembered events | battery readings |")
+        .append(" decode + apply one report + encode, us | ratio to the youngest |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    double base = ages.get(0).microsPerReport();
+    for (Age a : ages) {
+      sb.append(String.format(java.util.Locale.ROOT, "| %,d (%s) | %,.0f | %,d | %d | %d | %.2f | %.2f |%n",
+          a.reports(), age(a.reports()), a.medianBytes(), a.maxBytes(), a.recentEvents(), a.batteryReadings(),
+          a.microsPerReport(), a.microsPerReport() / base));
+    }
+    sb.append("\nCommand: `./mvnw -q -pl bench exec:exec -Dbench.main=io.pumptwin.bench.TwinFootprint")
+        .append(" -Dbench.args=\"--pumps ").append(pumps).append("\"`\n");
+    return sb.toString();
+  }
+
+  private static String age(int reports) {
+    double hours = reports * 0.25;
+    return hours < 24 ? String.format(java.util.Locale.ROOT, "%.1f h", hours)
+        : String.format(java.util.Locale.ROOT, "%.0f d", hours / 24);
+  }
+}
