@@ -63,6 +63,11 @@ public record SeverityPolicy(double highDoseMcgPerDay) {
       case PUMP_CRITICAL_ALARM -> highDose ? Severity.CRITICAL : Severity.HIGH;
       // Silence means we cannot see the pump, not that it stopped: the communicator may be off.
       case PUMP_SILENT -> Severity.MEDIUM;
+      // A pump recorded as explanted that reports delivery may be in a patient with every alert of
+      // it silenced (an explant entered against the wrong serial): the clinic must check its record
+      // in the working day. Not a page at night: a pump read on the bench also reports, and the
+      // patient's own pump, if this is it, is still delivering.
+      case EXPLANT_DOUBTED -> Severity.MEDIUM;
     };
   }
 }

@@ -31,6 +31,7 @@ final class AlertRecords {
       case BATTERY_END_OF_SERVICE -> AlertType.BATTERY_END_OF_SERVICE;
       case PUMP_CRITICAL_ALARM -> AlertType.PUMP_CRITICAL_ALARM;
       case PUMP_SILENT -> AlertType.PUMP_SILENT;
+      case EXPLANT_DOUBTED -> AlertType.EXPLANT_DOUBTED;
     };
   }
 

@@ -212,6 +212,35 @@ class AlertingTopologyTest {
         .containsExactly(AlertTransition.RENOTIFIED, AlertTransition.ESCALATED);
   }
 
+  /**
+   * The twin doubts an explant the pump contradicts (it reports delivery a day on): staff get an EXPLANT_DOUBTED
+   * alert, MEDIUM (the working day: check the explant record), which resolves when the clinic's retraction clears it.
+   */
+  @Test
+  void aDoubtedExplantOpensAnAlertThatTheRetractionResolves() {
+    Instant doubtedAt = T0.plus(Duration.ofHours(30));
+    pipe(TwinEvent.newBuilder(twinEvent("SN-5", "clinic-a", TwinEventType.EXPLANT_DOUBTED,
+            TwinEventTransition.RAISED, RiskLevel.WATCH, 600, doubtedAt))
+        .setHeadline("Pump recorded as explanted " + T0 + " reports delivery since: if the explant was recorded"
+            + " against the wrong serial, send a correction (retract the explant)")
+        .build());
+    assertThat(alerts.readValuesToList()).singleElement().satisfies(a -> {
+      assertThat(a.getTransition()).isEqualTo(AlertTransition.OPENED);
+      assertThat(a.getAlertType()).isEqualTo(AlertType.EXPLANT_DOUBTED);
+      assertThat(a.getSeverity()).isEqualTo(Severity.MEDIUM);
+      assertThat(a.getHeadline()).contains("recorded as explanted").contains("send a correction");
+    });
+
+    pipe(twinEvent("SN-5", "clinic-a", TwinEventType.EXPLANT_DOUBTED, TwinEventTransition.CLEARED,
+        RiskLevel.NONE, 600, doubtedAt.plus(Duration.ofHours(1))));
+    assertThat(alerts.readValuesToList()).singleElement().satisfies(a -> {
+      assertThat(a.getTransition()).isEqualTo(AlertTransition.RESOLVED);
+      assertThat(a.getAlertType()).isEqualTo(AlertType.EXPLANT_DOUBTED);
+    });
+    KeyValueStore<String, ?> store = driver.getKeyValueStore(AlertingTopology.OPEN_ALERTS_STORE);
+    assertThat(store.get("SN-5|EXPLANT_DOUBTED")).isNull();
+  }
+
   @Test
   void escalationFollowsStreamTimeAndStopsWhenAcknowledged() {
     pipe(twinEvent("SN-1", "clinic-a", TwinEventType.UNDERDOSE_RISK, TwinEventTransition.RAISED,
