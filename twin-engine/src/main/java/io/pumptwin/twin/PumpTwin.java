@@ -236,7 +236,63 @@ public record PumpTwin(
                 e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription, reservoirAnchor, pumpComputedMl,
                 fill, battery, delivery, catheter, recentSymptoms, activeCriticalAlarms, conditions, calibration,
                 explant);
+        if (explant != null && !conditions.containsKey(TwinEventType.EXPLANT_DOUBTED)
+                && e.fact() instanceof StatusReport s && deliversSinceTheExplant(s, e.eventTime())) {
+            return kept.explantDoubtedBy(s, e);
+        }
         return new TwinTransition(kept, List.of(), TwinTransition.Outcome.APPLIED);
+    }
+
+    /**
+     * How long after the explant a report of delivery is taken as doubt: a pump read at the operation or in the hours
+     * after it (the clinician programmer interrogates the explanted pump, a late upload from the night before) still
+     * shows the programme it ran in the patient; a day later a pump that was taken out has been stopped or emptied.
+     */
+    private static final Duration EXPLANT_DOUBT_AFTER = Duration.ofHours(24);
+
+    /**
+     * Whether a status report says the pump has kept delivering its programme since the explant: sent more than
+     * {@link #EXPLANT_DOUBT_AFTER} after it (event time: no wall clock, so replays judge alike), at a programmed rate
+     * (not the minimum rate a stopped pump keeps, no critical alarm that stops delivery or resets the programme), and
+     * its own computed reservoir lower than the last figure before the explant, so it has delivered since. A pump on
+     * the bench may still be read after an explant, so telemetry alone is not proof; a falling reservoir at a
+     * programmed rate a day on is what a pump in a patient shows.
+     */
+    private boolean deliversSinceTheExplant(StatusReport s, Instant at) {
+        return at.isAfter(explant.explantedAt().plus(EXPLANT_DOUBT_AFTER))
+                && s.infusionMode() != InfusionMode.MINIMUM_RATE && s.doseMcgPerDay() > 0
+                && s.activeAlarms().stream().noneMatch(PumpAlarmKind::criticalByLabeling)
+                && pumpComputedMl != null && s.pumpComputedReservoirMl() < pumpComputedMl - 0.05;
+    }
+
+    /**
+     * The retired twin doubts its explant (EXPLANT_DOUBTED, WATCH): every alert of this serial is silenced, and if the
+     * explant was recorded against the wrong serial the pump is in a patient with no refill or underdose alert to come.
+     * Raised once, at the report's time, on the retired twin (which otherwise stays as it was at the explant); cleared
+     * by the retraction of the explant ({@link #reinstatedBy} reconciles and no implanted twin wants it).
+     */
+    private TwinTransition explantDoubtedBy(StatusReport s, TelemetryEvent e) {
+        Instant at = e.eventTime();
+        double fell = pumpComputedMl - s.pumpComputedReservoirMl();
+        String headline = String.format(Locale.ROOT, "Pump recorded as explanted %s reports delivery since"
+                        + " (%s: %.1f mL less in its reservoir by its own count, %.0f mcg/day): if the explant was"
+                        + " recorded against the wrong serial, send a correction (retract the explant)",
+                explant.explantedAt(), at, fell, s.doseMcgPerDay());
+        List<Evidence> evidence = List.of(
+                new Evidence(EvidenceKind.PUMP_EXPLANTED, explant.explantedAt(),
+                        "Explant recorded by the clinic: " + explant.describe(), 0, explant.sourceEventId()),
+                new Evidence(EvidenceKind.PUMP_EXPLANTED, at, String.format(Locale.ROOT,
+                        "Status report after the explant: %s at %.0f mcg/day, reservoir %.1f mL by the pump's count"
+                                + " (%.1f mL at the explant)", s.infusionMode(), s.doseMcgPerDay(),
+                        s.pumpComputedReservoirMl(), pumpComputedMl), 1, e.eventId()));
+        Map<TwinEventType, ActiveCondition> next = new EnumMap<>(TwinEventType.class);
+        next.putAll(conditions);
+        next.put(TwinEventType.EXPLANT_DOUBTED, new ActiveCondition(TwinEventType.EXPLANT_DOUBTED, RiskLevel.WATCH,
+                null, at));
+        TwinAssessment view = assess();
+        TwinEvent raised = event(TwinEventType.EXPLANT_DOUBTED, TwinEventTransition.RAISED, RiskLevel.WATCH, headline,
+                null, evidence, view.twinValues(), at, e.eventId());
+        return new TwinTransition(withConditions(next), List.of(raised), TwinTransition.Outcome.APPLIED, view);
     }
 
     private PumpTwin onStatus(StatusReport s, Instant t, String id, List<TwinEvent> events) {

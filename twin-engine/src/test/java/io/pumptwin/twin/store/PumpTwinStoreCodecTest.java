@@ -216,5 +216,7 @@ class PumpTwinStoreCodecTest {
         assertThat(Symptom.values()).hasSizeLessThanOrEqualTo(32);
         assertThat(PumpAlarmKind.values()).hasSizeLessThanOrEqualTo(32);
         assertThat(TwinEventType.values()[0]).isEqualTo(TwinEventType.REFILL_DUE);
+        assertThat(TwinEventType.PUMP_SILENT.ordinal()).isEqualTo(8);
+        assertThat(TwinEventType.EXPLANT_DOUBTED.ordinal()).isEqualTo(9);
     }
 }

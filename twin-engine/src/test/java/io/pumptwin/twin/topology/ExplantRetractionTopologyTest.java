@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An explant recorded against the wrong serial, then retracted, through the topology: the live pump's refill alert,
  * closed by the wrong explant, is raised again by the retraction, the state shows the pump implanted, and the pump's
- * telemetry is modelled again from then on.
+ * telemetry is modelled again from then on. Before the retraction, the pump's reports of delivery a day after the
+ * explant put it in doubt (EXPLANT_DOUBTED), which the retraction clears.
  */
 class ExplantRetractionTopologyTest {
 
@@ -42,19 +43,32 @@ class ExplantRetractionTopologyTest {
             d.send(explant);
             assertThat(open(d, "RET-1")).isEmpty();
             assertThat(d.latest("RET-1").getExplant()).isNotNull();
-            // The pump keeps reporting: history only while the twin is retired.
-            for (double day = 61; day <= 64; day += 1) {
+            // The pump keeps reporting: history only while the twin is retired, except that a report of delivery more
+            // than a day after the explant (day 62) puts the explant in doubt, once.
+            d.send(live.status(61));
+            assertThat(open(d, "RET-1")).isEmpty();
+            for (double day = 62; day <= 64; day += 1) {
                 d.send(live.status(day));
             }
-            assertThat(open(d, "RET-1")).isEmpty();
+            assertThat(open(d, "RET-1")).containsExactly(TwinEventType.EXPLANT_DOUBTED);
+            assertThat(d.events("RET-1")).filteredOn(e -> e.getType() == TwinEventType.EXPLANT_DOUBTED).singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.getRiskLevel()).isEqualTo(io.pumptwin.events.RiskLevel.WATCH);
+                        assertThat(e.getEventTime()).isEqualTo(TelemetryStory.day(62));
+                        assertThat(e.getHeadline()).contains("recorded as explanted").contains("send a correction");
+                    });
 
             TelemetryEnvelope retraction = clinic(live.envelope(65, PumpExplantRetraction.newBuilder()
                     .setRetractedEventId(explant.getEventId()).setReason(ExplantRetractionReason.WRONG_SERIAL).build()));
             d.send(retraction);
 
-            List<TwinEvent> raised = d.events("RET-1").stream()
+            List<TwinEvent> byRetraction = d.events("RET-1").stream()
                     .filter(e -> e.getSourceEventId() != null && e.getSourceEventId().equals(retraction.getEventId()))
                     .toList();
+            assertThat(byRetraction).filteredOn(e -> e.getType() == TwinEventType.EXPLANT_DOUBTED).singleElement()
+                    .satisfies(e -> assertThat(e.getTransition()).isEqualTo(TwinEventTransition.CLEARED));
+            List<TwinEvent> raised = byRetraction.stream()
+                    .filter(e -> e.getType() != TwinEventType.EXPLANT_DOUBTED).toList();
             assertThat(raised).isNotEmpty().allSatisfy(e ->
                     assertThat(e.getTransition()).isEqualTo(TwinEventTransition.RAISED));
             assertThat(raised).extracting(TwinEvent::getType)
@@ -71,7 +85,7 @@ class ExplantRetractionTopologyTest {
             TwinState after = d.latest("RET-1");
             assertThat(after.getAsOf()).isEqualTo(TelemetryStory.day(65.5));
             assertThat(after.getExplant()).isNull();
-            assertThat(open(d, "RET-1")).doesNotContain(TwinEventType.PUMP_SILENT)
+            assertThat(open(d, "RET-1")).doesNotContain(TwinEventType.PUMP_SILENT, TwinEventType.EXPLANT_DOUBTED)
                     .containsAnyOf(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
             assertThat(d.deadLetterLog).isEmpty();
         }

@@ -1,0 +1,119 @@
+package io.pumptwin.twin;
+
+import io.pumptwin.twin.evidence.Evidence;
+import io.pumptwin.twin.evidence.EvidenceKind;
+import io.pumptwin.twin.risk.RiskLevel;
+import io.pumptwin.twin.telemetry.ExplantReason;
+import io.pumptwin.twin.telemetry.ExplantRetractionReason;
+import io.pumptwin.twin.telemetry.InfusionMode;
+import io.pumptwin.twin.telemetry.PumpAlarmKind;
+import io.pumptwin.twin.telemetry.PumpExplant;
+import io.pumptwin.twin.telemetry.PumpExplantRetraction;
+import io.pumptwin.twin.telemetry.RefillVisit;
+import io.pumptwin.twin.telemetry.StatusReport;
+import io.pumptwin.twin.telemetry.TelemetryEvent;
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A pump recorded as explanted that keeps delivering its programme looks implanted: the retired twin doubts the
+ * explant (EXPLANT_DOUBTED, WATCH), once, on event time, and the doubt clears when the clinic retracts the explant.
+ * A pump read on the bench, stopped or at the minimum rate, or read within a day of the explant, raises nothing.
+ */
+class ExplantDoubtTest {
+
+    /** 0.25 mL/day from a 20 mL fill, reporting daily to day 40; its explant recorded at day 40.5. */
+    private static PumpScenario pump() {
+        PumpScenario pump = new PumpScenario("DBT-1");
+        pump.at(0, RefillVisit.routine(2.0, 2.0, 20, 20, 2000, 500));
+        for (int day = 1; day <= 40; day++) {
+            pump.at(day, report(day));
+        }
+        return pump;
+    }
+
+    private static StatusReport report(double day) {
+        return StatusReport.of(20 - day * 0.25, 20, 2.0, 2000, 500, 80);
+    }
+
+    private static TelemetryEvent explant(PumpScenario pump) {
+        TelemetryEvent explant = pump.event(40.5, new PumpExplant(ExplantReason.ELECTIVE_REPLACEMENT, "DBT-9"));
+        pump.apply(explant);
+        assertThat(pump.twin().explant()).isNotNull();
+        return explant;
+    }
+
+    @Test
+    void a_pump_that_keeps_delivering_a_day_after_its_explant_puts_the_explant_in_doubt_once() {
+        PumpScenario pump = pump();
+        TelemetryEvent explant = explant(pump);
+
+        // Read at the operation and the night after: still its programme, and no doubt yet.
+        assertThat(pump.at(41, report(41)).events()).isEmpty();
+        assertThat(pump.at(41.5, report(41.5)).events()).as("exactly a day on").isEmpty();
+
+        TelemetryEvent dayOn = pump.event(42, report(42));
+        TwinTransition doubted = pump.apply(dayOn);
+
+        assertThat(doubted.events()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(TwinEventType.EXPLANT_DOUBTED);
+            assertThat(e.transition()).isEqualTo(TwinEventTransition.RAISED);
+            assertThat(e.level()).isEqualTo(RiskLevel.WATCH);
+            assertThat(e.eventTime()).isEqualTo(PumpScenario.day(42));
+            assertThat(e.sourceEventId()).isEqualTo(dayOn.eventId());
+            assertThat(e.headline()).contains("recorded as explanted " + PumpScenario.day(40.5))
+                    .contains("reports delivery since").contains("0.5 mL less").contains("send a correction");
+            assertThat(e.evidence()).extracting(Evidence::kind)
+                    .containsOnly(EvidenceKind.PUMP_EXPLANTED);
+            assertThat(e.evidence()).extracting(Evidence::sourceEventId)
+                    .containsExactly(explant.eventId(), dayOn.eventId());
+        });
+        assertThat(pump.twin().conditions()).containsOnlyKeys(TwinEventType.EXPLANT_DOUBTED);
+        assertThat(pump.twin().explant()).as("still retired: the doubt is for the clinic to settle").isNotNull();
+
+        // Raised once: further reports and time raise nothing more.
+        for (int day = 43; day <= 60; day++) {
+            assertThat(pump.at(day, report(day)).events()).as("day " + day).isEmpty();
+        }
+        assertThat(pump.advance(90).events()).isEmpty();
+        assertThat(pump.raised()).filteredOn(e -> e.type() == TwinEventType.EXPLANT_DOUBTED).hasSize(1);
+    }
+
+    @Test
+    void the_retraction_clears_the_doubt_and_the_twin_is_monitored_again() {
+        PumpScenario pump = pump();
+        TelemetryEvent explant = explant(pump);
+        pump.at(42, report(42));
+        assertThat(pump.twin().conditions()).containsKey(TwinEventType.EXPLANT_DOUBTED);
+
+        TwinTransition back = pump.at(42.2, new PumpExplantRetraction(explant.eventId(),
+                ExplantRetractionReason.WRONG_SERIAL));
+
+        assertThat(back.events()).filteredOn(e -> e.type() == TwinEventType.EXPLANT_DOUBTED).singleElement()
+                .satisfies(e -> assertThat(e.transition()).isEqualTo(TwinEventTransition.CLEARED));
+        assertThat(pump.twin().conditions()).doesNotContainKey(TwinEventType.EXPLANT_DOUBTED);
+        assertThat(pump.twin().explant()).isNull();
+        // Implanted again, the twin never raises the doubt, however it reports.
+        for (int day = 43; day <= 50; day++) {
+            assertThat(pump.at(day, report(day)).events())
+                    .noneSatisfy(e -> assertThat(e.type()).isEqualTo(TwinEventType.EXPLANT_DOUBTED));
+        }
+    }
+
+    @Test
+    void a_pump_on_the_bench_that_does_not_deliver_raises_nothing() {
+        PumpScenario pump = pump();
+        explant(pump);
+
+        // Stopped to the minimum rate, a critical alarm that stops delivery, a reservoir figure that does not fall.
+        assertThat(pump.at(43, new StatusReport(9.25, 20, 2.0, 2000, 500, InfusionMode.MINIMUM_RATE, 80, null,
+                Set.of())).events()).isEmpty();
+        assertThat(pump.at(44, new StatusReport(9.0, 20, 2.0, 2000, 500, InfusionMode.SIMPLE_CONTINUOUS, 80, null,
+                Set.of(PumpAlarmKind.MOTOR_STALL))).events()).isEmpty();
+        assertThat(pump.at(45, StatusReport.of(10.0, 20, 2.0, 2000, 500, 80)).events()).isEmpty();
+        assertThat(pump.twin().conditions()).isEmpty();
+    }
+}
