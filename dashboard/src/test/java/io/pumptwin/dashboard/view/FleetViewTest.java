@@ -145,6 +145,33 @@ class FleetViewTest {
     assertThat(view.story("N-BACK", NORTH).orElseThrow().row().explant()).isNull();
   }
 
+  /**
+   * An explanted pump that reports delivery since: the twin doubts the explant, and its EXPLANT_DOUBTED alert is
+   * shown to staff like any other while the pump stays listed as explanted until the clinic retracts the explant.
+   */
+  @Test
+  void aDoubtedExplantIsAnOpenAlertOnTheExplantedPump() {
+    var pump = pump("N-DOUBT", "north", false, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
+    List<TwinState> states = new ArrayList<>(pump.twinStates());
+    states.set(states.size() - 1, io.pumptwin.dashboard.PumpScenarioAccess.withExplant(states.get(states.size() - 1),
+        ExplantSummary.newBuilder().setExplantedAt(NOW.minus(Duration.ofHours(80)))
+            .setReason(ExplantReason.ELECTIVE_REPLACEMENT).setReplacementPumpSerial("N-OTHER")
+            .setSourceEventId("ev-wrong-explant").build()));
+    states.forEach(view::apply);
+    pump.telemetry().forEach(view::apply);
+    view.apply(pump.alert("al-doubt", AlertType.EXPLANT_DOUBTED, AlertStatus.OPEN, Severity.MEDIUM, NOW));
+
+    PumpRow row = view.fleet(NORTH, FleetFilter.none()).stream()
+        .filter(r -> r.pumpSerial().equals("N-DOUBT")).findFirst().orElseThrow();
+    assertThat(row.explant()).isNotNull();
+    assertThat(row.openAlerts()).isEqualTo(1);
+    assertThat(row.topAlertSeverity()).isEqualTo(Severity.MEDIUM);
+    assertThat(view.unresolvedAlerts(NORTH)).singleElement().satisfies(a -> {
+      assertThat(a.alertId()).isEqualTo("al-doubt");
+      assertThat(a.alertType()).isEqualTo("EXPLANT_DOUBTED");
+    });
+  }
+
   @Test
   void alertsAreUntakenFirstThenMostSevereThenNewestAndResolvedOnesLeave() {
     var p = pump("N-1", "north", false, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
