@@ -142,8 +142,13 @@ public final class TwinQueryApi {
         if (store == null) {
             return;
         }
-        byte[] value = store.get(serial);
-        TwinState twin = value == null ? null : TwinMapping.toTwinState(TwinTopology.storedTwin(value, model));
+        ReadOnlyKeyValueStore<String, byte[]> colds = localStore(ctx, TwinTopology.COLD_STORE);
+        if (colds == null) {
+            return;
+        }
+        io.pumptwin.twin.PumpTwin stored = TwinTopology.storedTwin(serial, store.get(serial), colds::get, store::get,
+                model);
+        TwinState twin = stored == null ? null : TwinMapping.toTwinState(stored);
         // Another clinic's pump answers exactly like an unknown one: the caller learns nothing about it.
         if (twin == null || !staff.maySee(twin.getClinicId())) {
             problem(ctx, 404, "no twin for pump " + serial + " in your clinics");
@@ -164,14 +169,20 @@ public final class TwinQueryApi {
             return;
         }
         ReadOnlyKeyValueStore<String, byte[]> store = localStore(ctx);
-        if (store == null) {
+        ReadOnlyKeyValueStore<String, byte[]> colds = store == null ? null : localStore(ctx, TwinTopology.COLD_STORE);
+        if (colds == null) {
             return;
         }
         List<ObjectNode> twins = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
-                TwinState twin = TwinMapping.toTwinState(TwinTopology.storedTwin(kv.value, model));
+                io.pumptwin.twin.PumpTwin stored = TwinTopology.storedTwin(kv.key, kv.value, colds::get, store::get,
+                        model);
+                if (stored == null) {
+                    continue; // the pump's twin went between the iterator's read and the retry's
+                }
+                TwinState twin = TwinMapping.toTwinState(stored);
                 if (staff.maySee(twin.getClinicId()) && query.matches(twin)) {
                     twins.add(TwinJson.of(twin));
                 }
@@ -204,8 +215,12 @@ public final class TwinQueryApi {
     }
 
     private ReadOnlyKeyValueStore<String, byte[]> localStore(Context ctx) {
+        return localStore(ctx, TwinTopology.TWIN_STORE);
+    }
+
+    private ReadOnlyKeyValueStore<String, byte[]> localStore(Context ctx, String name) {
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(TwinTopology.TWIN_STORE,
+            return streams.store(StoreQueryParameters.fromNameAndType(name,
                     QueryableStoreTypes.<String, byte[]>keyValueStore()));
         } catch (InvalidStateStoreException e) {
             problem(ctx, 503, "twin store not queryable yet: " + e.getMessage());

@@ -69,6 +69,8 @@ import java.util.UUID;
 public final class PumpTwinStoreCodec {
 
     public static final byte VERSION = 3;
+    /** The split format: a hot and a cold part, each starting with this byte ({@link #encodeSplit}). */
+    public static final byte SPLIT_VERSION = 4;
     private static final byte VERSION_1 = 1;
     private static final byte VERSION_2 = 2;
 
@@ -86,7 +88,14 @@ public final class PumpTwinStoreCodec {
      * One growable buffer per thread, reused for every twin: allocating (and zeroing, and twice growing) a fresh
      * buffer for each write was ~40% of encoding a month-old twin (JFR, issue 5). encode never re-enters itself.
      */
-    private static final ThreadLocal<Out> BUFFER = ThreadLocal.withInitial(() -> new Out(4096));
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /** A thread's buffers for the two parts, and the ids its last decode made (both parts' ids are among them). */
+    private static final class Buffers {
+        private final DecodedIds ids = new DecodedIds();
+        private final Out hot = new Out(4096, ids);
+        private final Out cold = new Out(4096, ids);
+    }
 
     public static byte[] encode(PumpTwin twin) {
         return encodeAfter(new byte[0], twin);
@@ -97,135 +106,175 @@ public final class PumpTwinStoreCodec {
      * before the twin, and building it here spares a copy of the whole twin per event.
      */
     public static byte[] encodeAfter(byte[] prefix, PumpTwin twin) {
-        Out out = BUFFER.get();
+        Buffers buffers = BUFFERS.get();
+        Out out = buffers.hot;
         out.reset();
         out.writeBytes(prefix);
         out.writeByte(VERSION);
+        write(twin, out, out);
+        return out.toByteArray();
+    }
+
+    /** A twin in the split format: the part a routine report rewrites, and the part it seldom changes. */
+    public record Split(byte[] hot, byte[] cold) {
+    }
+
+    /**
+     * The twin in the split format (version 4): {@code prefix} then the hot part, and the cold part on its own. The
+     * engine keeps the two in two stores and writes the cold one only when its bytes changed: a month-old twin is
+     * about 1.7 KB, most of it a month of battery readings, the prescription, the fill and the catheter's evidence,
+     * which a routine status report leaves as they were, while every byte a report rewrites goes to the store's
+     * changelog inside the transaction (bench TwinFootprint and TwinIoSkeleton, issue 5). The fields are those of
+     * the single format, in its order, each in one of the two parts.
+     */
+    public static Split encodeSplit(byte[] prefix, PumpTwin twin) {
+        Buffers buffers = BUFFERS.get();
+        Out hot = buffers.hot;
+        Out cold = buffers.cold;
+        hot.reset();
+        cold.reset();
+        hot.writeBytes(prefix);
+        hot.writeByte(SPLIT_VERSION);
+        cold.writeByte(SPLIT_VERSION);
+        write(twin, hot, cold);
+        return new Split(hot.toByteArray(), cold.toByteArray());
+    }
+
+    /**
+     * Writes the twin's fields in the single format's order, each to the part it belongs to: {@code cold} those a
+     * routine status report leaves unchanged (identity, prescription, fill, battery history but its newest reading,
+     * delivery, the catheter's evidence, symptoms, alarms, calibration, explant), {@code hot} the rest. With one
+     * buffer for both, this is the single format.
+     */
+    private static void write(PumpTwin twin, Out hot, Out cold) {
         PumpIdentity id = twin.identity();
-        out.writeUTF(id.pumpSerial());
-        out.writeUTF(id.patientPseudonym());
-        out.writeUTF(id.clinicId());
-        out.writeLong(id.manufacturedOn() == null ? Long.MIN_VALUE : id.manufacturedOn().toEpochDay());
-        out.writeLong(twin.asOf().toEpochMilli());
-        out.writeLong(twin.anchorAt().toEpochMilli());
-        instant(out, twin.lastHeardAt());
-        out.writeLong(twin.lastSequence());
-        out.writeLong(twin.eventsApplied());
+        cold.writeUTF(id.pumpSerial());
+        cold.writeUTF(id.patientPseudonym());
+        cold.writeUTF(id.clinicId());
+        cold.writeLong(id.manufacturedOn() == null ? Long.MIN_VALUE : id.manufacturedOn().toEpochDay());
+        hot.writeLong(twin.asOf().toEpochMilli());
+        hot.writeLong(twin.anchorAt().toEpochMilli());
+        instant(hot, twin.lastHeardAt());
+        hot.writeLong(twin.lastSequence());
+        hot.writeLong(twin.eventsApplied());
 
         RecentEvents recent = twin.recentEvents();
-        out.writeInt(recent.limit());
-        out.writeInt(recent.size());
+        hot.writeInt(recent.limit());
+        hot.writeInt(recent.size());
         long asOfMillis = twin.asOf().toEpochMilli();
         for (int k = 0; k < recent.size(); k++) {
-            id(out, recent.eventId(k));
-            varLong(out, twin.lastSequence() - recent.sequence(k));
-            varLong(out, asOfMillis - recent.eventTimeMillis(k));
+            id(hot, recent.eventId(k));
+            varLong(hot, twin.lastSequence() - recent.sequence(k));
+            varLong(hot, asOfMillis - recent.eventTimeMillis(k));
         }
 
         Prescription rx = twin.prescription();
-        out.writeBoolean(rx != null);
+        cold.writeBoolean(rx != null);
         if (rx != null) {
-            out.writeDouble(rx.doseMcgPerDay());
-            out.writeDouble(rx.programmedConcentrationMcgPerMl());
-            out.writeDouble(rx.filledConcentrationMcgPerMl());
-            out.writeByte(rx.infusionMode().ordinal());
-            out.writeInt(rx.capacityMl());
-            out.writeDouble(rx.lowReservoirAlarmMl());
-            instant(out, rx.concentrationsSetAt());
-            id(out, rx.concentrationsEventId());
+            cold.writeDouble(rx.doseMcgPerDay());
+            cold.writeDouble(rx.programmedConcentrationMcgPerMl());
+            cold.writeDouble(rx.filledConcentrationMcgPerMl());
+            cold.writeByte(rx.infusionMode().ordinal());
+            cold.writeInt(rx.capacityMl());
+            cold.writeDouble(rx.lowReservoirAlarmMl());
+            instant(cold, rx.concentrationsSetAt());
+            id(cold, rx.concentrationsEventId());
         }
 
         ReservoirEstimate r = twin.reservoirAnchor();
-        out.writeBoolean(r != null);
+        hot.writeBoolean(r != null);
         if (r != null) {
-            out.writeDouble(r.meanMl());
-            out.writeDouble(r.varianceMl2());
-            out.writeDouble(r.deliveredSinceFillMl());
+            hot.writeDouble(r.meanMl());
+            hot.writeDouble(r.varianceMl2());
+            hot.writeDouble(r.deliveredSinceFillMl());
         }
-        out.writeBoolean(twin.pumpComputedMl() != null);
+        hot.writeBoolean(twin.pumpComputedMl() != null);
         if (twin.pumpComputedMl() != null) {
-            out.writeDouble(twin.pumpComputedMl());
+            hot.writeDouble(twin.pumpComputedMl());
         }
 
         FillContext fill = twin.fill();
-        instant(out, fill.filledAt());
-        id(out, fill.fillEventId());
-        out.writeBoolean(fill.motorStallSinceFill());
-        out.writeBoolean(fill.refillError());
-        instant(out, fill.pocketFillAt());
+        instant(cold, fill.filledAt());
+        id(cold, fill.fillEventId());
+        cold.writeBoolean(fill.motorStallSinceFill());
+        cold.writeBoolean(fill.refillError());
+        instant(cold, fill.pocketFillAt());
 
         BatteryState b = twin.battery();
-        out.writeInt(b.history().size());
-        for (BatteryReading reading : b.history()) {
-            out.writeLong(reading.at().toEpochMilli());
-            out.writeDouble(reading.percent());
-            out.writeDouble(reading.flowFactor());
+        List<BatteryReading> readings = b.history();
+        cold.writeInt(readings.size());
+        for (int k = 0; k < readings.size(); k++) {
+            // The newest reading is replaced by every report until the next is due: only it is hot.
+            Out to = k == readings.size() - 1 ? hot : cold;
+            BatteryReading reading = readings.get(k);
+            to.writeLong(reading.at().toEpochMilli());
+            to.writeDouble(reading.percent());
+            to.writeDouble(reading.flowFactor());
         }
-        out.writeLong(b.manufacturedOn() == null ? Long.MIN_VALUE : b.manufacturedOn().toEpochDay());
-        instant(out, b.eriReachedAt());
-        instant(out, b.endOfServiceAt());
-        instant(out, b.lastResetAt());
+        cold.writeLong(b.manufacturedOn() == null ? Long.MIN_VALUE : b.manufacturedOn().toEpochDay());
+        instant(cold, b.eriReachedAt());
+        instant(cold, b.endOfServiceAt());
+        instant(cold, b.lastResetAt());
 
         DeliveryState d = twin.delivery();
-        out.writeByte(d.status().ordinal());
-        instant(out, d.since());
-        out.writeByte(d.cause() == null ? -1 : d.cause().ordinal());
-        id(out, d.sourceEventId());
+        cold.writeByte(d.status().ordinal());
+        instant(cold, d.since());
+        cold.writeByte(d.cause() == null ? -1 : d.cause().ordinal());
+        id(cold, d.sourceEventId());
 
         CatheterFaultLikelihood c = twin.catheter();
-        out.writeDouble(c.obstructionLogOdds());
-        out.writeDouble(c.lossLogOdds());
-        out.writeByte(c.confirmedKind() == null ? -1 : c.confirmedKind().ordinal());
-        out.writeInt(c.evidence().limit());
-        out.writeInt(c.evidence().items().size());
+        hot.writeDouble(c.obstructionLogOdds());
+        hot.writeDouble(c.lossLogOdds());
+        cold.writeByte(c.confirmedKind() == null ? -1 : c.confirmedKind().ordinal());
+        cold.writeInt(c.evidence().limit());
+        cold.writeInt(c.evidence().items().size());
         for (Evidence e : c.evidence().items()) {
-            out.writeByte(e.kind().ordinal());
-            out.writeLong(e.observedAt().toEpochMilli());
-            out.writeUTF(e.detail());
-            out.writeDouble(e.weight());
-            id(out, e.sourceEventId());
+            cold.writeByte(e.kind().ordinal());
+            cold.writeLong(e.observedAt().toEpochMilli());
+            cold.writeUTF(e.detail());
+            cold.writeDouble(e.weight());
+            id(cold, e.sourceEventId());
         }
-        out.writeInt(c.recentEscalations().size());
+        cold.writeInt(c.recentEscalations().size());
         for (Instant t : c.recentEscalations()) {
-            out.writeLong(t.toEpochMilli());
+            cold.writeLong(t.toEpochMilli());
         }
-        out.writeLong(c.asOf().toEpochMilli());
+        hot.writeLong(c.asOf().toEpochMilli());
 
-        out.writeInt(twin.recentSymptoms().size());
+        cold.writeInt(twin.recentSymptoms().size());
         for (SymptomObservation o : twin.recentSymptoms()) {
-            out.writeLong(o.at().toEpochMilli());
-            out.writeInt(mask(o.symptoms()));
-            id(out, o.sourceEventId());
+            cold.writeLong(o.at().toEpochMilli());
+            cold.writeInt(mask(o.symptoms()));
+            id(cold, o.sourceEventId());
         }
-        out.writeInt(mask(twin.activeCriticalAlarms()));
+        cold.writeInt(mask(twin.activeCriticalAlarms()));
 
-        out.writeInt(twin.conditions().size());
+        hot.writeInt(twin.conditions().size());
         for (TwinEventType type : TwinEventType.values()) { // in type order, as sorting them did, without a stream
             ActiveCondition ac = twin.conditions().get(type);
             if (ac == null) {
                 continue;
             }
-            out.writeByte(ac.type().ordinal());
-            out.writeByte(ac.level().ordinal());
-            instant(out, ac.dueAt());
-            out.writeLong(ac.raisedAt().toEpochMilli());
+            hot.writeByte(ac.type().ordinal());
+            hot.writeByte(ac.level().ordinal());
+            instant(hot, ac.dueAt());
+            hot.writeLong(ac.raisedAt().toEpochMilli());
         }
         DeliveryCalibration cal = twin.calibration();
-        out.writeDouble(cal.biasMean());
-        out.writeDouble(cal.biasVariance());
-        out.writeInt(cal.refillsLearned());
+        cold.writeDouble(cal.biasMean());
+        cold.writeDouble(cal.biasVariance());
+        cold.writeInt(cal.refillsLearned());
         Explant explant = twin.explant();
-        out.writeBoolean(explant != null);
+        cold.writeBoolean(explant != null);
         if (explant != null) {
-            out.writeLong(explant.explantedAt().toEpochMilli());
-            out.writeByte(explant.reason().ordinal());
-            out.writeBoolean(explant.replacementPumpSerial() != null);
+            cold.writeLong(explant.explantedAt().toEpochMilli());
+            cold.writeByte(explant.reason().ordinal());
+            cold.writeBoolean(explant.replacementPumpSerial() != null);
             if (explant.replacementPumpSerial() != null) {
-                out.writeUTF(explant.replacementPumpSerial());
+                cold.writeUTF(explant.replacementPumpSerial());
             }
-            id(out, explant.sourceEventId());
+            id(cold, explant.sourceEventId());
         }
-        return out.toByteArray();
     }
 
     public static PumpTwin decode(byte[] bytes, TwinModelParameters parameters) {
@@ -235,119 +284,157 @@ public final class PumpTwinStoreCodec {
     /** Decodes the twin that starts at {@code offset} and ends with the array (after a header of the caller's). */
     public static PumpTwin decode(byte[] bytes, int offset, TwinModelParameters parameters) {
         try {
-            DecodedIds ids = BUFFER.get().ids;
+            DecodedIds ids = BUFFERS.get().ids;
             ids.clear();
             In in = new In(bytes, offset, ids);
             byte version = in.readByte();
+            if (version == SPLIT_VERSION) {
+                throw new UnreadableTwin("stored twin is the hot part of a split twin: decode it with its cold part",
+                        null);
+            }
             if (version != VERSION && version != VERSION_1 && version != VERSION_2) {
                 throw new UnreadableTwin("stored twin has format version " + version + ", this code reads " + VERSION,
                         null);
             }
-            PumpIdentity identity = new PumpIdentity(in.readUTF(), in.readUTF(), in.readUTF(), date(in.readLong()));
-            Instant asOf = Instant.ofEpochMilli(in.readLong());
-            Instant anchorAt = Instant.ofEpochMilli(in.readLong());
-            Instant lastHeardAt = instant(in);
-            long lastSequence = in.readLong();
-            long eventsApplied = in.readLong();
-
-            int recentLimit = in.readInt();
-            int n = in.readInt();
-            if (n < 0 || n > in.available()) {
-                throw new UnreadableTwin("stored twin claims " + n + " recent events", null);
-            }
-            String[] recentIds = new String[n];
-            long[] recentSequences = new long[n];
-            long[] recentTimes = new long[n];
-            long asOfMillis = asOf.toEpochMilli();
-            for (int i = 0; i < n; i++) {
-                if (version == VERSION_1) {
-                    recentIds[i] = in.readUTF();
-                    recentSequences[i] = in.readLong();
-                    recentTimes[i] = in.readLong();
-                } else {
-                    recentIds[i] = id(in, version);
-                    recentSequences[i] = lastSequence - varLong(in);
-                    recentTimes[i] = asOfMillis - varLong(in);
-                }
-            }
-            RecentEvents recent = RecentEvents.ofArrays(recentIds, recentSequences, recentTimes, recentLimit);
-
-            Prescription rx = null;
-            if (in.readBoolean()) {
-                rx = new Prescription(in.readDouble(), in.readDouble(), in.readDouble(),
-                        InfusionMode.values()[in.readByte()], in.readInt(), in.readDouble(), instant(in), id(in, version));
-            }
-            ReservoirEstimate reservoir = in.readBoolean()
-                    ? new ReservoirEstimate(in.readDouble(), in.readDouble(), in.readDouble()) : null;
-            Double pumpComputed = in.readBoolean() ? in.readDouble() : null;
-            FillContext fill = new FillContext(instant(in), id(in, version), in.readBoolean(), in.readBoolean(), instant(in));
-
-            n = in.readInt();
-            List<BatteryReading> readings = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                readings.add(new BatteryReading(Instant.ofEpochMilli(in.readLong()), in.readDouble(), in.readDouble()));
-            }
-            BatteryState battery = new BatteryState(readings, date(in.readLong()), instant(in), instant(in), instant(in));
-
-            DeliveryStatus status = DeliveryStatus.values()[in.readByte()];
-            Instant since = instant(in);
-            byte cause = in.readByte();
-            DeliveryState delivery = new DeliveryState(status, since, cause < 0 ? null : InterruptionCause.values()[cause],
-                    id(in, version));
-
-            double o = in.readDouble();
-            double l = in.readDouble();
-            byte kind = in.readByte();
-            int evidenceLimit = in.readInt();
-            n = in.readInt();
-            List<Evidence> evidence = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                evidence.add(new Evidence(EvidenceKind.values()[in.readByte()], Instant.ofEpochMilli(in.readLong()),
-                        in.readUTF(), in.readDouble(), id(in, version)));
-            }
-            n = in.readInt();
-            List<Instant> escalations = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                escalations.add(Instant.ofEpochMilli(in.readLong()));
-            }
-            CatheterFaultLikelihood catheter = new CatheterFaultLikelihood(o, l,
-                    kind < 0 ? null : CatheterFaultKind.values()[kind], new EvidenceTrail(evidence, evidenceLimit),
-                    escalations, Instant.ofEpochMilli(in.readLong()));
-
-            n = in.readInt();
-            List<SymptomObservation> symptoms = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                symptoms.add(new SymptomObservation(Instant.ofEpochMilli(in.readLong()),
-                        unmask(in.readInt(), Symptom.class), id(in, version)));
-            }
-            Set<PumpAlarmKind> alarms = unmask(in.readInt(), PumpAlarmKind.class);
-
-            n = in.readInt();
-            Map<TwinEventType, ActiveCondition> conditions = new EnumMap<>(TwinEventType.class);
-            for (int i = 0; i < n; i++) {
-                TwinEventType type = TwinEventType.values()[in.readByte()];
-                conditions.put(type, new ActiveCondition(type, RiskLevel.values()[in.readByte()], instant(in),
-                        Instant.ofEpochMilli(in.readLong())));
-            }
-            DeliveryCalibration calibration = version == VERSION_1 ? DeliveryCalibration.prior(parameters.reservoir())
-                    : new DeliveryCalibration(in.readDouble(), in.readDouble(), in.readInt());
-            Explant explant = null;
-            if (version >= 3 && in.readBoolean()) {
-                explant = new Explant(Instant.ofEpochMilli(in.readLong()), ExplantReason.values()[in.readByte()],
-                        in.readBoolean() ? in.readUTF() : null, id(in, version));
-            }
-            if (in.available() != 0) {
-                throw new UnreadableTwin(in.available() + " trailing bytes after a stored twin", null);
-            }
-            return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
-                    recent, rx, reservoir, pumpComputed, fill, battery, delivery,
-                    catheter, symptoms, alarms, conditions, calibration, explant);
+            return read(in, in, version, parameters);
         } catch (RuntimeException e) {
-            if (e instanceof UnreadableTwin u) {
-                throw u;
-            }
-            throw new UnreadableTwin("bytes are not a stored twin: " + e, e);
+            throw unreadable(e);
         }
+    }
+
+    /** Decodes a twin in the split format: its hot part from {@code offset} to the array's end, and its cold part. */
+    public static PumpTwin decodeSplit(byte[] hot, int offset, byte[] cold, TwinModelParameters parameters) {
+        try {
+            DecodedIds ids = BUFFERS.get().ids;
+            ids.clear();
+            In h = new In(hot, offset, ids);
+            if (cold == null) {
+                throw new UnreadableTwin("split twin has no cold part", null);
+            }
+            In c = new In(cold, 0, ids);
+            byte hv = h.readByte();
+            byte cv = c.readByte();
+            if (hv != SPLIT_VERSION || cv != SPLIT_VERSION) {
+                throw new UnreadableTwin("split twin parts have format versions " + hv + " and " + cv
+                        + ", this code reads " + SPLIT_VERSION, null);
+            }
+            return read(h, c, SPLIT_VERSION, parameters);
+        } catch (RuntimeException e) {
+            throw unreadable(e);
+        }
+    }
+
+    private static UnreadableTwin unreadable(RuntimeException e) {
+        return e instanceof UnreadableTwin u ? u : new UnreadableTwin("bytes are not a stored twin: " + e, e);
+    }
+
+    /** Reads the fields {@link #write} wrote, each from its part ({@code h} and {@code c} one reader when single). */
+    private static PumpTwin read(In h, In c, byte version, TwinModelParameters parameters) {
+        PumpIdentity identity = new PumpIdentity(c.readUTF(), c.readUTF(), c.readUTF(), date(c.readLong()));
+        Instant asOf = Instant.ofEpochMilli(h.readLong());
+        Instant anchorAt = Instant.ofEpochMilli(h.readLong());
+        Instant lastHeardAt = instant(h);
+        long lastSequence = h.readLong();
+        long eventsApplied = h.readLong();
+
+        int recentLimit = h.readInt();
+        int n = h.readInt();
+        if (n < 0 || n > h.available()) {
+            throw new UnreadableTwin("stored twin claims " + n + " recent events", null);
+        }
+        String[] recentIds = new String[n];
+        long[] recentSequences = new long[n];
+        long[] recentTimes = new long[n];
+        long asOfMillis = asOf.toEpochMilli();
+        for (int i = 0; i < n; i++) {
+            if (version == VERSION_1) {
+                recentIds[i] = h.readUTF();
+                recentSequences[i] = h.readLong();
+                recentTimes[i] = h.readLong();
+            } else {
+                recentIds[i] = id(h, version);
+                recentSequences[i] = lastSequence - varLong(h);
+                recentTimes[i] = asOfMillis - varLong(h);
+            }
+        }
+        RecentEvents recent = RecentEvents.ofArrays(recentIds, recentSequences, recentTimes, recentLimit);
+
+        Prescription rx = null;
+        if (c.readBoolean()) {
+            rx = new Prescription(c.readDouble(), c.readDouble(), c.readDouble(),
+                    InfusionMode.values()[c.readByte()], c.readInt(), c.readDouble(), instant(c), id(c, version));
+        }
+        ReservoirEstimate reservoir = h.readBoolean()
+                ? new ReservoirEstimate(h.readDouble(), h.readDouble(), h.readDouble()) : null;
+        Double pumpComputed = h.readBoolean() ? h.readDouble() : null;
+        FillContext fill = new FillContext(instant(c), id(c, version), c.readBoolean(), c.readBoolean(), instant(c));
+
+        n = c.readInt();
+        if (n < 0 || n > c.available() + h.available()) {
+            throw new UnreadableTwin("stored twin claims " + n + " battery readings", null);
+        }
+        List<BatteryReading> readings = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            In from = i == n - 1 ? h : c; // the newest reading is in the hot part (write)
+            readings.add(new BatteryReading(Instant.ofEpochMilli(from.readLong()), from.readDouble(),
+                    from.readDouble()));
+        }
+        BatteryState battery = new BatteryState(readings, date(c.readLong()), instant(c), instant(c), instant(c));
+
+        DeliveryStatus status = DeliveryStatus.values()[c.readByte()];
+        Instant since = instant(c);
+        byte cause = c.readByte();
+        DeliveryState delivery = new DeliveryState(status, since, cause < 0 ? null : InterruptionCause.values()[cause],
+                id(c, version));
+
+        double o = h.readDouble();
+        double l = h.readDouble();
+        byte kind = c.readByte();
+        int evidenceLimit = c.readInt();
+        n = c.readInt();
+        List<Evidence> evidence = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            evidence.add(new Evidence(EvidenceKind.values()[c.readByte()], Instant.ofEpochMilli(c.readLong()),
+                    c.readUTF(), c.readDouble(), id(c, version)));
+        }
+        n = c.readInt();
+        List<Instant> escalations = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            escalations.add(Instant.ofEpochMilli(c.readLong()));
+        }
+        CatheterFaultLikelihood catheter = new CatheterFaultLikelihood(o, l,
+                kind < 0 ? null : CatheterFaultKind.values()[kind], new EvidenceTrail(evidence, evidenceLimit),
+                escalations, Instant.ofEpochMilli(h.readLong()));
+
+        n = c.readInt();
+        List<SymptomObservation> symptoms = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            symptoms.add(new SymptomObservation(Instant.ofEpochMilli(c.readLong()),
+                    unmask(c.readInt(), Symptom.class), id(c, version)));
+        }
+        Set<PumpAlarmKind> alarms = unmask(c.readInt(), PumpAlarmKind.class);
+
+        n = h.readInt();
+        Map<TwinEventType, ActiveCondition> conditions = new EnumMap<>(TwinEventType.class);
+        for (int i = 0; i < n; i++) {
+            TwinEventType type = TwinEventType.values()[h.readByte()];
+            conditions.put(type, new ActiveCondition(type, RiskLevel.values()[h.readByte()], instant(h),
+                    Instant.ofEpochMilli(h.readLong())));
+        }
+        DeliveryCalibration calibration = version == VERSION_1 ? DeliveryCalibration.prior(parameters.reservoir())
+                : new DeliveryCalibration(c.readDouble(), c.readDouble(), c.readInt());
+        Explant explant = null;
+        if (version >= 3 && c.readBoolean()) {
+            explant = new Explant(Instant.ofEpochMilli(c.readLong()), ExplantReason.values()[c.readByte()],
+                    c.readBoolean() ? c.readUTF() : null, id(c, version));
+        }
+        if (h.available() != 0 || (c != h && c.available() != 0)) {
+            throw new UnreadableTwin(h.available() + (c != h ? c.available() : 0)
+                    + " trailing bytes after a stored twin", null);
+        }
+        return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
+                recent, rx, reservoir, pumpComputed, fill, battery, delivery,
+                catheter, symptoms, alarms, conditions, calibration, explant);
     }
 
     private static void instant(Out out, Instant t) {
@@ -530,12 +617,13 @@ public final class PumpTwinStoreCodec {
      */
     private static final class Out {
         /** The ids the last decode on this thread made: one thread-local lookup per twin, not one per id. */
-        private final DecodedIds ids = new DecodedIds();
+        private final DecodedIds ids;
         private byte[] buf;
         private int count;
 
-        Out(int size) {
+        Out(int size, DecodedIds ids) {
             buf = new byte[size];
+            this.ids = ids;
         }
 
         void reset() {

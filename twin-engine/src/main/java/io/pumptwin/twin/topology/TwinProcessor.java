@@ -70,6 +70,8 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> twins;
+    /** The twins' cold parts, by pump serial (StoredTwin): written only when they change. */
+    private KeyValueStore<String, byte[]> colds;
     private KeyValueStore<String, byte[]> sweepProgress;
     private ReorderBuffer buffer;
     /** The last flush slot done, read from the sweep store on the first record after (re)initialisation. */
@@ -92,6 +94,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.twins = context.getStateStore(TwinTopology.TWIN_STORE);
+        this.colds = context.getStateStore(TwinTopology.COLD_STORE);
         this.sweepProgress = context.getStateStore(TwinTopology.SWEEP_STORE);
         this.buffer = new ReorderBuffer(context.getStateStore(TwinTopology.REORDER_STORE));
         this.doneSlotKnown = false;
@@ -172,7 +175,13 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         if (t < stored.lastAppliedMillis()) {
             metrics.late(); // older than the window: applied at the twin's own time (PumpTwin.apply)
         }
-        return applied(serial, stored, stored.twin(model), event, in.envelope());
+        StoredTwin whole = withCold(serial, stored);
+        return applied(serial, whole, whole.twin(model), event, in.envelope());
+    }
+
+    /** The stored twin with its cold part, read from the cold store when it was stored split. */
+    private StoredTwin withCold(String serial, StoredTwin stored) {
+        return stored.split() ? stored.withCold(colds.get(serial)) : stored;
     }
 
     private Step applied(String serial, StoredTwin stored, PumpTwin before, TelemetryEvent event,
@@ -199,7 +208,8 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         long emittedAt = emit ? next.asOf().toEpochMilli() : stored.stateEmittedMillis();
         StoredTwin out = StoredTwin.of(next, nextCheck(next), lastApplied, emittedAt,
                 stored == null ? 0 : stored.buffered());
-        return new Step(serial, out.bytes(), events, emit ? next : null, emit ? transition.assessment() : null);
+        return new Step(serial, out.bytes(), out.coldChangedFrom(stored), events, emit ? next : null,
+                emit ? transition.assessment() : null);
     }
 
     /**
@@ -259,7 +269,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
             byte[] value = twins.get(held.pumpSerial());
             StoredTwin stored;
             try {
-                stored = StoredTwin.read(value);
+                stored = withCold(held.pumpSerial(), StoredTwin.read(value));
                 stored = stored.withBuffered(Math.max(0, stored.buffered() - 1));
             } catch (RuntimeException e) {
                 processingFailed(held.origin(), held.pumpSerial(), held.raw(), e);
@@ -327,11 +337,12 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         for (KeyValue<String, byte[]> kv : due) {
             Step step;
             try {
-                StoredTwin stored = StoredTwin.read(kv.value);
+                StoredTwin stored = withCold(kv.key, StoredTwin.read(kv.value));
                 List<TwinEvent> events = new ArrayList<>();
                 PumpTwin next = catchUp(stored.twin(model), round.target(), events);
-                step = new Step(kv.key, StoredTwin.of(next, nextCheck(next), stored.lastAppliedMillis(),
-                        next.asOf().toEpochMilli(), stored.buffered()).bytes(), events, next);
+                StoredTwin out = StoredTwin.of(next, nextCheck(next), stored.lastAppliedMillis(),
+                        next.asOf().toEpochMilli(), stored.buffered());
+                step = new Step(kv.key, out.bytes(), out.coldChangedFrom(stored), events, next);
             } catch (RuntimeException e) {
                 log.error("twin sweep skipped pump={} error={}", kv.key, e.toString());
                 continue;
@@ -372,6 +383,9 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     // ------------------------------------------------------------------ output
 
     private void write(Step step) {
+        if (step.cold() != null) {
+            colds.put(step.serial(), step.cold());
+        }
         if (step.stored() != null) {
             twins.put(step.serial(), step.stored());
         }
@@ -419,18 +433,22 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
                 reasonCode, field, origin.topic(), origin.partition(), origin.offset(), serial, reason);
     }
 
-    /** What one record or sweep step changes: the stored twin (null: unchanged), events, the state to emit. */
-    private record Step(String serial, byte[] stored, List<TwinEvent> events, PumpTwin state, TwinAssessment view) {
-        Step(String serial, byte[] stored, List<TwinEvent> events, PumpTwin state) {
-            this(serial, stored, events, state, null);
+    /**
+     * What one record or sweep step changes: the stored twin and its cold part (each null: unchanged), events, the
+     * state to emit.
+     */
+    private record Step(String serial, byte[] stored, byte[] cold, List<TwinEvent> events, PumpTwin state,
+                        TwinAssessment view) {
+        Step(String serial, byte[] stored, byte[] cold, List<TwinEvent> events, PumpTwin state) {
+            this(serial, stored, cold, events, state, null);
         }
 
         static Step nothing(String serial) {
-            return new Step(serial, null, List.of(), null);
+            return new Step(serial, null, null, List.of(), null);
         }
 
         static Step store(String serial, byte[] stored) {
-            return new Step(serial, stored, List.of(), null);
+            return new Step(serial, stored, null, List.of(), null);
         }
 
         /** The state's assessment: the one the transition made, or a fresh one. */

@@ -21,6 +21,7 @@ import org.apache.kafka.streams.state.Stores;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The twin engine's topology, built in one place (STYLE.md): telemetry in; one twin per pump in a
@@ -39,6 +40,8 @@ public final class TwinTopology {
 
     /** Store of twins by pump serial; queryable (interactive queries read it). */
     public static final String TWIN_STORE = "pump-twins";
+    /** The twins' cold parts, by pump serial (StoredTwin); queryable with {@link #TWIN_STORE}. */
+    public static final String COLD_STORE = "pump-twins-cold";
     static final String REORDER_STORE = "reorder-buffer";
     static final String SWEEP_STORE = "silent-sweep";
     static final String SOURCE = "telemetry-source";
@@ -50,9 +53,30 @@ public final class TwinTopology {
     private TwinTopology() {
     }
 
-    /** The twin held in a value of {@link #TWIN_STORE}, for interactive queries. */
-    public static io.pumptwin.twin.PumpTwin storedTwin(byte[] value, io.pumptwin.twin.TwinModelParameters model) {
-        return StoredTwin.read(value).twin(model);
+    /**
+     * The twin of {@code serial} in the two stores, for interactive queries; null when there is none. The stream
+     * thread may be writing the pair while they are read one after the other: a pair whose cold part is not the one
+     * the hot part was written with is read again (StoredTwin's CRC).
+     */
+    public static io.pumptwin.twin.PumpTwin storedTwin(String serial, byte[] value, Function<String, byte[]> colds,
+                                                       Function<String, byte[]> values,
+                                                       io.pumptwin.twin.TwinModelParameters model) {
+        byte[] v = value;
+        for (int attempt = 0; v != null; attempt++) {
+            StoredTwin stored = StoredTwin.read(v);
+            if (!stored.split()) {
+                return stored.twin(model);
+            }
+            byte[] cold = colds.apply(serial);
+            if (stored.matches(cold)) {
+                return stored.withCold(cold).twin(model);
+            }
+            if (attempt == 20) {
+                throw new IllegalStateException("twin of pump " + serial + " changed under 20 reads in a row");
+            }
+            v = values.apply(serial);
+        }
+        return null;
     }
 
     public static Topology build(TwinEngineConfig config, TopicRegistry topics) {
@@ -99,6 +123,7 @@ public final class TwinTopology {
         // copy, eviction and flush (11% more records/s without it, StreamsThroughputBenchmark, 2026-12-03). Held
         // telemetry is cached: held and released within one commit, it never reaches the changelog.
         topology.addStateStore(store(storeKind, TWIN_STORE, Serdes.String(), false), PROCESSOR);
+        topology.addStateStore(store(storeKind, COLD_STORE, Serdes.String(), false), PROCESSOR);
         topology.addStateStore(store(storeKind, REORDER_STORE, Serdes.Bytes(), true), PROCESSOR);
         topology.addStateStore(store(storeKind, SWEEP_STORE, Serdes.String(), false), PROCESSOR);
         topology.addSink(STATE_SINK, names.twinState(), Serdes.String().serializer(), stateSerializer,

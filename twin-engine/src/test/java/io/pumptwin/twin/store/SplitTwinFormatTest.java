@@ -1,0 +1,99 @@
+package io.pumptwin.twin.store;
+
+import io.pumptwin.twin.PumpTwin;
+import io.pumptwin.twin.PumpTwinScenarios;
+import io.pumptwin.twin.TwinModelParameters;
+import io.pumptwin.twin.telemetry.StatusReport;
+import io.pumptwin.twin.telemetry.TelemetryEvent;
+import io.pumptwin.twin.telemetry.TelemetrySource;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The split store format (issue 5): a twin in a hot and a cold part comes back equal, and a routine status report
+ * leaves the cold part byte for byte as it was, so the engine need not rewrite it.
+ */
+class SplitTwinFormatTest {
+    private static final TwinModelParameters MODEL = TwinModelParameters.defaults();
+    private static final byte[] PREFIX = {7, 7, 7};
+
+    @Test
+    void a_split_twin_comes_back_equal_and_encodes_to_the_same_parts_again() {
+        var story = PumpTwinScenarios.filledPump("SPLIT-1");
+        story.status(3);
+        story.refill(30, 12.5, 9.0);
+        story.status(31);
+        for (PumpTwin twin : List.of(PumpTwinScenarios.filledPump("SPLIT-0").twin(), story.twin(), reported(96))) {
+            PumpTwinStoreCodec.Split parts = PumpTwinStoreCodec.encodeSplit(PREFIX, twin);
+            assertThat(Arrays.copyOf(parts.hot(), PREFIX.length)).isEqualTo(PREFIX);
+            PumpTwin restored = PumpTwinStoreCodec.decodeSplit(parts.hot(), PREFIX.length, parts.cold(), MODEL);
+            assertThat(restored).isEqualTo(twin);
+            PumpTwinStoreCodec.Split again = PumpTwinStoreCodec.encodeSplit(PREFIX, restored);
+            assertThat(again.hot()).isEqualTo(parts.hot());
+            assertThat(again.cold()).isEqualTo(parts.cold());
+            // the same fields as the single format, nothing more: the parts hold its bytes less one version byte
+            assertThat(parts.hot().length - PREFIX.length + parts.cold().length)
+                    .isEqualTo(PumpTwinStoreCodec.encode(twin).length + 1);
+        }
+    }
+
+    @Test
+    void routine_status_reports_leave_the_cold_part_as_it_was() {
+        PumpTwin twin = reported(0);
+        byte[] cold = PumpTwinStoreCodec.encodeSplit(PREFIX, twin).cold();
+        int reports = 4 * 24 * 7;
+        int coldChanges = 0;
+        long hotBytes = 0;
+        long wholeBytes = 0;
+        for (int i = 1; i <= reports; i++) {
+            twin = next(twin, i);
+            PumpTwinStoreCodec.Split parts = PumpTwinStoreCodec.encodeSplit(PREFIX, twin);
+            if (!Arrays.equals(parts.cold(), cold)) {
+                coldChanges++;
+                cold = parts.cold();
+            }
+            hotBytes += parts.hot().length;
+            wholeBytes += parts.hot().length + parts.cold().length;
+        }
+        // a week of 15-minute reports: the cold part changes when the battery history keeps a reading (about daily)
+        assertThat(coldChanges).isBetween(1, reports / 20);
+        assertThat((double) hotBytes / wholeBytes).isLessThan(0.75);
+    }
+
+    @Test
+    void a_hot_part_is_not_read_without_its_cold_part() {
+        PumpTwinStoreCodec.Split parts = PumpTwinStoreCodec.encodeSplit(new byte[0], reported(10));
+        assertThatThrownBy(() -> PumpTwinStoreCodec.decode(parts.hot(), MODEL))
+                .isInstanceOf(PumpTwinStoreCodec.UnreadableTwin.class).hasMessageContaining("cold part");
+        assertThatThrownBy(() -> PumpTwinStoreCodec.decodeSplit(parts.hot(), 0, null, MODEL))
+                .isInstanceOf(PumpTwinStoreCodec.UnreadableTwin.class).hasMessageContaining("no cold part");
+        // a single-format twin is not a cold part
+        byte[] single = PumpTwinStoreCodec.encode(reported(10));
+        assertThatThrownBy(() -> PumpTwinStoreCodec.decodeSplit(parts.hot(), 0, single, MODEL))
+                .isInstanceOf(PumpTwinStoreCodec.UnreadableTwin.class).hasMessageContaining("format versions");
+    }
+
+    /** A filled pump after {@code reports} status reports 15 minutes apart. */
+    private static PumpTwin reported(int reports) {
+        PumpTwin twin = PumpTwinScenarios.filledPump("SPLIT-2").twin();
+        for (int i = 1; i <= reports; i++) {
+            twin = next(twin, i);
+        }
+        return twin;
+    }
+
+    private static PumpTwin next(PumpTwin twin, int i) {
+        Instant t = PumpTwinScenarios.day(0).plusSeconds(900L * i);
+        double computed = 20 - (i / 96.0) * 0.25;
+        return twin.apply(new TelemetryEvent(new UUID(5, i).toString(), "SPLIT-2", "pt-SPLIT-2", "clinic-1", t,
+                twin.lastSequence() + 1, TelemetrySource.SIMULATOR,
+                StatusReport.of(computed, 20, 2.0, 2000, 500, 80 - i * 0.001))).twin();
+    }
+}
