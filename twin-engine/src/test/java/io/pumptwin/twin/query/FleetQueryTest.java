@@ -40,4 +40,25 @@ class FleetQueryTest {
         assertThat(atRisk.matches(after)).isFalse();
         assertThat(clinic.matches(after)).isTrue();
     }
+
+    /** The clinic retracted the explant (recorded against the wrong serial): the pump is in the queries again. */
+    @Test
+    void a_pump_whose_explant_was_retracted_is_back_in_the_risk_and_refill_queries() {
+        var story = PumpTwinScenarios.filledPump("FQ-3");
+        story.weeklyStatusUntil(70);
+        story.advance(86);
+        PumpTwin explanted = story.twin().apply(new TelemetryEvent("fq-wrong-explant", "FQ-3", "pt-FQ-3", "clinic-1",
+                PumpTwinScenarios.day(86.5), 1_000, TelemetrySource.CLINICIAN_PROGRAMMER,
+                new PumpExplant(ExplantReason.ELECTIVE_REPLACEMENT, "FQ-4"))).twin();
+        PumpTwin reinstated = explanted.apply(new TelemetryEvent("fq-retraction", "FQ-3", "pt-FQ-3", "clinic-1",
+                PumpTwinScenarios.day(87), 1_001, TelemetrySource.CLINICIAN_PROGRAMMER,
+                new io.pumptwin.twin.telemetry.PumpExplantRetraction("fq-wrong-explant",
+                        io.pumptwin.twin.telemetry.ExplantRetractionReason.WRONG_SERIAL))).twin();
+        TwinState after = TwinMapping.toTwinState(reinstated);
+
+        assertThat(after.getExplant()).isNull();
+        assertThat(FleetQuery.parse(Map.of("refillDueBefore", PumpTwinScenarios.day(200).toString())).matches(after))
+                .isTrue();
+        assertThat(FleetQuery.parse(Map.of("risk", "WATCH")).matches(after)).isTrue();
+    }
 }
