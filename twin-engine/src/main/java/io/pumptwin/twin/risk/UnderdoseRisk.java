@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Underdose and withdrawal risk from any cause of interrupted delivery (DOMAIN.md): weighted by the
@@ -89,9 +88,13 @@ public final class UnderdoseRisk {
             double hours = Math.max(0, Duration.between(i.since(), asOf).toMillis() / 3_600_000.0);
             double score = i.certainty()
                     * Math.min(1, p.doseFactor(doseMcgPerDay) * (p.baseline() + hours / p.progressionHours()));
-            evidence.add(new Evidence(i.cause().evidenceKind(), i.since(), String.format(Locale.ROOT,
-                    "%s (certainty %.0f%%, %.0f h ago, %.0f mcg/day)%s", i.detail(), 100 * i.certainty(), hours,
-                    doseMcgPerDay, uncorroborated ? ", no withdrawal signs: the standing refill alert says it" : ""),
+            // Concatenated, not String.format: this runs for every report of a pump whose delivery is interrupted,
+            // and the formatter was a few percent of the engine's time (issue 5). The figures are not negative, where
+            // Math.round and %.0f agree.
+            evidence.add(new Evidence(i.cause().evidenceKind(), i.since(), i.detail() + " (certainty "
+                    + Math.round(100 * i.certainty()) + "%, " + Math.round(hours) + " h ago, "
+                    + Math.round(doseMcgPerDay) + " mcg/day)"
+                    + (uncorroborated ? ", no withdrawal signs: the standing refill alert says it" : ""),
                     uncorroborated ? 0 : score, i.sourceEventId()));
             if (uncorroborated) {
                 continue;

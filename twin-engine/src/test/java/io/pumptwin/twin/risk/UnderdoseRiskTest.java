@@ -185,4 +185,12 @@ class UnderdoseRiskTest {
                 Symptom.SPASTICITY_RETURN), "e3"));
         assertThat(UnderdoseRisk.assess(STOP, 600, List.of(), fresh, p).level()).isEqualTo(RiskLevel.LIKELY);
     }
+
+    /** The evidence says what the interruption is and the figures behind the score, rounded half up as before. */
+    @Test
+    void the_evidence_of_an_interruption_reads_with_its_certainty_age_and_dose() {
+        RiskAssessment stopped = stoppedFor(30.5, 612.5, 0.875, List.of());
+        assertThat(stopped.evidence()).extracting(e -> e.detail())
+                .containsExactly("Motor stall (certainty 88%, 31 h ago, 613 mcg/day)");
+    }
 }
