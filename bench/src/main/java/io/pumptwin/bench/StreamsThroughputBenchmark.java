@@ -135,7 +135,9 @@ public final class StreamsThroughputBenchmark {
       System.out.println(table);
       Path outPath = Path.of(out);
       Files.createDirectories(outPath.toAbsolutePath().getParent());
-      Files.writeString(outPath, table);
+      // Newest first, the earlier runs kept below it: the file is the benchmark's history, with each run's notes.
+      String earlier = Files.exists(outPath) ? Files.readString(outPath) : "";
+      Files.writeString(outPath, earlier.isBlank() ? table : table + "\n---\n\n" + earlier);
     }
   }
 

@@ -72,7 +72,9 @@ public final class TwinFootprint {
           ages.get(ages.size() - 1).medianBytes(), ages.get(ages.size() - 1).microsPerReport());
     }
     String report = render(pumps, ages);
-    Files.writeString(Path.of(out), report);
+    Path outPath = Path.of(out);
+    String earlier = Files.exists(outPath) ? Files.readString(outPath) : "";
+    Files.writeString(outPath, earlier.isBlank() ? report : report + "\n---\n\n" + earlier);
     System.out.print(report);
   }
 
