@@ -5,14 +5,11 @@ import io.pumptwin.twin.telemetry.ExplantReason;
 import io.pumptwin.twin.telemetry.ExplantRetractionReason;
 import io.pumptwin.twin.telemetry.PumpExplant;
 import io.pumptwin.twin.telemetry.PumpExplantRetraction;
-import io.pumptwin.twin.telemetry.RefillVisit;
 import io.pumptwin.twin.telemetry.StatusReport;
 import io.pumptwin.twin.telemetry.TelemetryEvent;
 import org.junit.jupiter.api.Test;
 
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,25 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that explant brings the twin back: the conditions its figures call for are raised again as of the retraction.
  */
 class ExplantRetractionTest {
-
-    /**
-     * A pump at 4.9 % battery, reporting weekly at 0.25 mL/day until day 63 and then silent: BATTERY_ERI, REFILL_DUE
-     * and PUMP_SILENT are open by day 66.
-     */
-    private static PumpScenario livePump() {
-        PumpScenario pump = new PumpScenario("RET-1");
-        pump.at(0, RefillVisit.routine(2.0, 2.0, 20, 20, 2000, 500));
-        for (int day = 0; day <= 63; day += 7) {
-            pump.at(day, StatusReport.of(20 - day * 0.25, 20, 2.0, 2000, 500, 4.9));
-        }
-        pump.advance(66);
-        return pump;
-    }
-
-    private static Set<TwinEventType> open(PumpTwin twin) {
-        return twin.conditions().isEmpty() ? EnumSet.noneOf(TwinEventType.class)
-                : EnumSet.copyOf(twin.conditions().keySet());
-    }
 
     private static Map<TwinEventType, RiskLevel> levels(PumpTwin twin) {
         return twin.conditions().values().stream()
@@ -57,13 +35,13 @@ class ExplantRetractionTest {
 
     @Test
     void the_retraction_raises_again_what_the_twin_s_figures_call_for_as_of_now() {
-        PumpScenario never = livePump();
+        PumpScenario never = PumpScenario.dueForReplacement("RET-1");
         never.advance(69);
         Map<TwinEventType, RiskLevel> expected = levels(never.twin());
         assertThat(expected).containsKeys(TwinEventType.BATTERY_ERI, TwinEventType.REFILL_DUE,
                 TwinEventType.PUMP_SILENT);
 
-        PumpScenario pump = livePump();
+        PumpScenario pump = PumpScenario.dueForReplacement("RET-1");
         String explantId = explantedInError(pump);
         pump.advance(68);
         assertThat(pump.twin().conditions()).as("retired until the retraction").isEmpty();
@@ -92,10 +70,10 @@ class ExplantRetractionTest {
 
     @Test
     void a_reinstated_twin_is_monitored_again() {
-        PumpScenario pump = livePump();
+        PumpScenario pump = PumpScenario.dueForReplacement("RET-1");
         String explantId = explantedInError(pump);
         pump.at(68.5, new PumpExplantRetraction(explantId, ExplantRetractionReason.ENTERED_IN_ERROR));
-        assertThat(open(pump.twin())).contains(TwinEventType.PUMP_SILENT);
+        assertThat(pump.openTypes()).contains(TwinEventType.PUMP_SILENT);
         int raisedBefore = pump.raised().size();
 
         // Its next report is modelled (heard again: the silence clears) and time moves its projections again.
@@ -114,7 +92,7 @@ class ExplantRetractionTest {
 
     @Test
     void a_retraction_naming_another_explant_changes_nothing_but_is_remembered() {
-        PumpScenario pump = livePump();
+        PumpScenario pump = PumpScenario.dueForReplacement("RET-1");
         explantedInError(pump);
         PumpTwin retired = pump.twin();
 
@@ -132,7 +110,7 @@ class ExplantRetractionTest {
 
     @Test
     void a_retraction_for_a_twin_that_holds_no_explant_changes_nothing_but_is_remembered() {
-        PumpScenario pump = livePump();
+        PumpScenario pump = PumpScenario.dueForReplacement("RET-1");
         PumpTwin implanted = pump.twin();
 
         TelemetryEvent stray = pump.event(66.5, new PumpExplantRetraction("9d7c1b2a-0000-4000-8000-000000000002",
@@ -151,7 +129,7 @@ class ExplantRetractionTest {
 
     @Test
     void a_duplicate_retraction_applies_once() {
-        PumpScenario pump = livePump();
+        PumpScenario pump = PumpScenario.dueForReplacement("RET-1");
         String explantId = explantedInError(pump);
         TelemetryEvent retraction = pump.event(67, new PumpExplantRetraction(explantId,
                 ExplantRetractionReason.WRONG_SERIAL));

@@ -5,7 +5,6 @@ import io.pumptwin.twin.telemetry.ExplantReason;
 import io.pumptwin.twin.telemetry.PumpAlarm;
 import io.pumptwin.twin.telemetry.PumpAlarmKind;
 import io.pumptwin.twin.telemetry.PumpExplant;
-import io.pumptwin.twin.telemetry.RefillVisit;
 import io.pumptwin.twin.telemetry.StatusReport;
 import io.pumptwin.twin.telemetry.Symptom;
 import io.pumptwin.twin.telemetry.SymptomReport;
@@ -13,7 +12,6 @@ import io.pumptwin.twin.telemetry.SymptomReporter;
 import io.pumptwin.twin.telemetry.TelemetryEvent;
 import org.junit.jupiter.api.Test;
 
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -26,29 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ExplantTest {
 
-    /**
-     * A pump at 4.9 % battery (ERI within the notice), reporting weekly at 0.25 mL/day until day 63 and then silent:
-     * BATTERY_ERI, REFILL_DUE and PUMP_SILENT are open by day 66.
-     */
-    private static PumpScenario pumpDueForReplacement() {
-        PumpScenario pump = new PumpScenario("EXP-1");
-        pump.at(0, RefillVisit.routine(2.0, 2.0, 20, 20, 2000, 500));
-        for (int day = 0; day <= 63; day += 7) {
-            pump.at(day, StatusReport.of(20 - day * 0.25, 20, 2.0, 2000, 500, 4.9));
-        }
-        pump.advance(66);
-        return pump;
-    }
-
-    private static Set<TwinEventType> openTypes(PumpScenario pump) {
-        return pump.twin().conditions().isEmpty() ? EnumSet.noneOf(TwinEventType.class)
-                : EnumSet.copyOf(pump.twin().conditions().keySet());
-    }
-
     @Test
     void the_explant_clears_every_open_condition_saying_why() {
-        PumpScenario pump = pumpDueForReplacement();
-        Set<TwinEventType> open = openTypes(pump);
+        PumpScenario pump = PumpScenario.dueForReplacement("EXP-1");
+        Set<TwinEventType> open = pump.openTypes();
         assertThat(open).contains(TwinEventType.BATTERY_ERI, TwinEventType.REFILL_DUE, TwinEventType.PUMP_SILENT);
 
         TwinTransition explanted = pump.at(66.2, new PumpExplant(ExplantReason.ELECTIVE_REPLACEMENT, "EXP-2"));
@@ -72,7 +51,7 @@ class ExplantTest {
     /** Months pass: the reservoir would run dry, the battery reach end of service, the pump stays silent. Nothing. */
     @Test
     void a_retired_twin_raises_nothing_as_time_passes() {
-        PumpScenario pump = pumpDueForReplacement();
+        PumpScenario pump = PumpScenario.dueForReplacement("EXP-1");
         pump.at(66.2, new PumpExplant(ExplantReason.ELECTIVE_REPLACEMENT, null));
         PumpTwin retired = pump.twin();
         int before = pump.raised().size();
@@ -91,7 +70,7 @@ class ExplantTest {
      */
     @Test
     void telemetry_after_the_explant_is_history_only() {
-        PumpScenario pump = pumpDueForReplacement();
+        PumpScenario pump = PumpScenario.dueForReplacement("EXP-1");
         pump.at(66.2, new PumpExplant(ExplantReason.END_OF_SERVICE, "EXP-2"));
         PumpTwin retired = pump.twin();
 
@@ -123,7 +102,7 @@ class ExplantTest {
     /** A second explant record (a correction, a duplicate from another system) changes nothing. */
     @Test
     void the_first_explant_stands() {
-        PumpScenario pump = pumpDueForReplacement();
+        PumpScenario pump = PumpScenario.dueForReplacement("EXP-1");
         pump.at(66.2, new PumpExplant(ExplantReason.ELECTIVE_REPLACEMENT, "EXP-2"));
         Explant first = pump.twin().explant();
 

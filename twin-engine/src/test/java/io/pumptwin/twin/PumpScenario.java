@@ -28,6 +28,26 @@ final class PumpScenario {
         this(serial, TwinModelParameters.defaults());
     }
 
+    /**
+     * A pump at 4.9 % battery (ERI within the notice), reporting weekly at 0.25 mL/day until day 63 and then silent:
+     * BATTERY_ERI, REFILL_DUE and PUMP_SILENT are open by day 66.
+     */
+    static PumpScenario dueForReplacement(String serial) {
+        PumpScenario pump = new PumpScenario(serial);
+        pump.at(0, io.pumptwin.twin.telemetry.RefillVisit.routine(2.0, 2.0, 20, 20, 2000, 500));
+        for (int day = 0; day <= 63; day += 7) {
+            pump.at(day, io.pumptwin.twin.telemetry.StatusReport.of(20 - day * 0.25, 20, 2.0, 2000, 500, 4.9));
+        }
+        pump.advance(66);
+        return pump;
+    }
+
+    /** The kinds of the twin's open conditions. */
+    java.util.Set<TwinEventType> openTypes() {
+        return twin.conditions().isEmpty() ? java.util.EnumSet.noneOf(TwinEventType.class)
+                : java.util.EnumSet.copyOf(twin.conditions().keySet());
+    }
+
     static Instant day(double d) {
         return DAY_ZERO.plus(Duration.ofMillis(Math.round(d * 86_400_000)));
     }

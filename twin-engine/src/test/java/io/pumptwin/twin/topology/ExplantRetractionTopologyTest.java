@@ -12,7 +12,6 @@ import io.pumptwin.events.TwinEventType;
 import io.pumptwin.events.TwinState;
 import org.junit.jupiter.api.Test;
 
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -34,23 +33,23 @@ class ExplantRetractionTopologyTest {
             for (double day = 1; day <= 60; day += 1) {
                 d.send(live.status(day));
             }
-            Set<TwinEventType> open = open(d, "RET-1");
+            Set<TwinEventType> open = d.openConditions("RET-1");
             assertThat(open).containsAnyOf(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
 
             // Day 60.5: the clinic records another patient's pump replacement against this serial.
             TelemetryEnvelope explant = clinic(live.envelope(60.5, PumpExplant.newBuilder()
                     .setReason(ExplantReason.ELECTIVE_REPLACEMENT).setReplacementPumpSerial("RET-9").build()));
             d.send(explant);
-            assertThat(open(d, "RET-1")).isEmpty();
+            assertThat(d.openConditions("RET-1")).isEmpty();
             assertThat(d.latest("RET-1").getExplant()).isNotNull();
             // The pump keeps reporting: history only while the twin is retired, except that a report of delivery more
             // than a day after the explant (day 62) puts the explant in doubt, once.
             d.send(live.status(61));
-            assertThat(open(d, "RET-1")).isEmpty();
+            assertThat(d.openConditions("RET-1")).isEmpty();
             for (double day = 62; day <= 64; day += 1) {
                 d.send(live.status(day));
             }
-            assertThat(open(d, "RET-1")).containsExactly(TwinEventType.EXPLANT_DOUBTED);
+            assertThat(d.openConditions("RET-1")).containsExactly(TwinEventType.EXPLANT_DOUBTED);
             assertThat(d.events("RET-1")).filteredOn(e -> e.getType() == TwinEventType.EXPLANT_DOUBTED).singleElement()
                     .satisfies(e -> {
                         assertThat(e.getRiskLevel()).isEqualTo(io.pumptwin.events.RiskLevel.WATCH);
@@ -85,7 +84,7 @@ class ExplantRetractionTopologyTest {
             TwinState after = d.latest("RET-1");
             assertThat(after.getAsOf()).isEqualTo(TelemetryStory.day(65.5));
             assertThat(after.getExplant()).isNull();
-            assertThat(open(d, "RET-1")).doesNotContain(TwinEventType.PUMP_SILENT, TwinEventType.EXPLANT_DOUBTED)
+            assertThat(d.openConditions("RET-1")).doesNotContain(TwinEventType.PUMP_SILENT, TwinEventType.EXPLANT_DOUBTED)
                     .containsAnyOf(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
             assertThat(d.deadLetterLog).isEmpty();
         }
@@ -93,18 +92,5 @@ class ExplantRetractionTopologyTest {
 
     private static TelemetryEnvelope clinic(TelemetryEnvelope e) {
         return TelemetryEnvelope.newBuilder(e).setSource(TelemetrySource.CLINICIAN_PROGRAMMER).build();
-    }
-
-    /** Conditions raised and not cleared, from the event log. */
-    private static Set<TwinEventType> open(TwinDriver d, String serial) {
-        Set<TwinEventType> open = EnumSet.noneOf(TwinEventType.class);
-        for (TwinEvent e : d.events(serial)) {
-            if (e.getTransition() == TwinEventTransition.CLEARED) {
-                open.remove(e.getType());
-            } else {
-                open.add(e.getType());
-            }
-        }
-        return open;
     }
 }

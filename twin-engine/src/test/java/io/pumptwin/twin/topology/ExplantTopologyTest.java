@@ -13,7 +13,6 @@ import io.pumptwin.events.TwinState;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -39,7 +38,7 @@ class ExplantTopologyTest {
             for (double day = 1; day <= 61; day += 1) {
                 d.send(other.status(day));
             }
-            Set<TwinEventType> open = open(d, "EXP-1");
+            Set<TwinEventType> open = d.openConditions("EXP-1");
             assertThat(open).contains(TwinEventType.PUMP_SILENT, TwinEventType.REFILL_DUE);
             int stateCount = states(d, "EXP-1").size();
 
@@ -55,7 +54,7 @@ class ExplantTopologyTest {
                         .contains("replaced by EXP-2");
                 assertThat(e.getEvidence()).extracting(Evidence::getKind).containsExactly("PUMP_EXPLANTED");
             });
-            assertThat(open(d, "EXP-1")).isEmpty();
+            assertThat(d.openConditions("EXP-1")).isEmpty();
             TwinState state = d.latest("EXP-1");
             assertThat(state.getExplant()).isNotNull();
             assertThat(state.getExplant().getExplantedAt()).isEqualTo(TelemetryStory.day(60));
@@ -93,19 +92,6 @@ class ExplantTopologyTest {
         return TelemetryEnvelope.newBuilder(pump.envelope(day, PumpExplant.newBuilder()
                         .setReason(ExplantReason.ELECTIVE_REPLACEMENT).setReplacementPumpSerial("EXP-2").build()))
                 .setSource(TelemetrySource.CLINICIAN_PROGRAMMER).build();
-    }
-
-    /** Conditions raised and not cleared, from the event log. */
-    private static Set<TwinEventType> open(TwinDriver d, String serial) {
-        Set<TwinEventType> open = EnumSet.noneOf(TwinEventType.class);
-        for (TwinEvent e : d.events(serial)) {
-            if (e.getTransition() == TwinEventTransition.CLEARED) {
-                open.remove(e.getType());
-            } else {
-                open.add(e.getType());
-            }
-        }
-        return open;
     }
 
     private static List<TwinState> states(TwinDriver d, String serial) {

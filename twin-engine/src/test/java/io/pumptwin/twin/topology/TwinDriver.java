@@ -112,6 +112,20 @@ final class TwinDriver implements AutoCloseable {
         return eventLog.stream().map(TestRecord::value).filter(e -> e.getPumpSerial().equals(serial)).toList();
     }
 
+    /** The pump's conditions raised and not cleared, from the event log. */
+    java.util.Set<io.pumptwin.events.TwinEventType> openConditions(String serial) {
+        java.util.Set<io.pumptwin.events.TwinEventType> open =
+                java.util.EnumSet.noneOf(io.pumptwin.events.TwinEventType.class);
+        for (TwinEvent e : events(serial)) {
+            if (e.getTransition() == io.pumptwin.events.TwinEventTransition.CLEARED) {
+                open.remove(e.getType());
+            } else {
+                open.add(e.getType());
+            }
+        }
+        return open;
+    }
+
     @Override
     public void close() {
         driver.close();
