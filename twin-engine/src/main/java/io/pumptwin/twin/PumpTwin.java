@@ -224,11 +224,25 @@ public record PumpTwin(
      */
     private TwinTransition reinstatedBy(TelemetryEvent e) {
         Instant t = e.eventTime().isAfter(asOf) ? e.eventTime() : asOf;
-        PumpTwin reinstated = new PumpTwin(identity, parameters, t, anchorAt, lastHeardAt,
+        PumpTwin reinstated = new PumpTwin(identity, parameters, t, anchorAt, heardWhileRetired(t),
                 Math.max(lastSequence, e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription,
                 reservoirAnchor, pumpComputedMl, fill, battery, delivery, catheter, recentSymptoms,
                 activeCriticalAlarms, conditions, calibration, null);
         return reinstated.reconciled(e.eventId(), new ArrayList<>(), TwinTransition.Outcome.APPLIED);
+    }
+
+    /**
+     * When the pump was last heard, counting the telemetry taken in as history while the twin was retired (the de-
+     * duplication memory keeps its times), up to {@code t}: a pump that kept reporting under a wrong explant is not
+     * silent when the explant is retracted, while one that truly went quiet is (the retraction itself, the clinic's
+     * record, does not count as hearing the pump).
+     */
+    private Instant heardWhileRetired(Instant t) {
+        long heard = lastHeardAt == null ? Long.MIN_VALUE : lastHeardAt.toEpochMilli();
+        for (int k = 0; k < recentEvents.size(); k++) {
+            heard = Math.max(heard, Math.min(recentEvents.eventTimeMillis(k), t.toEpochMilli()));
+        }
+        return heard == Long.MIN_VALUE ? null : Instant.ofEpochMilli(heard);
     }
 
     private TwinTransition appliedAsHistory(TelemetryEvent e) {

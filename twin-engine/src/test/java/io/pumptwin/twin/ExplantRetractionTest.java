@@ -148,4 +148,28 @@ class ExplantRetractionTest {
         assertThat(resent.events()).isEmpty();
         assertThat(pump.twin().conditions()).isEqualTo(reinstated.conditions());
     }
+
+    /**
+     * A pump that kept reporting while wrongly recorded as explanted is not silent when the explant is retracted: its
+     * reports, taken in as history only, were still heard.
+     */
+    @Test
+    void a_pump_that_kept_reporting_under_a_wrong_explant_is_not_silent_when_it_is_retracted() {
+        PumpScenario pump = new PumpScenario("RET-2");
+        pump.at(0, io.pumptwin.twin.telemetry.RefillVisit.routine(2.0, 2.0, 20, 20, 2000, 500));
+        for (int day = 0; day <= 66; day++) {
+            pump.at(day, StatusReport.of(20 - day * 0.25, 20, 2.0, 2000, 500, 60));
+        }
+        TelemetryEvent explant = pump.event(66.2, new PumpExplant(ExplantReason.ELECTIVE_REPLACEMENT, "RET-9"));
+        pump.apply(explant);
+        for (int day = 67; day <= 69; day++) {
+            pump.at(day, StatusReport.of(20 - day * 0.25, 20, 2.0, 2000, 500, 60));
+        }
+
+        pump.at(69.5, new PumpExplantRetraction(explant.eventId(), ExplantRetractionReason.WRONG_SERIAL));
+
+        assertThat(pump.twin().explant()).isNull();
+        assertThat(pump.twin().lastHeardAt()).isEqualTo(PumpScenario.day(69));
+        assertThat(pump.openTypes()).doesNotContain(TwinEventType.PUMP_SILENT, TwinEventType.EXPLANT_DOUBTED);
+    }
 }
