@@ -192,17 +192,6 @@ public record PumpTwin(
                 new Explant(explantedAt, x.reason(), x.replacementPumpSerial(), id));
     }
 
-    /**
-     * Telemetry for the serial after its explant is applied as history only: remembered (its id for de-duplication,
-     * its sequence, the count of events applied) and nothing else; the twin stays as it was at the explant and raises
-     * nothing. Not dead-lettered, because such a record is valid telemetry, not poison: home communicators store and
-     * forward, so reports and alarms from the days before the explant arrive after the clinic's record of it (the
-     * reorder buffer applies them after it too), and a pump may still be read on the bench once out. A dead letter
-     * asks someone to fix an input; these need no fixing, and counting them as refusals would hide the real ones.
-     * A re-implant of the same serial does not happen (an explanted pump is not implanted again); a pump that was
-     * wrongly recorded as explanted is corrected by the clinic's retraction of that explant ({@link #reinstatedBy}).
-     * A retraction that names no explant the twin holds is remembered here too, and changes nothing else.
-     */
     /** Whether {@code e} is the clinic's retraction of the very explant that retired this twin. */
     private boolean retractsTheExplant(TelemetryEvent e) {
         return e.fact() instanceof PumpExplantRetraction r && explant.sourceEventId() != null
@@ -217,10 +206,9 @@ public record PumpTwin(
      * open again as they stand. The reservoir still projects forward from its last anchor (the last fill or report
      * before the explant), which is right: the pump delivered all along. What the twin does NOT have is the telemetry
      * that arrived while it was retired: it was applied as history only (remembered for de-duplication and counted,
-     * {@link #appliedAsHistory}), not modelled, and it is not replayed now (the twin keeps no copy of it). So a pump
-     * that kept reporting through a wrong explant may be found silent here, counted from the last record the twin
-     * took in (the explant's own), until its next report is heard; reports, alarms and symptoms from the retired span
-     * are not in its figures.
+     * {@link #appliedAsHistory}), not modelled, and it is not replayed now (the twin keeps no copy of it): reports,
+     * alarms and symptoms from the retired span are not in its figures. Their times are, as the pump last heard
+     * ({@link #heardWhileRetired}), so a pump that kept reporting through a wrong explant is not found silent here.
      */
     private TwinTransition reinstatedBy(TelemetryEvent e) {
         Instant t = e.eventTime().isAfter(asOf) ? e.eventTime() : asOf;
@@ -245,6 +233,17 @@ public record PumpTwin(
         return heard == Long.MIN_VALUE ? null : Instant.ofEpochMilli(heard);
     }
 
+    /**
+     * Telemetry for the serial after its explant is applied as history only: remembered (its id for de-duplication,
+     * its sequence, the count of events applied) and nothing else; the twin stays as it was at the explant and raises
+     * nothing. Not dead-lettered, because such a record is valid telemetry, not poison: home communicators store and
+     * forward, so reports and alarms from the days before the explant arrive after the clinic's record of it (the
+     * reorder buffer applies them after it too), and a pump may still be read on the bench once out. A dead letter
+     * asks someone to fix an input; these need no fixing, and counting them as refusals would hide the real ones.
+     * A re-implant of the same serial does not happen (an explanted pump is not implanted again); a pump that was
+     * wrongly recorded as explanted is corrected by the clinic's retraction of that explant ({@link #reinstatedBy}).
+     * A retraction that names no explant the twin holds is remembered here too, and changes nothing else.
+     */
     private TwinTransition appliedAsHistory(TelemetryEvent e) {
         PumpTwin kept = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, Math.max(lastSequence,
                 e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription, reservoirAnchor, pumpComputedMl,

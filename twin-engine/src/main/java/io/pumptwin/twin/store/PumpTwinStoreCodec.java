@@ -97,19 +97,13 @@ public final class PumpTwinStoreCodec {
         private final Out cold = new Out(4096, ids);
     }
 
-    public static byte[] encode(PumpTwin twin) {
-        return encodeAfter(new byte[0], twin);
-    }
-
     /**
-     * {@code prefix} followed by the encoded twin, in one array: the topology's store value puts a small header
-     * before the twin, and building it here spares a copy of the whole twin per event.
+     * The twin in the single format (version 3), in one array. The topology stores twins split
+     * ({@link #encodeSplit}); this format is what an earlier release stored, and what {@link #decode} reads.
      */
-    public static byte[] encodeAfter(byte[] prefix, PumpTwin twin) {
-        Buffers buffers = BUFFERS.get();
-        Out out = buffers.hot;
+    public static byte[] encode(PumpTwin twin) {
+        Out out = BUFFERS.get().hot;
         out.reset();
-        out.writeBytes(prefix);
         out.writeByte(VERSION);
         write(twin, out, out);
         return out.toByteArray();
