@@ -3,9 +3,12 @@ package io.pumptwin.bench;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -32,15 +35,29 @@ public final class StreamsRun {
    * @param cpuSeconds CPU time the whole benchmark process (streams app and in-process broker) used during the
    *     run: on a machine shared with other work the wall clock varies with the load, CPU per record much less
    * @param commitIntervalMs the application's commit.interval.ms
+   * @param streamThreadCpuSeconds CPU time of the application's stream thread(s) alone: the work the topology and
+   *     Kafka Streams do per record, apart from the broker, the producer's I/O thread, GC and the JIT
+   * @param commitSeconds time the stream thread(s) spent committing (Kafka Streams' commit-latency-avg times
+   *     commit-total): with exactly-once, each commit waits for the producer's flush and the transaction's end
    */
   public record Result(String name, long records, double seconds, long stateDirBytes,
-      long heapUsedAfterBytes, double cpuSeconds, int commitIntervalMs) {
+      long heapUsedAfterBytes, double cpuSeconds, int commitIntervalMs, double streamThreadCpuSeconds,
+      double commitSeconds) {
     public double recordsPerSecond() {
       return records / seconds;
     }
 
     public double cpuMicrosPerRecord() {
       return cpuSeconds * 1e6 / records;
+    }
+
+    public double streamThreadCpuMicrosPerRecord() {
+      return streamThreadCpuSeconds * 1e6 / records;
+    }
+
+    /** Share of the run's wall time the stream thread spent committing. */
+    public double commitShare() {
+      return commitSeconds / seconds;
     }
   }
 
@@ -93,15 +110,53 @@ public final class StreamsRun {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+        double threadCpuSeconds = streamThreadCpuNanos(appId) / 1e9;
+        double commitSeconds = commitSeconds(streams);
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         streams.close(Duration.ofSeconds(60));
         return new Result(name, total, seconds, sizeOf(stateDir.resolve(appId)), heap, cpuSeconds,
-            commitIntervalMs);
+            commitIntervalMs, threadCpuSeconds, commitSeconds);
       } finally {
         streams.close(Duration.ofSeconds(60));
       }
     }
+  }
+
+  /** CPU time of the stream threads of {@code appId} (named "{appId}-{uuid}-StreamThread-{n}"), since they started. */
+  private static long streamThreadCpuNanos(String appId) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith(appId + "-")
+          && info.getThreadName().matches(".*-StreamThread-\\d+")) {
+        sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return sum;
+  }
+
+  /** Seconds the stream threads spent in commits: commit-latency-avg (ms) times commit-total, per thread. */
+  private static double commitSeconds(KafkaStreams streams) {
+    Map<String, Double> avgMs = new HashMap<>();
+    Map<String, Double> count = new HashMap<>();
+    streams.metrics().forEach((metricName, metric) -> {
+      if (!"stream-thread-metrics".equals(metricName.group())) {
+        return;
+      }
+      String thread = metricName.tags().getOrDefault("thread-id", "");
+      Object v = metric.metricValue();
+      if (!(v instanceof Double d) || d.isNaN()) {
+        return;
+      }
+      if (metricName.name().equals("commit-latency-avg")) {
+        avgMs.put(thread, d);
+      } else if (metricName.name().equals("commit-total")) {
+        count.put(thread, d);
+      }
+    });
+    return avgMs.entrySet().stream().mapToDouble(e -> e.getValue() * count.getOrDefault(e.getKey(), 0.0) / 1e3)
+        .sum();
   }
 
   static Map<TopicPartition, Long> endOffsets(Admin admin, String topic)
