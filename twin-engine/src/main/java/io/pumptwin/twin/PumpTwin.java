@@ -333,7 +333,8 @@ public record PumpTwin(
                 battery.withReading(t, s.batteryRemainingPercent(), daily, parameters.battery()), d, catheter,
                 recentSymptoms, activeCriticalAlarms, conditions, calibration, explant);
         Set<PumpAlarmKind> reportedCritical = EnumSet.noneOf(PumpAlarmKind.class);
-        for (PumpAlarmKind kind : s.activeAlarms().stream().sorted().toList()) {
+        List<PumpAlarmKind> active = s.activeAlarms().isEmpty() ? List.of() : s.activeAlarms().stream().sorted().toList();
+        for (PumpAlarmKind kind : active) {
             if (kind.criticalByLabeling()) {
                 reportedCritical.add(kind);
             }
@@ -988,9 +989,9 @@ public record PumpTwin(
             // less than half the notice is not news, and clearing and raising again at every move would be a new
             // alert each time (bench detection scorecard, issue 6).
             Duration eriNotice = conditions.containsKey(TwinEventType.BATTERY_ERI)
-                    ? bpar.eriNotice().multipliedBy(3).dividedBy(2) : bpar.eriNotice();
+                    ? Duration.ofNanos(bpar.eriNotice().toNanos() * 3 / 2) : bpar.eriNotice();
             Duration eosNotice = conditions.containsKey(TwinEventType.BATTERY_END_OF_SERVICE)
-                    ? bpar.endOfServiceNotice().multipliedBy(3).dividedBy(2) : bpar.endOfServiceNotice();
+                    ? Duration.ofNanos(bpar.endOfServiceNotice().toNanos() * 3 / 2) : bpar.endOfServiceNotice();
             if (battery.eriReached() || !asOf.isBefore(bp.eriAt().minus(eriNotice))) {
                 wanted.put(TwinEventType.BATTERY_ERI, new Wanted(battery.eriReached() ? RiskLevel.LIKELY : RiskLevel.WATCH,
                         bp.eriAt(), () -> "Battery replacement to schedule: ERI " + day(bp.eriAt()), be));

@@ -81,7 +81,8 @@ public record ReservoirProjection(DateBand lowReservoirAt, DateBand emptyAt, Ref
         }
         // Half the notice at least (7 d at the shipped 14 d): not the clinic lead itself, which the due date already
         // holds once; counted twice, a longer lead would move the alert by more than the lead (replay what-if).
-        Instant latest = due.minus(notice.dividedBy(2));
+        // in nanoseconds: Duration.dividedBy truncates the same way, through BigDecimal (issue 5)
+        Instant latest = due.minus(Duration.ofNanos(notice.toNanos() / 2));
         return byExpected.isBefore(latest) ? byExpected : latest;
     }
 
