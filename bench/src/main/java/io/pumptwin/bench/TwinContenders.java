@@ -19,10 +19,6 @@ final class TwinContenders {
         new StreamsThroughputBenchmark.Contender("twin engine (TwinTopology)",
             (inputTopic, registry) -> TwinTopology.build(configReadingFrom(inputTopic), registry),
             engineSettings(engine)),
-        // The read cache of stored twins (TwinStores) off: what the two RocksDB reads per report cost.
-        new StreamsThroughputBenchmark.Contender("twin engine without its read cache of stored twins",
-            (inputTopic, registry) -> TwinTopology.build(configReadingFrom(inputTopic).withTwinCacheBytes(0), registry),
-            engineSettings(engine)),
         new StreamsThroughputBenchmark.Contender("twin engine, state written on every event",
             (inputTopic, registry) -> TwinTopology.build(
                 configReadingFrom(inputTopic).withStateEmitInterval(Duration.ZERO), registry),

@@ -38,20 +38,6 @@ public record ContainerEnv(Map<String, String> vars) {
     }
   }
 
-  /** A count of bytes: a whole number, 0 or more. */
-  public long bytes(String name, long fallback) {
-    String v = optional(name);
-    try {
-      long n = v == null ? fallback : Long.parseLong(v);
-      if (n < 0) {
-        throw new NumberFormatException("negative");
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a number of bytes (0 or more), was '" + v + "'", e);
-    }
-  }
-
   public boolean flag(String name, boolean fallback) {
     String v = optional(name);
     if (v == null) {

@@ -37,8 +37,6 @@ public final class TwinEngineContainer {
       streams.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.parseInt(commitMs));
     }
     TwinEngineConfig config = defaults
-        // Heap for the read cache of stored twins (a quarter of the heap by default); 0 turns it off.
-        .withTwinCacheBytes(env.bytes("TWIN_CACHE_BYTES", defaults.twinCacheBytes()))
         .withApplicationId(env.string("TWIN_APPLICATION_ID", defaults.applicationId()))
         .withQueryServer(port, env.string("TWIN_APPLICATION_SERVER", hostName + ":" + port))
         .withStreamsOverrides(streams);

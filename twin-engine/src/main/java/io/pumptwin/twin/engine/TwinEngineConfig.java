@@ -33,9 +33,6 @@ import java.util.Objects;
  *                            Streams passes security settings among them ({@link #withKafkaSecurity}) to all its clients
  * @param queryAccess         who may query twins, and which clinics' pumps (the staff token file); nobody by default
  * @param tls                 HTTPS for the query API and /metrics; null serves plain HTTP
- * @param twinCacheBytes      heap the instance may spend on a read cache of its stored twins (twin-store bytes: about
- *                            0.8 KB a young twin, 1.9 KB a month-old one); 0 turns it off. A cached twin spares its next
- *                            report two RocksDB reads. Default: a quarter of the maximum heap
  */
 public record TwinEngineConfig(
         String applicationId,
@@ -53,8 +50,7 @@ public record TwinEngineConfig(
         String applicationServer,
         Map<String, Object> streamsOverrides,
         QueryAccess queryAccess,
-        TlsSettings tls,
-        long twinCacheBytes) {
+        TlsSettings tls) {
 
     public static final int DEFAULT_QUERY_PORT = 8083;
 
@@ -77,9 +73,6 @@ public record TwinEngineConfig(
         }
         streamsOverrides = Map.copyOf(streamsOverrides);
         Objects.requireNonNull(queryAccess, "queryAccess");
-        if (twinCacheBytes < 0) {
-            throw new IllegalArgumentException("twinCacheBytes must be >= 0, was " + twinCacheBytes);
-        }
     }
 
     /**
@@ -93,75 +86,63 @@ public record TwinEngineConfig(
         return new TwinEngineConfig("pumptwin-twin-engine", bootstrapServers, registryUrl, true, stateDir, 1, 1,
                 TwinTopicNames.standard(), ReorderSettings.defaults(), Duration.ofHours(1),
                 TwinModelParameters.defaults(),
-                DEFAULT_QUERY_PORT, null, Map.of(), QueryAccess.none(), null, defaultTwinCacheBytes());
-    }
-
-    /** A quarter of the maximum heap: at 0.8-1.9 KB a twin, 512 MB of a 2 GB heap holds 270,000-650,000 twins. */
-    public static long defaultTwinCacheBytes() {
-        return Runtime.getRuntime().maxMemory() / 4;
-    }
-
-    /** The heap the read cache of stored twins may use; 0 turns it off. */
-    public TwinEngineConfig withTwinCacheBytes(long bytes) {
-        return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
-                standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, model, queryPort, applicationServer,
-                streamsOverrides, queryAccess, tls, bytes);
+                DEFAULT_QUERY_PORT, null, Map.of(), QueryAccess.none(), null);
     }
 
     public TwinEngineConfig withApplicationId(String id) {
         return new TwinEngineConfig(id, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir, standbyReplicas,
                 streamThreads, topics, reorder, stateEmitInterval, model, queryPort, applicationServer,
-                streamsOverrides, queryAccess, tls, twinCacheBytes);
+                streamsOverrides, queryAccess, tls);
     }
 
     public TwinEngineConfig withTopics(TwinTopicNames t) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, t, reorder, stateEmitInterval, model, queryPort, applicationServer,
-                streamsOverrides, queryAccess, tls, twinCacheBytes);
+                streamsOverrides, queryAccess, tls);
     }
 
     public TwinEngineConfig withReorder(ReorderSettings r) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, r, stateEmitInterval, model, queryPort, applicationServer,
-                streamsOverrides, queryAccess, tls, twinCacheBytes);
+                streamsOverrides, queryAccess, tls);
     }
 
     public TwinEngineConfig withStateEmitInterval(Duration d) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, reorder, d, model, queryPort, applicationServer,
-                streamsOverrides, queryAccess, tls, twinCacheBytes);
+                streamsOverrides, queryAccess, tls);
     }
 
     public TwinEngineConfig withModel(TwinModelParameters m) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, m, queryPort, applicationServer,
-                streamsOverrides, queryAccess, tls, twinCacheBytes);
+                streamsOverrides, queryAccess, tls);
     }
 
     public TwinEngineConfig withQueryServer(int port, String applicationServer) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, model, port, applicationServer,
-                streamsOverrides, queryAccess, tls, twinCacheBytes);
+                streamsOverrides, queryAccess, tls);
     }
 
     public TwinEngineConfig withStreamsOverrides(Map<String, Object> overrides) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, model, queryPort,
-                applicationServer, overrides, queryAccess, tls, twinCacheBytes);
+                applicationServer, overrides, queryAccess, tls);
     }
 
     /** Who may query, from the staff token file the alert API and the dashboard read. */
     public TwinEngineConfig withQueryAccess(QueryAccess access) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, model, queryPort, applicationServer,
-                streamsOverrides, access, tls, twinCacheBytes);
+                streamsOverrides, access, tls);
     }
 
     /** Serves the query API over HTTPS only (null: plain HTTP); instances then call each other over HTTPS. */
     public TwinEngineConfig withTls(TlsSettings settings) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, model, queryPort, applicationServer,
-                streamsOverrides, queryAccess, settings, twinCacheBytes);
+                streamsOverrides, queryAccess, settings);
     }
 
     /** Kafka client security (e.g. SASL_SSL) for every client of the engine: Streams passes it to all of them. */

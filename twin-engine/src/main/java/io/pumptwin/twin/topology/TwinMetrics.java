@@ -1,7 +1,6 @@
 package io.pumptwin.twin.topology;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.pumptwin.twin.TwinEventType;
@@ -23,8 +22,6 @@ public final class TwinMetrics {
     private final Counter statesEmitted;
     private final Counter silentChecks;
     private final Map<TwinEventType, Counter> eventsByType = new EnumMap<>(TwinEventType.class);
-    private final Counter cacheHits;
-    private final Counter cacheMisses;
 
     public TwinMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -36,8 +33,6 @@ public final class TwinMetrics {
                 .register(registry);
         this.silentChecks = Counter.builder("twin.sweep.advanced")
                 .description("Twins advanced by the stream-time sweep").register(registry);
-        this.cacheHits = cacheReads("hit");
-        this.cacheMisses = cacheReads("miss");
         for (TwinEventType type : TwinEventType.values()) {
             eventsByType.put(type, Counter.builder("twin.events").description("Twin events raised, by type")
                     .tag("type", type.name()).register(registry));
@@ -47,27 +42,6 @@ public final class TwinMetrics {
     /** Meters that go nowhere: for topologies built without a service around them (tests, benchmarks). */
     public static TwinMetrics none() {
         return new TwinMetrics(new CompositeMeterRegistry());
-    }
-
-    private Counter cacheReads(String result) {
-        return Counter.builder("twin.cache.reads").description("Reads of a stored twin, by whether the heap cache held it")
-                .tag("result", result).register(registry);
-    }
-
-    /** The heap the instance's cached twins hold (TwinStores), as a gauge. */
-    void cacheBudget(TwinStores.Budget budget) {
-        Gauge.builder("twin.cache.bytes", budget, TwinStores.Budget::usedBytes)
-                .description("Heap held by the read cache of stored twins").baseUnit("bytes").register(registry);
-        Gauge.builder("twin.cache.max.bytes", budget, TwinStores.Budget::maxBytes)
-                .description("Heap the read cache of stored twins may hold").baseUnit("bytes").register(registry);
-    }
-
-    void cacheHit() {
-        cacheHits.increment();
-    }
-
-    void cacheMiss() {
-        cacheMisses.increment();
     }
 
     private Counter telemetry(String outcome) {

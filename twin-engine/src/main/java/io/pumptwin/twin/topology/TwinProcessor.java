@@ -69,9 +69,9 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     private final Map<String, Double> parameterMap;
 
     private ProcessorContext<String, SpecificRecord> context;
-    /** The twins (hot parts) and their cold parts, by pump serial (StoredTwin), behind a read cache. */
-    private TwinStores twins;
-    private final TwinStores.Budget cacheBudget;
+    private KeyValueStore<String, byte[]> twins;
+    /** The twins' cold parts, by pump serial (StoredTwin): written only when they change. */
+    private KeyValueStore<String, byte[]> colds;
     private KeyValueStore<String, byte[]> sweepProgress;
     private ReorderBuffer buffer;
     /** The last flush slot done, read from the sweep store on the first record after (re)initialisation. */
@@ -79,8 +79,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     private boolean doneSlotKnown;
 
     TwinProcessor(TwinEngineConfig config, TwinMetrics metrics, TelemetryInput.Reader reader,
-                  Map<String, Double> parameterMap, TwinStores.Budget cacheBudget) {
-        this.cacheBudget = cacheBudget;
+                  Map<String, Double> parameterMap) {
         this.model = config.model();
         this.reorder = config.reorder();
         this.emitIntervalMs = config.stateEmitInterval().toMillis();
@@ -94,11 +93,8 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        if (twins != null) {
-            twins.clear(); // initialised again (a task revived after a dirty close): its stores were restored
-        }
-        this.twins = new TwinStores(context.getStateStore(TwinTopology.TWIN_STORE),
-                context.getStateStore(TwinTopology.COLD_STORE), cacheBudget, metrics);
+        this.twins = context.getStateStore(TwinTopology.TWIN_STORE);
+        this.colds = context.getStateStore(TwinTopology.COLD_STORE);
         this.sweepProgress = context.getStateStore(TwinTopology.SWEEP_STORE);
         this.buffer = new ReorderBuffer(context.getStateStore(TwinTopology.REORDER_STORE));
         this.doneSlotKnown = false;
@@ -106,14 +102,6 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         // between records would depend on how the input was batched (a fail-over's backlog is one big batch). The
         // stream-time work runs after the record that moves stream time into a new flush slot instead: the output
         // is a function of the partition's record order alone, as a replay needs.
-    }
-
-    /** The task is closing (rebalance, shutdown, or a dirty close before its stores are restored): forget the cache. */
-    @Override
-    public void close() {
-        if (twins != null) {
-            twins.clear();
-        }
     }
 
     // ------------------------------------------------------------------ telemetry
@@ -167,7 +155,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     /** Decides fast path, buffer or late apply; computes the change without writing anything. */
     private Step decide(TelemetryEvent event, TelemetryInput.Decoded in, Origin origin) {
         String serial = event.pumpSerial();
-        byte[] value = twins.hot(serial);
+        byte[] value = twins.get(serial);
         if (value == null) {
             return applied(serial, null, null, event, in.envelope());
         }
@@ -193,7 +181,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
 
     /** The stored twin with its cold part, read from the cold store when it was stored split. */
     private StoredTwin withCold(String serial, StoredTwin stored) {
-        return stored.split() ? stored.withCold(twins.cold(serial)) : stored;
+        return stored.split() ? stored.withCold(colds.get(serial)) : stored;
     }
 
     private Step applied(String serial, StoredTwin stored, PumpTwin before, TelemetryEvent event,
@@ -278,7 +266,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     private void flush(long watermark) {
         for (ReorderBuffer.Held held : buffer.due(watermark, reorder.sweepBatch())) {
             buffer.release(held);
-            byte[] value = twins.hot(held.pumpSerial());
+            byte[] value = twins.get(held.pumpSerial());
             StoredTwin stored;
             try {
                 stored = withCold(held.pumpSerial(), StoredTwin.read(value));
@@ -290,7 +278,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
             TelemetryInput input = reader.deserialize(held.origin().topic(), held.raw());
             if (!(input instanceof TelemetryInput.Decoded in)) {
                 // Cannot happen for bytes that decoded when held, unless the registry forgot the schema.
-                twins.put(held.pumpSerial(), stored.bytes(), null);
+                twins.put(held.pumpSerial(), stored.bytes());
                 TelemetryInput.Undecodable u = (TelemetryInput.Undecodable) input;
                 deadLetter(held.origin(), u.reasonCode(), u.reason(), null, held.pumpSerial(), held.raw());
                 continue;
@@ -305,7 +293,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
                 }
             }
             if (step == null || step.stored() == null) {
-                twins.put(held.pumpSerial(), stored.bytes(), null);
+                twins.put(held.pumpSerial(), stored.bytes());
             }
             if (step != null) {
                 write(step);
@@ -331,7 +319,8 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         String last = round.cursor();
         boolean exhausted;
         int visited = 0;
-        try (KeyValueIterator<String, byte[]> it = twins.range(round.cursor())) {
+        try (KeyValueIterator<String, byte[]> it = round.cursor() == null ? twins.all()
+                : twins.range(round.cursor(), null)) {
             while (it.hasNext() && visited < reorder.sweepBatch()) {
                 KeyValue<String, byte[]> kv = it.next();
                 if (kv.key.equals(round.cursor())) {
@@ -394,8 +383,11 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     // ------------------------------------------------------------------ output
 
     private void write(Step step) {
+        if (step.cold() != null) {
+            colds.put(step.serial(), step.cold());
+        }
         if (step.stored() != null) {
-            twins.put(step.serial(), step.stored(), step.cold());
+            twins.put(step.serial(), step.stored());
         }
         for (TwinEvent e : step.events()) {
             context.forward(new Record<String, SpecificRecord>(e.pumpSerial(), TwinMapping.toAvro(e),

@@ -116,16 +116,12 @@ public final class TwinTopology {
         Topology topology = new Topology();
         // A new application id starts from the first telemetry: the twin is the whole history (replays too).
         topology.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), SOURCE, new EventTimeExtractor(), Serdes.String().deserializer(), reader, names.telemetry());
-        // The tasks of this instance share one heap budget for cached twins; an in-memory store needs no cache.
-        TwinStores.Budget cache = new TwinStores.Budget(storeKind == StoreKind.IN_MEMORY ? 0 : config.twinCacheBytes());
-        metrics.cacheBudget(cache);
-        topology.addProcessor(PROCESSOR, () -> new TwinProcessor(config, metrics, reader, parameters, cache), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new TwinProcessor(config, metrics, reader, parameters), SOURCE);
         // In production twins and held telemetry are changelogged: a fail-over restores them exactly (exactly_once_v2).
-        // The twin stores are not in Kafka Streams' record cache (TwinStores keeps its own read cache): a pump reports
-        // every few minutes, so two writes of one twin within a commit interval (all that cache could fold into one
-        // changelog record) are rare, while every event paid its copy, eviction and flush (11% more records/s without
-        // it, StreamsThroughputBenchmark, 2026-12-03). Held telemetry is cached: held and released within one commit,
-        // it never reaches the changelog.
+        // The twin store is not cached: a pump reports every few minutes, so two writes of one twin within a commit
+        // interval (all the cache could fold into one changelog record) are rare, while every event paid the cache's
+        // copy, eviction and flush (11% more records/s without it, StreamsThroughputBenchmark, 2026-12-03). Held
+        // telemetry is cached: held and released within one commit, it never reaches the changelog.
         topology.addStateStore(store(storeKind, TWIN_STORE, Serdes.String(), false), PROCESSOR);
         topology.addStateStore(store(storeKind, COLD_STORE, Serdes.String(), false), PROCESSOR);
         topology.addStateStore(store(storeKind, REORDER_STORE, Serdes.Bytes(), true), PROCESSOR);

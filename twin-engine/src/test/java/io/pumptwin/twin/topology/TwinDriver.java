@@ -45,9 +45,6 @@ final class TwinDriver implements AutoCloseable {
     final List<TestRecord<String, TwinState>> stateLog = new ArrayList<>();
     final List<TestRecord<String, TwinEvent>> eventLog = new ArrayList<>();
     final List<TestRecord<String, DeadLetter>> deadLetterLog = new ArrayList<>();
-    /** The topology's meters (TwinMetrics). */
-    final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
-            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     /** State written on every applied event, so each step of a story is visible on the state topic. */
     TwinDriver() {
@@ -67,7 +64,7 @@ final class TwinDriver implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(TwinTopology.build(config, topics, new TwinMetrics(meters)), props, WALL_CLOCK);
+        driver = new TopologyTestDriver(TwinTopology.build(config, topics), props, WALL_CLOCK);
         var names = config.topics();
         input = driver.createInputTopic(names.telemetry(), new StringSerializer(), new ByteArraySerializer());
         states = driver.createOutputTopic(names.twinState(), new StringDeserializer(),

@@ -193,10 +193,7 @@ class TwinTopologyTest {
 
     @Test
     void a_record_the_processor_fails_on_is_dead_lettered_and_the_engine_keeps_running() {
-        // The test writes the store behind the processor's back, which nothing does in production (the stream thread
-        // is its only writer; bytes a newer release wrote arrive by restoring, when the read cache is empty): without
-        // the cache, the processor reads the store as it would after such a restore.
-        try (TwinDriver d = new TwinDriver(c -> c.withStateEmitInterval(java.time.Duration.ZERO).withTwinCacheBytes(0))) {
+        try (TwinDriver d = new TwinDriver()) {
             TelemetryStory broken = new TelemetryStory("BRK-1");
             TelemetryStory healthy = new TelemetryStory("OK-1");
             d.send(broken.status(0), healthy.status(0));
