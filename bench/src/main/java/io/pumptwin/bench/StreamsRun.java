@@ -38,7 +38,9 @@ public final class StreamsRun {
    * @param streamThreadCpuSeconds CPU time of the application's stream thread(s) alone: the work the topology and
    *     Kafka Streams do per record, apart from the broker, the producer's I/O thread, GC and the JIT
    * @param commitSeconds time the stream thread(s) spent committing (Kafka Streams' commit-latency-avg times
-   *     commit-total): with exactly-once, each commit waits for the producer's flush and the transaction's end
+   *     commit-total): with exactly-once, each commit waits for the producer's flush and the transaction's end. The
+   *     average is over Kafka Streams' metric window (two 30 s samples by default): the whole of a run shorter than
+   *     that, the last minute or so of a longer one
    */
   public record Result(String name, long records, double seconds, long stateDirBytes,
       long heapUsedAfterBytes, double cpuSeconds, int commitIntervalMs, double streamThreadCpuSeconds,

@@ -80,9 +80,9 @@ public record CatheterFaultLikelihood(double obstructionLogOdds, double lossLogO
             return this;
         }
         double days = (t.toEpochMilli() - asOf.toEpochMilli()) / MILLIS_PER_DAY;
-        // Most twins have no recent escalation: no stream, and no copy of its result in the constructor (issue 5).
-        List<Instant> escalations = recentEscalations.isEmpty() ? recentEscalations : List.copyOf(recentEscalations
-                .stream().filter(e -> Duration.between(e, t).compareTo(p.escalationWindow()) <= 0).toList());
+        // Most twins have no recent escalation: no stream for them (issue 5).
+        List<Instant> escalations = recentEscalations.isEmpty() ? recentEscalations : recentEscalations.stream()
+                .filter(e -> Duration.between(e, t).compareTo(p.escalationWindow()) <= 0).toList();
         if (confirmedKind != null) {
             return new CatheterFaultLikelihood(obstructionLogOdds, lossLogOdds, confirmedKind, evidence, escalations, t);
         }
