@@ -6,7 +6,6 @@ import io.pumptwin.schemas.topics.Topic;
 import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.Topics;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,11 +132,7 @@ public final class StreamsThroughputBenchmark {
       }
       String table = report(results, pumps, records, rounds);
       System.out.println(table);
-      Path outPath = Path.of(out);
-      Files.createDirectories(outPath.toAbsolutePath().getParent());
-      // Newest first, the earlier runs kept below it: the file is the benchmark's history, with each run's notes.
-      String earlier = Files.exists(outPath) ? Files.readString(outPath) : "";
-      Files.writeString(outPath, earlier.isBlank() ? table : table + "\n---\n\n" + earlier);
+      ResultsHistory.prepend(Path.of(out), table);
     }
   }
 

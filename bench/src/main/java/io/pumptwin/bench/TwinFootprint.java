@@ -7,7 +7,6 @@ import io.pumptwin.twin.TwinModelParameters;
 import io.pumptwin.twin.store.PumpTwinStoreCodec;
 import io.pumptwin.twin.telemetry.TelemetryEvent;
 import io.pumptwin.twin.wire.TelemetryMapping;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,9 +71,7 @@ public final class TwinFootprint {
           ages.get(ages.size() - 1).medianBytes(), ages.get(ages.size() - 1).microsPerReport());
     }
     String report = render(pumps, ages);
-    Path outPath = Path.of(out);
-    String earlier = Files.exists(outPath) ? Files.readString(outPath) : "";
-    Files.writeString(outPath, earlier.isBlank() ? report : report + "\n---\n\n" + earlier);
+    ResultsHistory.prepend(Path.of(out), report);
     System.out.print(report);
   }
 
