@@ -68,6 +68,9 @@ import java.util.function.Supplier;
  * @param calibration          how fast this pump really delivers, as learned from its refill residuals
  * @param explant              null while the pump is implanted; once the clinic recorded its explant, the twin is
  *                             retired: it stands as it was at the explant and raises nothing more
+ * @param retractedExplants    event ids of explants the clinic retracted, newest last, at most
+ *                             {@link #RETRACTIONS_KEPT}: such an explant never retires the twin, whether it arrives
+ *                             after its retraction (two clinic systems, a store-and-forward delay) or again later
  */
 public record PumpTwin(
         PumpIdentity identity,
@@ -89,7 +92,8 @@ public record PumpTwin(
         Set<PumpAlarmKind> activeCriticalAlarms,
         Map<TwinEventType, ActiveCondition> conditions,
         DeliveryCalibration calibration,
-        Explant explant) {
+        Explant explant,
+        List<String> retractedExplants) {
 
     private static final double MILLIS_PER_DAY = 86_400_000.0;
 
@@ -102,6 +106,7 @@ public record PumpTwin(
         recentSymptoms = List.copyOf(recentSymptoms);
         activeCriticalAlarms = activeCriticalAlarms.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(activeCriticalAlarms));
         conditions = Map.copyOf(conditions);
+        retractedExplants = List.copyOf(retractedExplants);
     }
 
     /** A twin that has seen nothing yet, starting at {@code at}. */
@@ -109,7 +114,7 @@ public record PumpTwin(
         return new PumpTwin(identity, p, at, at, null, -1, 0, RecentEvents.empty(p.recentEventLimit()), null, null,
                 null, FillContext.NONE, BatteryState.initial(identity.manufacturedOn()), DeliveryState.unknown(),
                 CatheterFaultLikelihood.prior(at, p.catheter()), List.of(), Set.of(), Map.of(),
-                DeliveryCalibration.prior(p.reservoir()), null);
+                DeliveryCalibration.prior(p.reservoir()), null, List.of());
     }
 
     // ------------------------------------------------------------------ applying telemetry
@@ -132,7 +137,14 @@ public record PumpTwin(
         }
         if (e.fact() instanceof PumpExplantRetraction) {
             // It names no explant this twin holds (a second retraction, a retraction of an explant recorded against
-            // another serial, or one reordered before its explant): not an error, nothing to undo; remembered only.
+            // another serial, or one that overtook its explant): not an error, nothing to undo now; the id it names
+            // is kept, so that explant cannot retire the twin when it arrives (retractedWith).
+            return appliedAsHistory(e);
+        }
+        if (e.fact() instanceof PumpExplant && retractedExplants.contains(e.eventId())) {
+            // An explant the clinic has already withdrawn: it arrived after its retraction (the two recorded by
+            // different systems, a store-and-forward delay longer than the reorder window), or again after the
+            // twin was reinstated. The pump is in the patient: the twin stays monitored; the record is history.
             return appliedAsHistory(e);
         }
         Instant t = e.eventTime().isAfter(asOf) ? e.eventTime() : asOf;
@@ -140,7 +152,7 @@ public record PumpTwin(
         PumpTwin base = new PumpTwin(identity.reassigned(e.patientPseudonym(), e.clinicId()), parameters, t, t, heard,
                 Math.max(lastSequence, e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription,
                 reservoirAt(t), pumpComputedMl, fill, battery, delivery, catheter.relaxedTo(t, parameters.catheter()),
-                recentSymptoms, activeCriticalAlarms, conditions, calibration, explant);
+                recentSymptoms, activeCriticalAlarms, conditions, calibration, explant, retractedExplants);
         List<TwinEvent> events = new ArrayList<>();
         PumpTwin next;
         // Java 17: no pattern switch yet; the sealed TelemetryFact keeps this chain complete.
@@ -174,7 +186,7 @@ public record PumpTwin(
         }
         PumpTwin moved = new PumpTwin(identity, parameters, streamTime, anchorAt, lastHeardAt, lastSequence,
                 eventsApplied, recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery,
-                catheter, recentSymptoms, activeCriticalAlarms, conditions, calibration, explant);
+                catheter, recentSymptoms, activeCriticalAlarms, conditions, calibration, explant, retractedExplants);
         return moved.reconciled(null, new ArrayList<>(), TwinTransition.Outcome.ADVANCED);
     }
 
@@ -189,7 +201,20 @@ public record PumpTwin(
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery, catheter,
                 recentSymptoms, activeCriticalAlarms, conditions, calibration,
-                new Explant(explantedAt, x.reason(), x.replacementPumpSerial(), id));
+                new Explant(explantedAt, x.reason(), x.replacementPumpSerial(), id), retractedExplants);
+    }
+
+    /** How many retracted explants' ids a twin keeps: a pump has seldom more than one explant recorded in error. */
+    public static final int RETRACTIONS_KEPT = 4;
+
+    /** The retracted explants' ids with the one {@code e} retracts, if it is a retraction: the newest kept last. */
+    private List<String> retractedWith(TelemetryEvent e) {
+        if (!(e.fact() instanceof PumpExplantRetraction r) || retractedExplants.contains(r.retractedEventId())) {
+            return retractedExplants;
+        }
+        List<String> ids = new ArrayList<>(retractedExplants);
+        ids.add(r.retractedEventId());
+        return ids.size() > RETRACTIONS_KEPT ? ids.subList(ids.size() - RETRACTIONS_KEPT, ids.size()) : ids;
     }
 
     /** Whether {@code e} is the clinic's retraction of the very explant that retired this twin. */
@@ -215,7 +240,7 @@ public record PumpTwin(
         PumpTwin reinstated = new PumpTwin(identity, parameters, t, anchorAt, heardWhileRetired(t),
                 Math.max(lastSequence, e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription,
                 reservoirAnchor, pumpComputedMl, fill, battery, delivery, catheter, recentSymptoms,
-                activeCriticalAlarms, conditions, calibration, null);
+                activeCriticalAlarms, conditions, calibration, null, retractedWith(e));
         return reinstated.reconciled(e.eventId(), new ArrayList<>(), TwinTransition.Outcome.APPLIED);
     }
 
@@ -242,13 +267,14 @@ public record PumpTwin(
      * asks someone to fix an input; these need no fixing, and counting them as refusals would hide the real ones.
      * A re-implant of the same serial does not happen (an explanted pump is not implanted again); a pump that was
      * wrongly recorded as explanted is corrected by the clinic's retraction of that explant ({@link #reinstatedBy}).
-     * A retraction that names no explant the twin holds is remembered here too, and changes nothing else.
+     * A retraction that names no explant the twin holds is remembered here too, with the id of the explant it names
+     * ({@link #retractedWith}), and changes nothing else; so is an explant already retracted.
      */
     private TwinTransition appliedAsHistory(TelemetryEvent e) {
         PumpTwin kept = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, Math.max(lastSequence,
                 e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription, reservoirAnchor, pumpComputedMl,
                 fill, battery, delivery, catheter, recentSymptoms, activeCriticalAlarms, conditions, calibration,
-                explant);
+                explant, retractedWith(e));
         if (explant != null && !conditions.containsKey(TwinEventType.EXPLANT_DOUBTED)
                 && e.fact() instanceof StatusReport s && deliversSinceTheExplant(s, e.eventTime())) {
             return kept.explantDoubtedBy(s, e);
@@ -331,7 +357,7 @@ public record PumpTwin(
         PumpTwin next = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, rx, reservoir, s.pumpComputedReservoirMl(), fill,
                 battery.withReading(t, s.batteryRemainingPercent(), daily, parameters.battery()), d, catheter,
-                recentSymptoms, activeCriticalAlarms, conditions, calibration, explant);
+                recentSymptoms, activeCriticalAlarms, conditions, calibration, explant, retractedExplants);
         Set<PumpAlarmKind> reportedCritical = EnumSet.noneOf(PumpAlarmKind.class);
         List<PumpAlarmKind> active = s.activeAlarms().isEmpty() ? List.of() : s.activeAlarms().stream().sorted().toList();
         for (PumpAlarmKind kind : active) {
@@ -389,7 +415,7 @@ public record PumpTwin(
         }
         PumpTwin next = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, prescription, reservoirAnchor, pumpComputedMl, f, b, d, catheter, recentSymptoms,
-                critical_, conditions, calibration, explant);
+                critical_, conditions, calibration, explant, retractedExplants);
         if (critical && !activeCriticalAlarms.contains(kind)) {
             critical_.add(kind);
             next = next.withCriticalAlarms(critical_).relayed(kind, detail, t, id, events);
@@ -461,7 +487,7 @@ public record PumpTwin(
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, rx, ReservoirEstimate.filled(r.filledVolumeMl(), r.pocketFillSuspected(),
                 parameters.reservoir()), pumpComputedMl, f, battery, d, c, recentSymptoms, activeCriticalAlarms,
-                conditions, learned, explant);
+                conditions, learned, explant, retractedExplants);
     }
 
     /**
@@ -519,7 +545,7 @@ public record PumpTwin(
                 : delivery.status() == DeliveryStatus.MINIMUM_RATE ? delivery.resumed(t, id) : delivery;
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, rx, reservoirAnchor, pumpComputedMl, fill, battery, d, cat, recentSymptoms,
-                activeCriticalAlarms, conditions, calibration, explant);
+                activeCriticalAlarms, conditions, calibration, explant, retractedExplants);
     }
 
     private PumpTwin onSymptoms(SymptomReport s, Instant t, String id) {
@@ -601,7 +627,7 @@ public record PumpTwin(
         }
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, prescription, anchor, pumpComputedMl, f, battery, delivery, cat, kept,
-                activeCriticalAlarms, conditions, calibration, explant);
+                activeCriticalAlarms, conditions, calibration, explant, retractedExplants);
     }
 
     private PumpTwin onCatheterCheck(CatheterCheck c, Instant t, String id) {
@@ -619,7 +645,7 @@ public record PumpTwin(
         }
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, prescription, reservoirAnchor, pumpComputedMl, f, battery, d, cat, recentSymptoms,
-                activeCriticalAlarms, conditions, calibration, explant);
+                activeCriticalAlarms, conditions, calibration, explant, retractedExplants);
     }
 
     /**
@@ -1116,12 +1142,12 @@ public record PumpTwin(
     private PumpTwin withConditions(Map<TwinEventType, ActiveCondition> next) {
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery, catheter,
-                recentSymptoms, activeCriticalAlarms, next, calibration, explant);
+                recentSymptoms, activeCriticalAlarms, next, calibration, explant, retractedExplants);
     }
 
     private PumpTwin withCriticalAlarms(Set<PumpAlarmKind> alarms) {
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery, catheter,
-                recentSymptoms, alarms, conditions, calibration, explant);
+                recentSymptoms, alarms, conditions, calibration, explant, retractedExplants);
     }
 }

@@ -150,6 +150,84 @@ class ExplantRetractionTest {
     }
 
     /**
+     * The retraction overtook its explant (recorded by two clinic systems, or the explant held up longer than the
+     * reorder window): the explant, arriving after it, must not retire a twin whose pump is in the patient, who would
+     * otherwise get no refill, battery or withdrawal alert again.
+     */
+    @Test
+    void an_explant_arriving_after_its_retraction_does_not_retire_the_twin() {
+        PumpScenario never = PumpScenario.dueForReplacement("RET-3");
+        never.advance(69);
+        PumpScenario pump = PumpScenario.dueForReplacement("RET-3");
+        TelemetryEvent explant = pump.event(66.2, new PumpExplant(ExplantReason.ELECTIVE_REPLACEMENT, "RET-9"));
+        TelemetryEvent retraction = pump.event(66.3, new PumpExplantRetraction(explant.eventId(),
+                ExplantRetractionReason.WRONG_SERIAL));
+        PumpTwin before = pump.twin();
+
+        TwinTransition early = pump.apply(retraction);
+        assertThat(early.events()).isEmpty();
+        assertThat(early.twin().retractedExplants()).containsExactly(explant.eventId());
+        TwinTransition late = pump.apply(explant);
+
+        assertThat(late.outcome()).isEqualTo(TwinTransition.Outcome.APPLIED);
+        assertThat(late.events()).as("nothing cleared as explanted").isEmpty();
+        assertThat(late.twin().explant()).isNull();
+        assertThat(late.twin().conditions()).isEqualTo(before.conditions()).isNotEmpty();
+        assertThat(late.twin().eventsApplied()).isEqualTo(before.eventsApplied() + 2);
+        assertThat(pump.apply(explant).outcome()).isEqualTo(TwinTransition.Outcome.DUPLICATE);
+        // and it goes on as the twin of the same pump never explanted
+        pump.advance(69);
+        assertThat(levels(pump.twin())).isEqualTo(levels(never.twin())).isNotEmpty();
+
+        // a later explant of this serial, one never retracted, still retires it
+        TwinTransition real = pump.at(70, new PumpExplant(ExplantReason.END_OF_SERVICE, null));
+        assertThat(real.twin().explant()).isNotNull();
+        assertThat(real.twin().conditions()).isEmpty();
+    }
+
+    /**
+     * Once retracted, an explant never retires the twin again, even delivered again when the de-duplication memory
+     * has long forgotten it (a redelivery from the clinic system's outbox, a replay of its records).
+     */
+    @Test
+    void an_explant_redelivered_after_the_twin_was_reinstated_does_not_retire_it_again() {
+        PumpScenario pump = PumpScenario.dueForReplacement("RET-4");
+        TelemetryEvent explant = pump.event(66.2, new PumpExplant(ExplantReason.ELECTIVE_REPLACEMENT, "RET-9"));
+        pump.apply(explant);
+        pump.at(66.5, new PumpExplantRetraction(explant.eventId(), ExplantRetractionReason.WRONG_SERIAL));
+        assertThat(pump.twin().explant()).isNull();
+        int memory = pump.twin().recentEvents().limit();
+        for (int k = 0; k <= memory; k++) {
+            double day = 67 + k / 96.0;
+            pump.at(day, StatusReport.of(20 - day * 0.25, 20, 2.0, 2000, 500, 4.8));
+        }
+        assertThat(pump.twin().recentEvents().seen(explant)).as("forgotten by the de-duplication memory").isFalse();
+
+        TwinTransition again = pump.apply(explant);
+
+        assertThat(again.outcome()).isEqualTo(TwinTransition.Outcome.APPLIED);
+        assertThat(again.twin().explant()).isNull();
+        assertThat(again.events()).isEmpty();
+    }
+
+    /** The ids kept are bounded: the newest {@link PumpTwin#RETRACTIONS_KEPT}, so a twin cannot grow without end. */
+    @Test
+    void the_newest_retracted_explants_are_kept() {
+        PumpScenario pump = PumpScenario.dueForReplacement("RET-5");
+        java.util.List<String> named = new java.util.ArrayList<>();
+        for (int k = 0; k < PumpTwin.RETRACTIONS_KEPT + 2; k++) {
+            String id = "9d7c1b2a-0000-4000-8000-00000000001" + k;
+            named.add(id);
+            pump.at(66.3 + k * 0.01, new PumpExplantRetraction(id, ExplantRetractionReason.OTHER));
+        }
+        // the same id named twice is kept once
+        pump.at(66.4, new PumpExplantRetraction(named.get(named.size() - 1), ExplantRetractionReason.OTHER));
+
+        assertThat(pump.twin().retractedExplants())
+                .containsExactlyElementsOf(named.subList(2, named.size()));
+    }
+
+    /**
      * A pump that kept reporting while wrongly recorded as explanted is not silent when the explant is retracted: its
      * reports, taken in as history only, were still heard.
      */

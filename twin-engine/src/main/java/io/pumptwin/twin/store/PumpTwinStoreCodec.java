@@ -64,7 +64,9 @@ import java.util.UUID;
  * remembered events keep their ids (the others are written with the null id tag, same version: a version 2 twin
  * written before keeps all ids until it is decoded, when RecentEvents drops the older ones). Version 1 twins, from a store or changelog written by
  * an earlier release, are still read. Version 3 adds the explant at the end (a flag, then its time, reason, replacement
- * serial and event id); twins of versions 1 and 2 are read as implanted.
+ * serial and event id); twins of versions 1 and 2 are read as implanted. Versions 3 and 4 may end with the ids of
+ * explants the clinic retracted (a count byte, then the ids), written only when there are some: a twin without them
+ * has the bytes it had before they were added.
  */
 public final class PumpTwinStoreCodec {
 
@@ -269,6 +271,13 @@ public final class PumpTwinStoreCodec {
             }
             id(cold, explant.sourceEventId());
         }
+        List<String> retracted = twin.retractedExplants();
+        if (!retracted.isEmpty()) { // written only when there are some: other twins keep the bytes they had
+            cold.writeByte(retracted.size());
+            for (String retractedId : retracted) {
+                id(cold, retractedId);
+            }
+        }
     }
 
     public static PumpTwin decode(byte[] bytes, TwinModelParameters parameters) {
@@ -422,13 +431,25 @@ public final class PumpTwinStoreCodec {
             explant = new Explant(Instant.ofEpochMilli(c.readLong()), ExplantReason.values()[c.readByte()],
                     c.readBoolean() ? c.readUTF() : null, id(c, version));
         }
+        List<String> retracted = List.of();
+        if (version >= 3 && c.available() > 0) {
+            int count = c.readByte();
+            if (count <= 0 || count > PumpTwin.RETRACTIONS_KEPT) {
+                throw new UnreadableTwin("stored twin claims " + count + " retracted explants", null);
+            }
+            String[] ids = new String[count];
+            for (int i = 0; i < count; i++) {
+                ids[i] = id(c, version);
+            }
+            retracted = List.of(ids);
+        }
         if (h.available() != 0 || (c != h && c.available() != 0)) {
             throw new UnreadableTwin(h.available() + (c != h ? c.available() : 0)
                     + " trailing bytes after a stored twin", null);
         }
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
                 recent, rx, reservoir, pumpComputed, fill, battery, delivery,
-                catheter, symptoms, alarms, conditions, calibration, explant);
+                catheter, symptoms, alarms, conditions, calibration, explant, retracted);
     }
 
     private static void instant(Out out, Instant t) {

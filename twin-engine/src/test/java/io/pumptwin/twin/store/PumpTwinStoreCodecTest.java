@@ -125,6 +125,40 @@ class PumpTwinStoreCodecTest {
     }
 
     /**
+     * The ids of retracted explants come back (single and split format), and a twin without any has the bytes it had
+     * before they were stored: the store format only grows for the twins that hold some.
+     */
+    @Test
+    void retracted_explants_come_back_and_cost_nothing_when_there_are_none() {
+        PumpTwin plain = busyPump().twin();
+        String retracted = java.util.UUID.randomUUID().toString();
+        PumpTwin holding = plain.apply(new io.pumptwin.twin.telemetry.TelemetryEvent("e-r", "STORE-1", "pt-STORE-1",
+                "clinic-1", PumpTwinScenarios.day(34), 100, io.pumptwin.twin.telemetry.TelemetrySource.OTHER,
+                new io.pumptwin.twin.telemetry.PumpExplantRetraction(retracted,
+                        io.pumptwin.twin.telemetry.ExplantRetractionReason.WRONG_SERIAL))).twin();
+        assertThat(holding.retractedExplants()).containsExactly(retracted);
+
+        byte[] single = PumpTwinStoreCodec.encode(holding);
+        assertThat(PumpTwinStoreCodec.decode(single, TwinModelParameters.defaults())).isEqualTo(holding);
+        PumpTwinStoreCodec.Split split = PumpTwinStoreCodec.encodeSplit(new byte[0], holding);
+        assertThat(PumpTwinStoreCodec.decodeSplit(split.hot(), 0, split.cold(), TwinModelParameters.defaults()))
+                .isEqualTo(holding);
+
+        PumpTwin none = new PumpTwin(holding.identity(), holding.parameters(), holding.asOf(), holding.anchorAt(),
+                holding.lastHeardAt(), holding.lastSequence(), holding.eventsApplied(), holding.recentEvents(),
+                holding.prescription(), holding.reservoirAnchor(), holding.pumpComputedMl(), holding.fill(),
+                holding.battery(), holding.delivery(), holding.catheter(), holding.recentSymptoms(),
+                holding.activeCriticalAlarms(), holding.conditions(), holding.calibration(), holding.explant(),
+                java.util.List.of());
+        // 1 count byte and a 17-byte UUID id (tag and 16 bytes) more, at the end of the cold part
+        assertThat(single.length - PumpTwinStoreCodec.encode(none).length).isEqualTo(18);
+        assertThat(split.cold().length - PumpTwinStoreCodec.encodeSplit(new byte[0], none).cold().length)
+                .isEqualTo(18);
+        assertThat(PumpTwinStoreCodec.decode(PumpTwinStoreCodec.encode(none), TwinModelParameters.defaults())
+                .retractedExplants()).isEmpty();
+    }
+
+    /**
      * The de-duplication memory is full in steady state (64 events): with UUID event ids, as the gateway and
      * the simulator assign them, it must not dominate the twin's bytes (format 1 took 54 bytes per event).
      */

@@ -90,6 +90,47 @@ class ExplantRetractionTopologyTest {
         }
     }
 
+    /**
+     * The retraction reaches the engine before the explant it withdraws (two clinic systems; the explant held up for
+     * days). The explant, when it comes, retires nothing: the live pump's refill alert stays open, the state shows it
+     * implanted, and its reports are modelled as before. The retracted id lives in the stored twin (its cold part),
+     * so this holds across the store as well as in memory.
+     */
+    @Test
+    void an_explant_arriving_after_its_retraction_leaves_the_pump_monitored() {
+        try (TwinDriver d = new TwinDriver()) {
+            TelemetryStory live = new TelemetryStory("RET-2");
+            d.send(live.refill(0, 2.0, 2.0));
+            for (double day = 1; day <= 60; day += 1) {
+                d.send(live.status(day));
+            }
+            Set<TwinEventType> open = d.openConditions("RET-2");
+            assertThat(open).containsAnyOf(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
+
+            TelemetryEnvelope explant = clinic(live.envelope(60.5, PumpExplant.newBuilder()
+                    .setReason(ExplantReason.ELECTIVE_REPLACEMENT).setReplacementPumpSerial("RET-9").build()));
+            TelemetryEnvelope retraction = clinic(live.envelope(60.6, PumpExplantRetraction.newBuilder()
+                    .setRetractedEventId(explant.getEventId()).setReason(ExplantRetractionReason.WRONG_SERIAL).build()));
+            d.send(retraction);
+            for (double day = 61; day <= 63; day += 1) {
+                d.send(live.status(day));
+            }
+            d.send(explant); // three days late: past the reorder window, applied at the twin's own time
+
+            assertThat(d.events("RET-2")).as("nothing raised or cleared by the retraction or the explant")
+                    .noneMatch(e -> explant.getEventId().equals(e.getSourceEventId())
+                            || retraction.getEventId().equals(e.getSourceEventId()));
+            assertThat(d.openConditions("RET-2")).containsAll(open);
+            d.send(live.status(64));
+            TwinState state = d.latest("RET-2");
+            assertThat(state.getExplant()).isNull();
+            assertThat(state.getAsOf()).isEqualTo(TelemetryStory.day(64));
+            assertThat(d.openConditions("RET-2")).containsAnyOf(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT)
+                    .doesNotContain(TwinEventType.EXPLANT_DOUBTED);
+            assertThat(d.deadLetterLog).isEmpty();
+        }
+    }
+
     private static TelemetryEnvelope clinic(TelemetryEnvelope e) {
         return TelemetryEnvelope.newBuilder(e).setSource(TelemetrySource.CLINICIAN_PROGRAMMER).build();
     }
