@@ -11,9 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import io.pumptwin.bench.plot.StackedBars;
+import io.pumptwin.twin.topology.TwinMetrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.serialization.Serdes;
@@ -43,11 +47,19 @@ public final class StreamsThroughputBenchmark {
    * with its own defaults rather than the benchmark's).
    */
   public record Contender(String name, BiFunction<String, TopicRegistry, Topology> topology,
-      Map<String, Object> settings) {
+      Map<String, Object> settings, Supplier<Map<TwinMetrics.Stage, Double>> stages) {
     public Contender(String name, BiFunction<String, TopicRegistry, Topology> topology) {
       this(name, topology, Map.of());
     }
+
+    public Contender(String name, BiFunction<String, TopicRegistry, Topology> topology,
+        Map<String, Object> settings) {
+      this(name, topology, settings, null);
+    }
   }
+
+  /** A run, and where its time per record went by stage when the contender times its stages (else empty). */
+  record Measured(StreamsRun.Result result, Map<TwinMetrics.Stage, Double> stages) {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = BenchStack.options(args);
@@ -102,7 +114,7 @@ public final class StreamsThroughputBenchmark {
 
       // Contenders alternate over several rounds, so JIT warm-up and page cache favour none of
       // them; each is reported by its best round.
-      List<List<StreamsRun.Result>> byContender = new ArrayList<>();
+      List<List<Measured>> byContender = new ArrayList<>();
       contenders.forEach(c -> byContender.add(new ArrayList<>()));
       List<StreamsRun.Result> results = new ArrayList<>();
       for (int round = 0; round < rounds; round++) {
@@ -123,16 +135,26 @@ public final class StreamsThroughputBenchmark {
         StreamsRun.Result r = StreamsRun.run(c.name(), c.topology().apply(input, stack.topicRegistry()),
             props, input, records, Duration.ofMinutes(30),
             Integer.parseInt(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).toString()));
-        byContender.get(ci).add(r);
+        byContender.get(ci).add(new Measured(r, c.stages() == null ? Map.of() : c.stages().get()));
         System.err.printf("bench: round %d %s: %.0f rec/s%n", round + 1, c.name(), r.recordsPerSecond());
       }
       }
-      for (List<StreamsRun.Result> runs : byContender) {
-        results.add(runs.stream().max(java.util.Comparator.comparingDouble(StreamsRun.Result::recordsPerSecond)).orElseThrow());
+      List<Measured> best = new ArrayList<>();
+      for (List<Measured> runs : byContender) {
+        best.add(runs.stream().max(java.util.Comparator.comparingDouble(m -> m.result().recordsPerSecond()))
+            .orElseThrow());
       }
-      String table = report(results, pumps, records, rounds);
+      best.forEach(m -> results.add(m.result()));
+      String table = report(results, pumps, records, rounds) + stageReport(best, results);
       System.out.println(table);
       ResultsHistory.prepend(Path.of(out), table);
+      Measured staged = best.stream().filter(m -> !m.stages().isEmpty()).findFirst().orElse(null);
+      StreamsRun.Result baseline = staged == null ? null : sameIntervalBaseline(results, staged.result());
+      if (baseline != null) {
+        Path svg = Path.of(out.replaceAll("\\.md$", "") + "-stages.svg");
+        java.nio.file.Files.writeString(svg, stagePlot(staged, baseline));
+        System.err.println("bench: wrote " + svg);
+      }
     }
   }
 
@@ -158,6 +180,74 @@ public final class StreamsThroughputBenchmark {
           r.heapUsedAfterBytes() / 1e6));
     }
     return sb.toString();
+  }
+
+  /**
+   * Where each contender that times its stages (the twin engine) spends its stream thread's time per record: the
+   * processor's stages, timed on 1 record in {@link TwinMetrics#SAMPLE_EVERY} (wall clock), and what remains of the
+   * thread's wall-clock time per record outside them (polling, the telemetry's Avro decoding, Kafka Streams'
+   * bookkeeping, commits, and time waiting for the CPU).
+   */
+  static String stageReport(List<Measured> measured, List<StreamsRun.Result> results) {
+    StringBuilder sb = new StringBuilder();
+    for (Measured m : measured) {
+      if (m.stages().isEmpty()) {
+        continue;
+      }
+      StreamsRun.Result r = m.result();
+      double wall = 1e6 / r.recordsPerSecond();
+      double inStages = m.stages().values().stream().mapToDouble(Double::doubleValue).sum();
+      sb.append(String.format(Locale.ROOT, "%nWhere %s spends its time, us per record (1 record in %d timed by"
+          + " stage, wall clock; the run's %.1f us of wall clock per record, %.1f us of stream-thread CPU):%n%n"
+          + "| stage | us/record | share of wall clock |%n|---|---:|---:|%n", r.name(), TwinMetrics.SAMPLE_EVERY, wall,
+          r.streamThreadCpuMicrosPerRecord()));
+      m.stages().forEach((stage, us) -> sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.0f%% |%n",
+          stageName(stage), us, 100 * us / wall)));
+      sb.append(String.format(Locale.ROOT, "| outside the processor (poll, Avro decoding, commits, waiting) | %.2f |"
+          + " %.0f%% |%n", wall - inStages, 100 * (wall - inStages) / wall));
+      StreamsRun.Result base = sameIntervalBaseline(results, r);
+      if (base != null) {
+        sb.append(String.format(Locale.ROOT, "%nThe baseline at the same commit interval takes %.1f us of wall clock"
+            + " per record; a ratio of 0.7 means %.1f us per record.%n", 1e6 / base.recordsPerSecond(),
+            1e6 / base.recordsPerSecond() / 0.7));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String stageName(TwinMetrics.Stage stage) {
+    return switch (stage) {
+      case MAP -> "checks and mapping of the telemetry";
+      case READ -> "reading the twin's two parts (RocksDB)";
+      case DECODE -> "decoding the twin";
+      case APPLY -> "applying the event (models, conditions)";
+      case ENCODE -> "encoding the twin";
+      case WRITE -> "writing the twin's parts (RocksDB, changelog)";
+      case EVENTS -> "twin events";
+      case STATE -> "TwinState (mapping, Avro, send)";
+      case STREAM_TIME -> "stream-time work (held telemetry, sweep)";
+    };
+  }
+
+  /** The baseline's wall clock per record against the engine's, stage by stage, with the 0.7 goal as a line. */
+  static String stagePlot(Measured staged, StreamsRun.Result baseline) {
+    double baseWall = 1e6 / baseline.recordsPerSecond();
+    double wall = 1e6 / staged.result().recordsPerSecond();
+    List<StackedBars.Segment> segments = new ArrayList<>();
+    double inStages = 0;
+    for (Map.Entry<TwinMetrics.Stage, Double> e : staged.stages().entrySet()) {
+      segments.add(new StackedBars.Segment(stageName(e.getKey()), e.getValue()));
+      inStages += e.getValue();
+    }
+    segments.add(new StackedBars.Segment("outside the processor (poll, Avro decoding, commits, waiting)",
+        Math.max(0, wall - inStages)));
+    StackedBars plot = new StackedBars(String.format(Locale.ROOT, "Wall clock per record: twin engine by stage"
+        + " (1 in %d timed) and bare aggregate, same commit interval, %s", TwinMetrics.SAMPLE_EVERY,
+        Instant.now().toString().substring(0, 16).replace('T', ' ')), "us",
+        List.of(new StackedBars.Line(baseWall / 0.7, "ratio 0.7")));
+    return plot.svg(List.of(
+        new StackedBars.Bar("bare aggregate (baseline)", List.of(new StackedBars.Segment("baseline", baseWall))),
+        new StackedBars.Bar("twin engine", segments)));
   }
 
   /** The bare aggregate that ran at {@code r}'s commit interval, if one did. */

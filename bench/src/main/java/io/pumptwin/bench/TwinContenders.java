@@ -1,7 +1,9 @@
 package io.pumptwin.bench;
 
+import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.twin.engine.TwinEngine;
 import io.pumptwin.twin.engine.TwinEngineConfig;
+import io.pumptwin.twin.topology.TwinMetrics;
 import io.pumptwin.twin.topology.TwinTopology;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,16 +11,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 
 /** The twin engine's topology as a contender, reading the benchmark's private input topic. */
 final class TwinContenders {
   static List<StreamsThroughputBenchmark.Contender> all() {
     TwinEngineConfig engine = configReadingFrom("set-per-run");
     TwinEngineConfig everyEvent = engine.withStateEmitInterval(Duration.ZERO);
+    StageProbe probe = new StageProbe();
     return List.of(
-        new StreamsThroughputBenchmark.Contender("twin engine (TwinTopology)",
-            (inputTopic, registry) -> TwinTopology.build(configReadingFrom(inputTopic), registry),
-            engineSettings(engine)),
+        new StreamsThroughputBenchmark.Contender("twin engine (TwinTopology)", probe::build, engineSettings(engine),
+            probe::lastRun),
         new StreamsThroughputBenchmark.Contender("twin engine, state written on every event",
             (inputTopic, registry) -> TwinTopology.build(
                 configReadingFrom(inputTopic).withStateEmitInterval(Duration.ZERO), registry),
@@ -69,6 +72,20 @@ final class TwinContenders {
     TwinEngineConfig defaults = TwinEngineConfig.defaults("set-by-the-benchmark", "set-by-the-benchmark",
         Path.of("set-by-the-benchmark"));
     return defaults.withTopics(defaults.topics().readingFrom(inputTopic));
+  }
+
+  /** Builds the engine with meters of its own for each run, and gives that run's time per record by stage. */
+  private static final class StageProbe {
+    private TwinMetrics metrics;
+
+    Topology build(String inputTopic, TopicRegistry registry) {
+      metrics = TwinMetrics.none(); // the stage times are kept whether or not a registry exports them
+      return TwinTopology.build(configReadingFrom(inputTopic), registry, metrics);
+    }
+
+    Map<TwinMetrics.Stage, Double> lastRun() {
+      return metrics == null ? Map.of() : metrics.stageMicrosPerRecord();
+    }
   }
 
   private TwinContenders() {}

@@ -77,6 +77,11 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     /** The last flush slot done, read from the sweep store on the first record after (re)initialisation. */
     private long doneSlot = Long.MIN_VALUE;
     private boolean doneSlotKnown;
+    /** Records this processor has taken, for the 1-in-{@link TwinMetrics#SAMPLE_EVERY} sample timed by stage. */
+    private long taken;
+    /** Whether the record in hand is timed, and the clock at its last stage boundary. */
+    private boolean timing;
+    private long lapStart;
 
     TwinProcessor(TwinEngineConfig config, TwinMetrics metrics, TelemetryInput.Reader reader,
                   Map<String, Double> parameterMap) {
@@ -108,8 +113,24 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
 
     @Override
     public void process(Record<String, TelemetryInput> record) {
+        timing = ++taken % TwinMetrics.SAMPLE_EVERY == 0;
+        if (timing) {
+            metrics.sampledRecord();
+            lapStart = System.nanoTime();
+        }
         receive(record);
         onRecordProcessed();
+        lap(TwinMetrics.Stage.STREAM_TIME);
+        timing = false;
+    }
+
+    /** Charges the time since the last stage boundary to {@code stage}, when the record in hand is timed. */
+    private void lap(TwinMetrics.Stage stage) {
+        if (timing) {
+            long now = System.nanoTime();
+            metrics.stageTime(stage, now - lapStart);
+            lapStart = now;
+        }
     }
 
     private void receive(Record<String, TelemetryInput> record) {
@@ -120,6 +141,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         }
         TelemetryInput.Decoded in = (TelemetryInput.Decoded) record.value();
         TelemetryEvent event = mapped(in, origin);
+        lap(TwinMetrics.Stage.MAP);
         if (event == null) {
             return;
         }
@@ -156,6 +178,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     private Step decide(TelemetryEvent event, TelemetryInput.Decoded in, Origin origin) {
         String serial = event.pumpSerial();
         byte[] value = twins.get(serial);
+        lap(TwinMetrics.Stage.READ);
         if (value == null) {
             return applied(serial, null, null, event, in.envelope());
         }
@@ -176,7 +199,10 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
             metrics.late(); // older than the window: applied at the twin's own time (PumpTwin.apply)
         }
         StoredTwin whole = withCold(serial, stored);
-        return applied(serial, whole, whole.twin(model), event, in.envelope());
+        lap(TwinMetrics.Stage.READ);
+        PumpTwin before = whole.twin(model);
+        lap(TwinMetrics.Stage.DECODE);
+        return applied(serial, whole, before, event, in.envelope());
     }
 
     /** The stored twin with its cold part, read from the cold store when it was stored split. */
@@ -206,8 +232,10 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
                 : Math.max(stored.lastAppliedMillis(), t);
         boolean emit = stored == null || duplicate || material(stored, twin, next, event, events);
         long emittedAt = emit ? next.asOf().toEpochMilli() : stored.stateEmittedMillis();
+        lap(TwinMetrics.Stage.APPLY);
         StoredTwin out = StoredTwin.of(next, nextCheck(next), lastApplied, emittedAt,
                 stored == null ? 0 : stored.buffered());
+        lap(TwinMetrics.Stage.ENCODE);
         return new Step(serial, out.bytes(), out.coldChangedFrom(stored), events, emit ? next : null,
                 emit ? transition.assessment() : null);
     }
@@ -271,6 +299,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
             try {
                 stored = withCold(held.pumpSerial(), StoredTwin.read(value));
                 stored = stored.withBuffered(Math.max(0, stored.buffered() - 1));
+                lap(TwinMetrics.Stage.READ);
             } catch (RuntimeException e) {
                 processingFailed(held.origin(), held.pumpSerial(), held.raw(), e);
                 continue;
@@ -287,7 +316,9 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
             Step step = null;
             if (event != null) {
                 try {
-                    step = applied(held.pumpSerial(), stored, stored.twin(model), event, in.envelope());
+                    PumpTwin before = stored.twin(model);
+                    lap(TwinMetrics.Stage.DECODE);
+                    step = applied(held.pumpSerial(), stored, before, event, in.envelope());
                 } catch (RuntimeException e) {
                     processingFailed(held.origin(), held.pumpSerial(), held.raw(), e);
                 }
@@ -334,14 +365,20 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
             }
             exhausted = !it.hasNext();
         }
+        lap(TwinMetrics.Stage.STREAM_TIME);
         for (KeyValue<String, byte[]> kv : due) {
             Step step;
             try {
                 StoredTwin stored = withCold(kv.key, StoredTwin.read(kv.value));
+                lap(TwinMetrics.Stage.READ);
+                PumpTwin before = stored.twin(model);
+                lap(TwinMetrics.Stage.DECODE);
                 List<TwinEvent> events = new ArrayList<>();
-                PumpTwin next = catchUp(stored.twin(model), round.target(), events);
+                PumpTwin next = catchUp(before, round.target(), events);
+                lap(TwinMetrics.Stage.APPLY);
                 StoredTwin out = StoredTwin.of(next, nextCheck(next), stored.lastAppliedMillis(),
                         next.asOf().toEpochMilli(), stored.buffered());
+                lap(TwinMetrics.Stage.ENCODE);
                 step = new Step(kv.key, out.bytes(), out.coldChangedFrom(stored), events, next);
             } catch (RuntimeException e) {
                 log.error("twin sweep skipped pump={} error={}", kv.key, e.toString());
@@ -389,16 +426,19 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         if (step.stored() != null) {
             twins.put(step.serial(), step.stored());
         }
+        lap(TwinMetrics.Stage.WRITE);
         for (TwinEvent e : step.events()) {
             context.forward(new Record<String, SpecificRecord>(e.pumpSerial(), TwinMapping.toAvro(e),
                     e.eventTime().toEpochMilli()), TwinTopology.EVENTS_SINK);
             metrics.twinEvent(e.type());
         }
+        lap(TwinMetrics.Stage.EVENTS);
         if (step.state() != null) {
             context.forward(new Record<String, SpecificRecord>(step.serial(), TwinMapping.toTwinState(step.state(), step.stateView(), parameterMap),
                     step.state().asOf().toEpochMilli()), TwinTopology.STATE_SINK);
             metrics.stateEmitted();
         }
+        lap(TwinMetrics.Stage.STATE);
     }
 
     private void processingFailed(Origin origin, String serial, byte[] raw, RuntimeException e) {

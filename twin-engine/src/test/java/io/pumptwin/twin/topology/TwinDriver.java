@@ -52,6 +52,10 @@ final class TwinDriver implements AutoCloseable {
     }
 
     TwinDriver(java.util.function.UnaryOperator<TwinEngineConfig> configure) {
+        this(configure, TwinMetrics.none());
+    }
+
+    TwinDriver(java.util.function.UnaryOperator<TwinEngineConfig> configure, TwinMetrics metrics) {
         Path dir;
         try {
             dir = Files.createTempDirectory("twin-ttd-");
@@ -64,7 +68,7 @@ final class TwinDriver implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(TwinTopology.build(config, topics), props, WALL_CLOCK);
+        driver = new TopologyTestDriver(TwinTopology.build(config, topics, metrics), props, WALL_CLOCK);
         var names = config.topics();
         input = driver.createInputTopic(names.telemetry(), new StringSerializer(), new ByteArraySerializer());
         states = driver.createOutputTopic(names.twinState(), new StringDeserializer(),
