@@ -57,6 +57,13 @@ final class DetectionCriteria {
             // The home communicator going quiet: the twin's silent-pump alert. The window here is only the longest the
             // judge waits; an outage is judged by the silence it truly caused ({@link #SILENCE_IS_WHAT_ARRIVED}).
             case COMMUNICATOR_OFFLINE -> new FaultRule(EnumSet.of(AlertType.PUMP_SILENT), Duration.ofDays(30));
+            // An explant recorded against the wrong serial retires the twin of a pump still in a patient: the twin must
+            // doubt it (EXPLANT_DOUBTED) once the pump's own reports show it delivering. It waits a day by design (a
+            // pump is read at and after its operation), then needs the pump's count to fall 0.05 mL below its last
+            // figure before the explant: hours at usual doses, five days at the fleet's lowest (20 mcg/day of
+            // 2000 mcg/mL, 0.01 mL/day). So a week; the simulator's clinics retract a wrong explant after 7 d at the
+            // earliest, which clears the doubt.
+            case WRONG_SERIAL_EXPLANT -> new FaultRule(EnumSet.of(AlertType.EXPLANT_DOUBTED), Duration.ofDays(7));
         };
     }
 
@@ -108,6 +115,16 @@ final class DetectionCriteria {
      * {@link FalseAlertRule#PUMP_SILENT}.
      */
     static final boolean EXPLANT_ENDS_THE_SILENCE_TRUTH = true;
+
+    /**
+     * An explant the clinic retracted (PumpExplantRetraction naming its event id: recorded against the wrong serial)
+     * ends nothing from its retraction on: the pump is in a patient again as far as anyone knows, the twin is
+     * reinstated, and its silences are demanded and its PUMP_SILENT alerts judged as on any implanted pump. While the
+     * explant stood, the twin was retired and right to raise nothing but its doubt of the explant
+     * ({@link FalseAlertRule#EXPLANT_DOUBTED}), so that span counts as after an explant
+     * ({@link #EXPLANT_ENDS_THE_SILENCE_TRUTH}).
+     */
+    static final boolean A_RETRACTED_EXPLANT_STANDS_UNTIL_ITS_RETRACTION = true;
 
     /**
      * PUMP_SILENT's true condition is what truly arrived, not why: an implanted pump from which no telemetry at all
@@ -218,7 +235,12 @@ final class DetectionCriteria {
          * (the pump was communicating), or its explant had been reported; the evaluation takes the silence time from
          * the twin's parameters, this window is its default.
          */
-        PUMP_SILENT(Duration.ofHours(48));
+        PUMP_SILENT(Duration.ofHours(48)),
+        /**
+         * EXPLANT_DOUBTED: true when an explant recorded against the wrong serial (WRONG_SERIAL_EXPLANT) stood within an
+         * hour either side of the opening (the hourly ground truth), the pump still in its patient.
+         */
+        EXPLANT_DOUBTED(Duration.ofHours(1));
 
         final Duration window;
 

@@ -15,6 +15,7 @@ import io.pumptwin.events.InfusionMode;
 import io.pumptwin.events.PumpAlarm;
 import io.pumptwin.events.PumpAlarmKind;
 import io.pumptwin.events.PumpExplant;
+import io.pumptwin.events.PumpExplantRetraction;
 import io.pumptwin.events.RefillRecord;
 import io.pumptwin.events.StatusReport;
 import io.pumptwin.events.TelemetryEnvelope;
@@ -134,7 +135,9 @@ public final class DetectionEvaluation {
             if (payload instanceof RefillRecord) {
                 h.refills.add(t);
             } else if (payload instanceof PumpExplant) {
-                h.explantReportedAt = t;
+                h.explantReported(e.getEventId(), t);
+            } else if (payload instanceof PumpExplantRetraction r) {
+                h.explantRetracted(r.getRetractedEventId(), t);
             } else if (payload instanceof PumpAlarm a && a.getKind() == PumpAlarmKind.ELECTIVE_REPLACEMENT_INDICATOR) {
                 h.eriAlarms.add(t);
             } else if (payload instanceof PumpAlarm a && a.getKind() == PumpAlarmKind.END_OF_SERVICE) {
@@ -442,6 +445,9 @@ public final class DetectionEvaluation {
             if (DetectionCriteria.CATHETER_FAULTS.contains(kind)) {
                 conditions.get(AlertType.CATHETER_FAULT_SUSPECTED).add(faults.get(faults.size() - 1));
             }
+            if (kind == TrueFaultKind.WRONG_SERIAL_EXPLANT) {
+                conditions.get(AlertType.EXPLANT_DOUBTED).add(judged);
+            }
             if (DetectionCriteria.CRITICAL_ALARM_FAULTS.contains(kind)) {
                 conditions.get(AlertType.PUMP_CRITICAL_ALARM).add(outcome(h, kind.name(), g.at(), injected,
                         Set.of(AlertType.PUMP_CRITICAL_ALARM), HOUR, runEnd));
@@ -512,7 +518,8 @@ public final class DetectionEvaluation {
     /**
      * Each span in which nothing of an implanted pump arrived for longer than the silence time should be reported silent
      * ({@link DetectionCriteria#SILENCE_IS_WHAT_ARRIVED}); the span after a reported explant is not demanded
-     * ({@link DetectionCriteria#EXPLANT_ENDS_THE_SILENCE_TRUTH}).
+     * ({@link DetectionCriteria#EXPLANT_ENDS_THE_SILENCE_TRUTH}) while the explant stands
+     * ({@link DetectionCriteria#A_RETRACTED_EXPLANT_STANDS_UNTIL_ITS_RETRACTION}).
      */
     private void judgeSilence(long runEnd, PumpHistory h, List<Outcome> out) {
         for (Silence s : silences(h, runEnd)) {
@@ -541,9 +548,8 @@ public final class DetectionEvaluation {
         for (int i = 0; i < heard.size(); i++) {
             long last = heard.get(i);
             Long again = i + 1 < heard.size() ? heard.get(i + 1) : null;
-            if (DetectionCriteria.EXPLANT_ENDS_THE_SILENCE_TRUTH && h.explantReportedAt != null
-                    && last >= h.explantReportedAt) {
-                break;
+            if (DetectionCriteria.EXPLANT_ENDS_THE_SILENCE_TRUTH && h.explantStandingAt(last) != null) {
+                continue;
             }
             boolean long_ = again == null ? last + window <= runEnd : again - last >= longEnough;
             if (!long_) {
@@ -779,13 +785,18 @@ public final class DetectionEvaluation {
             }
             case PUMP_SILENT -> {
                 long silentAfter = model.silentAfter().toMillis();
-                if (h.explantReportedAt != null && h.explantReportedAt <= t) {
-                    return "the pump's explant was reported " + hoursBefore(h.explantReportedAt, t);
+                Long explant = h.explantStandingAt(t);
+                if (explant != null) {
+                    return "the pump's explant was reported " + hoursBefore(explant, t);
                 }
                 Long heard = h.telemetryTimes.stream().filter(x -> x > t - silentAfter && x <= t)
                         .reduce((earlier, later) -> later).orElse(null);
                 return heard == null ? null : "the pump was communicating: telemetry arrived " + hoursBefore(heard, t)
                         + " (silence time " + silentAfter / HOUR + " h)";
+            }
+            case EXPLANT_DOUBTED -> {
+                return anyTruth(h, t - w, t + w, g -> g.faults().contains(TrueFaultKind.WRONG_SERIAL_EXPLANT)) ? null
+                        : "no explant recorded against the wrong serial within 1 h";
             }
             default -> throw new IllegalStateException(rule.name());
         }

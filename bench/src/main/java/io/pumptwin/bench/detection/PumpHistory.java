@@ -34,11 +34,47 @@ final class PumpHistory {
     /** The pump's own computed volume from its status reports, at most one an hour (the judge extrapolates between). */
     final List<PumpBelief> beliefs = new ArrayList<>();
     double lowReservoirAlarmMl = Double.NaN;
-    /** Event time of the clinic's explant record (PumpExplant telemetry), null while none was reported. */
-    Long explantReportedAt;
+    /** The clinic's explant records (PumpExplant telemetry) in event-time order, each with its retraction if any. */
+    final List<ExplantRecord> explants = new ArrayList<>();
 
     PumpHistory(String serial) {
         this.serial = serial;
+    }
+
+    /** One explant the clinic recorded, and when it retracted it (null while it stands). */
+    static final class ExplantRecord {
+        final String eventId;
+        final long reportedAt;
+        Long retractedAt;
+
+        ExplantRecord(String eventId, long reportedAt) {
+            this.eventId = eventId;
+            this.reportedAt = reportedAt;
+        }
+    }
+
+    void explantReported(String eventId, long at) {
+        explants.add(new ExplantRecord(eventId, at));
+    }
+
+    /** The clinic retracted an explant by its event id; one it never recorded for this pump changes nothing. */
+    void explantRetracted(String explantEventId, long at) {
+        explants.stream().filter(x -> x.eventId.equals(explantEventId) && x.retractedAt == null).findFirst()
+                .ifPresent(x -> x.retractedAt = at);
+    }
+
+    /**
+     * When the explant standing at {@code t} was reported: recorded at or before {@code t} and not retracted by then
+     * ({@link DetectionCriteria#A_RETRACTED_EXPLANT_STANDS_UNTIL_ITS_RETRACTION}); null when none stands.
+     */
+    Long explantStandingAt(long t) {
+        for (int i = explants.size() - 1; i >= 0; i--) {
+            ExplantRecord x = explants.get(i);
+            if (x.reportedAt <= t && (x.retractedAt == null || x.retractedAt > t)) {
+                return x.reportedAt;
+            }
+        }
+        return null;
     }
 
     /** One ground-truth record. {@code aspiratedMl} is derived from the ledger identity filled = in + aspirated + out. */

@@ -48,7 +48,8 @@ class GroundTruthDetectionTest {
             Map.entry("wrong-concentration", new Scale(30, 30, 1)),
             Map.entry("local-demo", new Scale(20, 40, 1)),
             Map.entry("high-dose-motor-stall", new Scale(12, 20, 1)),
-            Map.entry("communicator-outage", new Scale(30, 45, 1)));
+            Map.entry("communicator-outage", new Scale(30, 45, 1)),
+            Map.entry("wrong-serial-explant", new Scale(30, 45, 1)));
 
     private record Scale(int pumps, double days, long seed) {
     }
@@ -152,6 +153,20 @@ class GroundTruthDetectionTest {
         for (ScenarioResult r : results.values()) {
             assertThat(r.falseAlerts().getOrDefault(AlertType.PUMP_SILENT, List.of()))
                     .as("PUMP_SILENT on a pump that was heard, in %s", r.scenario()).isEmpty();
+        }
+    }
+
+    @Test
+    void everyWrongSerialExplantIsDoubtedAndNoDoubtIsFalse() {
+        // The wrong explants give the doubt's true conditions; asserted non-empty so that a scale or seed without one
+        // fails rather than passing vacuously.
+        List<Outcome> wrongExplants = results.get("wrong-serial-explant").conditions().get(AlertType.EXPLANT_DOUBTED)
+                .stream().filter(Outcome::counted).toList();
+        assertThat(wrongExplants).as("wrong-serial explants in wrong-serial-explant").isNotEmpty();
+        assertThat(wrongExplants.stream().filter(o -> !o.flagged()).toList()).as("wrong explants not doubted").isEmpty();
+        for (ScenarioResult r : results.values()) {
+            assertThat(r.falseAlerts().getOrDefault(AlertType.EXPLANT_DOUBTED, List.of()))
+                    .as("EXPLANT_DOUBTED on a pump with no wrong explant standing, in %s", r.scenario()).isEmpty();
         }
     }
 

@@ -62,7 +62,7 @@ class SilenceJudgeTest {
     @Test
     void the_silence_after_a_reported_explant_is_no_condition_but_one_running_to_the_end_of_the_run_is() {
         PumpHistory explanted = reportingEvery15Minutes(START, START + 10 * DAY);
-        explanted.explantReportedAt = explanted.telemetryTimes.get(explanted.telemetryTimes.size() - 1);
+        explanted.explantReported("x-1", explanted.telemetryTimes.get(explanted.telemetryTimes.size() - 1));
         PumpHistory lost = reportingEvery15Minutes(START, START + 10 * DAY);
 
         assertThat(judge.silences(explanted, RUN_END)).isEmpty();
@@ -79,7 +79,7 @@ class SilenceJudgeTest {
         assertThat(judge.falseAlert(RUN_END, h, silent(quiet + 30 * HOUR, null)))
                 .contains("the pump was communicating");
         assertThat(judge.falseAlert(RUN_END, h, silent(quiet + 48 * HOUR, null))).isNull();
-        h.explantReportedAt = quiet;
+        h.explantReported("x-1", quiet);
         assertThat(judge.falseAlert(RUN_END, h, silent(quiet + 48 * HOUR, null))).contains("explant");
     }
 

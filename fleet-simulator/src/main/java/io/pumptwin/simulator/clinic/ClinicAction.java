@@ -44,6 +44,10 @@ public sealed interface ClinicAction {
     record PumpReplacement(long atMillis) implements ClinicAction {
     }
 
+    /** The clinic retracts the explant it recorded against this serial in error (its telemetry event id). */
+    record WrongExplantRetraction(long atMillis, String explantEventId) implements ClinicAction {
+    }
+
     /** A scenario's forced fault onset. */
     record InjectedFault(long atMillis, TrueFaultKind fault, boolean permanent) implements ClinicAction {
     }

@@ -6,6 +6,7 @@ import io.pumptwin.events.CatheterCheckResult;
 import io.pumptwin.events.CatheterFaultKind;
 import io.pumptwin.events.DoseChangeReason;
 import io.pumptwin.events.ExplantReason;
+import io.pumptwin.events.ExplantRetractionReason;
 import io.pumptwin.events.FaultChange;
 import io.pumptwin.events.GroundTruth;
 import io.pumptwin.events.InfusionMode;
@@ -13,6 +14,7 @@ import io.pumptwin.events.PrescriptionChange;
 import io.pumptwin.events.PumpAlarm;
 import io.pumptwin.events.PumpAlarmKind;
 import io.pumptwin.events.PumpExplant;
+import io.pumptwin.events.PumpExplantRetraction;
 import io.pumptwin.events.RefillRecord;
 import io.pumptwin.events.StatusReport;
 import io.pumptwin.events.Symptom;
@@ -33,6 +35,7 @@ import io.pumptwin.simulator.clinic.ClinicAction.RefillError;
 import io.pumptwin.simulator.clinic.ClinicAction.RefillKind;
 import io.pumptwin.simulator.clinic.ClinicAction.RefillVisit;
 import io.pumptwin.simulator.clinic.ClinicAction.SymptomReportDue;
+import io.pumptwin.simulator.clinic.ClinicAction.WrongExplantRetraction;
 import io.pumptwin.simulator.output.EventIds;
 import io.pumptwin.simulator.output.SimulationSink;
 import io.pumptwin.simulator.patient.ClinicalPicture;
@@ -80,6 +83,11 @@ public final class SimulatedPump {
      * leaves every other event of the pump, its patient and its clinic as it was.
      */
     private final SplittableRandom communicatorRandom;
+    /**
+     * The clinic's record-keeping errors' own generator (when a wrong explant is noticed): like the communicator's, it
+     * leaves every other draw of the pump's history as it was.
+     */
+    private final SplittableRandom recordsRandom;
     private final long stepMs;
     private final long startMs;
     private final long groundTruthEveryMs;
@@ -150,6 +158,7 @@ public final class SimulatedPump {
         this.index = index;
         this.random = new SplittableRandom(EventIds.mix(runSeed ^ EventIds.mix(index + 0x5DEECE66DL)));
         this.communicatorRandom = new SplittableRandom(EventIds.mix(runSeed ^ EventIds.mix(index + 0x2545F4914F6CDD1DL)));
+        this.recordsRandom = new SplittableRandom(EventIds.mix(runSeed ^ EventIds.mix(index + 0x7F4A7C159E3779B9L)));
         this.stepMs = scenario.stepMillis();
         this.startMs = startMs;
         this.groundTruthEveryMs = scenario.groundTruthCadenceMinutes() * 60_000L;
@@ -334,6 +343,8 @@ public final class SimulatedPump {
                 catheterRevision(nowMs, sink);
             } else if (action instanceof PumpReplacement) {
                 replace(nowMs, sink);
+            } else if (action instanceof WrongExplantRetraction retraction) {
+                retractWrongExplant(nowMs, retraction, sink);
             } else if (action instanceof InjectedFault fault) {
                 inject(nowMs, fault, sink);
             }
@@ -556,6 +567,7 @@ public final class SimulatedPump {
             }
             case LOW_BATTERY_RESET, MEMORY_RESET -> reset(nowMs, fault.fault(), sink);
             case COMMUNICATOR_OFFLINE -> startCommunicatorOutage(nowMs, fault.permanent(), sink);
+            case WRONG_SERIAL_EXPLANT -> recordWrongExplant(nowMs, fault.permanent(), sink);
             case POCKET_FILL -> scheduleRefill(nowMs, RefillKind.INJECTED, RefillError.POCKET_FILL, false);
             case WRONG_CONCENTRATION -> scheduleRefill(nowMs, RefillKind.INJECTED, RefillError.WRONG_CONCENTRATION, false);
             default -> throw new IllegalArgumentException("fault cannot be injected: " + fault.fault());
@@ -898,6 +910,34 @@ public final class SimulatedPump {
         retired = true;
     }
 
+    /**
+     * The clinic records an explant against this serial in error: the pump taken out was another patient's, and the
+     * wrong serial was entered (the reason is that pump's; most explants are replacements after ERI). This pump stays
+     * in its patient and goes on delivering and reporting exactly as before; only the record is wrong. The clinic
+     * notices (the other pump's records, this patient's next visit) and retracts the explant by its event id after a
+     * delay drawn from {@link #recordsRandom}, or never ({@code neverRetracted}, or by the scenario's probability).
+     */
+    private void recordWrongExplant(long nowMs, boolean neverRetracted, SimulationSink sink) {
+        if (activeFaults.contains(TrueFaultKind.WRONG_SERIAL_EXPLANT)) {
+            return;
+        }
+        String explantId = emit(nowMs, TelemetrySource.CLINICIAN_PROGRAMMER,
+                new PumpExplant(ExplantReason.ELECTIVE_REPLACEMENT, null), sink);
+        startFault(nowMs, TrueFaultKind.WRONG_SERIAL_EXPLANT, sink);
+        boolean noticed = recordsRandom.nextDouble() < clinic.wrongExplantRetractionProbability();
+        double days = clinic.wrongExplantRetractionMinDays() + recordsRandom.nextDouble()
+                * (clinic.wrongExplantRetractionMaxDays() - clinic.wrongExplantRetractionMinDays());
+        if (noticed && !neverRetracted) {
+            schedule(new WrongExplantRetraction(snapUp(nowMs + Math.max(stepMs, (long) (days * DAY_MS))), explantId));
+        }
+    }
+
+    private void retractWrongExplant(long nowMs, WrongExplantRetraction retraction, SimulationSink sink) {
+        emit(nowMs, TelemetrySource.CLINICIAN_PROGRAMMER,
+                new PumpExplantRetraction(retraction.explantEventId(), ExplantRetractionReason.WRONG_SERIAL), sink);
+        endFault(nowMs, TrueFaultKind.WRONG_SERIAL_EXPLANT, sink);
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // Symptoms
 
@@ -949,19 +989,21 @@ public final class SimulatedPump {
         emit(nowMs, TelemetrySource.HOME_COMMUNICATOR, new PumpAlarm(kind, critical, detail), sink);
     }
 
-    private void emit(long nowMs, TelemetrySource source, Object payload, SimulationSink sink) {
+    /** Sends a telemetry record and returns its event id; null when the home communicator is offline and sends nothing. */
+    private String emit(long nowMs, TelemetrySource source, Object payload, SimulationSink sink) {
         if (communicatorOffline && source == TelemetrySource.HOME_COMMUNICATOR) {
             // Never uploaded: the report was made (its draws are spent as if it had been) but nothing carries it, and
             // the communicator that did not talk to the pump has nothing to send late. No sequence number is used,
             // so the next record that does arrive follows the last one that did.
             tally.notUploaded++;
-            return;
+            return null;
         }
         sequence++;
         tally.telemetry++;
         Instant time = Instant.ofEpochMilli(nowMs);
-        sink.telemetry(new TelemetryEnvelope(EventIds.of(runSeed, index, sequence).toString(), serial, pseudonym,
-                clinicId, time, sequence, source, null, payload));
+        String eventId = EventIds.of(runSeed, index, sequence).toString();
+        sink.telemetry(new TelemetryEnvelope(eventId, serial, pseudonym, clinicId, time, sequence, source, null, payload));
+        return eventId;
     }
 
     private void startFault(long nowMs, TrueFaultKind kind, SimulationSink sink) {

@@ -78,6 +78,12 @@ public record Scenario(
                 "communicator.replugProbability", "must be within 0..1");
         require(communicator.replugMinDays() >= 0 && communicator.replugMaxDays() >= communicator.replugMinDays(),
                 "communicator.replugMinDays/replugMaxDays", "must satisfy 0 <= replugMinDays <= replugMaxDays");
+        require(clinic.wrongExplantRetractionProbability() >= 0 && clinic.wrongExplantRetractionProbability() <= 1,
+                "clinic.wrongExplantRetractionProbability", "must be within 0..1");
+        require(clinic.wrongExplantRetractionMinDays() >= 0
+                        && clinic.wrongExplantRetractionMaxDays() >= clinic.wrongExplantRetractionMinDays(),
+                "clinic.wrongExplantRetractionMinDays/wrongExplantRetractionMaxDays",
+                "must satisfy 0 <= wrongExplantRetractionMinDays <= wrongExplantRetractionMaxDays");
         for (FaultInjection injection : injections) {
             require(injection.fault() != null, "injections.fault", "must be set");
             require(injection.fraction() >= 0 && injection.fraction() <= 1, "injections.fraction", "must be within 0..1");
@@ -180,7 +186,10 @@ public record Scenario(
             double revisionMaxDays,
             double replacementAfterEriMinDays,
             double replacementAfterEriMaxDays,
-            double urgentReplacementMaxDays) {
+            double urgentReplacementMaxDays,
+            double wrongExplantRetractionProbability,
+            double wrongExplantRetractionMinDays,
+            double wrongExplantRetractionMaxDays) {
     }
 
     /** Catheter complications as hazards, and what each fault does once it has begun. */
@@ -250,8 +259,11 @@ public record Scenario(
      * A fault forced onto a fraction of the fleet, with onset drawn uniformly in [fromDay, toDay): the
      * scenario's signature. Catheter faults, MOTOR_STALL, LOW_BATTERY_RESET and MEMORY_RESET start at onset;
      * MISSED_REFILL makes the refill due at onset a missed visit; POCKET_FILL and WRONG_CONCENTRATION make
-     * a refill at onset go wrong that way; COMMUNICATOR_OFFLINE starts a home-communicator outage at onset.
-     * {@code permanent} applies to motor stalls, catheter kinks and communicator outages (never plugged back in).
+     * a refill at onset go wrong that way; COMMUNICATOR_OFFLINE starts a home-communicator outage at onset;
+     * WRONG_SERIAL_EXPLANT makes the clinic record an explant against this pump at onset although it stays implanted,
+     * retracted later as {@link ClinicPolicy#wrongExplantRetractionProbability} says.
+     * {@code permanent} applies to motor stalls, catheter kinks and communicator outages (never plugged back in), and
+     * to wrong explants (never retracted).
      */
     public record FaultInjection(TrueFaultKind fault, double fraction, double fromDay, double toDay, Boolean permanent) {
     }

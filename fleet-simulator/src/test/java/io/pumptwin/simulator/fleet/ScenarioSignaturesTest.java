@@ -1,12 +1,14 @@
 package io.pumptwin.simulator.fleet;
 
 import io.pumptwin.events.DoseChangeReason;
+import io.pumptwin.events.ExplantRetractionReason;
 import io.pumptwin.events.GroundTruth;
 import io.pumptwin.events.InfusionMode;
 import io.pumptwin.events.PrescriptionChange;
 import io.pumptwin.events.PumpAlarm;
 import io.pumptwin.events.PumpAlarmKind;
 import io.pumptwin.events.PumpExplant;
+import io.pumptwin.events.PumpExplantRetraction;
 import io.pumptwin.events.RefillRecord;
 import io.pumptwin.events.StatusReport;
 import io.pumptwin.events.Symptom;
@@ -373,16 +375,89 @@ class ScenarioSignaturesTest {
         assertThat(clinicVisitsHeard).as("clinic records that reached telemetry during an outage").isPositive();
     }
 
+    @Test
+    void aWrongSerialExplantIsRecordedAndLaterRetractedWhileThePumpGoesOnAsBefore() {
+        Scenario wrong = new ScenarioLoader().load("wrong-serial-explant");
+        // The same scenario without the wrong explants: the injection stays with fraction 0, so it spends the same
+        // draws of the pump's own generator and only the clinic's two records differ.
+        Scenario rightRecords = new Scenario(wrong.name(), wrong.description(), wrong.start(), wrong.durationDays(),
+                wrong.fleetSize(), wrong.clinics(), wrong.statusCadenceMinutes(), wrong.groundTruthCadenceMinutes(),
+                wrong.pumps(), wrong.battery(), wrong.clinic(), wrong.catheter(), wrong.motor(), wrong.patient(),
+                wrong.injections().stream()
+                        .map(i -> new Scenario.FaultInjection(i.fault(), 0, i.fromDay(), i.toDay(), i.permanent())).toList(),
+                wrong.communicator());
+        SimulationRun run = SimulationRun.of(wrong, 3);
+        SimulationRun reference = SimulationRun.of(rightRecords, 3);
+
+        Map<String, Instant> onsets = run.onsets(TrueFaultKind.WRONG_SERIAL_EXPLANT);
+        assertThat(onsets).as("pumps with an explant recorded against their serial").hasSizeGreaterThanOrEqualTo(5);
+        assertThat(reference.onsets(TrueFaultKind.WRONG_SERIAL_EXPLANT)).isEmpty();
+        int retracted = 0;
+        for (String serial : run.truthByPump.keySet()) {
+            List<TelemetryEnvelope> sent = run.telemetryByPump.get(serial);
+            List<TelemetryEnvelope> explants = sent.stream().filter(e -> e.getPayload() instanceof PumpExplant).toList();
+            List<TelemetryEnvelope> retractions = sent.stream()
+                    .filter(e -> e.getPayload() instanceof PumpExplantRetraction).toList();
+            Instant onset = onsets.get(serial);
+            if (onset == null) {
+                assertThat(explants).as("explants of %s, which stays implanted", serial).isEmpty();
+                assertThat(retractions).as("retractions of %s", serial).isEmpty();
+            } else {
+                TelemetryEnvelope explant = explants.stream().filter(e -> e.getEventTime().equals(onset)).findFirst()
+                        .orElseThrow(() -> new AssertionError("no explant of " + serial + " at its onset " + onset));
+                assertThat(explant.getSource()).isEqualTo(TelemetrySource.CLINICIAN_PROGRAMMER);
+                assertThat(((PumpExplant) explant.getPayload()).getReplacementPumpSerial()).isNull();
+                Optional<Instant> end = run.end(serial, TrueFaultKind.WRONG_SERIAL_EXPLANT, onset);
+                if (end.isPresent()) {
+                    retracted++;
+                    TelemetryEnvelope retraction = retractions.stream().filter(e -> e.getEventTime().equals(end.get()))
+                            .findFirst().orElseThrow(() -> new AssertionError("no retraction of " + serial + " at " + end));
+                    PumpExplantRetraction r = (PumpExplantRetraction) retraction.getPayload();
+                    assertThat(r.getRetractedEventId()).as("the explant it retracts").isEqualTo(explant.getEventId());
+                    assertThat(r.getReason()).isEqualTo(ExplantRetractionReason.WRONG_SERIAL);
+                    assertThat(retraction.getSource()).isEqualTo(TelemetrySource.CLINICIAN_PROGRAMMER);
+                    assertThat(Duration.between(onset, end.get())).isBetween(Duration.ofDays(7), Duration.ofDays(28));
+                } else {
+                    assertThat(retractions).as("retractions of %s, whose explant stands", serial).isEmpty();
+                }
+                // Still in the patient: status reports go on every 15 minutes through and after the explant.
+                List<Instant> reports = run.payloads(serial, StatusReport.class).stream().map(Timed::time)
+                        .filter(t -> t.isAfter(onset)).toList();
+                assertThat(reports).as("status reports of %s after its wrong explant", serial).isNotEmpty();
+                assertThat(Duration.between(onset, reports.get(0))).isLessThanOrEqualTo(Duration.ofMinutes(15));
+            }
+            // The pump, its patient and its clinic lived the same history: every hourly truth is the same but for the
+            // wrong explant, and what reached telemetry is the same but for the clinic's explant and retraction.
+            assertThat(run.truthByPump.get(serial).stream().filter(g -> g.getFaultChange() == null)
+                    .map(g -> without(g, TrueFaultKind.WRONG_SERIAL_EXPLANT)).toList())
+                    .as("hourly ground truth of %s", serial)
+                    .isEqualTo(reference.truthByPump.get(serial).stream().filter(g -> g.getFaultChange() == null)
+                            .map(g -> without(g, TrueFaultKind.WRONG_SERIAL_EXPLANT)).toList());
+            assertThat(sent.stream().filter(e -> !(e.getPayload() instanceof PumpExplant)
+                            && !(e.getPayload() instanceof PumpExplantRetraction))
+                    .map(e -> e.getEventTime() + " " + e.getSource() + " " + e.getPayload()).toList())
+                    .as("telemetry of %s besides the explant and its retraction", serial)
+                    .isEqualTo(reference.telemetryByPump.get(serial).stream()
+                            .map(e -> e.getEventTime() + " " + e.getSource() + " " + e.getPayload()).toList());
+        }
+        assertThat(retracted).as("wrong explants the clinic retracted").isPositive();
+    }
+
     private static boolean within(Instant t, Instant[] outage) {
         return !t.isBefore(outage[0]) && t.isBefore(outage[1]);
     }
 
     /** A truth record's every value, its active faults without the outage. */
     private static List<Object> withoutOutage(GroundTruth g) {
+        return without(g, TrueFaultKind.COMMUNICATOR_OFFLINE);
+    }
+
+    /** A truth record's every value, its active faults without {@code kind}. */
+    private static List<Object> without(GroundTruth g, TrueFaultKind kind) {
         return List.of(g.getSimTime(), g.getTrueReservoirMl(), g.getPumpComputedReservoirMl(), g.getCumulativeFilledMl(),
                 g.getCumulativeDeliveredFromReservoirMl(), g.getCumulativeReachedCsfMl(), g.getCumulativeLeakedMl(),
                 g.getTrueDoseReachingCsfMcgPerDay(), g.getTrueBatteryPercent(), g.getActiveFaults().stream()
-                        .filter(k -> k != TrueFaultKind.COMMUNICATOR_OFFLINE).toList(), g.getWithdrawalStage(),
+                        .filter(k -> k != kind).toList(), g.getWithdrawalStage(),
                 g.getOverdose(), String.valueOf(g.getDeliveryStoppedSince()));
     }
 }

@@ -102,6 +102,22 @@ class SchemaEvolutionTest {
     assertThat(alertsNow).endsWith("EXPLANT_DOUBTED");
   }
 
+  /**
+   * A new ground-truth fault kind (COMMUNICATOR_OFFLINE, then WRONG_SERIAL_EXPLANT, 2026-12) joins TrueFaultKind at the
+   * end: the enum has no default, so a symbol moved or removed would make stored ground truth unreadable or change its
+   * meaning, and the bench judges recorded runs by these symbols.
+   */
+  @Test
+  void newGroundTruthFaultKindsJoinTheirEnumAtTheEnd() throws IOException {
+    Schema previous = new Schema.Parser().parse(
+        PREVIOUS.resolve(Topics.GROUND_TRUTH.name() + ".avsc").toFile());
+    java.util.List<String> before = previous.getField("activeFaults").schema().getElementType().getEnumSymbols();
+    java.util.List<String> now = Topics.GROUND_TRUTH.valueSchema().getField("activeFaults").schema().getElementType()
+        .getEnumSymbols();
+    assertThat(now.subList(0, before.size())).isEqualTo(before);
+    assertThat(now).endsWith("COMMUNICATOR_OFFLINE", "WRONG_SERIAL_EXPLANT");
+  }
+
   @Test
   void everyRecordAndFieldIsDocumented() {
     for (TopicSpec<?> spec : Topics.ALL) {
