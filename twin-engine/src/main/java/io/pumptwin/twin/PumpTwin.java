@@ -133,7 +133,13 @@ public record PumpTwin(
             return new TwinTransition(this, List.of(), TwinTransition.Outcome.DUPLICATE);
         }
         if (explant != null) {
-            return retractsTheExplant(e) ? reinstatedBy(e) : appliedAsHistory(e);
+            if (retractsTheExplant(e)) {
+                return reinstatedBy(e);
+            }
+            if (e.fact() instanceof RefillVisit r && !e.eventTime().isBefore(explant.explantedAt())) {
+                return refilledWhileRetired(r, e);
+            }
+            return appliedAsHistory(e);
         }
         if (e.fact() instanceof PumpExplantRetraction) {
             // It names no explant this twin holds (a second retraction, a retraction of an explant recorded against
@@ -229,8 +235,9 @@ public record PumpTwin(
      * pump implanted) and the twin moves to the retraction's time and reconciles as after any event: whatever its
      * figures say now is raised again, refill, underdose, battery, silence, so the alerts the wrong explant closed
      * open again as they stand. The reservoir still projects forward from its last anchor (the last fill or report
-     * before the explant), which is right: the pump delivered all along. What the twin does NOT have is the telemetry
-     * that arrived while it was retired: it was applied as history only (remembered for de-duplication and counted,
+     * before the explant, or a refill the clinic made while the twin was retired, {@link #refilledWhileRetired}),
+     * which is right: the pump delivered all along. What the twin does NOT have is the rest of the telemetry that
+     * arrived while it was retired: it was applied as history only (remembered for de-duplication and counted,
      * {@link #appliedAsHistory}), not modelled, and it is not replayed now (the twin keeps no copy of it): reports,
      * alarms and symptoms from the retired span are not in its figures. Their times are, as the pump last heard
      * ({@link #heardWhileRetired}), so a pump that kept reporting through a wrong explant is not found silent here.
@@ -242,6 +249,26 @@ public record PumpTwin(
                 reservoirAnchor, pumpComputedMl, fill, battery, delivery, catheter, recentSymptoms,
                 activeCriticalAlarms, conditions, calibration, null, retractedWith(e));
         return reinstated.reconciled(e.eventId(), new ArrayList<>(), TwinTransition.Outcome.APPLIED);
+    }
+
+    /**
+     * The clinic refilled a pump recorded as explanted: nobody refills a pump that is out, so the explant is probably
+     * wrong (recorded against this serial for another patient's pump) and the retraction may follow. The twin stays
+     * retired and raises nothing, but takes the refill into its figures as for an implanted pump (the residual against
+     * the projection from before the explant, the new fill, prescription and fill context), so that if the explant is
+     * retracted the reinstated twin projects from this fill. Taken in as history only, the refill left the reinstated
+     * twin projecting the old fill to empty: refill-urgent and underdose alerts on a pump just refilled (bench
+     * detection scorecard, wrong-serial-explant, issue 6). The pump's own count is taken as the volume filled, as the
+     * clinician programmes it: the doubt rule ({@link #deliversSinceTheExplant}) compares the reports after it with
+     * that, not with the count of the old fill before the explant, which they would never fall below.
+     */
+    private TwinTransition refilledWhileRetired(RefillVisit r, TelemetryEvent e) {
+        Instant t = e.eventTime().isAfter(asOf) ? e.eventTime() : asOf;
+        PumpTwin base = new PumpTwin(identity, parameters, t, t, lastHeardAt, Math.max(lastSequence, e.sequence()),
+                eventsApplied + 1, recentEvents.with(e), prescription, reservoirAt(t), r.filledVolumeMl(), fill,
+                battery, delivery, catheter.relaxedTo(t, parameters.catheter()), recentSymptoms, activeCriticalAlarms,
+                conditions, calibration, explant, retractedExplants);
+        return new TwinTransition(base.onRefill(r, t, e.eventId()), List.of(), TwinTransition.Outcome.APPLIED);
     }
 
     /**
@@ -259,7 +286,8 @@ public record PumpTwin(
     }
 
     /**
-     * Telemetry for the serial after its explant is applied as history only: remembered (its id for de-duplication,
+     * Telemetry for the serial after its explant (but a refill, {@link #refilledWhileRetired}) is applied as history
+     * only: remembered (its id for de-duplication,
      * its sequence, the count of events applied) and nothing else; the twin stays as it was at the explant and raises
      * nothing. Not dead-lettered, because such a record is valid telemetry, not poison: home communicators store and
      * forward, so reports and alarms from the days before the explant arrive after the clinic's record of it (the

@@ -150,6 +150,53 @@ class ExplantRetractionTest {
     }
 
     /**
+     * The clinic refilled the pump while the wrong explant stood: the refill is in the twin's figures (and nothing is
+     * raised while it is retired), so the twin reinstated by the retraction projects from the new fill, as the twin of
+     * the same pump never explanted does, and calls for no refill (taken in as history only, the refill was lost and
+     * the reinstated twin projected the old fill to empty: refill-urgent and underdose alerts on a pump just refilled,
+     * bench detection scorecard, wrong-serial-explant).
+     */
+    @Test
+    void a_refill_while_wrongly_retired_is_in_the_figures_of_the_reinstated_twin() {
+        PumpScenario never = PumpScenario.dueForReplacement("RET-6");
+        never.at(67, io.pumptwin.twin.telemetry.RefillVisit.routine(3.4, 3.4, 20, 20, 2000, 500));
+        never.advance(69);
+        PumpScenario pump = PumpScenario.dueForReplacement("RET-6");
+        String explantId = explantedInError(pump);
+
+        TwinTransition refill = pump.at(67, io.pumptwin.twin.telemetry.RefillVisit.routine(3.4, 3.4, 20, 20, 2000,
+                500));
+        assertThat(refill.events()).as("retired: nothing raised").isEmpty();
+        assertThat(refill.twin().explant()).isNotNull();
+        assertThat(refill.twin().fill().filledAt()).isEqualTo(PumpScenario.day(67));
+        TwinTransition back = pump.at(69, new PumpExplantRetraction(explantId, ExplantRetractionReason.WRONG_SERIAL));
+
+        assertThat(back.twin().reservoirAt(PumpScenario.day(69)).expectedVolumeMl())
+                .isCloseTo(never.twin().reservoirAt(PumpScenario.day(69)).expectedVolumeMl(),
+                        org.assertj.core.data.Offset.offset(1e-6))
+                .isGreaterThan(19);
+        assertThat(back.twin().conditions()).doesNotContainKeys(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT,
+                TwinEventType.UNDERDOSE_RISK);
+        assertThat(levels(back.twin())).containsEntry(TwinEventType.BATTERY_ERI,
+                levels(never.twin()).get(TwinEventType.BATTERY_ERI));
+    }
+
+    /**
+     * A pump refilled under a wrong explant is still doubted by its reports: they are compared with the volume filled,
+     * not with the old fill's count before the explant, which a freshly filled pump never falls below.
+     */
+    @Test
+    void reports_after_a_refill_under_a_wrong_explant_still_put_it_in_doubt() {
+        PumpScenario pump = PumpScenario.dueForReplacement("RET-7");
+        explantedInError(pump);
+        pump.at(66.5, io.pumptwin.twin.telemetry.RefillVisit.routine(3.4, 3.4, 20, 20, 2000, 500));
+
+        TwinTransition report = pump.at(67.5, StatusReport.of(20 - 0.25, 20, 2.0, 2000, 500, 4.8));
+
+        assertThat(report.events()).extracting(TwinEvent::type).containsExactly(TwinEventType.EXPLANT_DOUBTED);
+    }
+
+    /**
      * The retraction overtook its explant (recorded by two clinic systems, or the explant held up longer than the
      * reorder window): the explant, arriving after it, must not retire a twin whose pump is in the patient, who would
      * otherwise get no refill, battery or withdrawal alert again.
