@@ -28,13 +28,7 @@ class ExplantRetractionTopologyTest {
     @Test
     void a_retracted_explant_raises_the_refill_alert_again_and_the_pump_is_followed_as_before() {
         try (TwinDriver d = new TwinDriver()) {
-            TelemetryStory live = new TelemetryStory("RET-1");
-            d.send(live.refill(0, 2.0, 2.0));
-            for (double day = 1; day <= 60; day += 1) {
-                d.send(live.status(day));
-            }
-            Set<TwinEventType> open = d.openConditions("RET-1");
-            assertThat(open).containsAnyOf(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
+            TelemetryStory live = dueForRefill(d, "RET-1");
 
             // Day 60.5: the clinic records another patient's pump replacement against this serial.
             TelemetryEnvelope explant = clinic(live.envelope(60.5, PumpExplant.newBuilder()
@@ -99,13 +93,8 @@ class ExplantRetractionTopologyTest {
     @Test
     void an_explant_arriving_after_its_retraction_leaves_the_pump_monitored() {
         try (TwinDriver d = new TwinDriver()) {
-            TelemetryStory live = new TelemetryStory("RET-2");
-            d.send(live.refill(0, 2.0, 2.0));
-            for (double day = 1; day <= 60; day += 1) {
-                d.send(live.status(day));
-            }
+            TelemetryStory live = dueForRefill(d, "RET-2");
             Set<TwinEventType> open = d.openConditions("RET-2");
-            assertThat(open).containsAnyOf(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
 
             TelemetryEnvelope explant = clinic(live.envelope(60.5, PumpExplant.newBuilder()
                     .setReason(ExplantReason.ELECTIVE_REPLACEMENT).setReplacementPumpSerial("RET-9").build()));
@@ -129,6 +118,17 @@ class ExplantRetractionTopologyTest {
                     .doesNotContain(TwinEventType.EXPLANT_DOUBTED);
             assertThat(d.deadLetterLog).isEmpty();
         }
+    }
+
+    /** A pump filled on day 0 and reporting daily to day 60, by when its refill alert is open. */
+    private static TelemetryStory dueForRefill(TwinDriver d, String serial) {
+        TelemetryStory live = new TelemetryStory(serial);
+        d.send(live.refill(0, 2.0, 2.0));
+        for (double day = 1; day <= 60; day += 1) {
+            d.send(live.status(day));
+        }
+        assertThat(d.openConditions(serial)).containsAnyOf(TwinEventType.REFILL_DUE, TwinEventType.REFILL_URGENT);
+        return live;
     }
 
     private static TelemetryEnvelope clinic(TelemetryEnvelope e) {
