@@ -286,17 +286,17 @@ public record PumpTwin(
     }
 
     /**
-     * Telemetry for the serial after its explant (but a refill, {@link #refilledWhileRetired}) is applied as history
-     * only: remembered (its id for de-duplication,
-     * its sequence, the count of events applied) and nothing else; the twin stays as it was at the explant and raises
-     * nothing. Not dead-lettered, because such a record is valid telemetry, not poison: home communicators store and
-     * forward, so reports and alarms from the days before the explant arrive after the clinic's record of it (the
-     * reorder buffer applies them after it too), and a pump may still be read on the bench once out. A dead letter
-     * asks someone to fix an input; these need no fixing, and counting them as refusals would hide the real ones.
-     * A re-implant of the same serial does not happen (an explanted pump is not implanted again); a pump that was
-     * wrongly recorded as explanted is corrected by the clinic's retraction of that explant ({@link #reinstatedBy}).
-     * A retraction that names no explant the twin holds is remembered here too, with the id of the explant it names
-     * ({@link #retractedWith}), and changes nothing else; so is an explant already retracted.
+     * Telemetry for the serial after its explant, except a refill ({@link #refilledWhileRetired}), is applied as
+     * history only: remembered (its id for de-duplication, its sequence, the count of events applied) and nothing else;
+     * the twin stays as it was at the explant and raises nothing. Not dead-lettered, because such a record is valid
+     * telemetry, not poison: home communicators store and forward, so reports and alarms from the days before the
+     * explant arrive after the clinic's record of it (the reorder buffer applies them after it too), and a pump may
+     * still be read on the bench once out. A dead letter asks someone to fix an input; these need no fixing, and
+     * counting them as refusals would hide the real ones. A re-implant of the same serial does not happen (an explanted
+     * pump is not implanted again); a pump that was wrongly recorded as explanted is corrected by the clinic's
+     * retraction of that explant ({@link #reinstatedBy}). A retraction that names no explant the twin holds is
+     * remembered here too, with the id of the explant it names ({@link #retractedWith}), and changes nothing else; so
+     * is an explant already retracted.
      */
     private TwinTransition appliedAsHistory(TelemetryEvent e) {
         PumpTwin kept = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, Math.max(lastSequence,
