@@ -145,7 +145,8 @@ public final class StreamsThroughputBenchmark {
             .orElseThrow());
       }
       best.forEach(m -> results.add(m.result()));
-      String table = report(results, pumps, records, rounds) + stageReport(best, results);
+      String table = report(results, pumps, records, rounds) + roundRatios(byContender, results)
+          + stageReport(best, results);
       System.out.println(table);
       ResultsHistory.prepend(Path.of(out), table);
       Measured staged = best.stream().filter(m -> !m.stages().isEmpty()).findFirst().orElse(null);
@@ -178,6 +179,43 @@ public final class StreamsThroughputBenchmark {
           r.cpuMicrosPerRecord(), baseCpu / r.cpuMicrosPerRecord(), r.streamThreadCpuMicrosPerRecord(),
           100 * r.commitShare(), (double) r.stateDirBytes() / pumps,
           r.heapUsedAfterBytes() / 1e6));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Each contender's ratio round by round, to the same round's baseline at its commit interval: on a machine whose
+   * speed drifts between runs, the pair of one round saw the same conditions, and their spread shows how far a single
+   * ratio can be trusted. The main table's ratio is of each side's best round.
+   */
+  static String roundRatios(List<List<Measured>> byContender, List<StreamsRun.Result> results) {
+    StringBuilder sb = new StringBuilder();
+    for (int ci = 0; ci < results.size(); ci++) {
+      StreamsRun.Result r = results.get(ci);
+      StreamsRun.Result base = sameIntervalBaseline(results, r);
+      if (base == null || base == r || r.name().contains("(baseline)")) {
+        continue;
+      }
+      List<Measured> runs = byContender.get(ci);
+      List<Measured> baseRuns = byContender.get(results.indexOf(base));
+      double[] ratios = new double[Math.min(runs.size(), baseRuns.size())];
+      for (int round = 0; round < ratios.length; round++) {
+        ratios[round] = runs.get(round).result().recordsPerSecond() / baseRuns.get(round).result().recordsPerSecond();
+      }
+      if (sb.length() == 0) {
+        sb.append(String.format(Locale.ROOT, "%nRatio round by round to the same round's baseline at the same commit"
+            + " interval:%n%n| application | median | lowest | highest | rounds |%n|---|---:|---:|---:|---|%n"));
+      }
+      double[] sorted = ratios.clone();
+      java.util.Arrays.sort(sorted);
+      double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+          : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+      StringBuilder each = new StringBuilder();
+      for (double v : ratios) {
+        each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", v));
+      }
+      sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %s |%n", r.name(), median, sorted[0],
+          sorted[sorted.length - 1], each));
     }
     return sb.toString();
   }
