@@ -53,15 +53,10 @@ class WrongSerialExplantJudgeTest {
 
     @Test
     void a_silence_while_the_wrong_explant_stands_is_no_condition_but_one_after_its_retraction_is() {
-        PumpHistory h = new PumpHistory("SIM0000009");
-        addReports(h, START, START + 10 * DAY);
         long explant = START + 10 * DAY + HOUR;
-        h.telemetryTimes.add(explant);
-        h.explantReported("x-wrong", explant);
         // Quiet for four days under the explant, then the clinic's retraction and reports again ...
         long retraction = explant + 4 * DAY;
-        h.telemetryTimes.add(retraction);
-        h.explantRetracted("x-wrong", retraction);
+        PumpHistory h = explantedInErrorThenRetracted("SIM0000009", explant, retraction);
         addReports(h, retraction + HOUR, retraction + 5 * DAY);
         // ... and quiet for four days more, now as an implanted pump.
         addReports(h, retraction + 9 * DAY, RUN_END);
@@ -79,14 +74,9 @@ class WrongSerialExplantJudgeTest {
 
     @Test
     void pump_silent_after_the_retraction_is_judged_as_on_an_implanted_pump() {
-        PumpHistory h = new PumpHistory("SIM0000011");
-        addReports(h, START, START + 10 * DAY);
         long explant = START + 10 * DAY + HOUR;
-        h.telemetryTimes.add(explant);
-        h.explantReported("x-wrong", explant);
         long retraction = explant + 8 * DAY;
-        h.telemetryTimes.add(retraction);
-        h.explantRetracted("x-wrong", retraction);
+        PumpHistory h = explantedInErrorThenRetracted("SIM0000011", explant, retraction);
 
         assertThat(judge.falseAlert(RUN_END, h, silent(explant + 3 * DAY))).contains("explant");
         assertThat(judge.falseAlert(RUN_END, h, silent(retraction + 48 * HOUR))).isNull();
@@ -118,5 +108,16 @@ class WrongSerialExplantJudgeTest {
 
     private static AlertSpan silent(long openedAt) {
         return new AlertSpan("a-silent", AlertType.PUMP_SILENT, openedAt, false, "");
+    }
+
+    /** A pump that reported for the first 10 days, then had an explant recorded in error and retracted (quiet between). */
+    private static PumpHistory explantedInErrorThenRetracted(String serial, long explant, long retraction) {
+        PumpHistory h = new PumpHistory(serial);
+        addReports(h, START, START + 10 * DAY);
+        h.telemetryTimes.add(explant);
+        h.explantReported("x-wrong", explant);
+        h.telemetryTimes.add(retraction);
+        h.explantRetracted("x-wrong", retraction);
+        return h;
     }
 }

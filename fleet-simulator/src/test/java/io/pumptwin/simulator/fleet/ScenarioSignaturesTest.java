@@ -312,16 +312,24 @@ class ScenarioSignaturesTest {
                 .anyMatch(s -> s.value().getSymptoms().contains(Symptom.DROWSINESS))).count();
         assertThat(overdoseReports).isPositive();
     }
+    /**
+     * {@code s} with every injection kept at fraction 0, so each pump spends the same draws of its own generator and
+     * nothing is injected, and with the {@code communicator} model given.
+     */
+    private static Scenario withoutInjections(Scenario s, Scenario.CommunicatorModel communicator) {
+        return new Scenario(s.name(), s.description(), s.start(), s.durationDays(), s.fleetSize(), s.clinics(),
+                s.statusCadenceMinutes(), s.groundTruthCadenceMinutes(), s.pumps(), s.battery(), s.clinic(),
+                s.catheter(), s.motor(), s.patient(), s.injections().stream()
+                .map(i -> new Scenario.FaultInjection(i.fault(), 0, i.fromDay(), i.toDay(), i.permanent())).toList(),
+                communicator);
+    }
+
     @Test
     void aCommunicatorOutageSilencesTheHomeUplinkOnlyAndChangesNothingElse() {
         Scenario outages = new ScenarioLoader().load("communicator-outage");
         // The same scenario with every communicator always online: the injection stays with fraction 0, so it spends
         // the same draws of the pump's own generator and only the outages differ.
-        Scenario online = new Scenario(outages.name(), outages.description(), outages.start(), outages.durationDays(),
-                outages.fleetSize(), outages.clinics(), outages.statusCadenceMinutes(),
-                outages.groundTruthCadenceMinutes(), outages.pumps(), outages.battery(), outages.clinic(),
-                outages.catheter(), outages.motor(), outages.patient(), outages.injections().stream()
-                .map(i -> new Scenario.FaultInjection(i.fault(), 0, i.fromDay(), i.toDay(), i.permanent())).toList());
+        Scenario online = withoutInjections(outages, Scenario.CommunicatorModel.ALWAYS_ONLINE);
         SimulationRun run = SimulationRun.of(outages, 3);
         SimulationRun reference = SimulationRun.of(online, 3);
 
@@ -380,12 +388,7 @@ class ScenarioSignaturesTest {
         Scenario wrong = new ScenarioLoader().load("wrong-serial-explant");
         // The same scenario without the wrong explants: the injection stays with fraction 0, so it spends the same
         // draws of the pump's own generator and only the clinic's two records differ.
-        Scenario rightRecords = new Scenario(wrong.name(), wrong.description(), wrong.start(), wrong.durationDays(),
-                wrong.fleetSize(), wrong.clinics(), wrong.statusCadenceMinutes(), wrong.groundTruthCadenceMinutes(),
-                wrong.pumps(), wrong.battery(), wrong.clinic(), wrong.catheter(), wrong.motor(), wrong.patient(),
-                wrong.injections().stream()
-                        .map(i -> new Scenario.FaultInjection(i.fault(), 0, i.fromDay(), i.toDay(), i.permanent())).toList(),
-                wrong.communicator());
+        Scenario rightRecords = withoutInjections(wrong, wrong.communicator());
         SimulationRun run = SimulationRun.of(wrong, 3);
         SimulationRun reference = SimulationRun.of(rightRecords, 3);
 
