@@ -35,6 +35,7 @@ import io.pumptwin.twin.telemetry.StatusReport;
 import io.pumptwin.twin.telemetry.SymptomReport;
 import io.pumptwin.twin.telemetry.Symptom;
 import io.pumptwin.twin.telemetry.TelemetryEvent;
+import io.pumptwin.twin.telemetry.TelemetrySource;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -138,6 +139,9 @@ public record PumpTwin(
             }
             if (e.fact() instanceof RefillVisit r && !e.eventTime().isBefore(explant.explantedAt())) {
                 return refilledWhileRetired(r, e);
+            }
+            if (alarmsFromAPatient(e)) {
+                return alarmedWhileRetired(e);
             }
             return appliedAsHistory(e);
         }
@@ -333,33 +337,117 @@ public record PumpTwin(
     }
 
     /**
+     * Whether {@code e}, on a retired twin, is a pump's word about its critical alarms from a patient's home: an alarm,
+     * or a status report (which lists the alarms still active), sent more than {@link #EXPLANT_DOUBT_AFTER} after the
+     * explant and not read by a clinician programmer. A pump read on the bench after its explant is read by the
+     * clinic's programmer, at the operation or in the hours after it; a pump whose home communicator still hears it a
+     * day on is in a patient, whatever the record says. Such a critical alarm must reach someone: a pump recorded as
+     * explanted against the wrong serial that stalls, reaches end of service or resets shows no delivery, so the doubt
+     * rule ({@link #deliversSinceTheExplant}) never fires for it, and its patient goes into withdrawal with every alert
+     * of the serial silenced.
+     */
+    private boolean alarmsFromAPatient(TelemetryEvent e) {
+        return (e.fact() instanceof PumpAlarm || e.fact() instanceof StatusReport)
+                && e.source() != TelemetrySource.CLINICIAN_PROGRAMMER
+                && e.eventTime().isAfter(explant.explantedAt().plus(EXPLANT_DOUBT_AFTER));
+    }
+
+    /**
+     * A critical alarm from a patient's home ({@link #alarmsFromAPatient}) on a retired twin: relayed as on an
+     * implanted pump (PUMP_CRITICAL_ALARM, URGENT when it stops therapy), its headline naming the explant record, and
+     * the explant put in doubt (EXPLANT_DOUBTED) if it was not already. The twin stays retired (the clinic settles the
+     * record, {@link #reinstatedBy}), but keeps the alarm's effect on its delivery and battery and its list of active
+     * critical alarms, so a reinstated twin knows the pump has stopped. The alarm clears as on an implanted pump: a
+     * later status report from the patient's home that no longer lists it, or MOTOR_STALL_RECOVERED. Anything else
+     * (an alarm already active, a non-critical one, a report listing nothing new) is history only.
+     */
+    private TwinTransition alarmedWhileRetired(TelemetryEvent e) {
+        TwinTransition history = appliedAsHistory(e);
+        PumpTwin kept = history.twin();
+        Instant at = e.eventTime();
+        List<TwinEvent> events = new ArrayList<>(history.events());
+        PumpTwin next = kept;
+        if (e.fact() instanceof PumpAlarm a) {
+            if (a.critical() && !activeCriticalAlarms.contains(a.kind())
+                    || a.kind() == PumpAlarmKind.MOTOR_STALL_RECOVERED) {
+                next = kept.onAlarm(a.kind(), a.critical(), a.detail(), at, e.eventId(), events);
+            }
+        } else {
+            StatusReport s = (StatusReport) e.fact();
+            Set<PumpAlarmKind> reported = EnumSet.noneOf(PumpAlarmKind.class);
+            for (PumpAlarmKind kind : s.activeAlarms()) {
+                if (kind.criticalByLabeling()) {
+                    reported.add(kind);
+                }
+            }
+            if (!activeCriticalAlarms.containsAll(reported) || conditions.containsKey(TwinEventType.PUMP_CRITICAL_ALARM)) {
+                for (PumpAlarmKind kind : reported.stream().sorted().toList()) {
+                    next = next.onAlarm(kind, true, "active in status report", at, e.eventId(), events);
+                }
+                next = next.withCriticalAlarms(reported);
+            }
+        }
+        if (next == kept) {
+            return history;
+        }
+        if (next.activeCriticalAlarms.isEmpty() && next.conditions.containsKey(TwinEventType.PUMP_CRITICAL_ALARM)) {
+            Map<TwinEventType, ActiveCondition> cleared = new EnumMap<>(TwinEventType.class);
+            cleared.putAll(next.conditions);
+            cleared.remove(TwinEventType.PUMP_CRITICAL_ALARM);
+            next = next.withConditions(cleared);
+            events.add(event(TwinEventType.PUMP_CRITICAL_ALARM, TwinEventTransition.CLEARED, RiskLevel.NONE,
+                    "Pump critical alarms cleared (pump recorded as explanted " + explant.explantedAt() + ")", null,
+                    List.of(new Evidence(EvidenceKind.PUMP_ALARM, at, "No critical alarm active", 0, e.eventId())),
+                    next.assess().twinValues(), at, e.eventId()));
+        }
+        if (!next.conditions.containsKey(TwinEventType.EXPLANT_DOUBTED)
+                && next.conditions.containsKey(TwinEventType.PUMP_CRITICAL_ALARM)) {
+            String alarms = next.activeCriticalAlarms.stream().sorted().toList().toString();
+            return next.explantDoubted(e, String.format(Locale.ROOT, "Pump recorded as explanted %s raised critical"
+                            + " alarms %s at %s from a patient's home: it looks implanted, with its therapy stopped;"
+                            + " if the explant was recorded against the wrong serial, send a correction (retract the"
+                            + " explant)", explant.explantedAt(), alarms, at),
+                    new Evidence(EvidenceKind.PUMP_ALARM, at, "Critical alarms " + alarms + " reported by "
+                            + e.source() + " after the explant", 1, e.eventId()), events);
+        }
+        return new TwinTransition(next, events, TwinTransition.Outcome.APPLIED);
+    }
+
+    /**
      * The retired twin doubts its explant (EXPLANT_DOUBTED, WATCH): every alert of this serial is silenced, and if the
      * explant was recorded against the wrong serial the pump is in a patient with no refill or underdose alert to come.
      * Raised once, at the report's time, on the retired twin (which otherwise stays as it was at the explant); cleared
      * by the retraction of the explant ({@link #reinstatedBy} reconciles and no implanted twin wants it).
      */
     private TwinTransition explantDoubtedBy(StatusReport s, TelemetryEvent e) {
-        Instant at = e.eventTime();
         double fell = pumpComputedMl - s.pumpComputedReservoirMl();
         String headline = String.format(Locale.ROOT, "Pump recorded as explanted %s reports delivery since"
                         + " (%s: %.1f mL less in its reservoir by its own count, %.0f mcg/day): if the explant was"
                         + " recorded against the wrong serial, send a correction (retract the explant)",
-                explant.explantedAt(), at, fell, s.doseMcgPerDay());
+                explant.explantedAt(), e.eventTime(), fell, s.doseMcgPerDay());
+        return explantDoubted(e, headline, new Evidence(EvidenceKind.PUMP_EXPLANTED, e.eventTime(),
+                String.format(Locale.ROOT, "Status report after the explant: %s at %.0f mcg/day, reservoir %.1f mL by"
+                                + " the pump's count (%.1f mL at the explant)", s.infusionMode(), s.doseMcgPerDay(),
+                        s.pumpComputedReservoirMl(), pumpComputedMl), 1, e.eventId()), new ArrayList<>());
+    }
+
+    /** Raises EXPLANT_DOUBTED at {@code e}'s time on this retired twin, after {@code events}, with the explant record
+     * and {@code contradiction} as its evidence. */
+    private TwinTransition explantDoubted(TelemetryEvent e, String headline, Evidence contradiction,
+                                          List<TwinEvent> events) {
+        Instant at = e.eventTime();
         List<Evidence> evidence = List.of(
                 new Evidence(EvidenceKind.PUMP_EXPLANTED, explant.explantedAt(),
                         "Explant recorded by the clinic: " + explant.describe(), 0, explant.sourceEventId()),
-                new Evidence(EvidenceKind.PUMP_EXPLANTED, at, String.format(Locale.ROOT,
-                        "Status report after the explant: %s at %.0f mcg/day, reservoir %.1f mL by the pump's count"
-                                + " (%.1f mL at the explant)", s.infusionMode(), s.doseMcgPerDay(),
-                        s.pumpComputedReservoirMl(), pumpComputedMl), 1, e.eventId()));
+                contradiction);
         Map<TwinEventType, ActiveCondition> next = new EnumMap<>(TwinEventType.class);
         next.putAll(conditions);
         next.put(TwinEventType.EXPLANT_DOUBTED, new ActiveCondition(TwinEventType.EXPLANT_DOUBTED, RiskLevel.WATCH,
                 null, at));
         TwinAssessment view = assess();
-        TwinEvent raised = event(TwinEventType.EXPLANT_DOUBTED, TwinEventTransition.RAISED, RiskLevel.WATCH, headline,
-                null, evidence, view.twinValues(), at, e.eventId());
-        return new TwinTransition(withConditions(next), List.of(raised), TwinTransition.Outcome.APPLIED, view);
+        events.add(event(TwinEventType.EXPLANT_DOUBTED, TwinEventTransition.RAISED, RiskLevel.WATCH, headline,
+                null, evidence, view.twinValues(), at, e.eventId()));
+        return new TwinTransition(withConditions(next), events, TwinTransition.Outcome.APPLIED, view);
     }
 
     private PumpTwin onStatus(StatusReport s, Instant t, String id, List<TwinEvent> events) {
@@ -457,7 +545,8 @@ public record PumpTwin(
         RiskLevel level = criticalAlarmLevel();
         TwinEventTransition transition = current == null ? TwinEventTransition.RAISED : TwinEventTransition.UPDATED;
         String headline = "Pump critical alarm " + kind + (detail == null ? "" : " (" + detail + ")")
-                + ": check the pump today";
+                + (explant == null ? ": check the pump today" : " from a pump recorded as explanted "
+                + explant.explantedAt() + ": if it is in a patient, its therapy may have stopped; check today");
         Evidence evidence = new Evidence(EvidenceKind.PUMP_ALARM, t, "Pump raised " + kind, 1, id);
         TwinAssessment view = assess();
         events.add(event(TwinEventType.PUMP_CRITICAL_ALARM, transition, level, headline, null, List.of(evidence),

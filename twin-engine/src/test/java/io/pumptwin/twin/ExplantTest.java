@@ -10,6 +10,7 @@ import io.pumptwin.twin.telemetry.Symptom;
 import io.pumptwin.twin.telemetry.SymptomReport;
 import io.pumptwin.twin.telemetry.SymptomReporter;
 import io.pumptwin.twin.telemetry.TelemetryEvent;
+import io.pumptwin.twin.telemetry.TelemetrySource;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -64,8 +65,8 @@ class ExplantTest {
     }
 
     /**
-     * Telemetry after the explant (a store-and-forward upload from before it, a pump read on the bench after it) is
-     * history only: remembered, so a redelivery is still a duplicate, and nothing else: not a stall alarm, not
+     * Telemetry after the explant (a store-and-forward upload from before it, a pump read on the bench after it by the
+     * clinic's programmer) is history only: remembered, so a redelivery is still a duplicate, and nothing else: not a stall alarm, not
      * withdrawal signs, not a report that the pump is heard again.
      */
     @Test
@@ -76,7 +77,8 @@ class ExplantTest {
 
         TelemetryEvent late = pump.event(65, StatusReport.of(4, 20, 2.0, 2000, 500, 4.0, PumpAlarmKind.MOTOR_STALL));
         TwinTransition history = pump.apply(late);
-        TwinTransition alarm = pump.at(70, new PumpAlarm(PumpAlarmKind.END_OF_SERVICE, true, "on the bench"));
+        TwinTransition alarm = pump.at(70, new PumpAlarm(PumpAlarmKind.END_OF_SERVICE, true, "on the bench"),
+                TelemetrySource.CLINICIAN_PROGRAMMER);
         TwinTransition signs = pump.at(71, new SymptomReport(Set.of(Symptom.SPASTICITY_RETURN, Symptom.PRURITUS,
                 Symptom.FEVER), null, SymptomReporter.CAREGIVER, null));
 

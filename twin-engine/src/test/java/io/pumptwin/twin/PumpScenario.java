@@ -53,13 +53,21 @@ final class PumpScenario {
     }
 
     TelemetryEvent event(double day, TelemetryFact fact) {
+        return event(day, fact, TelemetrySource.SIMULATOR);
+    }
+
+    TelemetryEvent event(double day, TelemetryFact fact, TelemetrySource source) {
         sequence++;
         return new TelemetryEvent(serial + "-e" + sequence, serial, "pt-" + serial, "clinic-1", day(day), sequence,
-                TelemetrySource.SIMULATOR, fact);
+                source, fact);
     }
 
     TwinTransition at(double day, TelemetryFact fact) {
         return apply(event(day, fact));
+    }
+
+    TwinTransition at(double day, TelemetryFact fact, TelemetrySource source) {
+        return apply(event(day, fact, source));
     }
 
     TwinTransition apply(TelemetryEvent e) {

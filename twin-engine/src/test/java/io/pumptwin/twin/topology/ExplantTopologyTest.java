@@ -73,8 +73,10 @@ class ExplantTopologyTest {
             assertThat(states(d, "EXP-1")).hasSize(stateCount + 1);
 
             // A store-and-forward upload from before the replacement and a critical alarm read off the pump on the
-            // bench afterwards: valid telemetry, applied as history, not dead-lettered, raising nothing.
-            d.send(replaced.status(58), replaced.alarm(151, PumpAlarmKind.END_OF_SERVICE, true));
+            // bench afterwards by the clinic's programmer: valid telemetry, applied as history, not dead-lettered,
+            // raising nothing.
+            d.send(replaced.status(58), TelemetryEnvelope.newBuilder(replaced.alarm(151, PumpAlarmKind.END_OF_SERVICE,
+                    true)).setSource(TelemetrySource.CLINICIAN_PROGRAMMER).build());
             assertThat(d.events("EXP-1")).hasSize(eventsAtExplant);
             assertThat(d.deadLetterLog).isEmpty();
             TwinState after = d.latest("EXP-1");
@@ -85,6 +87,44 @@ class ExplantTopologyTest {
             // the other pump, still implanted, is followed as before
             assertThat(d.latest("OTHER-1").getExplant()).isNull();
             assertThat(d.latest("OTHER-1").getAsOf()).isEqualTo(TelemetryStory.day(150));
+        }
+    }
+
+    /**
+     * A pump recorded as explanted against the wrong serial stalls in its patient days later: the alarm from the home
+     * communicator goes out as a twin event (and the explant is doubted), not as history; the twin stays retired.
+     */
+    @Test
+    void a_critical_alarm_from_home_days_after_the_explant_reaches_the_twin_events() {
+        try (TwinDriver d = new TwinDriver()) {
+            TelemetryStory pump = new TelemetryStory("EXP-3");
+            d.send(pump.refill(0, 2.0, 2.0));
+            for (int day = 1; day <= 20; day++) {
+                d.send(pump.status(day));
+            }
+            TelemetryEnvelope explant = explant(pump, 20.5);
+            d.send(explant);
+            int eventsAtExplant = d.events("EXP-3").size();
+
+            TelemetryEnvelope stall = TelemetryEnvelope.newBuilder(pump.alarm(23, PumpAlarmKind.MOTOR_STALL, true))
+                    .setSource(TelemetrySource.HOME_COMMUNICATOR).build();
+            d.send(stall);
+
+            List<TwinEvent> after = d.events("EXP-3").subList(eventsAtExplant, d.events("EXP-3").size());
+            assertThat(after).extracting(TwinEvent::getType)
+                    .containsExactly(TwinEventType.PUMP_CRITICAL_ALARM, TwinEventType.EXPLANT_DOUBTED);
+            assertThat(after).allSatisfy(e -> {
+                assertThat(e.getTransition()).isEqualTo(TwinEventTransition.RAISED);
+                assertThat(e.getSourceEventId()).isEqualTo(stall.getEventId());
+                assertThat(e.getEventTime()).isEqualTo(TelemetryStory.day(23));
+            });
+            assertThat(after.get(0).getRiskLevel().toString()).isEqualTo("URGENT");
+            assertThat(d.openConditions("EXP-3")).containsExactlyInAnyOrder(TwinEventType.PUMP_CRITICAL_ALARM,
+                    TwinEventType.EXPLANT_DOUBTED);
+            TwinState state = d.latest("EXP-3");
+            assertThat(state.getExplant()).isNotNull();
+            assertThat(state.getExplant().getSourceEventId()).isEqualTo(explant.getEventId());
+            assertThat(d.deadLetterLog).isEmpty();
         }
     }
 
