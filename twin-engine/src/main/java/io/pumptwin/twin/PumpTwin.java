@@ -304,11 +304,11 @@ public record PumpTwin(
      */
     private TwinTransition appliedAsHistory(TelemetryEvent e) {
         PumpTwin kept = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, Math.max(lastSequence,
-                e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription, reservoirAnchor, pumpComputedMl,
-                fill, battery, delivery, catheter, recentSymptoms, activeCriticalAlarms, conditions, calibration,
-                explant, retractedWith(e));
+                e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription, reservoirAnchor,
+                doubtBaseline(e), fill, battery, delivery, catheter, recentSymptoms, activeCriticalAlarms, conditions,
+                calibration, explant, retractedWith(e));
         if (explant != null && !conditions.containsKey(TwinEventType.EXPLANT_DOUBTED)
-                && e.fact() instanceof StatusReport s && deliversSinceTheExplant(s, e.eventTime())) {
+                && e.fact() instanceof StatusReport s && deliversSinceTheExplant(s, e)) {
             return kept.explantDoubtedBy(s, e);
         }
         return new TwinTransition(kept, List.of(), TwinTransition.Outcome.APPLIED);
@@ -325,12 +325,13 @@ public record PumpTwin(
      * Whether a status report says the pump has kept delivering its programme since the explant: sent more than
      * {@link #EXPLANT_DOUBT_AFTER} after it (event time: no wall clock, so replays judge alike), at a programmed rate
      * (not the minimum rate a stopped pump keeps, no critical alarm that stops delivery or resets the programme), and
-     * its own computed reservoir lower than the last figure before the explant, so it has delivered since. A pump on
-     * the bench may still be read after an explant, so telemetry alone is not proof; a falling reservoir at a
-     * programmed rate a day on is what a pump in a patient shows.
+     * its own computed reservoir lower than the last figure before the explant ({@link #doubtBaseline}), so it has
+     * delivered since, and from the patient's home ({@link #fromAPatientsHome}). A pump on the bench may still be read
+     * after an explant, and may still be running, so telemetry alone is not proof; a falling reservoir at a programmed
+     * rate a day on, heard by the patient's home communicator, is what a pump in a patient shows.
      */
-    private boolean deliversSinceTheExplant(StatusReport s, Instant at) {
-        return at.isAfter(explant.explantedAt().plus(EXPLANT_DOUBT_AFTER))
+    private boolean deliversSinceTheExplant(StatusReport s, TelemetryEvent e) {
+        return e.eventTime().isAfter(explant.explantedAt().plus(EXPLANT_DOUBT_AFTER)) && fromAPatientsHome(e)
                 && s.infusionMode() != InfusionMode.MINIMUM_RATE && s.doseMcgPerDay() > 0
                 && s.activeAlarms().stream().noneMatch(PumpAlarmKind::criticalByLabeling)
                 && pumpComputedMl != null && s.pumpComputedReservoirMl() < pumpComputedMl - 0.05;
@@ -347,8 +348,7 @@ public record PumpTwin(
      * of the serial silenced.
      */
     private boolean alarmsFromAPatient(TelemetryEvent e) {
-        return (e.fact() instanceof PumpAlarm || e.fact() instanceof StatusReport)
-                && e.source() != TelemetrySource.CLINICIAN_PROGRAMMER
+        return (e.fact() instanceof PumpAlarm || e.fact() instanceof StatusReport) && fromAPatientsHome(e)
                 && e.eventTime().isAfter(explant.explantedAt().plus(EXPLANT_DOUBT_AFTER));
     }
 
@@ -411,6 +411,29 @@ public record PumpTwin(
                             + e.source() + " after the explant", 1, e.eventId()), events);
         }
         return new TwinTransition(next, events, TwinTransition.Outcome.APPLIED);
+    }
+
+    /**
+     * Whether {@code e} came from a device in the patient's home (the home communicator, the patient's handheld), not
+     * from the clinic's programmer: a pump out of its patient, on the bench, still running its programme until someone
+     * stops it, is read by the clinic's programmer, so what the programmer reads after an explant is no sign that the
+     * pump is in a patient.
+     */
+    private static boolean fromAPatientsHome(TelemetryEvent e) {
+        return e.source() != TelemetrySource.CLINICIAN_PROGRAMMER;
+    }
+
+    /**
+     * The pump's own reservoir figure the doubt rule compares later reports with: the last one before the explant; a
+     * twin that had none (its explant recorded before its first status report) takes the first report from the
+     * patient's home after the explant, so a pump that keeps delivering can still be doubted from the next day on.
+     */
+    private Double doubtBaseline(TelemetryEvent e) {
+        if (explant != null && pumpComputedMl == null && e.fact() instanceof StatusReport s && fromAPatientsHome(e)
+                && !e.eventTime().isBefore(explant.explantedAt())) {
+            return s.pumpComputedReservoirMl();
+        }
+        return pumpComputedMl;
     }
 
     /**

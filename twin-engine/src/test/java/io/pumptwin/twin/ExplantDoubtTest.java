@@ -119,4 +119,33 @@ class ExplantDoubtTest {
         assertThat(pump.at(45, StatusReport.of(10.0, 20, 2.0, 2000, 500, 80)).events()).isEmpty();
         assertThat(pump.twin().conditions()).isEmpty();
     }
+
+    @Test
+    void a_pump_still_running_on_the_bench_read_by_the_clinics_programmer_is_not_doubted() {
+        PumpScenario pump = pump();
+        explant(pump);
+
+        // Taken out but not stopped: its own count keeps falling, read at the clinic days later.
+        for (int day = 42; day <= 45; day++) {
+            assertThat(pump.at(day, report(day), TelemetrySource.CLINICIAN_PROGRAMMER).events()).as("day " + day)
+                    .isEmpty();
+        }
+        assertThat(pump.twin().conditions()).isEmpty();
+    }
+
+    @Test
+    void an_explant_recorded_before_the_pumps_first_report_is_doubted_from_its_reports_after_it() {
+        PumpScenario pump = new PumpScenario("DBT-2");
+        pump.at(0, RefillVisit.routine(2.0, 2.0, 20, 20, 2000, 500));
+        pump.at(0.5, new PumpExplant(ExplantReason.ELECTIVE_REPLACEMENT, null), TelemetrySource.CLINICIAN_PROGRAMMER);
+        assertThat(pump.twin().pumpComputedMl()).as("no report before the explant").isNull();
+
+        assertThat(pump.at(1, report(1)).events()).as("the first report after it: a baseline").isEmpty();
+        TwinTransition doubted = pump.at(2, report(2));
+
+        assertThat(doubted.events()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(TwinEventType.EXPLANT_DOUBTED);
+            assertThat(e.headline()).contains("reports delivery since").contains("0.3 mL less");
+        });
+    }
 }
