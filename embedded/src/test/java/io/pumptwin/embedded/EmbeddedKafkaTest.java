@@ -18,6 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,57 @@ class EmbeddedKafkaTest {
         }
         assertThat(values).containsExactly("committed");
       }
+    }
+  }
+
+  /**
+   * Compacted topics (the twin state, the stores' changelogs) are compacted by this broker with its smaller log
+   * cleaner buffer: a key written 200 times is read back once after the cleaner ran.
+   */
+  @Test
+  void theLogCleanerCompactsWithItsSmallerOffsetMap() throws Exception {
+    int[] ports = freePorts(2);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(ports[0], ports[1], dir));
+        Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+      assertThat(admin.describeConfigs(List.of(broker)).all().get(30, TimeUnit.SECONDS).get(broker)
+          .get("log.cleaner.dedupe.buffer.size").value()).isEqualTo(Integer.toString(16 * 1024 * 1024));
+      admin.createTopics(List.of(new NewTopic("compact-check", 1, (short) 1).configs(Map.of(
+          "cleanup.policy", "compact", "segment.ms", "100", "min.cleanable.dirty.ratio", "0.01"))))
+          .all().get(30, TimeUnit.SECONDS);
+      try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+          new StringSerializer(), new StringSerializer())) {
+        for (int i = 0; i < 2_000; i++) {
+          producer.send(new ProducerRecord<>("compact-check", "SN-" + (i % 10), "v" + i));
+        }
+        producer.flush();
+        Thread.sleep(300); // the next append rolls the segment: only rolled segments are cleaned
+        producer.send(new ProducerRecord<>("compact-check", "SN-roll", "last")).get();
+      }
+      List<String> kept = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      do {
+        Thread.sleep(1_000);
+        kept = readAll(kafka.bootstrapServers(), "compact-check");
+      } while (kept.size() > 11 && System.nanoTime() < deadline);
+      assertThat(kept).hasSize(11).contains("v1999", "last");
+    }
+  }
+
+  private static List<String> readAll(String servers, String topic) {
+    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", servers,
+        "enable.auto.commit", "false"), new StringDeserializer(), new StringDeserializer())) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      long end = consumer.endOffsets(List.of(tp)).get(tp);
+      List<String> values = new ArrayList<>();
+      while (consumer.position(tp) < end) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          values.add(r.value());
+        }
+      }
+      return values;
     }
   }
 
