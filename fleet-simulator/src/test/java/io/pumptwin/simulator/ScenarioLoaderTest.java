@@ -54,6 +54,25 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void anInjectionCanFollowThePreviousOneOnTheSamePumpsButTheFirstHasNoneToFollow(@TempDir Path dir) throws IOException {
+        assertThat(loader.load("wrong-serial-explant-stall").injections()).satisfiesExactly(
+                explant -> {
+                    assertThat(explant.fault()).isEqualTo(TrueFaultKind.WRONG_SERIAL_EXPLANT);
+                    assertThat(explant.followsPrevious()).isFalse();
+                },
+                stall -> {
+                    assertThat(stall.fault()).isEqualTo(TrueFaultKind.MOTOR_STALL);
+                    assertThat(stall.followsPrevious()).isTrue();
+                    assertThat(stall.permanent()).isTrue();
+                });
+        Path first = dir.resolve("first.yaml");
+        Files.writeString(first, "name: bad\ninjections:\n  - fault: MOTOR_STALL\n    fraction: 0.5\n    fromDay: 1\n"
+                + "    toDay: 2\n    afterPrevious: true\n");
+        assertThatThrownBy(() -> loader.load(first.toString())).isInstanceOf(InvalidScenarioException.class)
+                .hasMessageContaining("injections.afterPrevious").hasMessageContaining("first injection");
+    }
+
+    @Test
     void timeModesParse() {
         assertThat(Pacer.parse("afap").wallMillisFor(86_400_000L)).isZero();
         assertThat(Pacer.parse("real-time").wallMillisFor(1000)).isEqualTo(1000);

@@ -36,7 +36,8 @@ final class DetectionCriteria {
             // only through symptoms and futile dose increases (DOMAIN.md, "Catheter faults").
             case CATHETER_KINK, CATHETER_OCCLUSION, CATHETER_DISCONNECTION, CATHETER_LEAK, CATHETER_MIGRATION ->
                     new FaultRule(EnumSet.of(AlertType.CATHETER_FAULT_SUSPECTED), Duration.ofDays(30));
-            // Two-tone alarms logged by the pump itself: relayed, so within the hour.
+            // Two-tone alarms logged by the pump itself: relayed, so within the hour; also on a pump recorded as
+            // explanted against the wrong serial, whose retired twin is the only one to hear it (wrong-serial-explant-stall).
             case MOTOR_STALL, LOW_BATTERY_RESET, MEMORY_RESET ->
                     new FaultRule(EnumSet.of(AlertType.PUMP_CRITICAL_ALARM), Duration.ofHours(1));
             case BATTERY_END_OF_SERVICE -> new FaultRule(
@@ -224,7 +225,11 @@ final class DetectionCriteria {
         CATHETER_FAULT_SUSPECTED(Duration.ofDays(30)),
         /** OVERDOSE_RISK: true when the patient was overdosed, or a pocket fill or wrong concentration was active, from 3 d before to 1 d after. */
         OVERDOSE_RISK(Duration.ofDays(3)),
-        /** PUMP_CRITICAL_ALARM: true when a stall, reset or end of service was active within an hour either side. */
+        /**
+         * PUMP_CRITICAL_ALARM: true when a stall, reset or end of service was active within an hour either side, an
+         * explant recorded or not: the ground truth of a pump truly explanted ends at its explant, so an alarm relayed
+         * a day after one is false, while a pump whose explant was recorded against the wrong serial is still followed.
+         */
         PUMP_CRITICAL_ALARM(Duration.ofHours(1)),
         /** BATTERY_ERI: true when the pump's own ERI indicator comes within notice (60 d) + 30 d of the opening. */
         BATTERY_ERI(Duration.ofDays(90)),

@@ -402,26 +402,52 @@ public final class DetectionEvaluation {
         return new Outcome(h.serial, condition, onset, injected, flagged, latency, !flagged && onset + window > runEnd);
     }
 
-    private static boolean injected(Scenario scenario, long runStart, TrueFaultKind kind, long onset) {
-        for (Scenario.FaultInjection i : scenario.injections()) {
-            long from = runStart + (long) (i.fromDay() * DAY);
-            long to = runStart + (long) (i.toDay() * DAY) + scenario.stepMillis();
-            if (i.fault() == kind && onset >= from && onset <= to) {
+    /**
+     * Whether the onset of {@code kind} at {@code onset} on this pump is one of the scenario's injections: inside an
+     * injection's window from the run start or, for one that follows the injection before it ({@code afterPrevious}),
+     * from that injection's onset on the same pump (a motor stall days into a wrong-serial explant).
+     */
+    static boolean injected(Scenario scenario, long runStart, PumpHistory h, TrueFaultKind kind, long onset) {
+        for (int i = 0; i < scenario.injections().size(); i++) {
+            if (scenario.injections().get(i).fault() == kind && injectedBy(scenario, i, runStart, h, onset)) {
                 return true;
             }
         }
         return false;
     }
 
-    private void judgeFaults(Scenario scenario, long runStart, long runEnd, PumpHistory h, List<Outcome> faults,
-                             Map<AlertType, List<Outcome>> conditions) {
+    private static boolean injectedBy(Scenario scenario, int index, long runStart, PumpHistory h, long onset) {
+        Scenario.FaultInjection injection = scenario.injections().get(index);
+        if (!injection.followsPrevious()) {
+            return inWindow(scenario, injection, runStart, onset);
+        }
+        TrueFaultKind previous = scenario.injections().get(index - 1).fault();
+        for (Truth g : h.truth) {
+            if (g.at() > onset) {
+                break;
+            }
+            if (g.change() != null && g.change().getStarted() && g.change().getKind() == previous
+                    && inWindow(scenario, injection, g.at(), onset) && injectedBy(scenario, index - 1, runStart, h, g.at())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean inWindow(Scenario scenario, Scenario.FaultInjection injection, long from, long onset) {
+        return onset >= from + (long) (injection.fromDay() * DAY)
+                && onset <= from + (long) (injection.toDay() * DAY) + scenario.stepMillis();
+    }
+
+    void judgeFaults(Scenario scenario, long runStart, long runEnd, PumpHistory h, List<Outcome> faults,
+                     Map<AlertType, List<Outcome>> conditions) {
         for (Truth g : h.truth) {
             if (g.change() == null || !g.change().getStarted()) {
                 continue;
             }
             TrueFaultKind kind = g.change().getKind();
             DetectionCriteria.FaultRule rule = DetectionCriteria.ruleFor(kind);
-            boolean injected = injected(scenario, runStart, kind, g.at());
+            boolean injected = injected(scenario, runStart, h, kind, g.at());
             long window = rule.window().toMillis();
             if (kind == TrueFaultKind.MISSED_REFILL && DetectionCriteria.MISSED_REFILL_UNTIL_ALARM_VOLUME) {
                 // until the true reservoir reaches the alarm volume (DetectionCriteria.MISSED_REFILL_UNTIL_ALARM_VOLUME)

@@ -249,10 +249,16 @@ public final class SimulatedPump {
         long missedAt = 0;
         List<Scenario.FaultInjection> injections = scenario.injections();
         List<InjectedFault> injected = new ArrayList<>();
+        boolean previousApplied = false;
+        long previousAt = nowMs;
         for (Scenario.FaultInjection injection : injections) {
             // Every injection consumes the same draws whether or not it applies, to keep pumps independent.
-            boolean applies = random.nextDouble() < injection.fraction();
-            long at = snapUp(nowMs + (long) (uniform(injection.fromDay(), injection.toDay()) * DAY_MS));
+            boolean drawn = random.nextDouble() < injection.fraction();
+            long from = injection.followsPrevious() ? previousAt : nowMs;
+            long at = snapUp(from + (long) (uniform(injection.fromDay(), injection.toDay()) * DAY_MS));
+            boolean applies = drawn && (!injection.followsPrevious() || previousApplied);
+            previousApplied = applies;
+            previousAt = at;
             if (!applies) {
                 continue;
             }

@@ -84,8 +84,11 @@ public record Scenario(
                         && clinic.wrongExplantRetractionMaxDays() >= clinic.wrongExplantRetractionMinDays(),
                 "clinic.wrongExplantRetractionMinDays/wrongExplantRetractionMaxDays",
                 "must satisfy 0 <= wrongExplantRetractionMinDays <= wrongExplantRetractionMaxDays");
-        for (FaultInjection injection : injections) {
+        for (int i = 0; i < injections.size(); i++) {
+            FaultInjection injection = injections.get(i);
             require(injection.fault() != null, "injections.fault", "must be set");
+            require(i > 0 || !injection.followsPrevious(), "injections.afterPrevious",
+                    "cannot be set on the first injection: there is no injection before it to follow");
             require(injection.fraction() >= 0 && injection.fraction() <= 1, "injections.fraction", "must be within 0..1");
             require(injection.fromDay() >= 0 && injection.toDay() >= injection.fromDay(), "injections.fromDay/toDay",
                     "must satisfy 0 <= fromDay <= toDay");
@@ -264,7 +267,22 @@ public record Scenario(
      * retracted later as {@link ClinicPolicy#wrongExplantRetractionProbability} says.
      * {@code permanent} applies to motor stalls, catheter kinks and communicator outages (never plugged back in), and
      * to wrong explants (never retracted).
+     *
+     * <p>{@code afterPrevious} makes a second fault of the pumps the injection listed just before it was applied to:
+     * {@code fraction} of those pumps (no other), with onset drawn in [fromDay, toDay) days after that injection's onset
+     * on the same pump, e.g. a motor stall a few days into a wrong-serial explant, before the clinic can retract it.
+     * It draws the same numbers whether or not it applies, as every injection does.
      */
-    public record FaultInjection(TrueFaultKind fault, double fraction, double fromDay, double toDay, Boolean permanent) {
+    public record FaultInjection(TrueFaultKind fault, double fraction, double fromDay, double toDay, Boolean permanent,
+                                 Boolean afterPrevious) {
+
+        /** An injection on pumps drawn from the whole fleet (the form before {@code afterPrevious} existed). */
+        public FaultInjection(TrueFaultKind fault, double fraction, double fromDay, double toDay, Boolean permanent) {
+            this(fault, fraction, fromDay, toDay, permanent, null);
+        }
+
+        public boolean followsPrevious() {
+            return Boolean.TRUE.equals(afterPrevious);
+        }
     }
 }

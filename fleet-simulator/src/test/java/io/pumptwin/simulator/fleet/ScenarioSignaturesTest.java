@@ -320,7 +320,8 @@ class ScenarioSignaturesTest {
         return new Scenario(s.name(), s.description(), s.start(), s.durationDays(), s.fleetSize(), s.clinics(),
                 s.statusCadenceMinutes(), s.groundTruthCadenceMinutes(), s.pumps(), s.battery(), s.clinic(),
                 s.catheter(), s.motor(), s.patient(), s.injections().stream()
-                .map(i -> new Scenario.FaultInjection(i.fault(), 0, i.fromDay(), i.toDay(), i.permanent())).toList(),
+                .map(i -> new Scenario.FaultInjection(i.fault(), 0, i.fromDay(), i.toDay(), i.permanent(),
+                        i.afterPrevious())).toList(),
                 communicator);
     }
 
@@ -444,6 +445,72 @@ class ScenarioSignaturesTest {
                             .map(e -> e.getEventTime() + " " + e.getSource() + " " + e.getPayload()).toList());
         }
         assertThat(retracted).as("wrong explants the clinic retracted").isPositive();
+    }
+
+    /**
+     * wrong-serial-explant-stall's second injection follows the first ({@code afterPrevious}): the motor stalls for good
+     * on exactly the pumps with an explant recorded against their serial, 3-6 d after it and while it stands (before any
+     * retraction), so the twin that the explant retired is the only one that could relay the alarm. Every other pump
+     * lives the history it would without either injection.
+     */
+    @Test
+    void aMotorStallStrikesOnlyPumpsWhoseWrongSerialExplantStandsDaysAfterIt() {
+        Scenario scenario = new ScenarioLoader().load("wrong-serial-explant-stall");
+        SimulationRun run = SimulationRun.of(scenario, 3);
+        SimulationRun reference = SimulationRun.of(withoutInjections(scenario, scenario.communicator()), 3);
+
+        Map<String, Instant> explants = run.onsets(TrueFaultKind.WRONG_SERIAL_EXPLANT);
+        assertThat(explants).as("pumps with an explant recorded against their serial").hasSizeGreaterThanOrEqualTo(5);
+        int retractedAfterTheStall = 0;
+        for (String serial : run.truthByPump.keySet()) {
+            List<String> sent = described(run.telemetryByPump.get(serial), Instant.MAX);
+            Instant explant = explants.get(serial);
+            if (explant == null) {
+                assertThat(sent).as("telemetry of %s, with no wrong explant and so no stall", serial)
+                        .isEqualTo(described(reference.telemetryByPump.get(serial), Instant.MAX));
+                continue;
+            }
+            Instant stall = run.truthByPump.get(serial).stream()
+                    .filter(g -> g.getFaultChange() != null && g.getFaultChange().getKind() == TrueFaultKind.MOTOR_STALL
+                            && g.getFaultChange().getStarted() && !g.getSimTime().isBefore(explant))
+                    .map(GroundTruth::getSimTime).findFirst()
+                    .orElseThrow(() -> new AssertionError("no motor stall after the wrong explant of " + serial));
+            assertThat(Duration.between(explant, stall)).as("from the wrong explant of %s to its stall", serial)
+                    .isBetween(Duration.ofDays(3), Duration.ofDays(6).plusMinutes(15));
+            // The explant still stands: not retracted before the stall, and the ground truth carries both faults.
+            Optional<Instant> retracted = run.end(serial, TrueFaultKind.WRONG_SERIAL_EXPLANT, explant);
+            retracted.ifPresent(r -> assertThat(r).as("retraction of %s", serial).isAfter(stall));
+            retractedAfterTheStall += retracted.isPresent() ? 1 : 0;
+            assertThat(run.truthByPump.get(serial).stream().filter(g -> g.getSimTime().equals(stall)
+                    && g.getFaultChange() != null && g.getFaultChange().getKind() == TrueFaultKind.MOTOR_STALL)
+                    .findFirst().orElseThrow().getActiveFaults())
+                    .contains(TrueFaultKind.WRONG_SERIAL_EXPLANT, TrueFaultKind.MOTOR_STALL);
+            // The pump's own word, from the patient's home: a critical alarm at the stall, never a recovery.
+            TelemetryEnvelope alarm = run.telemetryByPump.get(serial).stream()
+                    .filter(e -> e.getPayload() instanceof PumpAlarm a && a.getKind() == PumpAlarmKind.MOTOR_STALL)
+                    .findFirst().orElseThrow(() -> new AssertionError("no MOTOR_STALL alarm from " + serial));
+            assertThat(alarm.getEventTime()).isEqualTo(stall);
+            assertThat(alarm.getSource()).isEqualTo(TelemetrySource.HOME_COMMUNICATOR);
+            assertThat(((PumpAlarm) alarm.getPayload()).getCritical()).isTrue();
+            assertThat(run.payloads(serial, PumpAlarm.class)).as("alarms of %s", serial)
+                    .noneMatch(a -> a.value().getKind() == PumpAlarmKind.MOTOR_STALL_RECOVERED);
+            // Nothing reaches the spinal fluid from the stall on, for as long as the pump is followed.
+            assertThat(run.truthByPump.get(serial).stream().filter(g -> g.getSimTime().isAfter(stall)))
+                    .as("truth of %s after its stall", serial).isNotEmpty()
+                    .allMatch(g -> g.getTrueDoseReachingCsfMcgPerDay() == 0.0);
+            // Until the stall the pump lived the same history as without the injections, but for the explant record.
+            assertThat(described(run.telemetryByPump.get(serial), stall).stream()
+                    .filter(d -> !d.contains("PumpExplant")).toList()).as("telemetry of %s before its stall", serial)
+                    .isEqualTo(described(reference.telemetryByPump.get(serial), stall));
+        }
+        assertThat(retractedAfterTheStall).as("wrong explants retracted, each after the stall").isPositive();
+    }
+
+    /** Each record before {@code before}: its time, source, payload type and payload. */
+    private static List<String> described(List<TelemetryEnvelope> events, Instant before) {
+        return events.stream().filter(e -> e.getEventTime().isBefore(before))
+                .map(e -> e.getEventTime() + " " + e.getSource() + " " + e.getPayload().getClass().getSimpleName() + " "
+                        + e.getPayload()).toList();
     }
 
     private static boolean within(Instant t, Instant[] outage) {
