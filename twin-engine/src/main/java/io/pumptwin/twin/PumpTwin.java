@@ -137,13 +137,19 @@ public record PumpTwin(
             if (retractsTheExplant(e)) {
                 return reinstatedBy(e);
             }
-            if (e.fact() instanceof RefillVisit r && !e.eventTime().isBefore(explant.explantedAt())) {
-                return refilledWhileRetired(r, e);
+            if (e.fact() instanceof PumpExplant || e.fact() instanceof PumpExplantRetraction) {
+                return appliedAsHistory(e);
             }
-            if (alarmsFromAPatient(e)) {
-                return alarmedWhileRetired(e);
+            if (!followedWhileRetired()) {
+                if (e.fact() instanceof RefillVisit r && !e.eventTime().isBefore(explant.explantedAt())) {
+                    return refilledWhileRetired(r, e);
+                }
+                if (alarmsFromAPatient(e)) {
+                    return alarmedWhileRetired(e);
+                }
+                return appliedAsHistory(e);
             }
-            return appliedAsHistory(e);
+            // An explant in doubt: the pump is taken as in its patient, and its telemetry applied as below.
         }
         if (e.fact() instanceof PumpExplantRetraction) {
             // It names no explant this twin holds (a second retraction, a retraction of an explant recorded against
@@ -191,13 +197,51 @@ public record PumpTwin(
      * dates come due, and a pump that stopped reporting is found silent.
      */
     public TwinTransition advanceTo(Instant streamTime) {
-        if (!streamTime.isAfter(asOf) || explant != null) {
+        if (!streamTime.isAfter(asOf) || explant != null && !followedWhileRetired()) {
             return new TwinTransition(this, List.of(), TwinTransition.Outcome.ADVANCED);
         }
         PumpTwin moved = new PumpTwin(identity, parameters, streamTime, anchorAt, lastHeardAt, lastSequence,
                 eventsApplied, recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery,
                 catheter, recentSymptoms, activeCriticalAlarms, conditions, calibration, explant, retractedExplants);
         return moved.reconciled(null, new ArrayList<>(), TwinTransition.Outcome.ADVANCED);
+    }
+
+    /**
+     * Whether this retired twin still follows its pump: its explant is in doubt (EXPLANT_DOUBTED open: the pump's own
+     * reports or critical alarms from the patient's home say it is in a patient). Such a twin takes the pump's telemetry
+     * and moves with stream time as an implanted twin does, and raises what threatens the patient now (underdose and
+     * withdrawal risk, the pump's critical alarms, {@link #wantedWhileRetired}); refill, battery, silence, catheter and
+     * overdose wait for the clinic to settle the record. A wrongly explanted pump that stalls, or that runs dry with no
+     * refill alert to call its patient in, puts a patient in withdrawal in 24-72 h (DOMAIN.md): the doubt alone (a
+     * MEDIUM alert asking the clinic to check its record) does not say so.
+     */
+    public boolean followedWhileRetired() {
+        return explant != null && conditions.containsKey(TwinEventType.EXPLANT_DOUBTED);
+    }
+
+    /** The conditions a retired twin in doubt of its explant follows (see {@link #followedWhileRetired}). */
+    private static final Set<TwinEventType> FOLLOWED_WHILE_RETIRED = EnumSet.of(TwinEventType.UNDERDOSE_RISK,
+            TwinEventType.PUMP_CRITICAL_ALARM);
+
+    /**
+     * What a retired twin wants: nothing (the explant clears every condition, with its reason), unless its explant is
+     * in doubt: then the doubt as it stands (only the retraction clears it) and, of what an implanted twin would want,
+     * the underdose risk and the critical alarms.
+     */
+    private Map<TwinEventType, Wanted> wantedWhileRetired(TwinAssessment view) {
+        if (!followedWhileRetired()) {
+            return Map.of();
+        }
+        Map<TwinEventType, Wanted> wanted = new EnumMap<>(TwinEventType.class);
+        ActiveCondition doubt = conditions.get(TwinEventType.EXPLANT_DOUBTED);
+        wanted.put(TwinEventType.EXPLANT_DOUBTED, new Wanted(doubt.level(), doubt.dueAt(),
+                () -> "Explant in doubt", List::of));
+        wantedConditions(view).forEach((type, w) -> {
+            if (FOLLOWED_WHILE_RETIRED.contains(type)) {
+                wanted.put(type, w);
+            }
+        });
+        return wanted;
     }
 
     /**
@@ -353,64 +397,50 @@ public record PumpTwin(
     }
 
     /**
-     * A critical alarm from a patient's home ({@link #alarmsFromAPatient}) on a retired twin: relayed as on an
-     * implanted pump (PUMP_CRITICAL_ALARM, URGENT when it stops therapy), its headline naming the explant record, and
-     * the explant put in doubt (EXPLANT_DOUBTED) if it was not already. The twin stays retired (the clinic settles the
-     * record, {@link #reinstatedBy}), but keeps the alarm's effect on its delivery and battery and its list of active
-     * critical alarms, so a reinstated twin knows the pump has stopped. The alarm clears as on an implanted pump: a
-     * later status report from the patient's home that no longer lists it, or MOTOR_STALL_RECOVERED. Anything else
-     * (an alarm already active, a non-critical one, a report listing nothing new) is history only.
+     * A critical alarm from a patient's home ({@link #alarmsFromAPatient}) on a retired twin that does not doubt its
+     * explant yet: relayed as on an implanted pump (PUMP_CRITICAL_ALARM, URGENT when it stops therapy, its headline
+     * naming the explant record), with its effect on delivery and battery, and the explant put in doubt
+     * (EXPLANT_DOUBTED): from then on the twin follows the pump ({@link #followedWhileRetired}), so the alarm clears as
+     * on an implanted pump and the stop counts toward the underdose risk. The twin stays retired (the clinic settles
+     * the record, {@link #reinstatedBy}). Anything else (an alarm already active, a non-critical one, a report listing
+     * nothing new) is history only.
      */
     private TwinTransition alarmedWhileRetired(TelemetryEvent e) {
         TwinTransition history = appliedAsHistory(e);
-        PumpTwin kept = history.twin();
-        Instant at = e.eventTime();
-        List<TwinEvent> events = new ArrayList<>(history.events());
-        PumpTwin next = kept;
+        Set<PumpAlarmKind> reported = EnumSet.noneOf(PumpAlarmKind.class);
+        String detail;
         if (e.fact() instanceof PumpAlarm a) {
-            if (a.critical() && !activeCriticalAlarms.contains(a.kind())
-                    || a.kind() == PumpAlarmKind.MOTOR_STALL_RECOVERED) {
-                next = kept.onAlarm(a.kind(), a.critical(), a.detail(), at, e.eventId(), events);
+            if (a.critical()) {
+                reported.add(a.kind());
             }
+            detail = a.detail();
         } else {
-            StatusReport s = (StatusReport) e.fact();
-            Set<PumpAlarmKind> reported = EnumSet.noneOf(PumpAlarmKind.class);
-            for (PumpAlarmKind kind : s.activeAlarms()) {
+            for (PumpAlarmKind kind : ((StatusReport) e.fact()).activeAlarms()) {
                 if (kind.criticalByLabeling()) {
                     reported.add(kind);
                 }
             }
-            if (!activeCriticalAlarms.containsAll(reported) || conditions.containsKey(TwinEventType.PUMP_CRITICAL_ALARM)) {
-                for (PumpAlarmKind kind : reported.stream().sorted().toList()) {
-                    next = next.onAlarm(kind, true, "active in status report", at, e.eventId(), events);
-                }
-                next = next.withCriticalAlarms(reported);
-            }
+            detail = "active in status report";
         }
-        if (next == kept) {
+        if (activeCriticalAlarms.containsAll(reported) || history.twin().followedWhileRetired()) {
             return history;
         }
-        if (next.activeCriticalAlarms.isEmpty() && next.conditions.containsKey(TwinEventType.PUMP_CRITICAL_ALARM)) {
-            Map<TwinEventType, ActiveCondition> cleared = new EnumMap<>(TwinEventType.class);
-            cleared.putAll(next.conditions);
-            cleared.remove(TwinEventType.PUMP_CRITICAL_ALARM);
-            next = next.withConditions(cleared);
-            events.add(event(TwinEventType.PUMP_CRITICAL_ALARM, TwinEventTransition.CLEARED, RiskLevel.NONE,
-                    "Pump critical alarms cleared (pump recorded as explanted " + explant.explantedAt() + ")", null,
-                    List.of(new Evidence(EvidenceKind.PUMP_ALARM, at, "No critical alarm active", 0, e.eventId())),
-                    next.assess().twinValues(), at, e.eventId()));
+        Instant at = e.eventTime();
+        List<TwinEvent> events = new ArrayList<>(history.events());
+        PumpTwin next = history.twin();
+        for (PumpAlarmKind kind : reported) { // EnumSet: in declaration order
+            next = next.onAlarm(kind, true, detail, at, e.eventId(), events);
         }
-        if (!next.conditions.containsKey(TwinEventType.EXPLANT_DOUBTED)
-                && next.conditions.containsKey(TwinEventType.PUMP_CRITICAL_ALARM)) {
-            String alarms = next.activeCriticalAlarms.stream().sorted().toList().toString();
-            return next.explantDoubted(e, String.format(Locale.ROOT, "Pump recorded as explanted %s raised critical"
-                            + " alarms %s at %s from a patient's home: it looks implanted, with its therapy stopped;"
-                            + " if the explant was recorded against the wrong serial, send a correction (retract the"
-                            + " explant)", explant.explantedAt(), alarms, at),
-                    new Evidence(EvidenceKind.PUMP_ALARM, at, "Critical alarms " + alarms + " reported by "
-                            + e.source() + " after the explant", 1, e.eventId()), events);
+        if (e.fact() instanceof StatusReport) {
+            next = next.withCriticalAlarms(reported); // the report lists the critical alarms still active
         }
-        return new TwinTransition(next, events, TwinTransition.Outcome.APPLIED);
+        String alarms = next.activeCriticalAlarms.stream().sorted().toList().toString();
+        return next.explantDoubted(e, String.format(Locale.ROOT, "Pump recorded as explanted %s raised critical"
+                        + " alarms %s at %s from a patient's home: it looks implanted, with its therapy stopped;"
+                        + " if the explant was recorded against the wrong serial, send a correction (retract the"
+                        + " explant)", explant.explantedAt(), alarms, at),
+                new Evidence(EvidenceKind.PUMP_ALARM, at, "Critical alarms " + alarms + " reported by "
+                        + e.source() + " after the explant", 1, e.eventId()), events);
     }
 
     /**
@@ -470,7 +500,16 @@ public record PumpTwin(
         TwinAssessment view = assess();
         events.add(event(TwinEventType.EXPLANT_DOUBTED, TwinEventTransition.RAISED, RiskLevel.WATCH, headline,
                 null, evidence, view.twinValues(), at, e.eventId()));
-        return new TwinTransition(withConditions(next), events, TwinTransition.Outcome.APPLIED, view);
+        // From now on the twin follows its pump (followedWhileRetired): at the doubt's time, what threatens the
+        // patient (a stall just relayed, a reservoir run dry with no refill alert since the explant) is raised too.
+        return withConditions(next).movedTo(at).reconciled(e.eventId(), events, TwinTransition.Outcome.APPLIED);
+    }
+
+    /** This twin at {@code t} (never earlier than it is), nothing else changed. */
+    private PumpTwin movedTo(Instant t) {
+        return !t.isAfter(asOf) ? this : new PumpTwin(identity, parameters, t, anchorAt, lastHeardAt, lastSequence,
+                eventsApplied, recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery,
+                catheter, recentSymptoms, activeCriticalAlarms, conditions, calibration, explant, retractedExplants);
     }
 
     private PumpTwin onStatus(StatusReport s, Instant t, String id, List<TwinEvent> events) {
@@ -995,8 +1034,9 @@ public record PumpTwin(
 
     private TwinTransition reconciled(String sourceEventId, List<TwinEvent> events, TwinTransition.Outcome outcome) {
         TwinAssessment view = assess();
-        // A retired twin wants no condition: the explant clears them all, with its reason (clearedHeadline).
-        Map<TwinEventType, Wanted> wanted = explant != null ? Map.of() : wantedConditions(view);
+        // A retired twin wants no condition: the explant clears them all, with its reason (clearedHeadline); one whose
+        // explant is in doubt follows what threatens its patient (wantedWhileRetired).
+        Map<TwinEventType, Wanted> wanted = explant != null ? wantedWhileRetired(view) : wantedConditions(view);
         Map<TwinEventType, ActiveCondition> next = new EnumMap<>(TwinEventType.class);
         next.putAll(conditions);
         int eventsBefore = events.size();
@@ -1257,11 +1297,12 @@ public record PumpTwin(
 
     /** Says why when the explant closed the condition: staff read it on the resolved alert. */
     private String clearedHeadline(TwinEventType type) {
-        return explant == null ? type + " cleared" : type + " cleared: " + explant.describe() + ", no longer monitored";
+        return explant == null || followedWhileRetired() ? type + " cleared"
+                : type + " cleared: " + explant.describe() + ", no longer monitored";
     }
 
     private List<Evidence> clearedEvidence() {
-        return explant == null ? List.of() : List.of(new Evidence(EvidenceKind.PUMP_EXPLANTED, explant.explantedAt(),
+        return explant == null || followedWhileRetired() ? List.of() : List.of(new Evidence(EvidenceKind.PUMP_EXPLANTED, explant.explantedAt(),
                 "Explant recorded by the clinic: " + explant.describe(), 0, explant.sourceEventId()));
     }
 

@@ -55,8 +55,9 @@ class CriticalAlarmAfterExplantTest {
 
         TwinTransition relayed = pump.apply(stall);
 
-        assertThat(relayed.events()).extracting(TwinEvent::type)
-                .containsExactly(TwinEventType.PUMP_CRITICAL_ALARM, TwinEventType.EXPLANT_DOUBTED);
+        // The alarm, the doubt, and (the twin now following the pump as in a patient) the stop's underdose risk.
+        assertThat(relayed.events()).extracting(TwinEvent::type).containsExactly(TwinEventType.PUMP_CRITICAL_ALARM,
+                TwinEventType.EXPLANT_DOUBTED, TwinEventType.UNDERDOSE_RISK);
         assertThat(relayed.events().get(0)).satisfies(e -> {
             assertThat(e.transition()).isEqualTo(TwinEventTransition.RAISED);
             assertThat(e.level()).as("a stall stops therapy").isEqualTo(RiskLevel.URGENT);
@@ -74,24 +75,34 @@ class CriticalAlarmAfterExplantTest {
         });
         PumpTwin twin = pump.twin();
         assertThat(twin.explant()).as("the clinic settles the record").isNotNull();
-        assertThat(twin.conditions()).containsOnlyKeys(TwinEventType.PUMP_CRITICAL_ALARM, TwinEventType.EXPLANT_DOUBTED);
+        assertThat(relayed.events().get(2).evidence()).extracting(Evidence::kind)
+                .contains(EvidenceKind.MOTOR_STALL);
+        assertThat(twin.conditions()).containsOnlyKeys(TwinEventType.PUMP_CRITICAL_ALARM, TwinEventType.EXPLANT_DOUBTED,
+                TwinEventType.UNDERDOSE_RISK);
+        assertThat(twin.followedWhileRetired()).isTrue();
         assertThat(twin.activeCriticalAlarms()).containsExactly(PumpAlarmKind.MOTOR_STALL);
         assertThat(twin.delivery().cause()).isEqualTo(InterruptionCause.MOTOR_STALL);
 
-        // The same stall again, and reports that still list it: nothing new.
+        // The same stall again: nothing new. A report a day on that still lists it: the stop has lasted a day.
         assertThat(pump.at(43.2, PumpAlarm.of(PumpAlarmKind.MOTOR_STALL), TelemetrySource.HOME_COMMUNICATOR).events())
                 .isEmpty();
         assertThat(pump.at(44, report(43, Set.of(PumpAlarmKind.MOTOR_STALL)), TelemetrySource.HOME_COMMUNICATOR)
-                .events()).isEmpty();
+                .events()).singleElement().satisfies(e -> {
+                    assertThat(e.type()).isEqualTo(TwinEventType.UNDERDOSE_RISK);
+                    assertThat(e.transition()).isEqualTo(TwinEventTransition.UPDATED);
+                    assertThat(e.level()).isEqualTo(RiskLevel.URGENT);
+                });
 
         // The pump recovers: the alarm clears as on an implanted pump; the doubt stays for the clinic.
         TwinTransition recovered = pump.at(45, PumpAlarm.of(PumpAlarmKind.MOTOR_STALL_RECOVERED),
                 TelemetrySource.HOME_COMMUNICATOR);
-        assertThat(recovered.events()).singleElement().satisfies(e -> {
-            assertThat(e.type()).isEqualTo(TwinEventType.PUMP_CRITICAL_ALARM);
-            assertThat(e.transition()).isEqualTo(TwinEventTransition.CLEARED);
-        });
-        assertThat(pump.twin().conditions()).containsOnlyKeys(TwinEventType.EXPLANT_DOUBTED);
+        assertThat(recovered.events()).filteredOn(e -> e.type() == TwinEventType.PUMP_CRITICAL_ALARM).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.transition()).isEqualTo(TwinEventTransition.CLEARED);
+                    assertThat(e.headline()).isEqualTo("PUMP_CRITICAL_ALARM cleared");
+                });
+        assertThat(pump.twin().conditions()).doesNotContainKey(TwinEventType.PUMP_CRITICAL_ALARM)
+                .containsKey(TwinEventType.EXPLANT_DOUBTED);
         assertThat(pump.twin().delivery().status()).isEqualTo(DeliveryStatus.DELIVERING);
     }
 
@@ -102,16 +113,14 @@ class CriticalAlarmAfterExplantTest {
         TwinTransition eos = pump.at(42, report(41, Set.of(PumpAlarmKind.END_OF_SERVICE)),
                 TelemetrySource.HOME_COMMUNICATOR);
 
-        assertThat(eos.events()).extracting(TwinEvent::type)
-                .containsExactly(TwinEventType.PUMP_CRITICAL_ALARM, TwinEventType.EXPLANT_DOUBTED);
+        assertThat(eos.events()).extracting(TwinEvent::type).containsExactly(TwinEventType.PUMP_CRITICAL_ALARM,
+                TwinEventType.EXPLANT_DOUBTED, TwinEventType.UNDERDOSE_RISK);
         assertThat(eos.events().get(0).headline()).contains("END_OF_SERVICE").contains("active in status report");
         assertThat(pump.twin().battery().endOfServiceAt()).isEqualTo(PumpScenario.day(42));
 
         TwinTransition cleared = pump.at(43, report(41, Set.of()), TelemetrySource.HOME_COMMUNICATOR);
-        assertThat(cleared.events()).singleElement().satisfies(e -> {
-            assertThat(e.type()).isEqualTo(TwinEventType.PUMP_CRITICAL_ALARM);
-            assertThat(e.transition()).isEqualTo(TwinEventTransition.CLEARED);
-        });
+        assertThat(cleared.events()).filteredOn(e -> e.type() == TwinEventType.PUMP_CRITICAL_ALARM).singleElement()
+                .satisfies(e -> assertThat(e.transition()).isEqualTo(TwinEventTransition.CLEARED));
         assertThat(pump.twin().activeCriticalAlarms()).isEmpty();
     }
 
@@ -138,7 +147,7 @@ class CriticalAlarmAfterExplantTest {
     }
 
     @Test
-    void an_explant_already_in_doubt_gets_the_alarm_alone() {
+    void an_explant_already_in_doubt_gets_the_alarm_and_its_risk_without_a_second_doubt() {
         PumpScenario pump = explanted();
         pump.at(42, report(42, Set.of()), TelemetrySource.HOME_COMMUNICATOR);
         assertThat(pump.twin().conditions()).containsOnlyKeys(TwinEventType.EXPLANT_DOUBTED);
@@ -146,10 +155,10 @@ class CriticalAlarmAfterExplantTest {
         TwinTransition reset = pump.at(43, PumpAlarm.of(PumpAlarmKind.LOW_BATTERY_RESET),
                 TelemetrySource.HOME_COMMUNICATOR);
 
-        assertThat(reset.events()).singleElement().satisfies(e -> {
-            assertThat(e.type()).isEqualTo(TwinEventType.PUMP_CRITICAL_ALARM);
-            assertThat(e.level()).isEqualTo(RiskLevel.URGENT);
-        });
+        assertThat(reset.events()).extracting(TwinEvent::type)
+                .containsExactly(TwinEventType.PUMP_CRITICAL_ALARM, TwinEventType.UNDERDOSE_RISK);
+        assertThat(reset.events().get(0).level()).isEqualTo(RiskLevel.URGENT);
+        assertThat(reset.events().get(0).headline()).contains("recorded as explanted");
         assertThat(pump.raised()).filteredOn(e -> e.type() == TwinEventType.EXPLANT_DOUBTED).hasSize(1);
     }
 

@@ -75,12 +75,51 @@ class ExplantDoubtTest {
         assertThat(pump.twin().conditions()).containsOnlyKeys(TwinEventType.EXPLANT_DOUBTED);
         assertThat(pump.twin().explant()).as("still retired: the doubt is for the clinic to settle").isNotNull();
 
-        // Raised once: further reports and time raise nothing more.
+        // Raised once: further reports raise nothing more; the twin follows the pump as in a patient, though, and
+        // its refill, battery and silence alerts wait for the clinic's retraction.
         for (int day = 43; day <= 60; day++) {
             assertThat(pump.at(day, report(day)).events()).as("day " + day).isEmpty();
         }
-        assertThat(pump.advance(90).events()).isEmpty();
+        assertThat(pump.twin().asOf()).isEqualTo(PumpScenario.day(60));
         assertThat(pump.raised()).filteredOn(e -> e.type() == TwinEventType.EXPLANT_DOUBTED).hasSize(1);
+    }
+
+    /**
+     * A pump whose explant is in doubt is in a patient as far as the twin can tell, and nobody will call that patient
+     * in to refill it: when its reservoir runs dry the twin raises the underdose risk as for an implanted pump, and
+     * nothing else (the refill alerts wait for the retraction, or for the clinic's own refill).
+     */
+    @Test
+    void a_pump_in_doubt_that_runs_dry_raises_the_underdose_risk_and_nothing_else() {
+        PumpScenario pump = pump();
+        explant(pump);
+        pump.at(42, report(42));
+        assertThat(pump.twin().followedWhileRetired()).isTrue();
+
+        // 20 mL at 0.25 mL/day from day 0: empty by day 80 (the pump went quiet after day 50).
+        for (int day = 43; day <= 50; day++) {
+            pump.at(day, report(day));
+        }
+        TwinTransition dry = pump.advance(90);
+
+        assertThat(dry.events()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(TwinEventType.UNDERDOSE_RISK);
+            assertThat(e.transition()).isEqualTo(TwinEventTransition.RAISED);
+            assertThat(e.level()).isEqualTo(RiskLevel.URGENT);
+            assertThat(e.evidence()).extracting(Evidence::kind).contains(EvidenceKind.RESERVOIR_EMPTY);
+        });
+        assertThat(pump.twin().conditions()).containsOnlyKeys(TwinEventType.EXPLANT_DOUBTED,
+                TwinEventType.UNDERDOSE_RISK);
+        assertThat(pump.twin().explant()).isNotNull();
+    }
+
+    @Test
+    void a_retired_twin_that_does_not_doubt_its_explant_does_not_follow_its_pump() {
+        PumpScenario pump = pump();
+        explant(pump);
+        assertThat(pump.twin().followedWhileRetired()).isFalse();
+        assertThat(pump.advance(120).events()).as("run dry on paper").isEmpty();
+        assertThat(pump.twin().asOf()).isEqualTo(PumpScenario.day(40.5));
     }
 
     @Test

@@ -405,10 +405,11 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
 
     /**
      * The first grid point at which the pump counts as silent, or the next grid point after the twin's time; never for
-     * an explanted pump's twin: it is silent for good by design, and the sweep need not visit it again.
+     * an explanted pump's twin: it is silent for good by design, and the sweep need not visit it again (unless its
+     * explant is in doubt: such a twin follows its pump as an implanted one does, PumpTwin.followedWhileRetired).
      */
     private long nextCheck(PumpTwin twin) {
-        if (twin.explant() != null) {
+        if (twin.explant() != null && !twin.followedWhileRetired()) {
             return Long.MAX_VALUE;
         }
         long heard = (twin.lastHeardAt() == null ? twin.asOf() : twin.lastHeardAt()).toEpochMilli();

@@ -92,13 +92,15 @@ class ExplantTopologyTest {
 
     /**
      * A pump recorded as explanted against the wrong serial stalls in its patient days later: the alarm from the home
-     * communicator goes out as a twin event (and the explant is doubted), not as history; the twin stays retired.
+     * communicator goes out as a twin event (and the explant is doubted), not as history; the twin stays retired but
+     * follows the pump, so the sweep moves it with stream time and its underdose risk grows with the hours stopped.
      */
     @Test
     void a_critical_alarm_from_home_days_after_the_explant_reaches_the_twin_events() {
         try (TwinDriver d = new TwinDriver()) {
             TelemetryStory pump = new TelemetryStory("EXP-3");
-            d.send(pump.refill(0, 2.0, 2.0));
+            TelemetryStory other = new TelemetryStory("OTHER-3");
+            d.send(pump.refill(0, 2.0, 2.0), other.refill(0, 2.0, 2.0));
             for (int day = 1; day <= 20; day++) {
                 d.send(pump.status(day));
             }
@@ -111,20 +113,33 @@ class ExplantTopologyTest {
             d.send(stall);
 
             List<TwinEvent> after = d.events("EXP-3").subList(eventsAtExplant, d.events("EXP-3").size());
-            assertThat(after).extracting(TwinEvent::getType)
-                    .containsExactly(TwinEventType.PUMP_CRITICAL_ALARM, TwinEventType.EXPLANT_DOUBTED);
+            assertThat(after).extracting(TwinEvent::getType).containsExactly(TwinEventType.PUMP_CRITICAL_ALARM,
+                    TwinEventType.EXPLANT_DOUBTED, TwinEventType.UNDERDOSE_RISK);
             assertThat(after).allSatisfy(e -> {
                 assertThat(e.getTransition()).isEqualTo(TwinEventTransition.RAISED);
                 assertThat(e.getSourceEventId()).isEqualTo(stall.getEventId());
                 assertThat(e.getEventTime()).isEqualTo(TelemetryStory.day(23));
             });
             assertThat(after.get(0).getRiskLevel().toString()).isEqualTo("URGENT");
+            String levelAtStall = after.get(2).getRiskLevel().toString();
             assertThat(d.openConditions("EXP-3")).containsExactlyInAnyOrder(TwinEventType.PUMP_CRITICAL_ALARM,
-                    TwinEventType.EXPLANT_DOUBTED);
+                    TwinEventType.EXPLANT_DOUBTED, TwinEventType.UNDERDOSE_RISK);
             TwinState state = d.latest("EXP-3");
             assertThat(state.getExplant()).isNotNull();
             assertThat(state.getExplant().getSourceEventId()).isEqualTo(explant.getEventId());
             assertThat(d.deadLetterLog).isEmpty();
+
+            // Two days of stream time from another pump, none from this one: the sweep visits the followed twin.
+            for (double day = 23; day <= 25; day += 0.25) {
+                d.send(other.status(day));
+            }
+            List<TwinEvent> risk = d.events("EXP-3").stream()
+                    .filter(e -> e.getType() == TwinEventType.UNDERDOSE_RISK).toList();
+            assertThat(levelAtStall).isNotEqualTo("URGENT");
+            assertThat(risk.get(risk.size() - 1).getRiskLevel().toString()).as("the stop has lasted two days")
+                    .isEqualTo("URGENT");
+            assertThat(d.latest("EXP-3").getAsOf()).isAfter(TelemetryStory.day(24));
+            assertThat(d.openConditions("EXP-3")).doesNotContain(TwinEventType.PUMP_SILENT);
         }
     }
 
