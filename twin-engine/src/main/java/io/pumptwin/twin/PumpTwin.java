@@ -68,7 +68,8 @@ import java.util.function.Supplier;
  * @param conditions           conditions raised and not cleared, by type
  * @param calibration          how fast this pump really delivers, as learned from its refill residuals
  * @param explant              null while the pump is implanted; once the clinic recorded its explant, the twin is
- *                             retired: it stands as it was at the explant and raises nothing more
+ *                             retired: it stands as it was at the explant and raises nothing more, unless the pump
+ *                             contradicts the record ({@link #followedWhileRetired})
  * @param retractedExplants    event ids of explants the clinic retracted, newest last, at most
  *                             {@link #RETRACTIONS_KEPT}: such an explant never retires the twin, whether it arrives
  *                             after its retraction (two clinic systems, a store-and-forward delay) or again later
@@ -249,7 +250,8 @@ public record PumpTwin(
      * their reason ({@link #reconciled}), so the alerts on them resolve saying why, and none is raised again: no
      * refill, battery, risk or silence alert can call for a nurse about a pump that is no longer in a patient (a pump
      * replaced after its ERI went silent and its projected reservoir raised refill alerts weeks later: bench detection
-     * scorecard, battery-advisory, issue 6). The twin keeps its figures as they stood, for the record.
+     * scorecard, battery-advisory, issue 6). The twin keeps its figures as they stood, for the record; unless the pump
+     * contradicts the record from its patient's home ({@link #followedWhileRetired}).
      */
     private PumpTwin retiredBy(PumpExplant x, Instant explantedAt, String id) {
         return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
@@ -336,7 +338,8 @@ public record PumpTwin(
     /**
      * Telemetry for the serial after its explant, except a refill ({@link #refilledWhileRetired}), is applied as
      * history only: remembered (its id for de-duplication, its sequence, the count of events applied) and nothing else;
-     * the twin stays as it was at the explant and raises nothing. Not dead-lettered, because such a record is valid
+     * the twin stays as it was at the explant and raises nothing (but the doubt of its explant,
+     * {@link #explantDoubtedBy}). Not dead-lettered, because such a record is valid
      * telemetry, not poison: home communicators store and forward, so reports and alarms from the days before the
      * explant arrive after the clinic's record of it (the reorder buffer applies them after it too), and a pump may
      * still be read on the bench once out. A dead letter asks someone to fix an input; these need no fixing, and
@@ -468,9 +471,10 @@ public record PumpTwin(
 
     /**
      * The retired twin doubts its explant (EXPLANT_DOUBTED, WATCH): every alert of this serial is silenced, and if the
-     * explant was recorded against the wrong serial the pump is in a patient with no refill or underdose alert to come.
-     * Raised once, at the report's time, on the retired twin (which otherwise stays as it was at the explant); cleared
-     * by the retraction of the explant ({@link #reinstatedBy} reconciles and no implanted twin wants it).
+     * explant was recorded against the wrong serial the pump is in a patient with no refill alert to come. Raised once,
+     * at the report's time; from then on the twin follows the pump for what threatens its patient
+     * ({@link #followedWhileRetired}); cleared by the retraction of the explant ({@link #reinstatedBy} reconciles and no
+     * implanted twin wants it).
      */
     private TwinTransition explantDoubtedBy(StatusReport s, TelemetryEvent e) {
         double fell = pumpComputedMl - s.pumpComputedReservoirMl();
@@ -484,8 +488,10 @@ public record PumpTwin(
                         s.pumpComputedReservoirMl(), pumpComputedMl), 1, e.eventId()), new ArrayList<>());
     }
 
-    /** Raises EXPLANT_DOUBTED at {@code e}'s time on this retired twin, after {@code events}, with the explant record
-     * and {@code contradiction} as its evidence. */
+    /**
+     * Raises EXPLANT_DOUBTED at {@code e}'s time on this retired twin, after {@code events}, with the explant record and
+     * {@code contradiction} as its evidence, and reconciles the twin, now followed, at that time.
+     */
     private TwinTransition explantDoubted(TelemetryEvent e, String headline, Evidence contradiction,
                                           List<TwinEvent> events) {
         Instant at = e.eventTime();
