@@ -85,12 +85,14 @@ class EmbeddedKafkaTest {
           producer.send(new ProducerRecord<>("compact-check", "SN-" + (i % 10), "v" + i));
         }
         producer.flush();
-        Thread.sleep(300); // the next append rolls the segment: only rolled segments are cleaned
+        Thread.sleep(300); // past segment.ms (100 ms): the next append rolls the segment, and only rolled ones are cleaned
         producer.send(new ProducerRecord<>("compact-check", "SN-roll", "last")).get();
       }
       List<String> kept = new ArrayList<>();
       long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       do {
+        // Polling, not a guess at timing: the cleaner wakes every 15 s (log.cleaner.backoff.ms) and the deadline
+        // above bounds the wait; each read is a fresh pass from the beginning of the compacted log.
         Thread.sleep(1_000);
         kept = readAll(kafka.bootstrapServers(), "compact-check");
       } while (kept.size() > 11 && System.nanoTime() < deadline);
