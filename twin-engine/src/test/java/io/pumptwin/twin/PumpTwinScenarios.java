@@ -103,5 +103,12 @@ public final class PumpTwinScenarios {
         public TwinTransition advance(double day) {
             return scenario.advance(day);
         }
+
+        /** The clinic's explant of this pump, recorded by its programmer. */
+        public TwinTransition explant(double day, String replacementSerial) {
+            return scenario.at(day, new io.pumptwin.twin.telemetry.PumpExplant(
+                    io.pumptwin.twin.telemetry.ExplantReason.ELECTIVE_REPLACEMENT, replacementSerial),
+                    io.pumptwin.twin.telemetry.TelemetrySource.CLINICIAN_PROGRAMMER);
+        }
     }
 }

@@ -10,6 +10,9 @@ import java.util.Map;
  * A fleet query: twins of one clinic, at or above a risk level, or with a refill due before a date; the
  * filters given all apply.
  *
+ * <p>An explanted pump answers only by clinic, unless its twin doubts the explant: then it answers the risk query
+ * by its underdose/withdrawal level, the risk the twin follows while the doubt stands.
+ *
  * @param risk the higher of the underdose/withdrawal and overdose levels must be at least this
  */
 record FleetQuery(String clinic, RiskLevel risk, Instant refillDueBefore, int limit) {
@@ -58,13 +61,16 @@ record FleetQuery(String clinic, RiskLevel risk, Instant refillDueBefore, int li
         if (clinic != null && !clinic.equals(twin.getClinicId())) {
             return false;
         }
-        if (twin.getExplant() != null && (risk != null || refillDueBefore != null)) {
+        boolean explanted = twin.getExplant() != null;
+        boolean doubted = explanted && twin.getExplant().getDoubtedSince() != null;
+        if (explanted && (refillDueBefore != null || risk != null && !doubted)) {
             // An explanted pump's figures stand as at its explant: no patient is at risk from it, nothing to refill.
+            // Unless the twin doubts the explant (the pump went on reporting from the patient's home): then it
+            // follows the pump's underdose risk, which its patient may be in while the record says otherwise.
             return false;
         }
         if (risk != null) {
-            RiskLevel worst = twin.getUnderdose().getLevel().ordinal() >= twin.getOverdose().getLevel().ordinal()
-                    ? twin.getUnderdose().getLevel() : twin.getOverdose().getLevel();
+            RiskLevel worst = worstRisk(twin, doubted);
             if (worst.ordinal() < risk.ordinal()) {
                 return false;
             }
@@ -74,5 +80,15 @@ record FleetQuery(String clinic, RiskLevel risk, Instant refillDueBefore, int li
             return due != null && due.isBefore(refillDueBefore);
         }
         return true;
+    }
+
+    /**
+     * The graver of the twin's underdose/withdrawal and overdose levels; for a doubted explant the underdose level
+     * alone, the one risk its twin follows (its overdose alerts wait for the clinic's retraction).
+     */
+    private static RiskLevel worstRisk(TwinState twin, boolean doubtedExplant) {
+        RiskLevel under = twin.getUnderdose().getLevel();
+        RiskLevel over = twin.getOverdose().getLevel();
+        return doubtedExplant || under.ordinal() >= over.ordinal() ? under : over;
     }
 }

@@ -6,8 +6,10 @@ import io.pumptwin.events.DeliveryStatus;
 import io.pumptwin.events.Provenance;
 import io.pumptwin.events.ReservoirEstimate;
 import io.pumptwin.events.TwinState;
+import io.pumptwin.twin.ActiveCondition;
 import io.pumptwin.twin.PumpTwin;
 import io.pumptwin.twin.TwinAssessment;
+import io.pumptwin.twin.TwinEventType;
 import io.pumptwin.twin.TwinModelParameters;
 import io.pumptwin.twin.battery.BatteryProjection;
 import io.pumptwin.twin.evidence.Evidence;
@@ -110,16 +112,27 @@ public final class TwinMapping {
                 .setUnderdose(risk(view.underdose()))
                 .setOverdose(risk(view.overdose()))
                 .setProvenance(provenance)
-                .setExplant(explant(twin.explant()))
+                .setExplant(explant(twin))
                 .build();
     }
 
-    private static io.pumptwin.events.ExplantSummary explant(io.pumptwin.twin.Explant x) {
-        return x == null ? null : io.pumptwin.events.ExplantSummary.newBuilder()
+    /**
+     * The explant that retired the twin, and since when the twin doubts it: a doubted twin follows its pump's
+     * underdose risk again (PumpTwin#followedWhileRetired), and fleet views that leave explanted pumps out of their
+     * risk lists must not leave that one out.
+     */
+    private static io.pumptwin.events.ExplantSummary explant(PumpTwin twin) {
+        io.pumptwin.twin.Explant x = twin.explant();
+        if (x == null) {
+            return null;
+        }
+        ActiveCondition doubt = twin.conditions().get(TwinEventType.EXPLANT_DOUBTED);
+        return io.pumptwin.events.ExplantSummary.newBuilder()
                 .setExplantedAt(x.explantedAt())
                 .setReason(io.pumptwin.events.ExplantReason.valueOf(x.reason().name()))
                 .setReplacementPumpSerial(x.replacementPumpSerial())
                 .setSourceEventId(x.sourceEventId())
+                .setDoubtedSince(doubt == null ? null : doubt.raisedAt())
                 .build();
     }
 

@@ -30,7 +30,9 @@ public final class TwinStateWriter extends SpecificDatumWriter<TwinState> {
 
     /** @param parameters the engine's parameter map, unmodifiable and never changed after this call */
     public TwinStateWriter(Map<String, Double> parameters) {
-        super(TwinState.getClassSchema());
+        // By class, not by schema: from a schema Avro looks the generated class up by name, which Avro 1.12 refuses
+        // until the serdes' package trust is installed (the writer is built before the serializer that takes it).
+        super(TwinState.class);
         this.parameters = parameters;
         Schema mapSchema = Provenance.getClassSchema().getField("parameters").schema();
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -14,7 +14,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Fleet queries by risk and refill date are for pumps in patients: an explanted pump answers only by clinic. */
+/**
+ * Fleet queries by risk and refill date are for pumps in patients: an explanted pump answers only by clinic, unless
+ * its twin doubts the explant, when it answers the risk query by its underdose risk.
+ */
 class FleetQueryTest {
 
     @Test
@@ -36,9 +39,39 @@ class FleetQueryTest {
         assertThat(atRisk.matches(before)).as("at risk before the explant").isTrue();
 
         assertThat(after.getExplant()).isNotNull();
+        assertThat(after.getExplant().getDoubtedSince()).as("nobody doubts this explant").isNull();
         assertThat(dueSoon.matches(after)).isFalse();
         assertThat(atRisk.matches(after)).isFalse();
         assertThat(clinic.matches(after)).isTrue();
+    }
+
+    /**
+     * An explant recorded against the wrong serial: the pump went on reporting its delivery from the patient's home,
+     * the twin doubted the explant and follows the pump, which then ran dry. Its patient is in withdrawal, and the
+     * risk query must find the pump although the record says it was taken out (its refill waits for the clinic).
+     */
+    @Test
+    void a_pump_whose_explant_the_twin_doubts_answers_the_risk_query_by_its_underdose_risk() {
+        var story = PumpTwinScenarios.filledPump("FQ-5");
+        for (int day = 1; day <= 40; day++) {
+            story.status(day);
+        }
+        story.explant(40.5, "FQ-6");
+        for (int day = 41; day <= 50; day++) {
+            story.status(day);
+        }
+        story.advance(90); // 20 mL at 0.25 mL/day: dry by day 80, quiet since day 50
+        TwinState doubted = TwinMapping.toTwinState(story.twin());
+
+        assertThat(doubted.getExplant()).isNotNull();
+        assertThat(doubted.getExplant().getDoubtedSince()).as("doubted by the report a day after the explant")
+                .isEqualTo(PumpTwinScenarios.day(42));
+        assertThat(doubted.getUnderdose().getLevel()).isEqualTo(io.pumptwin.events.RiskLevel.URGENT);
+        assertThat(FleetQuery.parse(Map.of("risk", "URGENT")).matches(doubted)).isTrue();
+        assertThat(FleetQuery.parse(Map.of("risk", "WATCH", "clinic", "clinic-1")).matches(doubted)).isTrue();
+        assertThat(FleetQuery.parse(Map.of("risk", "URGENT", "clinic", "clinic-2")).matches(doubted)).isFalse();
+        assertThat(FleetQuery.parse(Map.of("refillDueBefore", PumpTwinScenarios.day(200).toString()))
+                .matches(doubted)).as("its refill waits for the clinic's retraction").isFalse();
     }
 
     /** The clinic retracted the explant (recorded against the wrong serial): the pump is in the queries again. */

@@ -127,6 +127,8 @@ class ExplantTopologyTest {
             TwinState state = d.latest("EXP-3");
             assertThat(state.getExplant()).isNotNull();
             assertThat(state.getExplant().getSourceEventId()).isEqualTo(explant.getEventId());
+            assertThat(state.getExplant().getDoubtedSince()).as("the state tells fleet views to keep the pump")
+                    .isEqualTo(TelemetryStory.day(23));
             assertThat(d.deadLetterLog).isEmpty();
 
             // Two days of stream time from another pump, none from this one: the sweep visits the followed twin.
@@ -138,7 +140,11 @@ class ExplantTopologyTest {
             assertThat(levelAtStall).isNotEqualTo("URGENT");
             assertThat(risk.get(risk.size() - 1).getRiskLevel().toString()).as("the stop has lasted two days")
                     .isEqualTo("URGENT");
-            assertThat(d.latest("EXP-3").getAsOf()).isAfter(TelemetryStory.day(24));
+            TwinState swept = d.latest("EXP-3");
+            assertThat(swept.getAsOf()).isAfter(TelemetryStory.day(24));
+            assertThat(swept.getUnderdose().getLevel().toString()).as("the state the dashboard reads, too")
+                    .isEqualTo("URGENT");
+            assertThat(swept.getExplant().getDoubtedSince()).isEqualTo(TelemetryStory.day(23));
             assertThat(d.openConditions("EXP-3")).doesNotContain(TwinEventType.PUMP_SILENT);
         }
     }
