@@ -138,6 +138,9 @@ public record PumpTwin(
             if (retractsTheExplant(e)) {
                 return reinstatedBy(e);
             }
+            if (e.fact() instanceof PumpExplant x && confirmsTheDoubtedExplant(e)) {
+                return explantConfirmedBy(x, e);
+            }
             if (e.fact() instanceof PumpExplant || e.fact() instanceof PumpExplantRetraction) {
                 return appliedAsHistory(e);
             }
@@ -258,6 +261,43 @@ public record PumpTwin(
                 recentEvents, prescription, reservoirAnchor, pumpComputedMl, fill, battery, delivery, catheter,
                 recentSymptoms, activeCriticalAlarms, conditions, calibration,
                 new Explant(explantedAt, x.reason(), x.replacementPumpSerial(), id), retractedExplants);
+    }
+
+    /**
+     * Whether {@code e} is the clinic's answer to the doubt in favour of its record: an explant recorded again, as a new
+     * record (the same record again is a duplicate) not already retracted, at or after the doubt's time. One from
+     * before the doubt (a second clinic system's record of the same operation, arriving late) answers nothing.
+     */
+    private boolean confirmsTheDoubtedExplant(TelemetryEvent e) {
+        return e.fact() instanceof PumpExplant && followedWhileRetired() && !retractedExplants.contains(e.eventId())
+                && !e.eventTime().isBefore(conditions.get(TwinEventType.EXPLANT_DOUBTED).raisedAt());
+    }
+
+    /**
+     * The clinic recorded the explant again after the twin doubted it: it checked its record, and the pump is out. The
+     * new record retires the twin in place of the first, the doubt clears saying so, and so does what the twin
+     * followed while in doubt (underdose risk, critical alarms: {@link #reconciled} clears them with the explant as
+     * their reason). Before this only a retraction settled a doubt, so a doubted explant the clinic knew to be right
+     * kept its twin following a pump in a drawer, with an underdose alert to come when its projected reservoir ran
+     * out. If the pump goes on reporting delivery from a patient's home a day after the new record, the doubt rule
+     * fires again: the record is contradicted again, by new telemetry.
+     */
+    private TwinTransition explantConfirmedBy(PumpExplant x, TelemetryEvent e) {
+        Instant at = e.eventTime().isAfter(asOf) ? e.eventTime() : asOf;
+        Explant confirmed = new Explant(e.eventTime(), x.reason(), x.replacementPumpSerial(), e.eventId());
+        Map<TwinEventType, ActiveCondition> next = new EnumMap<>(TwinEventType.class);
+        next.putAll(conditions);
+        next.remove(TwinEventType.EXPLANT_DOUBTED);
+        PumpTwin settled = new PumpTwin(identity, parameters, at, anchorAt, lastHeardAt,
+                Math.max(lastSequence, e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription,
+                reservoirAnchor, pumpComputedMl, fill, battery, delivery, catheter, recentSymptoms,
+                activeCriticalAlarms, next, calibration, confirmed, retractedExplants);
+        List<TwinEvent> events = new ArrayList<>();
+        events.add(settled.event(TwinEventType.EXPLANT_DOUBTED, TwinEventTransition.CLEARED, RiskLevel.NONE,
+                "EXPLANT_DOUBTED cleared: the clinic recorded the explant again after the doubt ("
+                        + confirmed.describe() + "), no longer monitored", null, settled.clearedEvidence(),
+                settled.assess().twinValues(), at, e.eventId()));
+        return settled.reconciled(e.eventId(), events, TwinTransition.Outcome.APPLIED);
     }
 
     /** How many retracted explants' ids a twin keeps: a pump has seldom more than one explant recorded in error. */

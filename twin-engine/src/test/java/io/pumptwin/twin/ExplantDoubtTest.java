@@ -143,6 +143,80 @@ class ExplantDoubtTest {
         }
     }
 
+    /**
+     * The clinic answers the doubt by recording the explant again: the pump is out, and the twin stops following it.
+     * The doubt and the underdose risk it followed clear, saying why, and the projected reservoir running on raises
+     * nothing more.
+     */
+    @Test
+    void the_explant_recorded_again_after_the_doubt_settles_it_and_the_twin_stops_following_the_pump() {
+        PumpScenario pump = pump();
+        explant(pump);
+        for (int day = 41; day <= 50; day++) {
+            pump.at(day, report(day));
+        }
+        pump.advance(90);
+        assertThat(pump.twin().conditions()).containsOnlyKeys(TwinEventType.EXPLANT_DOUBTED,
+                TwinEventType.UNDERDOSE_RISK);
+
+        TelemetryEvent again = pump.event(91, new PumpExplant(ExplantReason.ELECTIVE_REPLACEMENT, "DBT-9"),
+                TelemetrySource.CLINICIAN_PROGRAMMER);
+        TwinTransition settled = pump.apply(again);
+
+        assertThat(settled.events()).extracting(TwinEvent::type).containsExactly(TwinEventType.EXPLANT_DOUBTED,
+                TwinEventType.UNDERDOSE_RISK);
+        assertThat(settled.events()).allSatisfy(e -> {
+            assertThat(e.transition()).isEqualTo(TwinEventTransition.CLEARED);
+            assertThat(e.sourceEventId()).isEqualTo(again.eventId());
+            assertThat(e.headline()).contains("pump explanted " + PumpScenario.day(91)).contains("no longer monitored");
+        });
+        assertThat(settled.events().get(0).headline()).contains("recorded the explant again after the doubt");
+        assertThat(pump.twin().conditions()).isEmpty();
+        assertThat(pump.twin().followedWhileRetired()).isFalse();
+        assertThat(pump.twin().explant().sourceEventId()).isEqualTo(again.eventId());
+        assertThat(pump.twin().explant().explantedAt()).isEqualTo(PumpScenario.day(91));
+
+        assertThat(pump.advance(150).events()).as("a pump in a drawer: nothing to follow").isEmpty();
+        assertThat(pump.at(151, new PumpExplant(ExplantReason.ELECTIVE_REPLACEMENT, "DBT-9")).events())
+                .as("a third record is history").isEmpty();
+    }
+
+    /** Recorded again, the explant is contradicted again by a pump that keeps delivering in a patient's home. */
+    @Test
+    void a_pump_that_keeps_delivering_after_the_explant_was_recorded_again_is_doubted_again() {
+        PumpScenario pump = pump();
+        explant(pump);
+        pump.at(41, report(41));
+        pump.at(42, report(42));
+        pump.at(43, new PumpExplant(ExplantReason.ELECTIVE_REPLACEMENT, "DBT-9"),
+                TelemetrySource.CLINICIAN_PROGRAMMER);
+        assertThat(pump.twin().conditions()).isEmpty();
+
+        assertThat(pump.at(44, report(44)).events()).as("exactly a day on").isEmpty();
+        assertThat(pump.at(45, report(45)).events()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(TwinEventType.EXPLANT_DOUBTED);
+            assertThat(e.transition()).isEqualTo(TwinEventTransition.RAISED);
+            assertThat(e.headline()).contains("recorded as explanted " + PumpScenario.day(43));
+        });
+        assertThat(pump.twin().followedWhileRetired()).isTrue();
+    }
+
+    /** An explant record from before the doubt (another clinic system's, arriving late) does not answer it. */
+    @Test
+    void an_explant_record_from_before_the_doubt_leaves_the_doubt_standing() {
+        PumpScenario pump = pump();
+        TelemetryEvent first = explant(pump);
+        pump.at(41, report(41));
+        pump.at(42, report(42));
+
+        TwinTransition late = pump.at(40.6, new PumpExplant(ExplantReason.ELECTIVE_REPLACEMENT, "DBT-9"),
+                TelemetrySource.CLINICIAN_PROGRAMMER);
+
+        assertThat(late.events()).isEmpty();
+        assertThat(pump.twin().followedWhileRetired()).isTrue();
+        assertThat(pump.twin().explant().sourceEventId()).isEqualTo(first.eventId());
+    }
+
     @Test
     void a_pump_on_the_bench_that_does_not_deliver_raises_nothing() {
         PumpScenario pump = pump();
