@@ -26,8 +26,17 @@
   }
 
   // The clinic's explant: the pump is out of the patient, so it is shown as such and asks for nothing.
+  // Unless the twin doubts the explant: the pump still reports from the patient's home, so the explant
+  // may be on the wrong serial, and the row shows the underdose/withdrawal risk the twin follows again.
+  const doubted = r => r.explant != null && r.explant.doubtedSince != null;
+  const retired = r => r.explant != null && !doubted(r);
+
   function explantText(x) {
     return `explanted ${PT.fmtTime(x.at)} (${PT.label(x.reason).toLowerCase()}${x.replacementPumpSerial ? ', replaced by ' + x.replacementPumpSerial : ''})`;
+  }
+
+  function doubtText(x) {
+    return `explant doubted since ${PT.fmtTime(x.doubtedSince)}: the pump still reports from the patient`;
   }
 
   function refillCell(r) {
@@ -52,10 +61,11 @@
   }
 
   function riskCell(r) {
-    if (r.explant) return `${pill('explanted', 'explanted')}<div class="faint explant">${esc(explantText(r.explant))}</div>`;
+    if (retired(r)) return `${pill('explanted', 'explanted')}<div class="faint explant">${esc(explantText(r.explant))}</div>`;
     const cause = r.riskCause ? `<div class="faint">${r.riskCause === 'OVERDOSE' ? 'overdose' : 'underdose / withdrawal'}</div>` : '';
+    const doubt = doubted(r) ? `<div class="explant-doubt">${esc(doubtText(r.explant))}</div><div class="faint explant">${esc(explantText(r.explant))}</div>` : '';
     const alerts = r.openAlerts ? `<div class="faint">${r.openAlerts} open alert${r.openAlerts > 1 ? 's' : ''}</div>` : '';
-    return pill(r.riskLevel) + cause + alerts;
+    return pill(r.riskLevel) + cause + doubt + alerts;
   }
 
   function heardCell(r) {
@@ -89,7 +99,7 @@
       return;
     }
     body.innerHTML = shown.map(r => `
-      <tr class="risk-${r.riskLevel}${r.explant ? ' explanted' : ''}" data-serial="${esc(r.pumpSerial)}" data-clinic="${esc(r.clinicId)}">
+      <tr class="risk-${r.riskLevel}${retired(r) ? ' explanted' : ''}${doubted(r) ? ' explant-doubted' : ''}" data-serial="${esc(r.pumpSerial)}" data-clinic="${esc(r.clinicId)}">
         <td><div class="serial">${esc(r.pumpSerial)}</div><div class="faint mono">${esc(r.patientPseudonym)}</div></td>
         <td>${esc(r.clinicId)}</td>
         <td><div class="gauge">${gauge(r)}<div><div class="num"><b>${ml(r.reservoirMl)}</b></div>
@@ -106,12 +116,17 @@
   }
 
   function tiles(all) {
-    // Explanted pumps are listed but counted in no tile that asks someone to act.
+    // Explanted pumps are listed but counted in no tile that asks someone to act, but for a doubted
+    // explant's risk: its twin follows the underdose/withdrawal risk again and raises its alerts. Its
+    // refill, catheter, silence and battery alerts wait for the clinic to retract the explant, and so do
+    // those tiles.
     const implanted = all.filter(r => !r.explant);
     const n = k => implanted.filter(k).length;
+    const atRisk = all.filter(r => !retired(r) && RISK_ORDER[r.riskLevel] >= 2);
+    const inDoubt = all.filter(doubted).length;
     const t = [
-      ['Pumps', implanted.length, `in your clinics${all.length > implanted.length ? ` · ${all.length - implanted.length} explanted` : ''}`, 'info'],
-      ['Urgent or likely', n(r => RISK_ORDER[r.riskLevel] >= 2), 'act today', n(r => r.riskLevel === 'URGENT') ? 'urgent' : 'likely'],
+      ['Pumps', implanted.length, `in your clinics${all.length > implanted.length ? ` · ${all.length - implanted.length} explanted` : ''}${inDoubt ? `, ${inDoubt} in doubt` : ''}`, 'info'],
+      ['Urgent or likely', atRisk.length, 'act today', atRisk.some(r => r.riskLevel === 'URGENT') ? 'urgent' : 'likely'],
       ['Refill due ≤ 7 days', n(r => r.daysToRefillDue != null && r.daysToRefillDue <= 7), `${n(r => r.daysToRefillDue != null && r.daysToRefillDue < 0)} overdue`, 'watch'],
       ['Catheter fault ≥ 30%', n(r => r.catheterProbability >= 0.3), 'likelihood from evidence', 'likely'],
       ['Silent', n(r => r.silent), 'not heard from lately', 'info'],

@@ -30,20 +30,27 @@
     ...s.alerts.map(a => ({ kind: 'alert', at: a.at, title: `${label(a.alertType)}: ${label(a.transition)}`, detail: a.headline + (a.actor ? ` · by ${a.actor}` : '') })),
   ];
 
-  // Header and tiles
+  // Header and tiles. A doubted explant shows the underdose/withdrawal risk its twin follows again.
+  const doubted = r.explant != null && r.explant.doubtedSince != null;
   document.getElementById('pump-head').innerHTML = `
     <h1 class="serial" id="pump-serial">${esc(r.pumpSerial)}</h1>
-    ${r.explant ? pill('explanted', 'explanted') : pill(r.riskLevel)} ${r.silent ? pill('silent', 'silent') : ''}
+    ${r.explant && !doubted ? pill('explanted', 'explanted') : pill(r.riskLevel)} ${doubted ? pill('explant doubted', 'explant-doubted') : ''} ${r.silent ? pill('silent', 'silent') : ''}
     <span class="muted mono">${esc(r.patientPseudonym)}</span>
     <span class="muted">${esc(r.clinicId)}</span>
     <span class="muted">delivery ${esc(label(r.delivery))}</span>
     <span class="muted">last heard ${ago(r.lastHeardAt, now)}</span>`;
   if (r.explant) {
     // Out of the patient: say when and why before any figure, which stands as it was at the explant.
+    // Unless the twin doubts the explant: then say so first, and what is followed again meanwhile.
     const x = r.explant;
-    document.getElementById('pump-head').insertAdjacentHTML('beforeend', `<div class="explant-banner" id="pump-explant">
-      Pump explanted ${esc(fmtTime(x.at))} (${esc(label(x.reason).toLowerCase())}${x.replacementPumpSerial ? ', replaced by ' + esc(x.replacementPumpSerial) : ''}):
-      no longer in the patient; the figures below are as they stood then and no alert is raised for it.</div>`);
+    const explanted = `Pump explanted ${esc(fmtTime(x.at))} (${esc(label(x.reason).toLowerCase())}${x.replacementPumpSerial ? ', replaced by ' + esc(x.replacementPumpSerial) : ''})`;
+    const text = doubted
+      ? `${explanted}, but explant doubted since ${esc(fmtTime(x.doubtedSince))}: the pump still reports from the patient, so the explant
+        may be recorded against the wrong serial. Its underdose/withdrawal risk is followed again and alerted; the other figures below
+        are as they stood at the explant, and its refill, battery, silence, catheter and overdose alerts wait until the clinic retracts the explant.`
+      : `${explanted}: no longer in the patient; the figures below are as they stood then and no alert is raised for it.`;
+    document.getElementById('pump-head').insertAdjacentHTML('beforeend',
+      `<div class="explant-banner${doubted ? ' doubted' : ''}" id="pump-explant">${text}</div>`);
   }
   const proj = b => b ? `${fmtDay(b.expected)}` : '—';
   const projSub = b => b ? `band ${fmtDay(b.earliest)} – ${fmtDay(b.latest)}` : 'no projection';

@@ -86,6 +86,8 @@ class DashboardBrowserTest {
   PumpScenario dueSoon;
   PumpScenario southStalled;
   PumpScenario explanted;
+  PumpScenario doubted;
+  Instant doubtedSince;
 
   @BeforeAll
   void startDashboardOnAFleet(RealStack stack, @TempDir Path dir) throws Exception {
@@ -107,7 +109,13 @@ class DashboardBrowserTest {
     // explanted and count it in no risk, refill or silence.
     explanted = new PumpScenario("NGP204655H", "P-3B8C41", NORTH, 20, 1000, 300, now, 90, 30, 18,
         false, 4, true, DeliveryStatus.STOPPED, RiskLevel.URGENT);
-    north.addAll(List.of(occluded, stalled, dueSoon, silent, eri, fresh, explanted));
+    // Recorded as explanted against the wrong serial: the pump is still in its patient, stalled two
+    // days ago and raised its critical alarm from the patient's home, so the twin doubts the explant
+    // and follows its withdrawal risk again. The dashboard must show that risk and count it.
+    doubted = new PumpScenario("NGP204642H", "P-8D2F57", NORTH, 40, 1000, 600, now, 70, 25, 38,
+        false, 58, false, DeliveryStatus.STOPPED, RiskLevel.URGENT);
+    doubtedSince = now.minus(Duration.ofDays(2));
+    north.addAll(List.of(occluded, stalled, dueSoon, silent, eri, fresh, explanted, doubted));
     southStalled = new PumpScenario("NGP317720H", "P-0B7D66", SOUTH, 40, 1000, 700, now, 70, 30, 38,
         false, 52, false, DeliveryStatus.STOPPED, RiskLevel.URGENT);
     south.addAll(List.of(southStalled,
@@ -125,6 +133,12 @@ class DashboardBrowserTest {
               ExplantSummary.newBuilder().setExplantedAt(now.minus(Duration.ofHours(80)))
                   .setReason(ExplantReason.ELECTIVE_REPLACEMENT).setReplacementPumpSerial("NGP219904H")
                   .setSourceEventId("ev-explant-204655").build()));
+        }
+        if (p == doubted) {
+          states.set(states.size() - 1, PumpScenarioAccess.withExplant(states.get(states.size() - 1),
+              ExplantSummary.newBuilder().setExplantedAt(now.minus(Duration.ofDays(4)))
+                  .setReason(ExplantReason.ELECTIVE_REPLACEMENT).setReplacementPumpSerial("NGP219917H")
+                  .setSourceEventId("ev-explant-wrong-serial").setDoubtedSince(doubtedSince).build()));
         }
         for (TwinState s : states) {
           twins.send(new ProducerRecord<>(Topics.TWIN_STATE.name(), p.serial(), s));
@@ -145,6 +159,12 @@ class DashboardBrowserTest {
         now.minus(Duration.ofDays(2)), null,
         "No delivery for 2 days at 800 mcg/day after a motor stall: withdrawal risk",
         List.of(new Evidence("MOTOR_STALL", now.minus(Duration.ofDays(2)), "Motor stall logged by pump", 0.0, null))));
+    send(doubted.alert(id(), AlertType.EXPLANT_DOUBTED, AlertTransition.OPENED, AlertStatus.OPEN,
+        Severity.MEDIUM, RiskLevel.WATCH, doubtedSince, doubtedSince, null,
+        "Explant in doubt: critical alarm from the patient's home after the explant", List.of()));
+    send(doubted.alert(id(), AlertType.UNDERDOSE_WITHDRAWAL_RISK, AlertTransition.OPENED,
+        AlertStatus.OPEN, Severity.CRITICAL, RiskLevel.URGENT, doubtedSince, doubtedSince, null,
+        "No delivery for 2 days at 600 mcg/day after a motor stall: withdrawal risk", List.of()));
     send(dueSoon.alert(id(), AlertType.REFILL_DUE, AlertTransition.ACKNOWLEDGED,
         AlertStatus.ACKNOWLEDGED, Severity.MEDIUM, RiskLevel.WATCH, now.minus(Duration.ofHours(3)),
         now.minus(Duration.ofDays(1)), "nurse-north-04", "Refill due within 7 days (band's early edge less lead time)",
@@ -208,14 +228,22 @@ class DashboardBrowserTest {
       assertThat(out.getAttribute("class")).contains("explanted");
       assertThat(out.getText()).contains("Explanted").contains("elective replacement")
           .contains("replaced by NGP219904H").doesNotContain("Silent");
-      assertThat(tile(b, "Urgent or likely")).isEqualTo("2");
+      // The doubted explant shows its risk and the doubt, is not greyed out as an explant, and
+      // counts among the pumps at risk (the occluded, the stalled and this one).
+      WebElement inDoubt = b.driver.findElement(By.cssSelector("tr[data-serial='" + doubted.serial() + "']"));
+      assertThat(inDoubt.getAttribute("class").split(" ")).contains("risk-URGENT").doesNotContain("explanted");
+      String doubtedAt = (String) b.js("return PT.fmtTime(arguments[0])", doubtedSince.toEpochMilli());
+      assertThat(inDoubt.getText()).contains("Urgent").contains("underdose / withdrawal")
+          .contains("explant doubted since " + doubtedAt + ": the pump still reports from the patient")
+          .doesNotContain("Silent");
+      assertThat(tile(b, "Urgent or likely")).isEqualTo("3");
       assertThat(tile(b, "Silent")).isEqualTo("1");
       b.screenshot("fleet");
 
       new Select(b.driver.findElement(By.id("filter-risk"))).selectByValue("URGENT");
-      b.waitUntil(d -> rowSerials(b).equals(List.of(stalled.serial())));
+      b.waitUntil(d -> rowSerials(b).equals(List.of(stalled.serial(), doubted.serial())));
       new Select(b.driver.findElement(By.id("filter-risk"))).selectByValue("LIKELY");
-      b.waitUntil(d -> rowSerials(b).equals(List.of(stalled.serial(), occluded.serial())));
+      b.waitUntil(d -> rowSerials(b).equals(List.of(stalled.serial(), doubted.serial(), occluded.serial())));
       new Select(b.driver.findElement(By.id("filter-risk"))).selectByValue("ANY");
       b.driver.findElement(By.id("filter-silent")).click();
       b.waitUntil(d -> rowSerials(b).equals(List.of("NGP204587H")));
@@ -229,11 +257,12 @@ class DashboardBrowserTest {
       b.driver.findElement(By.cssSelector("th[data-sort=daysToRefillDue]")).click();
       List<String> byRefill = rowSerials(b);
       assertThat(byRefill.get(0)).isEqualTo(soonestRefill(north));
-      // The explanted pump has no refill due: it stays last either way.
-      assertThat(byRefill.get(byRefill.size() - 1)).isEqualTo(explanted.serial());
+      // The explanted pumps, doubted or not, have no refill due: they stay last either way.
+      List<String> noRefill = List.of(doubted.serial(), explanted.serial());
+      assertThat(byRefill.subList(byRefill.size() - 2, byRefill.size())).isEqualTo(noRefill);
       b.driver.findElement(By.cssSelector("th[data-sort=daysToRefillDue]")).click();
-      List<String> expected = new ArrayList<>(reversed(byRefill.subList(0, byRefill.size() - 1)));
-      expected.add(explanted.serial());
+      List<String> expected = new ArrayList<>(reversed(byRefill.subList(0, byRefill.size() - 2)));
+      expected.addAll(noRefill);
       assertThat(rowSerials(b)).isEqualTo(expected);
 
       b.driver.findElement(By.cssSelector("tr[data-serial='" + occluded.serial() + "']")).click();
@@ -256,7 +285,17 @@ class DashboardBrowserTest {
       assertThat(b.driver.findElement(By.id("pump-head")).getText()).contains("Explanted")
           .doesNotContain("Urgent").doesNotContain("Silent");
       assertThat(b.driver.findElement(By.id("pump-explant")).getText())
-          .contains("Pump explanted").contains("elective replacement").contains("replaced by NGP219904H");
+          .contains("Pump explanted").contains("elective replacement").contains("replaced by NGP219904H")
+          .doesNotContain("doubted");
+
+      // The doubted explant's page says so, with when, and shows the risk the twin follows.
+      b.open("/pump.html?serial=" + doubted.serial());
+      b.waitUntil(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+      assertThat(b.driver.findElement(By.id("pump-head")).getText()).contains("Urgent");
+      assertThat(b.driver.findElement(By.id("pump-explant")).getText())
+          .contains("Pump explanted").contains("replaced by NGP219917H")
+          .contains("explant doubted since " + doubtedAt + ": the pump still reports from the patient");
+      b.screenshot("pump-explant-doubted");
     }
   }
 

@@ -147,7 +147,11 @@ public final class FleetView {
     return (int) pumps.values().stream().filter(h -> h.latest != null).count();
   }
 
-  /** The fleet table for one person: their clinics' pumps that pass the filter, gravest first. */
+  /**
+   * The fleet table for one person: their clinics' pumps that pass the filter, gravest first. An
+   * explanted pump ranks, and passes a risk filter, by the risk its row shows: none, or for a doubted
+   * explant the underdose/withdrawal risk its twin follows again.
+   */
   public synchronized List<PumpRow> fleet(StaffMember who, FleetFilter filter) {
     return pumps.values().stream()
         .filter(h -> h.latest != null && who.maySee(h.clinicId))
@@ -206,14 +210,19 @@ public final class FleetView {
     ReservoirEstimate r = s.getReservoir();
     BatteryEstimate b = s.getBattery();
     // An explanted pump is out of the patient: its figures stand as they were at the explant, and
-    // no risk, refill or silence of it calls for anyone (the twin retired it, issue 6).
+    // no risk, refill or silence of it calls for anyone (the twin retired it, issue 6). Unless the
+    // twin doubts the explant: the pump still delivers or alarms from the patient's home, so the
+    // explant may be on the wrong serial and a patient in withdrawal must not read as NONE. The twin
+    // then follows the underdose/withdrawal risk again and raises its alerts, so the row shows it;
+    // overdose, refill and silence alerts wait for the clinic's retraction, and so does the row.
     PumpRow.Explant explant = s.getExplant() == null ? null : new PumpRow.Explant(
         s.getExplant().getExplantedAt(), s.getExplant().getReason().name(),
-        s.getExplant().getReplacementPumpSerial());
+        s.getExplant().getReplacementPumpSerial(), s.getExplant().getDoubtedSince());
+    boolean underdoseFollowed = explant == null || explant.doubtedSince() != null;
     Instant refillDueAt = explant != null ? null : r.getRefillDueAt();
     Double days = refillDueAt == null ? null
         : (refillDueAt.toEpochMilli() - fleetTime.toEpochMilli()) / DAY_MS;
-    RiskLevel under = explant != null ? RiskLevel.NONE : s.getUnderdose().getLevel();
+    RiskLevel under = underdoseFollowed ? s.getUnderdose().getLevel() : RiskLevel.NONE;
     RiskLevel over = explant != null ? RiskLevel.NONE : s.getOverdose().getLevel();
     RiskLevel risk = over.ordinal() > under.ordinal() ? over : under;
     String cause = risk == RiskLevel.NONE ? null : (risk == over && over != under ? "OVERDOSE" : "UNDERDOSE");

@@ -7,14 +7,20 @@ import java.time.Instant;
 /**
  * One pump as the fleet table shows it: the figures a nurse scans to decide whom to call first.
  * An explanted pump keeps its row, marked, so a nurse looking for it finds why it went quiet; it is
- * not at risk, not due a refill and not silent, since it is no longer in a patient.
+ * not at risk, not due a refill and not silent, since it is no longer in a patient. Unless the twin
+ * doubts the explant ({@link Explant#doubtedSince}): the pump still reports from the patient's home,
+ * so the explant may be recorded against the wrong serial, and the row shows the underdose/withdrawal
+ * risk the twin follows again; refill and silence, like their alerts, wait for the clinic to retract
+ * the explant.
  *
  * @param daysToRefillDue days from fleet time to the refill-due date; negative when overdue, null
  *     when the twin has no projection yet
- * @param riskLevel the graver of the underdose/withdrawal and overdose risks
+ * @param riskLevel the graver of the underdose/withdrawal and overdose risks; NONE for an explanted
+ *     pump, and for a doubted explant its underdose/withdrawal risk alone
  * @param riskCause which of the two set {@code riskLevel} (UNDERDOSE or OVERDOSE), null at NONE
  * @param silentHours hours since the pump was last heard, in fleet time
- * @param explant the clinic's explant that retired the twin, null while the pump is implanted
+ * @param explant the clinic's explant that retired the twin, null while the pump is implanted (or
+ *     once the clinic has retracted the explant)
  */
 public record PumpRow(String pumpSerial, String clinicId, String patientPseudonym,
     double reservoirMl, double reservoirLower95Ml, double reservoirUpper95Ml, int capacityMl,
@@ -24,6 +30,12 @@ public record PumpRow(String pumpSerial, String clinicId, String patientPseudony
     Instant lastHeardAt, boolean silent, double silentHours, int openAlerts,
     Severity topAlertSeverity, Explant explant) {
 
-  /** When and why the pump came out, and its replacement's serial if one went in. */
-  public record Explant(Instant at, String reason, String replacementPumpSerial) {}
+  /**
+   * When and why the pump came out, and its replacement's serial if one went in.
+   *
+   * @param doubtedSince when the twin began to doubt the explant (the pump went on delivering, or
+   *     raised a critical alarm, from the patient's home after it); null while nobody doubts it
+   */
+  public record Explant(Instant at, String reason, String replacementPumpSerial,
+      Instant doubtedSince) {}
 }

@@ -10,6 +10,7 @@ import io.pumptwin.events.AlertType;
 import io.pumptwin.events.DeliveryStatus;
 import io.pumptwin.events.ExplantReason;
 import io.pumptwin.events.ExplantSummary;
+import io.pumptwin.events.RiskAssessment;
 import io.pumptwin.events.RiskLevel;
 import io.pumptwin.events.Severity;
 import io.pumptwin.events.StaffRole;
@@ -96,7 +97,7 @@ class FleetViewTest {
 
     PumpRow row = view.fleet(NORTH, FleetFilter.none()).stream()
         .filter(r -> r.pumpSerial().equals("N-OUT")).findFirst().orElseThrow();
-    assertThat(row.explant()).isEqualTo(new PumpRow.Explant(explantedAt, "ELECTIVE_REPLACEMENT", "N-NEW"));
+    assertThat(row.explant()).isEqualTo(new PumpRow.Explant(explantedAt, "ELECTIVE_REPLACEMENT", "N-NEW", null));
     assertThat(row.riskLevel()).isEqualTo(RiskLevel.NONE);
     assertThat(row.riskCause()).isNull();
     assertThat(row.silent()).isFalse();
@@ -152,24 +153,99 @@ class FleetViewTest {
   @Test
   void aDoubtedExplantIsAnOpenAlertOnTheExplantedPump() {
     var pump = pump("N-DOUBT", "north", false, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
-    List<TwinState> states = new ArrayList<>(pump.twinStates());
-    states.set(states.size() - 1, io.pumptwin.dashboard.PumpScenarioAccess.withExplant(states.get(states.size() - 1),
-        ExplantSummary.newBuilder().setExplantedAt(NOW.minus(Duration.ofHours(80)))
-            .setReason(ExplantReason.ELECTIVE_REPLACEMENT).setReplacementPumpSerial("N-OTHER")
-            .setSourceEventId("ev-wrong-explant").build()));
-    states.forEach(view::apply);
-    pump.telemetry().forEach(view::apply);
+    loadExplanted(pump, explant(NOW.minus(Duration.ofHours(80)), NOW));
     view.apply(pump.alert("al-doubt", AlertType.EXPLANT_DOUBTED, AlertStatus.OPEN, Severity.MEDIUM, NOW));
 
     PumpRow row = view.fleet(NORTH, FleetFilter.none()).stream()
         .filter(r -> r.pumpSerial().equals("N-DOUBT")).findFirst().orElseThrow();
     assertThat(row.explant()).isNotNull();
+    assertThat(row.explant().doubtedSince()).isEqualTo(NOW);
     assertThat(row.openAlerts()).isEqualTo(1);
     assertThat(row.topAlertSeverity()).isEqualTo(Severity.MEDIUM);
     assertThat(view.unresolvedAlerts(NORTH)).singleElement().satisfies(a -> {
       assertThat(a.alertId()).isEqualTo("al-doubt");
       assertThat(a.alertType()).isEqualTo("EXPLANT_DOUBTED");
     });
+  }
+
+  /**
+   * An explant recorded against the wrong serial while the pump is still in its patient: the pump stalls and raises a
+   * critical alarm from the patient's home, the twin doubts the explant and follows the pump's underdose/withdrawal
+   * risk again. The row shows that risk, so the pump is listed among those at risk; its refill and silence wait, as
+   * their alerts do, for the clinic to retract the explant. An explant nobody doubts still shows no risk.
+   */
+  @Test
+  void aDoubtedExplantShowsTheUnderdoseRiskTheTwinFollowsButNoRefillOrSilence() {
+    load(pump("N-NOW", "north", false, false, DeliveryStatus.DELIVERING, RiskLevel.NONE));
+    // Both pumps stalled and were last heard three days before fleet time: their twins' underdose risk is urgent,
+    // and both are past the silence limit.
+    Instant heard = NOW.minus(Duration.ofDays(3));
+    var doubted = new io.pumptwin.dashboard.PumpScenarioAccess("N-DOUBT", "north", heard, false, false,
+        DeliveryStatus.STOPPED, RiskLevel.URGENT);
+    var plain = new io.pumptwin.dashboard.PumpScenarioAccess("N-OUT", "north", heard, false, false,
+        DeliveryStatus.STOPPED, RiskLevel.URGENT);
+    Instant explantedAt = heard.minus(Duration.ofDays(4));
+    Instant doubtedSince = heard.minus(Duration.ofDays(2)); // the stall's critical alarm, from the patient's home
+    TwinState doubtedTwin = loadExplanted(doubted, explant(explantedAt, doubtedSince));
+    TwinState plainTwin = loadExplanted(plain, explant(explantedAt, null));
+    assertThat(doubtedTwin.getUnderdose().getLevel()).isEqualTo(RiskLevel.URGENT);
+    assertThat(plainTwin.getUnderdose().getLevel()).isEqualTo(RiskLevel.URGENT);
+
+    List<PumpRow> fleet = view.fleet(NORTH, FleetFilter.none());
+    PumpRow row = fleet.stream().filter(r -> r.pumpSerial().equals("N-DOUBT")).findFirst().orElseThrow();
+    assertThat(row.explant().doubtedSince()).isEqualTo(doubtedSince);
+    assertThat(row.riskLevel()).isEqualTo(RiskLevel.URGENT);
+    assertThat(row.riskCause()).isEqualTo("UNDERDOSE");
+    assertThat(row.refillDueAt()).isNull();
+    assertThat(row.daysToRefillDue()).isNull();
+    assertThat(row.refillDueReason()).isNull();
+    assertThat(row.silent()).isFalse();
+    assertThat(row.silentHours()).isGreaterThanOrEqualTo(ViewLimits.defaults().silentAfter().toHours());
+    assertThat(fleet.get(0).pumpSerial()).isEqualTo("N-DOUBT");
+    PumpRow out = fleet.stream().filter(r -> r.pumpSerial().equals("N-OUT")).findFirst().orElseThrow();
+    assertThat(out.explant().doubtedSince()).isNull();
+    assertThat(out.riskLevel()).isEqualTo(RiskLevel.NONE);
+    assertThat(out.riskCause()).isNull();
+    assertThat(out.silent()).isFalse();
+
+    assertThat(view.fleet(NORTH, new FleetFilter(RiskLevel.LIKELY, null, false, null)))
+        .extracting(PumpRow::pumpSerial).containsExactly("N-DOUBT");
+    assertThat(view.fleet(NORTH, new FleetFilter(null, null, true, null))).isEmpty();
+    assertThat(view.story("N-DOUBT", NORTH).orElseThrow().row().riskLevel()).isEqualTo(RiskLevel.URGENT);
+  }
+
+  /** The doubt brings back only the underdose/withdrawal risk: an overdose waits, as its alerts do, for the retraction. */
+  @Test
+  void aDoubtedExplantShowsNoOverdoseRisk() {
+    var doubted = pump("N-DOUBT", "north", false, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
+    List<TwinState> states = new ArrayList<>(doubted.twinStates());
+    TwinState last = states.get(states.size() - 1);
+    TwinState overdosed = io.pumptwin.dashboard.PumpScenarioAccess.withExplant(last,
+        explant(NOW.minus(Duration.ofDays(4)), NOW.minus(Duration.ofDays(1))));
+    overdosed.put(last.getSchema().getField("overdose").pos(),
+        new RiskAssessment(RiskLevel.LIKELY, 0.7, NOW.minus(Duration.ofDays(1)), List.of()));
+    states.set(states.size() - 1, overdosed);
+    states.forEach(view::apply);
+
+    PumpRow row = view.fleet(NORTH, FleetFilter.none()).get(0);
+    assertThat(row.riskLevel()).isEqualTo(RiskLevel.NONE);
+    assertThat(row.riskCause()).isNull();
+  }
+
+  private static ExplantSummary explant(Instant at, Instant doubtedSince) {
+    return ExplantSummary.newBuilder().setExplantedAt(at).setReason(ExplantReason.ELECTIVE_REPLACEMENT)
+        .setReplacementPumpSerial("N-OTHER").setSourceEventId("ev-wrong-explant").setDoubtedSince(doubtedSince)
+        .build();
+  }
+
+  /** Loads the pump with the explant on its twin's last state, as the engine writes it; returns that state. */
+  private TwinState loadExplanted(io.pumptwin.dashboard.PumpScenarioAccess p, ExplantSummary explant) {
+    List<TwinState> states = new ArrayList<>(p.twinStates());
+    TwinState last = io.pumptwin.dashboard.PumpScenarioAccess.withExplant(states.get(states.size() - 1), explant);
+    states.set(states.size() - 1, last);
+    states.forEach(view::apply);
+    p.telemetry().forEach(view::apply);
+    return last;
   }
 
   @Test
