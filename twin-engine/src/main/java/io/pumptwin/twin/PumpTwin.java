@@ -168,6 +168,7 @@ public record PumpTwin(
             return appliedAsHistory(e);
         }
         Instant t = e.eventTime().isAfter(asOf) ? e.eventTime() : asOf;
+        Instant happened = backlogTime(e, t);
         Instant heard = lastHeardAt == null || e.eventTime().isAfter(lastHeardAt) ? e.eventTime() : lastHeardAt;
         PumpTwin base = new PumpTwin(identity.reassigned(e.patientPseudonym(), e.clinicId()), parameters, t, t, heard,
                 Math.max(lastSequence, e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription,
@@ -177,9 +178,9 @@ public record PumpTwin(
         PumpTwin next;
         // Java 17: no pattern switch yet; the sealed TelemetryFact keeps this chain complete.
         if (e.fact() instanceof StatusReport s) {
-            next = base.onStatus(s, t, e.eventId(), events);
+            next = base.onStatus(s, t, happened, e.eventId(), events);
         } else if (e.fact() instanceof PumpAlarm a) {
-            next = base.onAlarm(a.kind(), a.critical(), a.detail(), t, e.eventId(), events);
+            next = base.onAlarm(a.kind(), a.critical(), a.detail(), t, happened, e.eventId(), events);
         } else if (e.fact() instanceof RefillVisit r) {
             next = base.onRefill(r, t, e.eventId());
         } else if (e.fact() instanceof PrescriptionChange c) {
@@ -472,7 +473,7 @@ public record PumpTwin(
         List<TwinEvent> events = new ArrayList<>(history.events());
         PumpTwin next = history.twin();
         for (PumpAlarmKind kind : reported) { // EnumSet: in declaration order
-            next = next.onAlarm(kind, true, detail, at, e.eventId(), events);
+            next = next.onAlarm(kind, true, detail, at, at, e.eventId(), events);
         }
         if (e.fact() instanceof StatusReport) {
             next = next.withCriticalAlarms(reported); // the report lists the critical alarms still active
@@ -558,7 +559,22 @@ public record PumpTwin(
                 catheter, recentSymptoms, activeCriticalAlarms, conditions, calibration, explant, retractedExplants);
     }
 
-    private PumpTwin onStatus(StatusReport s, Instant t, String id, List<TwinEvent> events) {
+    /**
+     * When what {@code e} reports began, for a twin at {@code t}: the event's own time when the event is older than
+     * the twin but not older than the pump's telemetry before it, else {@code t}. That is the backlog of a pump that
+     * went quiet while stream time moved its twin on (a home communicator out of range or offline, uploading what it
+     * stored when it is back): the twin applies it at its own time, as it never goes back, but a stall or reset the
+     * pump reports began when the pump says, so the hours without therapy count from then. Before this a stall stored
+     * for three days reached the twin as a stop of zero hours (underdose LIKELY, not URGENT; BacklogTest). A late event
+     * older than telemetry already applied keeps the twin's time: newer reports have spoken since.
+     */
+    private Instant backlogTime(TelemetryEvent e, Instant t) {
+        Instant at = e.eventTime();
+        return at.isBefore(t) && (lastHeardAt == null || !at.isBefore(lastHeardAt)) ? at : t;
+    }
+
+    /** A status report at twin time {@code t}; what it says of delivery and alarms began at {@code happened}. */
+    private PumpTwin onStatus(StatusReport s, Instant t, Instant happened, String id, List<TwinEvent> events) {
         boolean minimum = s.infusionMode() == InfusionMode.MINIMUM_RATE;
         Prescription rx = new Prescription(s.doseMcgPerDay(), s.concentrationMcgPerMl(),
                 prescription == null ? s.concentrationMcgPerMl() : prescription.filledConcentrationMcgPerMl(),
@@ -569,13 +585,13 @@ public record PumpTwin(
                 : ReservoirEstimate.unknown(s.pumpComputedReservoirMl(), s.reservoirCapacityMl(), reservoirPhysics());
         DeliveryState d = delivery;
         if (minimum) {
-            d = d.interruptedBy(InterruptionCause.RESET_TO_MINIMUM_RATE, t, id);
+            d = d.interruptedBy(InterruptionCause.RESET_TO_MINIMUM_RATE, happened, id);
         } else if (d.status() == DeliveryStatus.MINIMUM_RATE || d.status() == DeliveryStatus.UNKNOWN) {
-            d = d.resumed(t, id);
+            d = d.resumed(happened, id);
         }
         if (d.cause() == InterruptionCause.MOTOR_STALL && !s.activeAlarms().contains(PumpAlarmKind.MOTOR_STALL)) {
             // The pump reports no stall any more: it recovered.
-            d = d.resumed(t, id);
+            d = d.resumed(happened, id);
         }
         double daily = rx.programmedDailyVolumeMl();
         PumpTwin next = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
@@ -589,7 +605,8 @@ public record PumpTwin(
                 reportedCritical.add(kind);
             }
             if (kind != PumpAlarmKind.MOTOR_STALL_RECOVERED) {
-                next = next.onAlarm(kind, kind.criticalByLabeling(), "active in status report", t, id, events);
+                next = next.onAlarm(kind, kind.criticalByLabeling(), "active in status report", t, happened, id,
+                        events);
             }
         }
         // The status lists the critical alarms still active; the ones it no longer lists have cleared.
@@ -604,30 +621,31 @@ public record PumpTwin(
         return programmed == prescription.programmedConcentrationMcgPerMl() ? prescription.concentrationsEventId() : id;
     }
 
-    private PumpTwin onAlarm(PumpAlarmKind kind, boolean critical, String detail, Instant t, String id,
-                             List<TwinEvent> events) {
+    /** An alarm at twin time {@code t}, raised by the pump at {@code happened} (backlogTime). */
+    private PumpTwin onAlarm(PumpAlarmKind kind, boolean critical, String detail, Instant t, Instant happened,
+                             String id, List<TwinEvent> events) {
         BatteryState b = battery;
         DeliveryState d = delivery;
         FillContext f = fill;
         switch (kind) {
-            case ELECTIVE_REPLACEMENT_INDICATOR -> b = b.withEri(t);
+            case ELECTIVE_REPLACEMENT_INDICATOR -> b = b.withEri(happened);
             case END_OF_SERVICE -> {
-                b = b.withEndOfService(t);
-                d = d.interruptedBy(InterruptionCause.END_OF_SERVICE, t, id);
+                b = b.withEndOfService(happened);
+                d = d.interruptedBy(InterruptionCause.END_OF_SERVICE, happened, id);
             }
             case MOTOR_STALL -> {
-                d = d.interruptedBy(InterruptionCause.MOTOR_STALL, t, id);
+                d = d.interruptedBy(InterruptionCause.MOTOR_STALL, happened, id);
                 f = f.withMotorStall();
             }
             case MOTOR_STALL_RECOVERED -> {
                 if (d.cause() == InterruptionCause.MOTOR_STALL) {
-                    d = d.resumed(t, id);
+                    d = d.resumed(happened, id);
                 }
             }
             case LOW_BATTERY_RESET, MEMORY_RESET -> {
                 // After a reset the pump falls back to a minimal rate: effectively no therapy (DOMAIN.md).
-                b = b.withReset(t);
-                d = d.interruptedBy(InterruptionCause.RESET_TO_MINIMUM_RATE, t, id);
+                b = b.withReset(happened);
+                d = d.interruptedBy(InterruptionCause.RESET_TO_MINIMUM_RATE, happened, id);
             }
             default -> {
             }
@@ -642,20 +660,22 @@ public record PumpTwin(
                 critical_, conditions, calibration, explant, retractedExplants);
         if (critical && !activeCriticalAlarms.contains(kind)) {
             critical_.add(kind);
-            next = next.withCriticalAlarms(critical_).relayed(kind, detail, t, id, events);
+            next = next.withCriticalAlarms(critical_).relayed(kind, detail, t, happened, id, events);
         }
         return next.withCriticalAlarms(critical_);
     }
 
     /** A critical pump alarm goes out at once, each one, whatever the twin estimates. */
-    private PumpTwin relayed(PumpAlarmKind kind, String detail, Instant t, String id, List<TwinEvent> events) {
+    private PumpTwin relayed(PumpAlarmKind kind, String detail, Instant t, Instant happened, String id,
+                             List<TwinEvent> events) {
         ActiveCondition current = conditions.get(TwinEventType.PUMP_CRITICAL_ALARM);
         RiskLevel level = criticalAlarmLevel();
         TwinEventTransition transition = current == null ? TwinEventTransition.RAISED : TwinEventTransition.UPDATED;
         String headline = "Pump critical alarm " + kind + (detail == null ? "" : " (" + detail + ")")
                 + (explant == null ? ": check the pump today" : " from a pump recorded as explanted "
                 + explant.explantedAt() + ": if it is in a patient, its therapy may have stopped; check today");
-        Evidence evidence = new Evidence(EvidenceKind.PUMP_ALARM, t, "Pump raised " + kind, 1, id);
+        Evidence evidence = new Evidence(EvidenceKind.PUMP_ALARM, happened, "Pump raised " + kind
+                + (happened.equals(t) ? "" : " at " + happened + ", received late"), 1, id);
         TwinAssessment view = assess();
         events.add(event(TwinEventType.PUMP_CRITICAL_ALARM, transition, level, headline, null, List.of(evidence),
                 view.twinValues(), t, id));

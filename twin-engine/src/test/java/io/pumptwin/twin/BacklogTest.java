@@ -1,0 +1,90 @@
+package io.pumptwin.twin;
+
+import io.pumptwin.twin.delivery.DeliveryStatus;
+import io.pumptwin.twin.delivery.InterruptionCause;
+import io.pumptwin.twin.evidence.Evidence;
+import io.pumptwin.twin.risk.RiskLevel;
+import io.pumptwin.twin.telemetry.PumpAlarm;
+import io.pumptwin.twin.telemetry.PumpAlarmKind;
+import io.pumptwin.twin.telemetry.RefillVisit;
+import io.pumptwin.twin.telemetry.StatusReport;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A pump's backlog: a home communicator out of range or offline stores what the pump says and uploads it when it is
+ * back, after stream time has moved the quiet pump's twin on. The twin applies the backlog at its own time (it never
+ * goes back), but a stop the pump reports began when the pump says: its patient has been without therapy since then.
+ */
+class BacklogTest {
+
+    /** 0.25 mL/day from a 20 mL fill, reporting daily to day 10; then quiet, its twin moved on to day 14. */
+    private static PumpScenario quietPump() {
+        PumpScenario pump = new PumpScenario("BKL-1");
+        pump.at(0, RefillVisit.routine(2.0, 2.0, 20, 20, 2000, 500));
+        for (int day = 1; day <= 10; day++) {
+            pump.at(day, report(day));
+        }
+        pump.advance(14);
+        assertThat(pump.openTypes()).containsExactly(TwinEventType.PUMP_SILENT);
+        return pump;
+    }
+
+    private static StatusReport report(double day, PumpAlarmKind... active) {
+        return StatusReport.of(20 - day * 0.25, 20, 2.0, 2000, 500, 80, active);
+    }
+
+    @Test
+    void a_stall_uploaded_three_days_late_counts_the_days_without_therapy_from_the_stall() {
+        PumpScenario pump = quietPump();
+
+        TwinTransition stall = pump.at(11, PumpAlarm.of(PumpAlarmKind.MOTOR_STALL));
+
+        assertThat(pump.twin().asOf()).as("the twin never goes back").isEqualTo(PumpScenario.day(14));
+        assertThat(pump.twin().delivery().status()).isEqualTo(DeliveryStatus.STOPPED);
+        assertThat(pump.twin().delivery().since()).isEqualTo(PumpScenario.day(11));
+        assertThat(stall.events()).filteredOn(e -> e.type() == TwinEventType.UNDERDOSE_RISK).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.level()).as("three days without baclofen").isEqualTo(RiskLevel.URGENT);
+                    assertThat(e.eventTime()).isEqualTo(PumpScenario.day(14));
+                });
+        assertThat(stall.events()).filteredOn(e -> e.type() == TwinEventType.PUMP_CRITICAL_ALARM).singleElement()
+                .satisfies(e -> assertThat(e.evidence()).singleElement().satisfies(ev -> {
+                    assertThat(ev.observedAt()).isEqualTo(PumpScenario.day(11));
+                    assertThat(ev.detail()).contains("received late");
+                }));
+
+        // The backlog's next report still lists the stall: nothing changes, the stop still dates from day 11.
+        assertThat(pump.at(12, report(12, PumpAlarmKind.MOTOR_STALL)).events())
+                .noneSatisfy(e -> assertThat(e.type()).isEqualTo(TwinEventType.UNDERDOSE_RISK));
+        assertThat(pump.twin().delivery().since()).isEqualTo(PumpScenario.day(11));
+    }
+
+    /** The backlog also says the pump recovered: the stop lasted from its stall to its recovery, not zero hours. */
+    @Test
+    void a_stall_and_its_recovery_in_a_backlog_date_the_stop_and_the_restart_as_the_pump_did() {
+        PumpScenario pump = quietPump();
+        pump.at(11, PumpAlarm.of(PumpAlarmKind.MOTOR_STALL));
+        pump.at(12.5, report(12.5));
+
+        assertThat(pump.twin().delivery().status()).isEqualTo(DeliveryStatus.DELIVERING);
+        assertThat(pump.twin().delivery().since()).isEqualTo(PumpScenario.day(12.5));
+        assertThat(pump.twin().delivery().cause()).isEqualTo(InterruptionCause.MOTOR_STALL);
+        assertThat(pump.twin().asOf()).isEqualTo(PumpScenario.day(14));
+    }
+
+    /** Telemetry in order, the twin not moved on past it, is dated by its own time as before. */
+    @Test
+    void telemetry_in_order_is_dated_by_its_own_time() {
+        PumpScenario pump = new PumpScenario("BKL-2");
+        pump.at(0, RefillVisit.routine(2.0, 2.0, 20, 20, 2000, 500));
+        pump.at(1, report(1));
+        pump.at(1.5, PumpAlarm.of(PumpAlarmKind.MOTOR_STALL));
+        assertThat(pump.twin().delivery().since()).isEqualTo(PumpScenario.day(1.5));
+        assertThat(pump.twin().asOf()).isEqualTo(PumpScenario.day(1.5));
+        assertThat(pump.raised()).filteredOn(e -> e.type() == TwinEventType.PUMP_CRITICAL_ALARM)
+                .flatExtracting(TwinEvent::evidence).extracting(Evidence::detail)
+                .noneMatch(d -> d.contains("received late"));
+    }
+}
