@@ -145,6 +145,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         Map.entry("share.coordinator.state.topic.min.isr", "1"),
         Map.entry("min.insync.replicas", "1"),
         Map.entry("default.replication.factor", "1"),
+        // Transactions v2 (KIP-890, on by default in this Kafka) add a partition to the transaction from the
+        // produce request itself. Right after a commit the coordinator is still writing the markers, answers
+        // CONCURRENT_TRANSACTIONS, and the broker retries only for this long (Kafka's default 100 ms, KAFKA-18654)
+        // before failing that batch back to the producer. On a cold broker (every fresh start: JIT, the stores
+        // opening, other JVMs on the same two cores) the markers take longer, so the first batch of the next
+        // transaction failed while the producer's later batches for the same partition, already in flight, were
+        // rejected as out of order ("Expected sequence 0 for transactions v2 ...", KAFKA-18202) and logged as
+        // ReplicaManager ERRORs: noise the producer recovered from, but an ERROR an operator cannot tell from a
+        // fault. Holding the request until the markers are written keeps the batches in order. 5 s stays well
+        // inside a producer's request timeout (30 s default, Kafka Streams included), so a held request is never
+        // timed out and resent by its client.
+        Map.entry("add.partitions.to.txn.retry.backoff.max.ms", "5000"),
         // A local stack has no rebalance storms to damp; waiting 3 s per new group only slows tests.
         Map.entry("group.initial.rebalance.delay.ms", "0"),
         // The log cleaner's offset map is a heap buffer the broker allocates at start and clears before every
