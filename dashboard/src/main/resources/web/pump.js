@@ -46,8 +46,8 @@
     const explanted = `Pump explanted ${esc(fmtTime(x.at))} (${esc(label(x.reason).toLowerCase())}${x.replacementPumpSerial ? ', replaced by ' + esc(x.replacementPumpSerial) : ''})`;
     const text = doubted
       ? `${explanted}, but explant doubted since ${esc(fmtTime(x.doubtedSince))}: the pump still reports from the patient, so the explant
-        may be recorded against the wrong serial. Its underdose/withdrawal risk is followed again and alerted; the other figures below
-        are as they stood at the explant, and its refill, battery, silence, catheter and overdose alerts wait until the clinic retracts the explant.`
+        may be recorded against the wrong serial. Its underdose/withdrawal risk is followed again and alerted; the twin still works out the
+        other figures below from the pump's reports, but its refill, battery, silence, catheter and overdose alerts wait until the clinic retracts the explant.`
       : `${explanted}: no longer in the patient; the figures below are as they stood then and no alert is raised for it.`;
     document.getElementById('pump-head').insertAdjacentHTML('beforeend',
       `<div class="explant-banner${doubted ? ' doubted' : ''}" id="pump-explant">${text}</div>`);
@@ -195,16 +195,35 @@
     return `<svg class="chart" id="catheter-svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="Catheter-fault likelihood over time">${parts.join('')}</svg>`;
   }
 
-  const evidenceItems = list => list.length ? list.slice().reverse().map(e => `<li><span class="kind">${esc(label(e.kind))}</span><span>${esc(e.detail)}<div class="faint">${fmtTime(e.observedAt)}</div></span>
-      <span class="num" style="font-weight:700;color:${e.weight > 0 ? 'var(--likely)' : e.weight < 0 ? 'var(--none)' : 'var(--muted)'}">${e.weight > 0 ? '+' : ''}${e.weight.toFixed(2)}</span></li>`).join('')
+  // Evidence with its weight; history (a risk nobody follows) keeps its weights but not their alarm colour.
+  const weightColor = (w, history) => history || w === 0 ? 'var(--muted)' : w > 0 ? 'var(--likely)' : 'var(--none)';
+  const evidenceItems = (list, history = false) => list.length ? list.slice().reverse().map(e => `<li><span class="kind">${esc(label(e.kind))}</span><span>${esc(e.detail)}<div class="faint">${fmtTime(e.observedAt)}</div></span>
+      <span class="num" style="font-weight:700;color:${weightColor(e.weight, history)}">${e.weight > 0 ? '+' : ''}${e.weight.toFixed(2)}</span></li>`).join('')
     : '<li><span class="faint">No evidence yet.</span></li>';
+
+  // The twin's two risks. An explanted pump's are not followed (no alert is raised on them), but for a doubted
+  // explant's underdose/withdrawal risk, followed again since the doubt: a level nobody follows is shown as history,
+  // its score and evidence kept, in no alarm colour, so an explanted pump never reads as "Overdose likely" now.
+  function riskFollowing(k) {
+    if (!r.explant) return '';
+    const x = r.explant;
+    const text = k.followed ? `followed again since ${fmtTime(x.doubtedSince)}`
+      : doubted ? `not followed since the explant ${fmtTime(x.at)}: no alert is raised for it until the clinic retracts the explant`
+      : `as at the explant ${fmtTime(x.at)}, not followed`;
+    return `<div class="risk-following ${k.followed ? 'explant-doubt' : 'faint'}">${esc(text)}</div>`;
+  }
+
+  function riskLevel([name, cause, k]) {
+    return `<div class="risk-level${k.followed ? '' : ' not-followed'}" data-risk="${cause}" data-followed="${k.followed}" style="margin-bottom:10px">
+      <div style="display:flex;gap:8px;align-items:center;margin-bottom:6px"><b>${name}</b> ${k.followed ? pill(k.level) : pill(k.level, 'not-followed')} <span class="faint num">score ${k.score.toFixed(2)}${k.since ? ' · since ' + fmtTime(k.since) : ''}</span></div>
+      ${riskFollowing(k)}<ul class="evidence-list">${evidenceItems(k.evidence, !k.followed)}</ul></div>`;
+  }
 
   document.getElementById('reservoir-chart').innerHTML = reservoirChart();
   document.getElementById('catheter-chart').innerHTML = catheterChart();
   document.getElementById('catheter-evidence').innerHTML = evidenceItems(t.catheterEvidence);
-  document.getElementById('risk-evidence').innerHTML = [['Underdose / withdrawal', t.underdose], ['Overdose', t.overdose]].map(([n, k]) =>
-    `<div style="margin-bottom:10px"><div style="display:flex;gap:8px;align-items:center;margin-bottom:6px"><b>${n}</b> ${pill(k.level)} <span class="faint num">score ${k.score.toFixed(2)}${k.since ? ' · since ' + fmtTime(k.since) : ''}</span></div>
-     <ul class="evidence-list">${evidenceItems(k.evidence)}</ul></div>`).join('');
+  document.getElementById('risk-evidence').innerHTML = [['Underdose / withdrawal', 'UNDERDOSE', t.underdose],
+    ['Overdose', 'OVERDOSE', t.overdose]].map(riskLevel).join('');
 
   const refillEvents = s.refills.map(f => ({ kind: 'refill', at: f.at, title: `Refill: expected residual ${f.expectedResidualMl.toFixed(1)} mL, measured ${f.measuredResidualMl.toFixed(1)} mL`, detail: `filled ${f.filledVolumeMl.toFixed(1)} mL at ${f.concentrationMcgPerMl} mcg/mL, ${f.doseMcgPerDay} mcg/day${f.pocketFillSuspected ? ' · pocket fill suspected' : ''}` }));
   const icon = { alarm: ['!', '#c62828'], symptom: ['S', '#6a3fb5'], dose: ['D', '#1565c0'], check: ['C', '#00897b'], alert: ['A', '#e65100'], refill: ['R', '#34495e'] };

@@ -18,6 +18,7 @@ import io.pumptwin.events.DeliveryStatus;
 import io.pumptwin.events.Evidence;
 import io.pumptwin.events.ExplantReason;
 import io.pumptwin.events.ExplantSummary;
+import io.pumptwin.events.RiskAssessment;
 import io.pumptwin.events.RiskLevel;
 import io.pumptwin.events.Severity;
 import io.pumptwin.events.StaffRole;
@@ -87,6 +88,8 @@ class DashboardBrowserTest {
   PumpScenario southStalled;
   PumpScenario explanted;
   PumpScenario doubted;
+  Instant explantedAt;
+  Instant doubtedExplantedAt;
   Instant doubtedSince;
 
   @BeforeAll
@@ -114,7 +117,14 @@ class DashboardBrowserTest {
     // and follows its withdrawal risk again. The dashboard must show that risk and count it.
     doubted = new PumpScenario("NGP204642H", "P-8D2F57", NORTH, 40, 1000, 600, now, 70, 25, 38,
         false, 58, false, DeliveryStatus.STOPPED, RiskLevel.URGENT);
+    explantedAt = now.minus(Duration.ofHours(80));
+    doubtedExplantedAt = now.minus(Duration.ofDays(4));
     doubtedSince = now.minus(Duration.ofDays(2));
+    // Both explanted twins had assessed an overdose LIKELY (signs reported before the explant), which stands
+    // in their states: a level nobody follows on the one, not yet followed again on the doubted one.
+    RiskAssessment overdoseBeforeTheExplant = new RiskAssessment(RiskLevel.LIKELY, 0.7,
+        now.minus(Duration.ofDays(5)), List.of(new Evidence("OVERDOSE_SYMPTOMS", now.minus(Duration.ofDays(5)),
+            "Drowsiness and dizziness reported by the caregiver", 1.3, null)));
     north.addAll(List.of(occluded, stalled, dueSoon, silent, eri, fresh, explanted, doubted));
     southStalled = new PumpScenario("NGP317720H", "P-0B7D66", SOUTH, 40, 1000, 700, now, 70, 30, 38,
         false, 52, false, DeliveryStatus.STOPPED, RiskLevel.URGENT);
@@ -129,16 +139,17 @@ class DashboardBrowserTest {
       for (PumpScenario p : concat(north, south)) {
         List<TwinState> states = new ArrayList<>(p.twinStates());
         if (p == explanted) {
-          states.set(states.size() - 1, PumpScenarioAccess.withExplant(states.get(states.size() - 1),
-              ExplantSummary.newBuilder().setExplantedAt(now.minus(Duration.ofHours(80)))
+          states.set(states.size() - 1, PumpScenarioAccess.withOverdose(PumpScenarioAccess.withExplant(
+              states.get(states.size() - 1), ExplantSummary.newBuilder().setExplantedAt(explantedAt)
                   .setReason(ExplantReason.ELECTIVE_REPLACEMENT).setReplacementPumpSerial("NGP219904H")
-                  .setSourceEventId("ev-explant-204655").build()));
+                  .setSourceEventId("ev-explant-204655").build()), overdoseBeforeTheExplant));
         }
         if (p == doubted) {
-          states.set(states.size() - 1, PumpScenarioAccess.withExplant(states.get(states.size() - 1),
-              ExplantSummary.newBuilder().setExplantedAt(now.minus(Duration.ofDays(4)))
+          states.set(states.size() - 1, PumpScenarioAccess.withOverdose(PumpScenarioAccess.withExplant(
+              states.get(states.size() - 1), ExplantSummary.newBuilder().setExplantedAt(doubtedExplantedAt)
                   .setReason(ExplantReason.ELECTIVE_REPLACEMENT).setReplacementPumpSerial("NGP219917H")
-                  .setSourceEventId("ev-explant-wrong-serial").setDoubtedSince(doubtedSince).build()));
+                  .setSourceEventId("ev-explant-wrong-serial").setDoubtedSince(doubtedSince).build()),
+              overdoseBeforeTheExplant));
         }
         for (TwinState s : states) {
           twins.send(new ProducerRecord<>(Topics.TWIN_STATE.name(), p.serial(), s));
@@ -297,6 +308,90 @@ class DashboardBrowserTest {
           .contains("explant doubted since " + doubtedAt + ": the pump still reports from the patient");
       b.screenshot("pump-explant-doubted");
     }
+  }
+
+  /**
+   * The pump page's risk panel shows a level the twin does not follow as such: an explanted pump's two levels as
+   * they stood at the explant, in no alarm colour, with their scores and evidence; a doubted explant's
+   * underdose/withdrawal level as current, followed again since the doubt, and its overdose level as not followed.
+   * Before, both explanted pumps read "Overdose: Likely" in the alarm's colour, as if someone were following it.
+   */
+  @Test
+  void theRiskPanelShowsTheLevelsAnExplantedTwinDoesNotFollowAsHistoryNotAsAlarms() throws Exception {
+    try (Browser b = new Browser(url)) {
+      b.signIn(NURSE_TOKEN);
+      String explantedOn = (String) b.js("return PT.fmtTime(arguments[0])", explantedAt.toEpochMilli());
+      String doubtedExplantOn = (String) b.js("return PT.fmtTime(arguments[0])", doubtedExplantedAt.toEpochMilli());
+      String doubtedOn = (String) b.js("return PT.fmtTime(arguments[0])", doubtedSince.toEpochMilli());
+
+      // An implanted pump's panel as it was: its levels in their colours, nothing said of following.
+      Map<String, Map<String, Object>> implanted = riskPanel(b, occluded);
+      assertThat(text(implanted, "Underdose / withdrawal")).contains("Likely").doesNotContain("followed");
+      assertThat(text(implanted, "Overdose")).contains("None").doesNotContain("followed");
+      assertThat(colours(implanted, "Underdose / withdrawal")).containsAnyElementsOf(alarmColours(b));
+
+      Map<String, Map<String, Object>> out = riskPanel(b, explanted);
+      assertThat(text(out, "Overdose")).contains("Likely").contains("score 0.70")
+          .contains("Drowsiness and dizziness reported by the caregiver")
+          .contains("as at the explant " + explantedOn + ", not followed");
+      assertThat(text(out, "Underdose / withdrawal")).contains("as at the explant " + explantedOn + ", not followed");
+      assertThat(colours(out, "Overdose")).doesNotContainAnyElementsOf(alarmColours(b));
+      assertThat(colours(out, "Underdose / withdrawal")).doesNotContainAnyElementsOf(alarmColours(b));
+      b.screenshot("pump-explanted-risk");
+
+      Map<String, Map<String, Object>> inDoubt = riskPanel(b, doubted);
+      assertThat(text(inDoubt, "Underdose / withdrawal")).contains("Urgent")
+          .contains("followed again since " + doubtedOn).doesNotContain("not followed");
+      assertThat(colours(inDoubt, "Underdose / withdrawal")).containsAnyElementsOf(alarmColours(b));
+      assertThat(text(inDoubt, "Overdose")).contains("Likely").contains("score 0.70")
+          .contains("Drowsiness and dizziness reported by the caregiver")
+          .contains("not followed since the explant " + doubtedExplantOn
+              + ": no alert is raised for it until the clinic retracts the explant");
+      assertThat(colours(inDoubt, "Overdose")).doesNotContainAnyElementsOf(alarmColours(b));
+    }
+  }
+
+  /**
+   * A pump's risk panel, level by level (by its heading): the level's text, and the colours its level pill and
+   * evidence weights are shown in (text and background).
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Map<String, Object>> riskPanel(Browser b, PumpScenario pump) {
+    b.open("/pump.html?serial=" + pump.serial());
+    b.waitUntil(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+    return (Map<String, Map<String, Object>>) b.js("""
+        const out = {};
+        for (const level of document.querySelectorAll('#risk-evidence > div')) {
+          const shown = [level.querySelector('.pill'), ...level.querySelectorAll('.evidence-list .num')];
+          out[level.querySelector('b').textContent] = { text: level.innerText,
+            colours: shown.flatMap(e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]) };
+        }
+        return out;""");
+  }
+
+  private static String text(Map<String, Map<String, Object>> panel, String level) {
+    assertThat(panel).containsKey(level);
+    return (String) panel.get(level).get("text");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> colours(Map<String, Map<String, Object>> panel, String level) {
+    assertThat(panel).containsKey(level);
+    return (List<String>) panel.get(level).get("colours");
+  }
+
+  /** The colours the page gives a risk that calls for someone (URGENT, LIKELY, WATCH), text and background. */
+  @SuppressWarnings("unchecked")
+  private static List<String> alarmColours(Browser b) {
+    return (List<String>) b.js("""
+        return ['URGENT', 'LIKELY', 'WATCH'].flatMap(level => {
+          const probe = document.createElement('span');
+          probe.className = 'pill ' + level;
+          document.body.append(probe);
+          const c = getComputedStyle(probe), colours = [c.color, c.backgroundColor];
+          probe.remove();
+          return colours;
+        });""");
   }
 
   /** A fleet tile's value, by its label. */

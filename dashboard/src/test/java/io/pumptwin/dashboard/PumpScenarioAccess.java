@@ -6,6 +6,7 @@ import io.pumptwin.events.AlertTransition;
 import io.pumptwin.events.AlertType;
 import io.pumptwin.events.DeliveryStatus;
 import io.pumptwin.events.ExplantSummary;
+import io.pumptwin.events.RiskAssessment;
 import io.pumptwin.events.RiskLevel;
 import io.pumptwin.events.Severity;
 import io.pumptwin.events.TelemetryEnvelope;
@@ -33,6 +34,13 @@ public final class PumpScenarioAccess {
       copy.put(i, s.get(i));
     }
     copy.put(s.getSchema().getField("explant").pos(), explant);
+    return copy;
+  }
+
+  /** The same twin state with another overdose assessment (field by field, as {@link #withExplant}). */
+  public static TwinState withOverdose(TwinState s, RiskAssessment overdose) {
+    TwinState copy = withExplant(s, s.getExplant());
+    copy.put(s.getSchema().getField("overdose").pos(), overdose);
     return copy;
   }
 

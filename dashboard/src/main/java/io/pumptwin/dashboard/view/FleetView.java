@@ -14,6 +14,7 @@ import io.pumptwin.events.AlertEvent;
 import io.pumptwin.events.AlertType;
 import io.pumptwin.events.BatteryEstimate;
 import io.pumptwin.events.DateProjection;
+import io.pumptwin.events.ExplantSummary;
 import io.pumptwin.events.PumpAlarm;
 import io.pumptwin.events.RefillRecord;
 import io.pumptwin.events.ReservoirEstimate;
@@ -196,8 +197,9 @@ public final class FleetView {
         r.getLowReservoirAlarmMl(), r.getConcentrationMcgPerMl(), r.getDailyVolumeMl(),
         r.getLastRefillAt(), band(r.getLowReservoirAt()), band(r.getEmptyAt()),
         b.getEriProjectedAt(), b.getEosProjectedAt(), b.getAdvisoryCohort(), b.getLastResetAt(),
-        EvidenceItem.all(s.getCatheter().getEvidence()), risk(s.getUnderdose()),
-        risk(s.getOverdose()), s.getProvenance().getModelVersion(),
+        EvidenceItem.all(s.getCatheter().getEvidence()),
+        risk(s.getUnderdose(), followsUnderdose(s.getExplant())),
+        risk(s.getOverdose(), followsOverdose(s.getExplant())), s.getProvenance().getModelVersion(),
         s.getProvenance().getParameterSet());
     List<AlertCard> open = h.unresolved.values().stream().sorted(ALERT_ORDER).toList();
     return Optional.of(new PumpStory(row(h), fleetTime, twin, h.reservoir(), h.reported(),
@@ -218,12 +220,11 @@ public final class FleetView {
     PumpRow.Explant explant = s.getExplant() == null ? null : new PumpRow.Explant(
         s.getExplant().getExplantedAt(), s.getExplant().getReason().name(),
         s.getExplant().getReplacementPumpSerial(), s.getExplant().getDoubtedSince());
-    boolean underdoseFollowed = explant == null || explant.doubtedSince() != null;
     Instant refillDueAt = explant != null ? null : r.getRefillDueAt();
     Double days = refillDueAt == null ? null
         : (refillDueAt.toEpochMilli() - fleetTime.toEpochMilli()) / DAY_MS;
-    RiskLevel under = underdoseFollowed ? s.getUnderdose().getLevel() : RiskLevel.NONE;
-    RiskLevel over = explant != null ? RiskLevel.NONE : s.getOverdose().getLevel();
+    RiskLevel under = followsUnderdose(s.getExplant()) ? s.getUnderdose().getLevel() : RiskLevel.NONE;
+    RiskLevel over = followsOverdose(s.getExplant()) ? s.getOverdose().getLevel() : RiskLevel.NONE;
     RiskLevel risk = over.ordinal() > under.ordinal() ? over : under;
     String cause = risk == RiskLevel.NONE ? null : (risk == over && over != under ? "OVERDOSE" : "UNDERDOSE");
     String battery = b.getEosReached() ? "END_OF_SERVICE" : b.getEriReached() ? "ERI" : "OK";
@@ -247,8 +248,28 @@ public final class FleetView {
     return p == null ? null : new DateBand(p.getEarliest(), p.getExpected(), p.getLatest());
   }
 
-  private static Risk risk(RiskAssessment a) {
-    return new Risk(a.getLevel().name(), a.getScore(), a.getSince(), EvidenceItem.all(a.getEvidence()));
+  /**
+   * Whether the twin follows the pump's underdose/withdrawal risk and raises its alerts: while the
+   * pump is implanted, and again while its explant is in doubt (the pump still reports from the
+   * patient's home, so it may be in a patient in withdrawal; the twin engine's
+   * PumpTwin.followedWhileRetired).
+   */
+  private static boolean followsUnderdose(ExplantSummary explant) {
+    return explant == null || explant.getDoubtedSince() != null;
+  }
+
+  /**
+   * Whether the twin follows the pump's overdose risk and raises its alerts: only while the pump is
+   * implanted. A doubted explant's overdose alerts, like its refill, battery, silence and catheter
+   * alerts, wait for the clinic to retract the explant.
+   */
+  private static boolean followsOverdose(ExplantSummary explant) {
+    return explant == null;
+  }
+
+  private static Risk risk(RiskAssessment a, boolean followed) {
+    return new Risk(a.getLevel().name(), a.getScore(), a.getSince(), EvidenceItem.all(a.getEvidence()),
+        followed);
   }
 
   private PumpHistory history(String serial) {

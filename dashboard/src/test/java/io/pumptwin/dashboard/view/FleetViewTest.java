@@ -232,6 +232,49 @@ class FleetViewTest {
     assertThat(row.riskCause()).isNull();
   }
 
+  /**
+   * The pump page's risk panel says which of the two risks the twin follows, so that a level nobody follows is not
+   * shown as an alarm: an implanted pump's both; an explanted pump's neither, their figures standing as they were at
+   * the explant (here an overdose LIKELY, kept for the record); a doubted explant's underdose/withdrawal risk again,
+   * its overdose not until the clinic retracts the explant. The levels, scores and evidence are kept either way.
+   */
+  @Test
+  void thePumpsStorySaysWhichRisksTheTwinFollows() {
+    RiskAssessment overdose = new RiskAssessment(RiskLevel.LIKELY, 0.7, NOW.minus(Duration.ofDays(5)),
+        List.of(new io.pumptwin.events.Evidence("POCKET_FILL", NOW.minus(Duration.ofDays(5)),
+            "Pocket fill suspected at the refill", 1.2, null)));
+    load(pump("N-IN", "north", false, false, DeliveryStatus.STOPPED, RiskLevel.URGENT));
+    var plain = pump("N-OUT", "north", false, false, DeliveryStatus.STOPPED, RiskLevel.URGENT);
+    var doubted = pump("N-DOUBT", "north", false, false, DeliveryStatus.STOPPED, RiskLevel.URGENT);
+    Instant explantedAt = NOW.minus(Duration.ofDays(4));
+    loadExplanted(plain, explant(explantedAt, null), overdose);
+    loadExplanted(doubted, explant(explantedAt, NOW.minus(Duration.ofDays(2))), overdose);
+
+    PumpStory.Twin in = view.story("N-IN", NORTH).orElseThrow().twin();
+    assertThat(in.underdose().followed()).isTrue();
+    assertThat(in.overdose().followed()).isTrue();
+
+    PumpStory.Twin out = view.story("N-OUT", NORTH).orElseThrow().twin();
+    assertThat(out.underdose()).satisfies(r -> {
+      assertThat(r.followed()).isFalse();
+      assertThat(r.level()).isEqualTo("URGENT");
+      assertThat(r.evidence()).isNotEmpty();
+    });
+    assertThat(out.overdose()).satisfies(r -> {
+      assertThat(r.followed()).isFalse();
+      assertThat(r.level()).isEqualTo("LIKELY");
+      assertThat(r.score()).isEqualTo(0.7);
+      assertThat(r.since()).isEqualTo(NOW.minus(Duration.ofDays(5)));
+      assertThat(r.evidence()).extracting(EvidenceItem::kind).containsExactly("POCKET_FILL");
+    });
+
+    PumpStory.Twin inDoubt = view.story("N-DOUBT", NORTH).orElseThrow().twin();
+    assertThat(inDoubt.underdose().followed()).isTrue();
+    assertThat(inDoubt.underdose().level()).isEqualTo("URGENT");
+    assertThat(inDoubt.overdose().followed()).isFalse();
+    assertThat(inDoubt.overdose().level()).isEqualTo("LIKELY");
+  }
+
   private static ExplantSummary explant(Instant at, Instant doubtedSince) {
     return ExplantSummary.newBuilder().setExplantedAt(at).setReason(ExplantReason.ELECTIVE_REPLACEMENT)
         .setReplacementPumpSerial("N-OTHER").setSourceEventId("ev-wrong-explant").setDoubtedSince(doubtedSince)
@@ -240,8 +283,17 @@ class FleetViewTest {
 
   /** Loads the pump with the explant on its twin's last state, as the engine writes it; returns that state. */
   private TwinState loadExplanted(io.pumptwin.dashboard.PumpScenarioAccess p, ExplantSummary explant) {
+    return loadExplanted(p, explant, null);
+  }
+
+  /** As above, with {@code overdose} (unless null) as the last state's overdose assessment. */
+  private TwinState loadExplanted(io.pumptwin.dashboard.PumpScenarioAccess p, ExplantSummary explant,
+      RiskAssessment overdose) {
     List<TwinState> states = new ArrayList<>(p.twinStates());
     TwinState last = io.pumptwin.dashboard.PumpScenarioAccess.withExplant(states.get(states.size() - 1), explant);
+    if (overdose != null) {
+      last = io.pumptwin.dashboard.PumpScenarioAccess.withOverdose(last, overdose);
+    }
     states.set(states.size() - 1, last);
     states.forEach(view::apply);
     p.telemetry().forEach(view::apply);
