@@ -117,7 +117,7 @@
 
   function tiles(all) {
     // Explanted pumps are listed but counted in no tile that asks someone to act, but for a doubted
-    // explant's risk: its twin follows the underdose/withdrawal risk again and raises its alerts. Its
+    // explant's risk: its twin follows the underdose/withdrawal and overdose risks again and raises their alerts. Its
     // refill, catheter, silence and battery alerts wait for the clinic to retract the explant, and so do
     // those tiles.
     const implanted = all.filter(r => !r.explant);

@@ -30,7 +30,7 @@
     ...s.alerts.map(a => ({ kind: 'alert', at: a.at, title: `${label(a.alertType)}: ${label(a.transition)}`, detail: a.headline + (a.actor ? ` · by ${a.actor}` : '') })),
   ];
 
-  // Header and tiles. A doubted explant shows the underdose/withdrawal risk its twin follows again.
+  // Header and tiles. A doubted explant shows the underdose/withdrawal and overdose risks its twin follows again.
   const doubted = r.explant != null && r.explant.doubtedSince != null;
   document.getElementById('pump-head').innerHTML = `
     <h1 class="serial" id="pump-serial">${esc(r.pumpSerial)}</h1>
@@ -46,8 +46,8 @@
     const explanted = `Pump explanted ${esc(fmtTime(x.at))} (${esc(label(x.reason).toLowerCase())}${x.replacementPumpSerial ? ', replaced by ' + esc(x.replacementPumpSerial) : ''})`;
     const text = doubted
       ? `${explanted}, but explant doubted since ${esc(fmtTime(x.doubtedSince))}: the pump still reports from the patient, so the explant
-        may be recorded against the wrong serial. Its underdose/withdrawal risk is followed again and alerted; the twin still works out the
-        other figures below from the pump's reports, but its refill, battery, silence, catheter and overdose alerts wait until the clinic retracts the explant.`
+        may be recorded against the wrong serial. Its underdose/withdrawal and overdose risks are followed again and alerted; the twin still works out the
+        other figures below from the pump's reports, but its refill, battery, silence and catheter alerts wait until the clinic retracts the explant.`
       : `${explanted}: no longer in the patient; the figures below are as they stood then and no alert is raised for it.`;
     document.getElementById('pump-head').insertAdjacentHTML('beforeend',
       `<div class="explant-banner${doubted ? ' doubted' : ''}" id="pump-explant">${text}</div>`);
@@ -202,14 +202,12 @@
     : '<li><span class="faint">No evidence yet.</span></li>';
 
   // The twin's two risks. An explanted pump's are not followed (no alert is raised on them), but for a doubted
-  // explant's underdose/withdrawal risk, followed again since the doubt: a level nobody follows is shown as history,
+  // explant's, followed again since the doubt: a level nobody follows is shown as history,
   // its score and evidence kept, in no alarm colour, so an explanted pump never reads as "Overdose likely" now.
   function riskFollowing(k) {
     if (!r.explant) return '';
     const x = r.explant;
-    const text = k.followed ? `followed again since ${fmtTime(x.doubtedSince)}`
-      : doubted ? `not followed since the explant ${fmtTime(x.at)}: no alert is raised for it until the clinic retracts the explant`
-      : `as at the explant ${fmtTime(x.at)}, not followed`;
+    const text = k.followed ? `followed again since ${fmtTime(x.doubtedSince)}` : `as at the explant ${fmtTime(x.at)}, not followed`;
     return `<div class="risk-following ${k.followed ? 'explant-doubt' : 'faint'}">${esc(text)}</div>`;
   }
 

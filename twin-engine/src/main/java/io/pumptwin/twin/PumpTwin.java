@@ -215,10 +215,12 @@ public record PumpTwin(
      * Whether this retired twin still follows its pump: its explant is in doubt (EXPLANT_DOUBTED open: the pump's own
      * reports or critical alarms from the patient's home say it is in a patient). Such a twin takes the pump's telemetry
      * and moves with stream time as an implanted twin does, and raises what threatens the patient now (underdose and
-     * withdrawal risk, the pump's critical alarms, {@link #wantedWhileRetired}); refill, battery, silence, catheter and
-     * overdose wait for the clinic to settle the record. A wrongly explanted pump that stalls, or that runs dry with no
-     * refill alert to call its patient in, puts a patient in withdrawal in 24-72 h (DOMAIN.md): the doubt alone (a
-     * MEDIUM alert asking the clinic to check its record) does not say so.
+     * withdrawal risk, overdose risk, the pump's critical alarms, {@link #wantedWhileRetired}); refill, battery,
+     * silence and catheter wait for the clinic to settle the record. A wrongly explanted pump that stalls, or that runs
+     * dry with no refill alert to call its patient in, puts a patient in withdrawal in 24-72 h (DOMAIN.md), and signs
+     * of overdose (drowsiness, respiratory depression) from that pump's patient are as urgent: the doubt alone (a
+     * MEDIUM alert asking the clinic to check its record) does not say so. Until 2026-12-04 the overdose risk waited
+     * for the retraction too, worked out to URGENT and raised nothing (ExplantDoubtTest).
      */
     public boolean followedWhileRetired() {
         return explant != null && conditions.containsKey(TwinEventType.EXPLANT_DOUBTED);
@@ -226,12 +228,12 @@ public record PumpTwin(
 
     /** The conditions a retired twin in doubt of its explant follows (see {@link #followedWhileRetired}). */
     private static final Set<TwinEventType> FOLLOWED_WHILE_RETIRED = EnumSet.of(TwinEventType.UNDERDOSE_RISK,
-            TwinEventType.PUMP_CRITICAL_ALARM);
+            TwinEventType.OVERDOSE_RISK, TwinEventType.PUMP_CRITICAL_ALARM);
 
     /**
      * What a retired twin wants: nothing (the explant clears every condition, with its reason), unless its explant is
      * in doubt: then the doubt as it stands (only the retraction clears it) and, of what an implanted twin would want,
-     * the underdose risk and the critical alarms.
+     * the underdose and overdose risks and the critical alarms.
      */
     private Map<TwinEventType, Wanted> wantedWhileRetired(TwinAssessment view) {
         if (!followedWhileRetired()) {

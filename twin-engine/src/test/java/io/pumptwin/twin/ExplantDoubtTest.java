@@ -11,6 +11,8 @@ import io.pumptwin.twin.telemetry.PumpExplant;
 import io.pumptwin.twin.telemetry.PumpExplantRetraction;
 import io.pumptwin.twin.telemetry.RefillVisit;
 import io.pumptwin.twin.telemetry.StatusReport;
+import io.pumptwin.twin.telemetry.Symptom;
+import io.pumptwin.twin.telemetry.SymptomReport;
 import io.pumptwin.twin.telemetry.TelemetryEvent;
 import io.pumptwin.twin.telemetry.TelemetrySource;
 import org.junit.jupiter.api.Test;
@@ -111,6 +113,42 @@ class ExplantDoubtTest {
         assertThat(pump.twin().conditions()).containsOnlyKeys(TwinEventType.EXPLANT_DOUBTED,
                 TwinEventType.UNDERDOSE_RISK);
         assertThat(pump.twin().explant()).isNotNull();
+    }
+
+    /**
+     * Too much baclofen is as dangerous as too little (DOMAIN.md): a pump in doubt is in a patient as far as the twin
+     * can tell, so signs of overdose from that patient raise the overdose risk as they would for an implanted pump.
+     * Before, a doubted twin worked the risk out to URGENT and raised nothing: only a retraction would have let it.
+     */
+    @Test
+    void signs_of_overdose_from_the_patient_of_a_pump_in_doubt_raise_the_overdose_risk() {
+        PumpScenario pump = pump();
+        explant(pump);
+        pump.at(42, report(42));
+        assertThat(pump.twin().followedWhileRetired()).isTrue();
+
+        TwinTransition signs = pump.at(43, SymptomReport.of(Symptom.DROWSINESS, Symptom.DIZZINESS,
+                Symptom.RESPIRATORY_DEPRESSION));
+
+        assertThat(signs.events()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(TwinEventType.OVERDOSE_RISK);
+            assertThat(e.transition()).isEqualTo(TwinEventTransition.RAISED);
+            assertThat(e.level()).isEqualTo(RiskLevel.URGENT);
+        });
+        assertThat(pump.twin().conditions()).containsOnlyKeys(TwinEventType.EXPLANT_DOUBTED,
+                TwinEventType.OVERDOSE_RISK);
+        assertThat(pump.twin().explant()).isNotNull();
+    }
+
+    /** The same signs reported for a pump the twin takes as out of its patient raise nothing: it follows nobody. */
+    @Test
+    void signs_of_overdose_reported_against_a_retired_twin_not_in_doubt_raise_nothing() {
+        PumpScenario pump = pump();
+        explant(pump);
+
+        assertThat(pump.at(41.2, SymptomReport.of(Symptom.DROWSINESS, Symptom.DIZZINESS,
+                Symptom.RESPIRATORY_DEPRESSION)).events()).isEmpty();
+        assertThat(pump.twin().conditions()).isEmpty();
     }
 
     @Test

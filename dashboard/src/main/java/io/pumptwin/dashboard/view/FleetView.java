@@ -151,7 +151,7 @@ public final class FleetView {
   /**
    * The fleet table for one person: their clinics' pumps that pass the filter, gravest first. An
    * explanted pump ranks, and passes a risk filter, by the risk its row shows: none, or for a doubted
-   * explant the underdose/withdrawal risk its twin follows again.
+   * explant the underdose/withdrawal and overdose risks its twin follows again.
    */
   public synchronized List<PumpRow> fleet(StaffMember who, FleetFilter filter) {
     return pumps.values().stream()
@@ -198,8 +198,8 @@ public final class FleetView {
         r.getLastRefillAt(), band(r.getLowReservoirAt()), band(r.getEmptyAt()),
         b.getEriProjectedAt(), b.getEosProjectedAt(), b.getAdvisoryCohort(), b.getLastResetAt(),
         EvidenceItem.all(s.getCatheter().getEvidence()),
-        risk(s.getUnderdose(), followsUnderdose(s.getExplant())),
-        risk(s.getOverdose(), followsOverdose(s.getExplant())), s.getProvenance().getModelVersion(),
+        risk(s.getUnderdose(), followsRisks(s.getExplant())),
+        risk(s.getOverdose(), followsRisks(s.getExplant())), s.getProvenance().getModelVersion(),
         s.getProvenance().getParameterSet());
     List<AlertCard> open = h.unresolved.values().stream().sorted(ALERT_ORDER).toList();
     return Optional.of(new PumpStory(row(h), fleetTime, twin, h.reservoir(), h.reported(),
@@ -223,8 +223,8 @@ public final class FleetView {
     Instant refillDueAt = explant != null ? null : r.getRefillDueAt();
     Double days = refillDueAt == null ? null
         : (refillDueAt.toEpochMilli() - fleetTime.toEpochMilli()) / DAY_MS;
-    RiskLevel under = followsUnderdose(s.getExplant()) ? s.getUnderdose().getLevel() : RiskLevel.NONE;
-    RiskLevel over = followsOverdose(s.getExplant()) ? s.getOverdose().getLevel() : RiskLevel.NONE;
+    RiskLevel under = followsRisks(s.getExplant()) ? s.getUnderdose().getLevel() : RiskLevel.NONE;
+    RiskLevel over = followsRisks(s.getExplant()) ? s.getOverdose().getLevel() : RiskLevel.NONE;
     RiskLevel risk = over.ordinal() > under.ordinal() ? over : under;
     String cause = risk == RiskLevel.NONE ? null : (risk == over && over != under ? "OVERDOSE" : "UNDERDOSE");
     String battery = b.getEosReached() ? "END_OF_SERVICE" : b.getEriReached() ? "ERI" : "OK";
@@ -249,22 +249,14 @@ public final class FleetView {
   }
 
   /**
-   * Whether the twin follows the pump's underdose/withdrawal risk and raises its alerts: while the
-   * pump is implanted, and again while its explant is in doubt (the pump still reports from the
-   * patient's home, so it may be in a patient in withdrawal; the twin engine's
-   * PumpTwin.followedWhileRetired).
+   * Whether the twin follows the pump's underdose/withdrawal and overdose risks and raises their
+   * alerts: while the pump is implanted, and again while its explant is in doubt (the pump still
+   * reports from the patient's home, so it may be in a patient in withdrawal, or overdosed; the twin
+   * engine's PumpTwin.followedWhileRetired). A doubted explant's refill, battery, silence and catheter
+   * alerts wait for the clinic to retract the explant.
    */
-  private static boolean followsUnderdose(ExplantSummary explant) {
+  private static boolean followsRisks(ExplantSummary explant) {
     return explant == null || explant.getDoubtedSince() != null;
-  }
-
-  /**
-   * Whether the twin follows the pump's overdose risk and raises its alerts: only while the pump is
-   * implanted. A doubted explant's overdose alerts, like its refill, battery, silence and catheter
-   * alerts, wait for the clinic to retract the explant.
-   */
-  private static boolean followsOverdose(ExplantSummary explant) {
-    return explant == null;
   }
 
   private static Risk risk(RiskAssessment a, boolean followed) {

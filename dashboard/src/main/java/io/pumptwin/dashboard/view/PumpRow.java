@@ -10,13 +10,13 @@ import java.time.Instant;
  * not at risk, not due a refill and not silent, since it is no longer in a patient. Unless the twin
  * doubts the explant ({@link Explant#doubtedSince}): the pump still reports from the patient's home,
  * so the explant may be recorded against the wrong serial, and the row shows the underdose/withdrawal
- * risk the twin follows again; refill and silence, like their alerts, wait for the clinic to retract
- * the explant.
+ * and overdose risks the twin follows again; refill and silence, like their alerts, wait for the
+ * clinic to retract the explant.
  *
  * @param daysToRefillDue days from fleet time to the refill-due date; negative when overdue, null
  *     when the twin has no projection yet
  * @param riskLevel the graver of the underdose/withdrawal and overdose risks; NONE for an explanted
- *     pump, and for a doubted explant its underdose/withdrawal risk alone
+ *     pump, but for a doubted explant's (its twin follows both again)
  * @param riskCause which of the two set {@code riskLevel} (UNDERDOSE or OVERDOSE), null at NONE
  * @param silentHours hours since the pump was last heard, in fleet time
  * @param explant the clinic's explant that retired the twin, null while the pump is implanted (or

@@ -29,9 +29,8 @@ public record PumpStory(PumpRow row, Instant fleetTime, Twin twin, List<Reservoi
    *
    * @param followed whether the twin follows this risk and raises its alerts now: always while the
    *     pump is implanted; for an explanted pump never (its figures stand as they were at the
-   *     explant), but for the underdose/withdrawal risk of a doubted explant, followed again since
-   *     the doubt. A doubted explant's overdose risk is still assessed but raises no alert until the
-   *     clinic retracts the explant. A risk not followed is history to read, not an alarm.
+   *     explant), but for a doubted explant's, followed again since the doubt. A risk not followed
+   *     is history to read, not an alarm.
    */
   public record Risk(String level, double score, Instant since, List<EvidenceItem> evidence,
       boolean followed) {}

@@ -214,29 +214,11 @@ class FleetViewTest {
     assertThat(view.story("N-DOUBT", NORTH).orElseThrow().row().riskLevel()).isEqualTo(RiskLevel.URGENT);
   }
 
-  /** The doubt brings back only the underdose/withdrawal risk: an overdose waits, as its alerts do, for the retraction. */
-  @Test
-  void aDoubtedExplantShowsNoOverdoseRisk() {
-    var doubted = pump("N-DOUBT", "north", false, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
-    List<TwinState> states = new ArrayList<>(doubted.twinStates());
-    TwinState last = states.get(states.size() - 1);
-    TwinState overdosed = io.pumptwin.dashboard.PumpScenarioAccess.withExplant(last,
-        explant(NOW.minus(Duration.ofDays(4)), NOW.minus(Duration.ofDays(1))));
-    overdosed.put(last.getSchema().getField("overdose").pos(),
-        new RiskAssessment(RiskLevel.LIKELY, 0.7, NOW.minus(Duration.ofDays(1)), List.of()));
-    states.set(states.size() - 1, overdosed);
-    states.forEach(view::apply);
-
-    PumpRow row = view.fleet(NORTH, FleetFilter.none()).get(0);
-    assertThat(row.riskLevel()).isEqualTo(RiskLevel.NONE);
-    assertThat(row.riskCause()).isNull();
-  }
-
   /**
    * The pump page's risk panel says which of the two risks the twin follows, so that a level nobody follows is not
    * shown as an alarm: an implanted pump's both; an explanted pump's neither, their figures standing as they were at
-   * the explant (here an overdose LIKELY, kept for the record); a doubted explant's underdose/withdrawal risk again,
-   * its overdose not until the clinic retracts the explant. The levels, scores and evidence are kept either way.
+   * the explant (here an overdose LIKELY, kept for the record); a doubted explant's both again (the twin engine raises
+   * their alerts while the pump may be in a patient). The levels, scores and evidence are kept either way.
    */
   @Test
   void thePumpsStorySaysWhichRisksTheTwinFollows() {
@@ -271,8 +253,35 @@ class FleetViewTest {
     PumpStory.Twin inDoubt = view.story("N-DOUBT", NORTH).orElseThrow().twin();
     assertThat(inDoubt.underdose().followed()).isTrue();
     assertThat(inDoubt.underdose().level()).isEqualTo("URGENT");
-    assertThat(inDoubt.overdose().followed()).isFalse();
+    assertThat(inDoubt.overdose().followed()).isTrue();
     assertThat(inDoubt.overdose().level()).isEqualTo("LIKELY");
+  }
+
+  /**
+   * A doubted explant whose overdose risk is the graver of the two ranks, and is filtered, by it: the twin follows
+   * both risks of a pump that may be in a patient (until 2026-12-04 the overdose waited for the retraction, and the
+   * row showed NONE). A plain explant's row shows no risk.
+   */
+  @Test
+  void aDoubtedExplantsRowShowsItsOverdoseRiskWhenThatIsTheGraver() {
+    RiskAssessment overdose = new RiskAssessment(RiskLevel.URGENT, 0.8, NOW.minus(Duration.ofDays(1)),
+        List.of(new io.pumptwin.events.Evidence("OVERDOSE_SYMPTOMS", NOW.minus(Duration.ofDays(1)),
+            "Respiratory depression reported", 2.0, null)));
+    var doubted = pump("N-DOUBT-OD", "north", false, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
+    var plain = pump("N-OUT-OD", "north", false, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
+    Instant explantedAt = NOW.minus(Duration.ofDays(4));
+    loadExplanted(doubted, explant(explantedAt, NOW.minus(Duration.ofDays(2))), overdose);
+    loadExplanted(plain, explant(explantedAt, null), overdose);
+
+    PumpRow row = view.fleet(NORTH, FleetFilter.none()).stream()
+        .filter(r -> r.pumpSerial().equals("N-DOUBT-OD")).findFirst().orElseThrow();
+    assertThat(row.riskLevel()).isEqualTo(RiskLevel.URGENT);
+    assertThat(row.riskCause()).isEqualTo("OVERDOSE");
+    PumpRow retired = view.fleet(NORTH, FleetFilter.none()).stream()
+        .filter(r -> r.pumpSerial().equals("N-OUT-OD")).findFirst().orElseThrow();
+    assertThat(retired.riskLevel()).isEqualTo(RiskLevel.NONE);
+    assertThat(view.fleet(NORTH, new FleetFilter(RiskLevel.URGENT, null, false, null)))
+        .extracting(PumpRow::pumpSerial).contains("N-DOUBT-OD").doesNotContain("N-OUT-OD");
   }
 
   private static ExplantSummary explant(Instant at, Instant doubtedSince) {

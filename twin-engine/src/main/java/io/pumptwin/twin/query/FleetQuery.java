@@ -66,11 +66,12 @@ record FleetQuery(String clinic, RiskLevel risk, Instant refillDueBefore, int li
         if (explanted && (refillDueBefore != null || risk != null && !doubted)) {
             // An explanted pump's figures stand as at its explant: no patient is at risk from it, nothing to refill.
             // Unless the twin doubts the explant (the pump went on reporting from the patient's home): then it
-            // follows the pump's underdose risk, which its patient may be in while the record says otherwise.
+            // follows the pump's underdose and overdose risks, which its patient may be in while the record says
+            // otherwise.
             return false;
         }
         if (risk != null) {
-            RiskLevel worst = worstRisk(twin, doubted);
+            RiskLevel worst = worstRisk(twin);
             if (worst.ordinal() < risk.ordinal()) {
                 return false;
             }
@@ -82,13 +83,10 @@ record FleetQuery(String clinic, RiskLevel risk, Instant refillDueBefore, int li
         return true;
     }
 
-    /**
-     * The graver of the twin's underdose/withdrawal and overdose levels; for a doubted explant the underdose level
-     * alone, the one risk its twin follows (its overdose alerts wait for the clinic's retraction).
-     */
-    private static RiskLevel worstRisk(TwinState twin, boolean doubtedExplant) {
+    /** The graver of the twin's underdose/withdrawal and overdose levels (a doubted explant's twin follows both). */
+    private static RiskLevel worstRisk(TwinState twin) {
         RiskLevel under = twin.getUnderdose().getLevel();
         RiskLevel over = twin.getOverdose().getLevel();
-        return doubtedExplant || under.ordinal() >= over.ordinal() ? under : over;
+        return under.ordinal() >= over.ordinal() ? under : over;
     }
 }

@@ -4,6 +4,7 @@ import io.pumptwin.events.TwinState;
 import io.pumptwin.twin.PumpTwin;
 import io.pumptwin.twin.PumpTwinScenarios;
 import io.pumptwin.twin.telemetry.ExplantReason;
+import io.pumptwin.twin.telemetry.Symptom;
 import io.pumptwin.twin.telemetry.PumpExplant;
 import io.pumptwin.twin.telemetry.TelemetryEvent;
 import io.pumptwin.twin.telemetry.TelemetrySource;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fleet queries by risk and refill date are for pumps in patients: an explanted pump answers only by clinic, unless
- * its twin doubts the explant, when it answers the risk query by its underdose risk.
+ * its twin doubts the explant, when it answers the risk query by its underdose and overdose risks.
  */
 class FleetQueryTest {
 
@@ -72,6 +73,26 @@ class FleetQueryTest {
         assertThat(FleetQuery.parse(Map.of("risk", "URGENT", "clinic", "clinic-2")).matches(doubted)).isFalse();
         assertThat(FleetQuery.parse(Map.of("refillDueBefore", PumpTwinScenarios.day(200).toString()))
                 .matches(doubted)).as("its refill waits for the clinic's retraction").isFalse();
+    }
+
+    /** A doubted explant's patient reports signs of overdose: the risk query finds the pump by its overdose risk. */
+    @Test
+    void a_pump_whose_explant_the_twin_doubts_answers_the_risk_query_by_its_overdose_risk_too() {
+        var story = PumpTwinScenarios.filledPump("FQ-7");
+        for (int day = 1; day <= 40; day++) {
+            story.status(day);
+        }
+        story.explant(40.5, "FQ-8");
+        for (int day = 41; day <= 43; day++) {
+            story.status(day);
+        }
+        story.symptoms(43.5, Symptom.DROWSINESS, Symptom.DIZZINESS, Symptom.RESPIRATORY_DEPRESSION);
+        TwinState doubted = TwinMapping.toTwinState(story.twin());
+
+        assertThat(doubted.getExplant().getDoubtedSince()).isNotNull();
+        assertThat(doubted.getUnderdose().getLevel()).isEqualTo(io.pumptwin.events.RiskLevel.NONE);
+        assertThat(doubted.getOverdose().getLevel()).isEqualTo(io.pumptwin.events.RiskLevel.URGENT);
+        assertThat(FleetQuery.parse(Map.of("risk", "URGENT")).matches(doubted)).isTrue();
     }
 
     /** The clinic retracted the explant (recorded against the wrong serial): the pump is in the queries again. */
