@@ -13,11 +13,13 @@
   }
 
   // A pump's reservoir as a nurse reads it: the band of where the true volume is (95%), the estimate,
-  // and the low-reservoir alarm volume, against the reservoir's size.
+  // and the low-reservoir alarm volume, against the reservoir's size. A retired twin's stands as it was
+  // at the explant: grey, whatever it was.
   function gauge(r) {
     const w = 120, h = 14, cap = Math.max(r.capacityMl, r.reservoirUpper95Ml, 1);
     const x = v => Math.max(0, Math.min(w, v / cap * w));
-    const color = r.reservoirLower95Ml <= 2 ? 'var(--urgent)' : r.reservoirLower95Ml <= r.capacityMl * 0.2 ? 'var(--likely)' : 'var(--brand-2)';
+    const color = retired(r) ? 'var(--faint)' : r.reservoirLower95Ml <= 2 ? 'var(--urgent)'
+      : r.reservoirLower95Ml <= r.capacityMl * 0.2 ? 'var(--likely)' : 'var(--brand-2)';
     return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="reservoir gauge">
       <rect x="0" y="3" width="${w}" height="8" rx="4" fill="#e8eef3"/>
       <rect x="${x(r.reservoirLower95Ml)}" y="3" width="${Math.max(2, x(r.reservoirUpper95Ml) - x(r.reservoirLower95Ml))}" height="8" rx="3" fill="${color}" opacity=".28"/>
@@ -25,11 +27,14 @@
     </svg>`;
   }
 
-  // The clinic's explant: the pump is out of the patient, so it is shown as such and asks for nothing.
+  // The clinic's explant: the pump is out of the patient, so it is shown as such and asks for nothing;
+  // its twin no longer follows it (row.followed), and its figures are history, in no alarm colour.
   // Unless the twin doubts the explant: the pump still reports from the patient's home, so the explant
-  // may be on the wrong serial, and the row shows the underdose/withdrawal risk the twin follows again.
+  // may be on the wrong serial, and the row shows the risks the twin follows again and its figures in
+  // their colours (the twin still works them out from the pump's reports; only their alerts wait).
   const doubted = r => r.explant != null && r.explant.doubtedSince != null;
-  const retired = r => r.explant != null && !doubted(r);
+  const retired = r => !r.followed;
+  const asAtExplant = ' title="as at the explant, not followed"';
 
   function explantText(x) {
     return `explanted ${PT.fmtTime(x.at)} (${PT.label(x.reason).toLowerCase()}${x.replacementPumpSerial ? ', replaced by ' + x.replacementPumpSerial : ''})`;
@@ -50,14 +55,15 @@
   }
 
   function batteryCell(r) {
-    const tag = r.batteryState === 'OK' ? '' : ' ' + pill(r.batteryState === 'ERI' ? 'ERI' : 'End of service', r.batteryState === 'ERI' ? 'LIKELY' : 'URGENT');
-    return `<span class="num">${Math.round(r.batteryPercent)}%</span>${tag}`;
+    const cls = retired(r) ? 'not-followed' : r.batteryState === 'ERI' ? 'LIKELY' : 'URGENT';
+    const tag = r.batteryState === 'OK' ? '' : ' ' + pill(r.batteryState === 'ERI' ? 'ERI' : 'End of service', cls);
+    return `<span class="num"${retired(r) ? asAtExplant : ''}>${Math.round(r.batteryPercent)}%</span>${tag}`;
   }
 
   function catheterCell(r) {
     const p = r.catheterProbability;
-    const cls = p >= 0.6 ? 'URGENT' : p >= 0.3 ? 'LIKELY' : p >= 0.1 ? 'WATCH' : 'NONE';
-    return `<span class="pill ${cls} num">${pct(p)}</span>${r.catheterSuspectedKind ? ` <span class="faint">${esc(PT.label(r.catheterSuspectedKind))}</span>` : ''}`;
+    const cls = retired(r) ? 'not-followed' : p >= 0.6 ? 'URGENT' : p >= 0.3 ? 'LIKELY' : p >= 0.1 ? 'WATCH' : 'NONE';
+    return `<span class="pill ${cls} num"${retired(r) ? asAtExplant : ''}>${pct(p)}</span>${r.catheterSuspectedKind ? ` <span class="faint">${esc(PT.label(r.catheterSuspectedKind))}</span>` : ''}`;
   }
 
   function riskCell(r) {
@@ -74,7 +80,8 @@
   }
 
   function value(r, key) {
-    if (key === 'riskLevel') return RISK_ORDER[r.riskLevel] * 10 + (r.catheterProbability || 0);
+    // Among pumps of one risk level, the likelier catheter fault first; a retired twin's, which nobody follows, last.
+    if (key === 'riskLevel') return RISK_ORDER[r.riskLevel] * 10 + (retired(r) ? -1 : r.catheterProbability || 0);
     const v = r[key];
     return v == null ? (sort.dir > 0 ? Infinity : -Infinity) : v;
   }
@@ -103,7 +110,8 @@
         <td><div class="serial">${esc(r.pumpSerial)}</div><div class="faint mono">${esc(r.patientPseudonym)}</div></td>
         <td>${esc(r.clinicId)}</td>
         <td><div class="gauge">${gauge(r)}<div><div class="num"><b>${ml(r.reservoirMl)}</b></div>
-          <div class="faint num">${r.reservoirLower95Ml.toFixed(1)}–${r.reservoirUpper95Ml.toFixed(1)} of ${r.capacityMl} mL</div></div></div></td>
+          <div class="faint num">${r.reservoirLower95Ml.toFixed(1)}–${r.reservoirUpper95Ml.toFixed(1)} of ${r.capacityMl} mL</div>${
+            retired(r) ? '<div class="faint as-at-explant">as at the explant</div>' : ''}</div></div></td>
         <td>${refillCell(r)}</td>
         <td>${batteryCell(r)}</td>
         <td>${catheterCell(r)}</td>

@@ -55,6 +55,7 @@
   const proj = b => b ? `${fmtDay(b.expected)}` : '—';
   const projSub = b => b ? `band ${fmtDay(b.earliest)} – ${fmtDay(b.latest)}` : 'no projection';
   const refillCls = r.daysToRefillDue == null ? 'info' : r.daysToRefillDue < 0 ? 'urgent' : r.daysToRefillDue <= 7 ? 'likely' : 'ok';
+  // Each tile's colour is what its figure calls for now.
   const tiles = [
     ['Reservoir estimate', ml(r.reservoirMl), `95% band ${r.reservoirLower95Ml.toFixed(1)}–${r.reservoirUpper95Ml.toFixed(1)} mL of ${r.capacityMl}`, r.reservoirLower95Ml <= t.lowReservoirAlarmMl ? 'urgent' : 'info'],
     ['Refill due', r.refillDueAt ? fmtDay(r.refillDueAt) : '—', r.daysToRefillDue == null ? '' : r.daysToRefillDue < 0 ? `${Math.ceil(-r.daysToRefillDue)} days overdue` : `in ${Math.floor(r.daysToRefillDue)} days` + (r.refillDueReason === 'DRUG_STABILITY' ? ' (drug stability)' : ''), refillCls],
@@ -64,8 +65,14 @@
     ['Battery', Math.round(r.batteryPercent) + '%', r.batteryState === 'OK' ? (t.eriProjectedAt ? 'ERI projected ' + fmtDay(t.eriProjectedAt) : '') : label(r.batteryState), r.batteryState === 'OK' ? 'ok' : 'likely'],
     ['Dose', `${r.doseMcgPerDay} mcg/day`, `${t.concentrationMcgPerMl} mcg/mL · ${t.dailyVolumeMl.toFixed(3)} mL/day`, 'info'],
   ];
+  // Unless the twin no longer follows the pump (explanted, the explant not in doubt, row.followed): then its figures
+  // stand as they were at the explant and nothing is raised on them, so the tiles keep their values as history, in
+  // no alarm colour, like the risk panel's levels. A doubted explant's tiles keep their colours: the twin still works
+  // those figures out from the pump's reports, and the pump may be in a patient.
+  const asAtExplant = !r.followed;
   document.getElementById('pump-tiles').innerHTML = tiles.map(([l, v, sub, c]) =>
-    `<div class="tile ${c}"><div class="label">${l}</div><div class="value num">${v}</div><div class="sub">${esc(sub)}</div></div>`).join('');
+    `<div class="tile ${asAtExplant ? 'history' : c}"><div class="label">${l}</div><div class="value num">${v}</div><div class="sub">${esc(sub)}</div>${
+      asAtExplant && v !== '—' ? '<div class="sub as-at-explant">as at the explant</div>' : ''}</div>`).join('');
   if (s.openAlerts.length) {
     document.getElementById('pump-alerts').innerHTML = `<div class="section-title" style="margin-top:0">Open alerts</div>
       <div class="alerts" style="margin-bottom:16px">${s.openAlerts.map(a => `<article class="alert sev-${esc(a.severity)}" data-alert-id="${esc(a.alertId)}">
@@ -195,7 +202,8 @@
     return `<svg class="chart" id="catheter-svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="Catheter-fault likelihood over time">${parts.join('')}</svg>`;
   }
 
-  // Evidence with its weight; history (a risk nobody follows) keeps its weights but not their alarm colour.
+  // Evidence with its weight; history (a risk or a catheter likelihood nobody follows) keeps its weights but not their
+  // alarm colour.
   const weightColor = (w, history) => history || w === 0 ? 'var(--muted)' : w > 0 ? 'var(--likely)' : 'var(--none)';
   const evidenceItems = (list, history = false) => list.length ? list.slice().reverse().map(e => `<li><span class="kind">${esc(label(e.kind))}</span><span>${esc(e.detail)}<div class="faint">${fmtTime(e.observedAt)}</div></span>
       <span class="num" style="font-weight:700;color:${weightColor(e.weight, history)}">${e.weight > 0 ? '+' : ''}${e.weight.toFixed(2)}</span></li>`).join('')
@@ -219,7 +227,7 @@
 
   document.getElementById('reservoir-chart').innerHTML = reservoirChart();
   document.getElementById('catheter-chart').innerHTML = catheterChart();
-  document.getElementById('catheter-evidence').innerHTML = evidenceItems(t.catheterEvidence);
+  document.getElementById('catheter-evidence').innerHTML = evidenceItems(t.catheterEvidence, asAtExplant);
   document.getElementById('risk-evidence').innerHTML = [['Underdose / withdrawal', 'UNDERDOSE', t.underdose],
     ['Overdose', 'OVERDOSE', t.overdose]].map(riskLevel).join('');
 

@@ -13,6 +13,8 @@ import io.pumptwin.events.AlertEvent;
 import io.pumptwin.events.AlertStatus;
 import io.pumptwin.events.AlertTransition;
 import io.pumptwin.events.AlertType;
+import io.pumptwin.events.CatheterFaultKind;
+import io.pumptwin.events.CatheterFaultLikelihood;
 import io.pumptwin.events.DeadLetter;
 import io.pumptwin.events.DeliveryStatus;
 import io.pumptwin.events.Evidence;
@@ -86,6 +88,7 @@ class DashboardBrowserTest {
   PumpScenario stalled;
   PumpScenario dueSoon;
   PumpScenario southStalled;
+  PumpScenario eri;
   PumpScenario explanted;
   PumpScenario doubted;
   Instant explantedAt;
@@ -103,19 +106,21 @@ class DashboardBrowserTest {
         false, 64, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
     PumpScenario silent = new PumpScenario("NGP204587H", "P-5D8E12", NORTH, 20, 2000, 450, now, 90, 35,
         18, false, 48, true, DeliveryStatus.UNKNOWN, RiskLevel.NONE);
-    PumpScenario eri = new PumpScenario("NGP204603H", "P-C2F940", NORTH, 20, 1000, 250, now, 90, 40,
+    eri = new PumpScenario("NGP204603H", "P-C2F940", NORTH, 20, 1000, 250, now, 90, 40,
         18, false, 6, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
     PumpScenario fresh = new PumpScenario("NGP204629H", "P-E61B05", NORTH, 40, 2000, 600, now, 120, 5,
         38, false, 83, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
     // Replaced after its ERI: the clinic's explant retired its twin, whose last figures (no delivery,
-    // urgent underdose risk, not heard for days) stand as they were; the dashboard must show it as
-    // explanted and count it in no risk, refill or silence.
-    explanted = new PumpScenario("NGP204655H", "P-3B8C41", NORTH, 20, 1000, 300, now, 90, 30, 18,
+    // urgent underdose risk, not heard for days, the battery at ERI, the reservoir's band down to the
+    // alarm volume, a catheter fault likely) stand as they were; the dashboard must show it as
+    // explanted, count it in no risk, refill or silence, and show none of those figures as an alarm.
+    explanted = new PumpScenario("NGP204655H", "P-3B8C41", NORTH, 20, 1000, 300, now, 90, 52, 18,
         false, 4, true, DeliveryStatus.STOPPED, RiskLevel.URGENT);
     // Recorded as explanted against the wrong serial: the pump is still in its patient, stalled two
     // days ago and raised its critical alarm from the patient's home, so the twin doubts the explant
-    // and follows its withdrawal risk again. The dashboard must show that risk and count it.
-    doubted = new PumpScenario("NGP204642H", "P-8D2F57", NORTH, 40, 1000, 600, now, 70, 25, 38,
+    // and follows its withdrawal risk again. The dashboard must show that risk and count it, and its
+    // reservoir, whose band is down to the alarm volume with nobody calling the patient in, in its colours.
+    doubted = new PumpScenario("NGP204642H", "P-8D2F57", NORTH, 40, 1000, 600, now, 90, 55, 38,
         false, 58, false, DeliveryStatus.STOPPED, RiskLevel.URGENT);
     explantedAt = now.minus(Duration.ofHours(80));
     doubtedExplantedAt = now.minus(Duration.ofDays(4));
@@ -125,6 +130,10 @@ class DashboardBrowserTest {
     RiskAssessment overdoseBeforeTheExplant = new RiskAssessment(RiskLevel.LIKELY, 0.7,
         now.minus(Duration.ofDays(5)), List.of(new Evidence("OVERDOSE_SYMPTOMS", now.minus(Duration.ofDays(5)),
             "Drowsiness and dizziness reported by the caregiver", 1.3, null)));
+    // The explanted twin had found an occlusion likely from its last refill's residual; that stands too.
+    CatheterFaultLikelihood catheterFaultBeforeTheExplant = new CatheterFaultLikelihood(0.45,
+        CatheterFaultKind.OCCLUSION, List.of(new Evidence("RESIDUAL_EXCESS", now.minus(Duration.ofDays(52)),
+            "Residual 2.4 mL larger than expected at refill", 2.1, null)));
     north.addAll(List.of(occluded, stalled, dueSoon, silent, eri, fresh, explanted, doubted));
     southStalled = new PumpScenario("NGP317720H", "P-0B7D66", SOUTH, 40, 1000, 700, now, 70, 30, 38,
         false, 52, false, DeliveryStatus.STOPPED, RiskLevel.URGENT);
@@ -139,10 +148,11 @@ class DashboardBrowserTest {
       for (PumpScenario p : concat(north, south)) {
         List<TwinState> states = new ArrayList<>(p.twinStates());
         if (p == explanted) {
-          states.set(states.size() - 1, PumpScenarioAccess.withOverdose(PumpScenarioAccess.withExplant(
-              states.get(states.size() - 1), ExplantSummary.newBuilder().setExplantedAt(explantedAt)
-                  .setReason(ExplantReason.ELECTIVE_REPLACEMENT).setReplacementPumpSerial("NGP219904H")
-                  .setSourceEventId("ev-explant-204655").build()), overdoseBeforeTheExplant));
+          states.set(states.size() - 1, PumpScenarioAccess.withCatheter(PumpScenarioAccess.withOverdose(
+              PumpScenarioAccess.withExplant(states.get(states.size() - 1), ExplantSummary.newBuilder()
+                  .setExplantedAt(explantedAt).setReason(ExplantReason.ELECTIVE_REPLACEMENT)
+                  .setReplacementPumpSerial("NGP219904H").setSourceEventId("ev-explant-204655").build()),
+              overdoseBeforeTheExplant), catheterFaultBeforeTheExplant));
         }
         if (p == doubted) {
           states.set(states.size() - 1, PumpScenarioAccess.withOverdose(PumpScenarioAccess.withExplant(
@@ -347,6 +357,107 @@ class DashboardBrowserTest {
           .contains("followed again since " + doubtedOn).doesNotContain("not followed");
       assertThat(colours(inDoubt, "Overdose")).containsAnyElementsOf(alarmColours(b));
     }
+  }
+
+  /**
+   * An explanted pump's figures stand as they were at the explant and nothing is raised on them, so the pump page's
+   * tiles and the fleet row show them as history, values kept, in no alarm colour: its reservoir band at the alarm
+   * volume, its battery at ERI, its catheter fault likely (and the weights of the evidence behind it). A doubted
+   * explant's keep their colours (the twin works them out from the pump's reports and the pump may be in a patient),
+   * and so do an implanted pump's. Before, the explanted pump read red and orange on both pages, as if it needed
+   * someone, and ranked above the implanted pumps of its risk level by its catheter likelihood.
+   */
+  @Test
+  void theFiguresOfAnExplantedTwinAreShownAsHistoryNotAsAlarmsOnItsPageAndItsRow() throws Exception {
+    try (Browser b = new Browser(url)) {
+      b.signIn(NURSE_TOKEN);
+      List<String> alarm = alarmColours(b);
+
+      // The fleet: the explanted row's cells keep their figures in no alarm colour, and it ranks last of its level.
+      Map<String, Map<String, Object>> out = fleetRow(b, explanted);
+      for (String cell : List.of("reservoirMl", "daysToRefillDue", "batteryPercent", "catheterProbability")) {
+        assertThat(colours(out, cell)).as(cell).doesNotContainAnyElementsOf(alarm);
+      }
+      assertThat(text(out, "reservoirMl")).contains("3.4 mL").contains("as at the explant");
+      assertThat(text(out, "batteryPercent")).contains("4%").contains("ERI");
+      assertThat(text(out, "catheterProbability")).contains("45%").contains("Occlusion");
+      List<String> rows = rowSerials(b);
+      assertThat(rows.get(rows.size() - 1)).isEqualTo(explanted.serial());
+      // A doubted explant's reservoir, and an implanted pump's catheter and battery, in their alarm colours.
+      assertThat(colours(fleetRow(b, doubted), "reservoirMl")).containsAnyElementsOf(alarm);
+      assertThat(text(fleetRow(b, doubted), "reservoirMl")).doesNotContain("as at the explant");
+      assertThat(colours(fleetRow(b, occluded), "catheterProbability")).containsAnyElementsOf(alarm);
+      assertThat(colours(fleetRow(b, eri), "batteryPercent")).containsAnyElementsOf(alarm);
+
+      // The pump page: every tile of the explanted pump as history, its value kept, "as at the explant".
+      Map<String, Map<String, Object>> tiles = pumpTiles(b, explanted);
+      assertThat(tiles).containsKeys("Reservoir estimate", "Refill due", "Low reservoir", "Empty", "Catheter fault",
+          "Battery", "Dose");
+      tiles.keySet().forEach(tile -> assertThat(colours(tiles, tile)).as(tile).doesNotContainAnyElementsOf(alarm));
+      assertThat(text(tiles, "Reservoir estimate")).contains("3.4 mL").contains("as at the explant");
+      assertThat(text(tiles, "Empty")).contains("as at the explant");
+      assertThat(text(tiles, "Catheter fault")).contains("45%").contains("as at the explant");
+      assertThat(text(tiles, "Battery")).contains("4%").contains("ERI").contains("as at the explant");
+      // The evidence behind its catheter likelihood, kept with its weights, as history too (like the risk panel's).
+      assertThat(b.driver.findElement(By.id("catheter-evidence")).getText()).contains("+2.10");
+      assertThat(catheterEvidenceColours(b)).doesNotContainAnyElementsOf(alarm);
+      b.screenshot("pump-explanted-tiles");
+
+      Map<String, Map<String, Object>> inDoubt = pumpTiles(b, doubted);
+      assertThat(colours(inDoubt, "Reservoir estimate")).containsAnyElementsOf(alarm);
+      assertThat(colours(inDoubt, "Empty")).containsAnyElementsOf(alarm);
+      assertThat(inDoubt.values()).allSatisfy(t -> assertThat((String) t.get("text")).doesNotContain("as at the explant"));
+
+      Map<String, Map<String, Object>> implanted = pumpTiles(b, occluded);
+      assertThat(colours(implanted, "Catheter fault")).containsAnyElementsOf(alarm);
+      assertThat(colours(implanted, "Empty")).containsAnyElementsOf(alarm);
+      assertThat(catheterEvidenceColours(b)).containsAnyElementsOf(alarm);
+      assertThat(implanted.values()).allSatisfy(t -> assertThat((String) t.get("text")).doesNotContain("as at the explant"));
+      assertThat(colours(pumpTiles(b, eri), "Battery")).containsAnyElementsOf(alarm);
+    }
+  }
+
+  /**
+   * A pump page's tiles by label: the tile's text, and the colours it is shown in (its edge, and the text and
+   * background of each of its parts).
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Map<String, Object>> pumpTiles(Browser b, PumpScenario pump) {
+    b.open("/pump.html?serial=" + pump.serial());
+    b.waitUntil(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+    return (Map<String, Map<String, Object>>) b.js("""
+        const out = {};
+        for (const tile of document.querySelectorAll('#pump-tiles .tile')) {
+          const style = e => getComputedStyle(e);
+          out[tile.querySelector('.label').textContent] = { text: tile.innerText, colours: [style(tile).borderLeftColor,
+            ...[...tile.querySelectorAll('*')].flatMap(e => [style(e).color, style(e).backgroundColor])] };
+        }
+        return out;""");
+  }
+
+  /** The colours of the weights in the open pump page's catheter-fault evidence. */
+  @SuppressWarnings("unchecked")
+  private static List<String> catheterEvidenceColours(Browser b) {
+    return (List<String>) b.js("return [...document.querySelectorAll('#catheter-evidence .num')]"
+        + ".flatMap(e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor])");
+  }
+
+  /**
+   * A pump's row in the fleet table, cell by cell (by its column's sort key): the cell's text, and the colours it is
+   * shown in (text, background and, for the reservoir gauge, the fill of each of its parts).
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Map<String, Object>> fleetRow(Browser b, PumpScenario pump) {
+    return (Map<String, Map<String, Object>>) b.js("""
+        const keys = [...document.querySelectorAll('#fleet-table th')].map(th => th.dataset.sort);
+        const row = document.querySelector(`#fleet-body tr[data-serial='${arguments[0]}']`);
+        const out = {};
+        [...row.children].forEach((cell, i) => {
+          const style = e => getComputedStyle(e);
+          out[keys[i]] = { text: cell.innerText, colours: [cell, ...cell.querySelectorAll('*')].flatMap(e =>
+            [style(e).color, style(e).backgroundColor, ...(e instanceof SVGElement ? [style(e).fill] : [])]) };
+        });
+        return out;""", pump.serial());
   }
 
   /**

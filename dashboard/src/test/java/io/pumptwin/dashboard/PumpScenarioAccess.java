@@ -4,6 +4,7 @@ import io.pumptwin.events.AlertEvent;
 import io.pumptwin.events.AlertStatus;
 import io.pumptwin.events.AlertTransition;
 import io.pumptwin.events.AlertType;
+import io.pumptwin.events.CatheterFaultLikelihood;
 import io.pumptwin.events.DeliveryStatus;
 import io.pumptwin.events.ExplantSummary;
 import io.pumptwin.events.RiskAssessment;
@@ -41,6 +42,13 @@ public final class PumpScenarioAccess {
   public static TwinState withOverdose(TwinState s, RiskAssessment overdose) {
     TwinState copy = withExplant(s, s.getExplant());
     copy.put(s.getSchema().getField("overdose").pos(), overdose);
+    return copy;
+  }
+
+  /** The same twin state with another catheter-fault likelihood (field by field, as {@link #withExplant}). */
+  public static TwinState withCatheter(TwinState s, CatheterFaultLikelihood catheter) {
+    TwinState copy = withExplant(s, s.getExplant());
+    copy.put(s.getSchema().getField("catheter").pos(), catheter);
     return copy;
   }
 

@@ -198,8 +198,8 @@ public final class FleetView {
         r.getLastRefillAt(), band(r.getLowReservoirAt()), band(r.getEmptyAt()),
         b.getEriProjectedAt(), b.getEosProjectedAt(), b.getAdvisoryCohort(), b.getLastResetAt(),
         EvidenceItem.all(s.getCatheter().getEvidence()),
-        risk(s.getUnderdose(), followsRisks(s.getExplant())),
-        risk(s.getOverdose(), followsRisks(s.getExplant())), s.getProvenance().getModelVersion(),
+        risk(s.getUnderdose(), follows(s.getExplant())),
+        risk(s.getOverdose(), follows(s.getExplant())), s.getProvenance().getModelVersion(),
         s.getProvenance().getParameterSet());
     List<AlertCard> open = h.unresolved.values().stream().sorted(ALERT_ORDER).toList();
     return Optional.of(new PumpStory(row(h), fleetTime, twin, h.reservoir(), h.reported(),
@@ -223,8 +223,9 @@ public final class FleetView {
     Instant refillDueAt = explant != null ? null : r.getRefillDueAt();
     Double days = refillDueAt == null ? null
         : (refillDueAt.toEpochMilli() - fleetTime.toEpochMilli()) / DAY_MS;
-    RiskLevel under = followsRisks(s.getExplant()) ? s.getUnderdose().getLevel() : RiskLevel.NONE;
-    RiskLevel over = followsRisks(s.getExplant()) ? s.getOverdose().getLevel() : RiskLevel.NONE;
+    boolean followed = follows(s.getExplant());
+    RiskLevel under = followed ? s.getUnderdose().getLevel() : RiskLevel.NONE;
+    RiskLevel over = followed ? s.getOverdose().getLevel() : RiskLevel.NONE;
     RiskLevel risk = over.ordinal() > under.ordinal() ? over : under;
     String cause = risk == RiskLevel.NONE ? null : (risk == over && over != under ? "OVERDOSE" : "UNDERDOSE");
     String battery = b.getEosReached() ? "END_OF_SERVICE" : b.getEriReached() ? "ERI" : "OK";
@@ -241,7 +242,7 @@ public final class FleetView {
         s.getCatheter().getSuspectedKind() == null ? null : s.getCatheter().getSuspectedKind().name(),
         risk, cause, s.getDelivery().name(), s.getLastHeardAt(),
         explant == null && (silentAlert || quiet.compareTo(limits.silentAfter()) >= 0),
-        Math.max(0, quiet.toMillis() / 3_600_000.0), alerts.size(), top, explant);
+        Math.max(0, quiet.toMillis() / 3_600_000.0), alerts.size(), top, explant, followed);
   }
 
   private static DateBand band(DateProjection p) {
@@ -249,13 +250,16 @@ public final class FleetView {
   }
 
   /**
-   * Whether the twin follows the pump's underdose/withdrawal and overdose risks and raises their
-   * alerts: while the pump is implanted, and again while its explant is in doubt (the pump still
-   * reports from the patient's home, so it may be in a patient in withdrawal, or overdosed; the twin
-   * engine's PumpTwin.followedWhileRetired). A doubted explant's refill, battery, silence and catheter
-   * alerts wait for the clinic to retract the explant.
+   * Whether the twin follows the pump: while it is implanted, and again while its explant is in
+   * doubt (the pump still reports from the patient's home, so it may be in a patient in withdrawal,
+   * or overdosed; the twin engine's PumpTwin.followedWhileRetired). A followed twin's figures move
+   * with the pump's reports and its underdose/withdrawal and overdose risks raise their alerts; a
+   * doubted explant's refill, battery, silence and catheter alerts still wait for the clinic to
+   * retract the explant. An explant nobody doubts retired the twin: every figure of it, risks,
+   * reservoir, battery and catheter alike, stands as it was at the explant, history to read and not
+   * an alarm. The one rule for the row's and the story's {@code followed}.
    */
-  private static boolean followsRisks(ExplantSummary explant) {
+  private static boolean follows(ExplantSummary explant) {
     return explant == null || explant.getDoubtedSince() != null;
   }
 

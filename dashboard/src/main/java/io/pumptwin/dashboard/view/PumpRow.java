@@ -21,6 +21,10 @@ import java.time.Instant;
  * @param silentHours hours since the pump was last heard, in fleet time
  * @param explant the clinic's explant that retired the twin, null while the pump is implanted (or
  *     once the clinic has retracted the explant)
+ * @param followed whether the twin follows the pump, so that its figures are current: while the pump
+ *     is implanted, and again while its explant is in doubt. False for an explant nobody doubts: its
+ *     reservoir, battery and catheter figures stand as they were at the explant, history to show in
+ *     no alarm colour (the same rule as {@link PumpStory.Risk#followed})
  */
 public record PumpRow(String pumpSerial, String clinicId, String patientPseudonym,
     double reservoirMl, double reservoirLower95Ml, double reservoirUpper95Ml, int capacityMl,
@@ -28,7 +32,7 @@ public record PumpRow(String pumpSerial, String clinicId, String patientPseudony
     double batteryPercent, String batteryState, double catheterProbability,
     String catheterSuspectedKind, RiskLevel riskLevel, String riskCause, String delivery,
     Instant lastHeardAt, boolean silent, double silentHours, int openAlerts,
-    Severity topAlertSeverity, Explant explant) {
+    Severity topAlertSeverity, Explant explant, boolean followed) {
 
   /**
    * When and why the pump came out, and its replacement's serial if one went in.

@@ -1,6 +1,7 @@
 package io.pumptwin.dashboard.view;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.pumptwin.dashboard.access.StaffMember;
 import io.pumptwin.events.AlertEvent;
@@ -255,6 +256,35 @@ class FleetViewTest {
     assertThat(inDoubt.underdose().level()).isEqualTo("URGENT");
     assertThat(inDoubt.overdose().followed()).isTrue();
     assertThat(inDoubt.overdose().level()).isEqualTo("LIKELY");
+  }
+
+  /**
+   * The row says whether the twin follows the pump, by the rule of the story's risks, so that the pages show an
+   * explanted pump's reservoir, battery and catheter figures as history, not as alarms: an implanted pump's are
+   * followed; an explanted pump's are not (they stand as they were at the explant, kept for the record); a doubted
+   * explant's are followed again (the twin works them out from the pump's reports, only their alerts wait).
+   */
+  @Test
+  void theRowSaysWhetherTheTwinFollowsThePumpByTheRuleOfItsRisks() {
+    load(pump("N-IN", "north", true, false, DeliveryStatus.DELIVERING, RiskLevel.NONE));
+    var plain = pump("N-OUT", "north", true, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
+    var doubted = pump("N-DOUBT", "north", true, false, DeliveryStatus.DELIVERING, RiskLevel.NONE);
+    Instant explantedAt = NOW.minus(Duration.ofDays(4));
+    TwinState plainTwin = loadExplanted(plain, explant(explantedAt, null));
+    loadExplanted(doubted, explant(explantedAt, NOW.minus(Duration.ofDays(2))));
+
+    assertThat(view.fleet(NORTH, FleetFilter.none())).allSatisfy(r -> {
+      PumpStory story = view.story(r.pumpSerial(), NORTH).orElseThrow();
+      assertThat(story.row().followed()).isEqualTo(r.followed());
+      assertThat(story.twin().underdose().followed()).isEqualTo(r.followed());
+      assertThat(story.twin().overdose().followed()).isEqualTo(r.followed());
+    }).extracting(PumpRow::pumpSerial, PumpRow::followed)
+        .containsExactlyInAnyOrder(tuple("N-IN", true), tuple("N-OUT", false), tuple("N-DOUBT", true));
+    PumpRow out = view.fleet(NORTH, FleetFilter.none()).stream()
+        .filter(r -> r.pumpSerial().equals("N-OUT")).findFirst().orElseThrow();
+    assertThat(out.catheterProbability()).isEqualTo(plainTwin.getCatheter().getProbability()).isGreaterThan(0.3);
+    assertThat(out.reservoirLower95Ml()).isEqualTo(plainTwin.getReservoir().getLower95Ml());
+    assertThat(out.batteryPercent()).isEqualTo(plainTwin.getBattery().getRemainingPercent());
   }
 
   /**
