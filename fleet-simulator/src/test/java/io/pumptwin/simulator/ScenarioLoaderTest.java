@@ -73,6 +73,37 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aCommunicatorThatStoresAndForwardsIsAnOptionOfTheCommunicatorModelWithABoundedStore(@TempDir Path dir)
+            throws IOException {
+        Scenario backlog = loader.load("communicator-backlog-stall");
+        assertThat(backlog.communicator().storeAndForward()).isTrue();
+        assertThat(backlog.communicator().storeCapacity()).as("a week of 15-minute reports").isEqualTo(672);
+        assertThat(backlog.communicator().replugProbability()).isEqualTo(1.0);
+        assertThat(backlog.communicator().replugMinDays()).isEqualTo(1.0);
+        assertThat(backlog.communicator().replugMaxDays()).isEqualTo(4.0);
+        assertThat(backlog.injections()).satisfiesExactly(
+                outage -> {
+                    assertThat(outage.fault()).isEqualTo(TrueFaultKind.COMMUNICATOR_OFFLINE);
+                    assertThat(outage.followsPrevious()).isFalse();
+                },
+                stall -> {
+                    assertThat(stall.fault()).isEqualTo(TrueFaultKind.MOTOR_STALL);
+                    assertThat(stall.followsPrevious()).isTrue();
+                    assertThat(stall.permanent()).isTrue();
+                });
+        // Every other shipped scenario's communicator keeps nothing (out of range), as before the option existed.
+        for (String name : ScenarioLoader.SHIPPED) {
+            if (!name.equals("communicator-backlog-stall")) {
+                assertThat(loader.load(name).communicator().storeAndForward()).as(name).isFalse();
+            }
+        }
+        Path noStore = dir.resolve("no-store.yaml");
+        Files.writeString(noStore, "name: bad\ncommunicator:\n  storeAndForward: true\n  storeCapacity: 0\n");
+        assertThatThrownBy(() -> loader.load(noStore.toString())).isInstanceOf(InvalidScenarioException.class)
+                .hasMessageContaining("communicator.storeCapacity");
+    }
+
+    @Test
     void timeModesParse() {
         assertThat(Pacer.parse("afap").wallMillisFor(86_400_000L)).isZero();
         assertThat(Pacer.parse("real-time").wallMillisFor(1000)).isEqualTo(1000);

@@ -50,6 +50,7 @@ import io.pumptwin.simulator.scenario.Scenario.ClinicPolicy;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -130,6 +131,16 @@ public final class SimulatedPump {
     private boolean communicatorOffline;
     private long communicatorBackAtMs = Long.MAX_VALUE;
     private long nextCommunicatorOutageMs;
+    /**
+     * What a communicator with no network has read from the pump and not yet uploaded, oldest first, at most
+     * {@code communicator.storeCapacity} records (empty unless the scenario's communicators store and forward).
+     */
+    private final ArrayDeque<Kept> communicatorStore = new ArrayDeque<>();
+    /**
+     * The clinic's answer to a critical alarm raised while the communicator stored it: the delay it draws, counted from
+     * the upload that brings the alarm to the clinic (the shortest, when several alarms wait); none when MAX_VALUE.
+     */
+    private long responseDelayAfterUploadMs = Long.MAX_VALUE;
 
     private long sequence;
     private long agendaOrder;
@@ -392,7 +403,10 @@ public final class SimulatedPump {
         }
     }
 
-    /** A background outage of the home communicator begins, or an outage ends when the patient plugs it back in. */
+    /**
+     * A background outage of the home communicator begins, or an outage ends when the patient plugs it back in (or the
+     * network comes back, when the communicator stores and forwards: it then uploads what it kept).
+     */
     private void communicator(long nowMs, SimulationSink sink) {
         if (!communicatorOffline && nowMs >= nextCommunicatorOutageMs) {
             startCommunicatorOutage(nowMs, false, sink);
@@ -400,7 +414,33 @@ public final class SimulatedPump {
             communicatorOffline = false;
             communicatorBackAtMs = Long.MAX_VALUE;
             endFault(nowMs, TrueFaultKind.COMMUNICATOR_OFFLINE, sink);
+            uploadStored(nowMs, sink);
             nextCommunicatorOutageMs = nextOnset(nowMs, scenario.communicator().outagesPerYear(), communicatorRandom);
+        }
+    }
+
+    /** Whether the home communicator is keeping what it reads for a later upload (offline, storing and forwarding). */
+    private boolean storing() {
+        return communicatorOffline && scenario.communicator().storeAndForward();
+    }
+
+    /**
+     * The network is back: the communicator uploads what it kept, in the order the pump made it, each record with its
+     * own event time, sequence number and event id, stamped as received now. The clinic hears of a critical alarm that
+     * waited in the store now, and answers it after the delay it drew when the alarm was raised.
+     */
+    private void uploadStored(long nowMs, SimulationSink sink) {
+        Instant received = Instant.ofEpochMilli(nowMs);
+        while (!communicatorStore.isEmpty()) {
+            Kept kept = communicatorStore.pollFirst();
+            tally.telemetry++;
+            sink.telemetry(new TelemetryEnvelope(kept.eventId(), serial, pseudonym, clinicId,
+                    Instant.ofEpochMilli(kept.atMs()), kept.sequence(), TelemetrySource.HOME_COMMUNICATOR, received,
+                    kept.payload()));
+        }
+        if (responseDelayAfterUploadMs != Long.MAX_VALUE) {
+            scheduleEmergency(nowMs + responseDelayAfterUploadMs, ClinicalPicture.WELL);
+            responseDelayAfterUploadMs = Long.MAX_VALUE;
         }
     }
 
@@ -799,8 +839,13 @@ public final class SimulatedPump {
 
     private void respondToCriticalAlarm(long nowMs) {
         if (random.nextDouble() < clinic.criticalAlarmResponseProbability()) {
-            long at = nowMs + (long) (uniform(clinic.criticalAlarmResponseMinHours(), clinic.criticalAlarmResponseMaxHours()) * HOUR_MS);
-            scheduleEmergency(at, ClinicalPicture.WELL);
+            long delay = (long) (uniform(clinic.criticalAlarmResponseMinHours(), clinic.criticalAlarmResponseMaxHours()) * HOUR_MS);
+            if (storing()) {
+                // The alarm waits in the communicator: the clinic hears of it at the upload (uploadStored).
+                responseDelayAfterUploadMs = Math.min(responseDelayAfterUploadMs, delay);
+            } else {
+                scheduleEmergency(nowMs + delay, ClinicalPicture.WELL);
+            }
         }
     }
 
@@ -995,8 +1040,22 @@ public final class SimulatedPump {
         emit(nowMs, TelemetrySource.HOME_COMMUNICATOR, new PumpAlarm(kind, critical, detail), sink);
     }
 
-    /** Sends a telemetry record and returns its event id; null when the home communicator is offline and sends nothing. */
+    /**
+     * Sends a telemetry record and returns its event id; null when the home communicator is offline and sends nothing.
+     * A communicator with no network that stores and forwards keeps the record, numbered now as the pump made it, for
+     * its upload ({@link #uploadStored}); when its store is full the oldest record is dropped, never to arrive.
+     */
     private String emit(long nowMs, TelemetrySource source, Object payload, SimulationSink sink) {
+        if (storing() && source == TelemetrySource.HOME_COMMUNICATOR) {
+            sequence++;
+            String eventId = EventIds.of(runSeed, index, sequence).toString();
+            if (communicatorStore.size() >= scenario.communicator().storeCapacity()) {
+                communicatorStore.pollFirst();
+                tally.notUploaded++;
+            }
+            communicatorStore.addLast(new Kept(nowMs, sequence, eventId, payload));
+            return eventId;
+        }
         if (communicatorOffline && source == TelemetrySource.HOME_COMMUNICATOR) {
             // Never uploaded: the report was made (its draws are spent as if it had been) but nothing carries it, and
             // the communicator that did not talk to the pump has nothing to send late. No sequence number is used,
@@ -1129,6 +1188,10 @@ public final class SimulatedPump {
             int byTime = Long.compare(action.atMillis(), other.action.atMillis());
             return byTime != 0 ? byTime : Long.compare(order, other.order);
         }
+    }
+
+    /** A record the home communicator keeps for a later upload: the pump's own time, sequence number and event id. */
+    private record Kept(long atMs, long sequence, String eventId, Object payload) {
     }
 
     private record PatientModelDraw(double controlled, double untreated) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * to {@code truthSink}.
  *
  * <p>Events of one simulated instant are batched per device and sent when simulated time moves on,
- * so a paced run delivers each step as it happens.
+ * so a paced run delivers each step as it happens; a stored backlog goes with the instant of its upload.
  */
 public final class GatewaySink implements SimulationSink {
   private static final Logger LOG = LoggerFactory.getLogger(GatewaySink.class);
@@ -68,7 +68,8 @@ public final class GatewaySink implements SimulationSink {
 
   @Override
   public void telemetry(TelemetryEnvelope event) {
-    long time = event.getEventTime().toEpochMilli();
+    // A communicator's backlog goes out with the instant of its upload (receivedTime), not of its events.
+    long time = (event.getReceivedTime() != null ? event.getReceivedTime() : event.getEventTime()).toEpochMilli();
     if (time > pendingTime) {
       sendPending();
       pendingTime = time;

@@ -78,6 +78,8 @@ public record Scenario(
                 "communicator.replugProbability", "must be within 0..1");
         require(communicator.replugMinDays() >= 0 && communicator.replugMaxDays() >= communicator.replugMinDays(),
                 "communicator.replugMinDays/replugMaxDays", "must satisfy 0 <= replugMinDays <= replugMaxDays");
+        require(!communicator.storeAndForward() || communicator.storeCapacity() > 0, "communicator.storeCapacity",
+                "must be at least 1 when storeAndForward is set (records the communicator keeps during an outage)");
         require(clinic.wrongExplantRetractionProbability() >= 0 && clinic.wrongExplantRetractionProbability() <= 1,
                 "clinic.wrongExplantRetractionProbability", "must be within 0..1");
         require(clinic.wrongExplantRetractionMinDays() >= 0
@@ -242,27 +244,48 @@ public record Scenario(
 
     /**
      * The patient's home communicator, which interrogates the pump and uploads its status reports and relayed alarms.
-     * An outage (lost, unplugged, broken) silences that path only: the pump keeps delivering, the clinician
-     * programmer's records of a visit still reach telemetry, and so do the patient's symptom reports (the therapy
-     * manager and the clinic's own records are other paths). The communicator stores nothing while it is not talking
-     * to the pump, so nothing is uploaded late when it comes back. Outages are drawn from the pump's own second
-     * generator, so a rate changes no other draw of a pump's history.
+     * An outage silences that path only: the pump keeps delivering, the clinician programmer's records of a visit still
+     * reach telemetry, and so do the patient's symptom reports (the therapy manager and the clinic's own records are
+     * other paths). Outages are drawn from the pump's own second generator, so a rate changes no other draw of a
+     * pump's history.
+     *
+     * <p>What an outage loses depends on {@code storeAndForward}. Without it (the default) the communicator is out of
+     * range of the pump (lost, unplugged, broken, left at home while the patient travels): it reads nothing, stores
+     * nothing, and nothing is uploaded late when it comes back. With it the communicator is beside the patient but has
+     * no network: it goes on reading the pump and keeps each status report and alarm it would have relayed, with the
+     * pump's own event time, sequence number and event id, and uploads them in order when the network is back, each
+     * stamped {@code receivedTime} at the upload (a record sent as it happened leaves {@code receivedTime} unset: it
+     * arrived at its event time). The store holds {@code storeCapacity} records, the oldest dropped when it is full
+     * (a device keeps a bounded log; 672 in the defaults, a week of 15-minute reports, an assumption, not a vendor's
+     * figure). The clinic answers a critical alarm when it reaches it: one raised while the communicator stores is
+     * answered counting from the upload ({@code clinic.criticalAlarmResponse*}, the same draws); the patient's call
+     * about the pump's audible alarm is not modelled. Every outage of the scenario is of the one kind.
      *
      * @param outagesPerYear    background outages per pump-year (a modelling assumption; 0 turns them off)
-     * @param replugProbability share of outages that end (the patient plugs it back in, or gets a new one)
+     * @param replugProbability share of outages that end (the patient plugs it back in, or gets a new one; for a
+     *                          communicator with no network, the network comes back)
      * @param replugMinDays     shortest outage that ends, in days
      * @param replugMaxDays     longest outage that ends, in days
+     * @param storeAndForward   whether the communicator keeps what it reads during an outage and uploads it late
+     * @param storeCapacity     records it keeps during an outage; with {@code storeAndForward}, at least 1
      */
     public record CommunicatorModel(double outagesPerYear, double replugProbability, double replugMinDays,
-                                    double replugMaxDays) {
+                                    double replugMaxDays, boolean storeAndForward, int storeCapacity) {
         public static final CommunicatorModel ALWAYS_ONLINE = new CommunicatorModel(0, 1, 0, 0);
+
+        /** A communicator that stores nothing during an outage (the form before {@code storeAndForward} existed). */
+        public CommunicatorModel(double outagesPerYear, double replugProbability, double replugMinDays,
+                                 double replugMaxDays) {
+            this(outagesPerYear, replugProbability, replugMinDays, replugMaxDays, false, 0);
+        }
     }
 
     /**
      * A fault forced onto a fraction of the fleet, with onset drawn uniformly in [fromDay, toDay): the
      * scenario's signature. Catheter faults, MOTOR_STALL, LOW_BATTERY_RESET and MEMORY_RESET start at onset;
      * MISSED_REFILL makes the refill due at onset a missed visit; POCKET_FILL and WRONG_CONCENTRATION make
-     * a refill at onset go wrong that way; COMMUNICATOR_OFFLINE starts a home-communicator outage at onset;
+     * a refill at onset go wrong that way; COMMUNICATOR_OFFLINE starts a home-communicator outage at onset (lost, or
+     * stored and uploaded late: {@link CommunicatorModel#storeAndForward});
      * WRONG_SERIAL_EXPLANT makes the clinic record an explant against this pump at onset although it stays implanted,
      * retracted later as {@link ClinicPolicy#wrongExplantRetractionProbability} says.
      * {@code permanent} applies to motor stalls, catheter kinks and communicator outages (never plugged back in), and

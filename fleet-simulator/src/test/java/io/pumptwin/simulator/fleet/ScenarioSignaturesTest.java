@@ -1,5 +1,6 @@
 package io.pumptwin.simulator.fleet;
 
+import io.pumptwin.events.CatheterCheck;
 import io.pumptwin.events.DoseChangeReason;
 import io.pumptwin.events.ExplantRetractionReason;
 import io.pumptwin.events.GroundTruth;
@@ -504,6 +505,159 @@ class ScenarioSignaturesTest {
                     .isEqualTo(described(reference.telemetryByPump.get(serial), stall));
         }
         assertThat(retractedAfterTheStall).as("wrong explants retracted, each after the stall").isPositive();
+    }
+
+    /**
+     * A communicator with no network (communicator-backlog-stall's {@code storeAndForward}) loses nothing and changes
+     * nothing: what it uploads when the network is back is exactly what it would have sent as it happened, the same
+     * records with the same event times, sequence numbers and event ids, in the pump's order, only late and stamped with
+     * the upload as their {@code receivedTime}. The run keeps the outages and drops the stalls (fraction 0, so every
+     * pump spends the same draws); the reference has neither.
+     */
+    @Test
+    void aCommunicatorWithNoNetworkUploadsLateExactlyWhatItWouldHaveSent() {
+        Scenario scenario = new ScenarioLoader().load("communicator-backlog-stall");
+        Scenario outagesOnly = withoutInjection(scenario, TrueFaultKind.MOTOR_STALL);
+        SimulationRun run = SimulationRun.of(outagesOnly, 3);
+        SimulationRun reference = SimulationRun.of(withoutInjections(scenario, scenario.communicator()), 3);
+
+        Map<String, Instant> onsets = run.onsets(TrueFaultKind.COMMUNICATOR_OFFLINE);
+        assertThat(onsets).as("pumps whose communicator lost its network").hasSizeGreaterThanOrEqualTo(6);
+        int late = 0;
+        for (String serial : run.truthByPump.keySet()) {
+            List<TelemetryEnvelope> sent = run.telemetryByPump.get(serial);
+            Instant offline = onsets.get(serial);
+            Instant back = offline == null ? null : run.end(serial, TrueFaultKind.COMMUNICATOR_OFFLINE, offline)
+                    .orElseThrow(() -> new AssertionError("the network of " + serial + " never came back"));
+            for (TelemetryEnvelope e : sent) {
+                if (e.getReceivedTime() == null) {
+                    assertThat(offline != null && within(e.getEventTime(), new Instant[] {offline, back})
+                            && e.getSource() == TelemetrySource.HOME_COMMUNICATOR)
+                            .as("a home record of %s at %s sent while the network was down", serial, e.getEventTime())
+                            .isFalse();
+                    continue;
+                }
+                late++;
+                assertThat(e.getSource()).isEqualTo(TelemetrySource.HOME_COMMUNICATOR);
+                assertThat(e.getReceivedTime()).as("upload of %s", serial).isEqualTo(back);
+                assertThat(within(e.getEventTime(), new Instant[] {offline, back})).isTrue();
+            }
+            if (offline != null) {
+                assertThat(Duration.between(offline, back)).isBetween(Duration.ofDays(1), Duration.ofDays(4).plusMinutes(15));
+            }
+            // The pump's own records, in its own order: nothing lost, nothing renumbered, only late.
+            List<TelemetryEnvelope> bySequence = sent.stream()
+                    .sorted(java.util.Comparator.comparingLong(TelemetryEnvelope::getSequence))
+                    .map(e -> new TelemetryEnvelope(e.getEventId(), e.getPumpSerial(), e.getPatientPseudonym(),
+                            e.getClinicId(), e.getEventTime(), e.getSequence(), e.getSource(), null, e.getPayload()))
+                    .toList();
+            assertThat(bySequence).as("telemetry of %s by sequence, upload time aside", serial)
+                    .isEqualTo(reference.telemetryByPump.get(serial));
+            // The pump, its patient and its clinic lived the same history but for the outage.
+            assertThat(run.truthByPump.get(serial).stream().filter(g -> g.getFaultChange() == null)
+                    .map(ScenarioSignaturesTest::withoutOutage).toList()).as("hourly ground truth of %s", serial)
+                    .isEqualTo(reference.truthByPump.get(serial).stream().filter(g -> g.getFaultChange() == null)
+                            .map(ScenarioSignaturesTest::withoutOutage).toList());
+        }
+        assertThat(late).as("records uploaded late").isGreaterThan(6 * 96);
+    }
+
+    /**
+     * The communicator's store is bounded ({@code communicator.storeCapacity}): an outage that outlasts it uploads the
+     * newest records it could keep, the oldest dropped and never sent; everything else is as with a store large enough.
+     */
+    @Test
+    void aFullStoreDropsItsOldestRecords() {
+        Scenario scenario = withoutInjection(new ScenarioLoader().load("communicator-backlog-stall"),
+                TrueFaultKind.MOTOR_STALL);
+        Scenario.CommunicatorModel c = scenario.communicator();
+        int capacity = 96; // a day of 15-minute reports, shorter than every outage here
+        Scenario small = new Scenario(scenario.name(), scenario.description(), scenario.start(), scenario.durationDays(),
+                scenario.fleetSize(), scenario.clinics(), scenario.statusCadenceMinutes(),
+                scenario.groundTruthCadenceMinutes(), scenario.pumps(), scenario.battery(), scenario.clinic(),
+                scenario.catheter(), scenario.motor(), scenario.patient(), scenario.injections(),
+                new Scenario.CommunicatorModel(c.outagesPerYear(), c.replugProbability(), c.replugMinDays(),
+                        c.replugMaxDays(), true, capacity));
+        SimulationRun run = SimulationRun.of(small, 3);
+        SimulationRun large = SimulationRun.of(scenario, 3);
+
+        int dropped = 0;
+        for (String serial : large.telemetryByPump.keySet()) {
+            List<TelemetryEnvelope> late = large.telemetryByPump.get(serial).stream()
+                    .filter(e -> e.getReceivedTime() != null).toList();
+            List<TelemetryEnvelope> kept = late.subList(Math.max(0, late.size() - capacity), late.size());
+            dropped += late.size() - kept.size();
+            List<TelemetryEnvelope> expected = large.telemetryByPump.get(serial).stream()
+                    .filter(e -> e.getReceivedTime() == null || kept.contains(e)).toList();
+            assertThat(run.telemetryByPump.get(serial)).as("telemetry of %s with a store of %d", serial, capacity)
+                    .isEqualTo(expected);
+        }
+        assertThat(dropped).as("records dropped from full stores").isPositive();
+    }
+
+    /**
+     * communicator-backlog-stall: on every pump whose communicator lost its network the motor stalls for good within the
+     * first day; the stall's critical alarm and the reports that show delivery stopped reach telemetry only in the
+     * backlog, when the network is back, one to four days later. The clinic answers that alarm only once it has heard of
+     * it: before the upload only the patient's own report can bring the clinic to the pump.
+     */
+    @Test
+    void aStallInsideAnOutageReachesTelemetryInTheBacklogAndTheClinicAnswersItFromTheUpload() {
+        SimulationRun run = SimulationRun.of(new ScenarioLoader().load("communicator-backlog-stall"), 3);
+
+        Map<String, Instant> outages = run.onsets(TrueFaultKind.COMMUNICATOR_OFFLINE);
+        Map<String, Instant> stalls = run.onsets(TrueFaultKind.MOTOR_STALL);
+        assertThat(outages).as("pumps whose communicator lost its network").hasSizeGreaterThanOrEqualTo(6);
+        assertThat(stalls.keySet()).as("stalled pumps, all of them offline").isEqualTo(outages.keySet());
+        int answeredAfterTheUpload = 0;
+        for (var outage : outages.entrySet()) {
+            String serial = outage.getKey();
+            Instant stall = stalls.get(serial);
+            Instant back = run.end(serial, TrueFaultKind.COMMUNICATOR_OFFLINE, outage.getValue()).orElseThrow();
+            assertThat(Duration.between(outage.getValue(), stall)).as("from the outage of %s to its stall", serial)
+                    .isBetween(Duration.ZERO, Duration.ofDays(1));
+            assertThat(stall).isBefore(back);
+            TelemetryEnvelope alarm = run.telemetryByPump.get(serial).stream()
+                    .filter(e -> e.getPayload() instanceof PumpAlarm a && a.getKind() == PumpAlarmKind.MOTOR_STALL)
+                    .findFirst().orElseThrow(() -> new AssertionError("no MOTOR_STALL alarm from " + serial));
+            assertThat(alarm.getEventTime()).isEqualTo(stall);
+            assertThat(alarm.getReceivedTime()).as("the stall alarm of %s arrives with the backlog", serial)
+                    .isEqualTo(back);
+            assertThat(((PumpAlarm) alarm.getPayload()).getCritical()).isTrue();
+            List<TelemetryEnvelope> stalledReports = run.telemetryByPump.get(serial).stream()
+                    .filter(e -> e.getPayload() instanceof StatusReport && e.getEventTime().isAfter(stall)
+                            && e.getEventTime().isBefore(back)).toList();
+            assertThat(stalledReports).as("reports of %s after its stall, in the backlog", serial).isNotEmpty()
+                    .allSatisfy(e -> {
+                        assertThat(e.getReceivedTime()).isEqualTo(back);
+                        assertThat(((StatusReport) e.getPayload()).getActiveAlarms()).contains(PumpAlarmKind.MOTOR_STALL);
+                    });
+            // The clinic's rotor study before the upload only after the patient's own report of the withdrawal.
+            List<Timed<SymptomReport>> reports = run.payloads(serial, SymptomReport.class);
+            for (Timed<CatheterCheck> check : run.payloads(serial, CatheterCheck.class)) {
+                if (check.time().isAfter(stall) && check.time().isBefore(back)) {
+                    assertThat(reports).as("a report of %s before its clinic's check at %s", serial, check.time())
+                            .anyMatch(r -> r.time().isAfter(stall) && r.time().isBefore(check.time()));
+                }
+            }
+            Optional<Instant> firstCheck = run.payloads(serial, CatheterCheck.class).stream().map(Timed::time)
+                    .filter(t -> t.isAfter(stall)).findFirst();
+            if (firstCheck.isPresent() && !firstCheck.get().isBefore(back.plus(Duration.ofHours(2)))
+                    && !firstCheck.get().isAfter(back.plus(Duration.ofHours(48)))) {
+                answeredAfterTheUpload++;
+            }
+        }
+        assertThat(answeredAfterTheUpload).as("stalls the clinic first checked 2-48 h after the upload").isPositive();
+    }
+
+    /** {@code s} with the injection of {@code kind} kept at fraction 0: every pump spends the same draws, none struck. */
+    private static Scenario withoutInjection(Scenario s, TrueFaultKind kind) {
+        return new Scenario(s.name(), s.description(), s.start(), s.durationDays(), s.fleetSize(), s.clinics(),
+                s.statusCadenceMinutes(), s.groundTruthCadenceMinutes(), s.pumps(), s.battery(), s.clinic(),
+                s.catheter(), s.motor(), s.patient(), s.injections().stream()
+                .map(i -> i.fault() != kind ? i : new Scenario.FaultInjection(i.fault(), 0, i.fromDay(), i.toDay(),
+                        i.permanent(), i.afterPrevious())).toList(),
+                s.communicator());
     }
 
     /** Each record before {@code before}: its time, source, payload type and payload. */
