@@ -139,10 +139,40 @@ final class DetectionCriteria {
      * programmer and the twin rightly hears the pump then, and an outage shorter than the silence time leaves nothing a
      * twin could call silent; such an outage is listed as not observable (the faults table), not as a miss. The span
      * after a reported explant is no condition ({@link #EXPLANT_ENDS_THE_SILENCE_TRUTH}); a span still running when the
-     * run ends before its grace is over is not counted. The simulator uploads nothing late (a communicator that did not
-     * talk to the pump has nothing stored), so a record's event time is when it arrived.
+     * run ends before its grace is over is not counted. A record arrived at its {@code receivedTime} when the simulator
+     * sets it (a communicator's backlog, uploaded when its network is back: {@link #A_BACKLOG_IS_JUDGED_FROM_ITS_UPLOAD}),
+     * else at its event time.
      */
     static final boolean SILENCE_IS_WHAT_ARRIVED = true;
+
+    /**
+     * What the pump itself reports, a critical alarm (stall, reset, end of service) and the stop of delivery that begins
+     * with it, is judged from when the twin could first know of it: when the alarm arrived, if it came in a home
+     * communicator's backlog (a communicator with no network keeps what it reads and uploads it late, stamped with
+     * {@code receivedTime}), else from its onset as before. The relayed alarm must be out within the hour of the upload
+     * (PUMP_CRITICAL_ALARM, {@link #ruleFor}); the stop's underdose alert must be open by
+     * {@link #BACKLOG_GRADE_WINDOW} after the upload, and the latency counts from the upload (an alert the patient's
+     * symptoms raised before it counts with latency zero). Why: nothing of a stored alarm reaches the platform before the
+     * upload; a twin judged from the onset would be held to a clock it cannot see, and every such stop counted a miss
+     * whatever the twin did. A stop over for longer than {@link #UNDERDOSE_GRACE_AFTER_RESUME} when it was uploaded left
+     * nothing a twin could act on in its window: it is not observable, not a miss. A critical alarm relayed at the
+     * upload is true when the alarm it relays was uploaded within the hour, though the stall may since have recovered.
+     * Records of other devices (the clinic's programmer, the patient's therapy manager) are never stored: the onset rule
+     * stands for everything else.
+     */
+    static final boolean A_BACKLOG_IS_JUDGED_FROM_ITS_UPLOAD = true;
+
+    /**
+     * How soon after a backlog's upload the stop in it must be flagged, and at what grade: within this long the
+     * underdose alert must be open at no less than the grade the twin's own grading gives a certain stop as old as the
+     * stop truly is by the upload, at the pump's programmed dose, with no symptom counted
+     * ({@code UnderdoseRisk.assess} with one interruption of certainty 1 since the true stop). A stall three days old
+     * at 400 mcg/day is URGENT on arrival, as it would have been had it been relayed; the same stall dated at the upload
+     * (a stop of zero hours) is a WATCH. An hour: the relayed alarm's own window, and the twin grades the stop on the
+     * record that brings it. The grade is the twin's rule read at the truth, not a second rule: the judge asks whether
+     * the twin dated the stop right, not whether the thresholds are.
+     */
+    static final Duration BACKLOG_GRADE_WINDOW = Duration.ofHours(1);
 
     /** The twin checks for silence on an hourly stream-time grid: a span must outlast one step of it past the silence time. */
     static final Duration SILENCE_SWEEP_SLACK = Duration.ofHours(1);
@@ -229,6 +259,8 @@ final class DetectionCriteria {
          * PUMP_CRITICAL_ALARM: true when a stall, reset or end of service was active within an hour either side, an
          * explant recorded or not: the ground truth of a pump truly explanted ends at its explant, so an alarm relayed
          * a day after one is false, while a pump whose explant was recorded against the wrong serial is still followed.
+         * Also true when a critical alarm the pump raised reached telemetry in a backlog within the hour
+         * ({@link #A_BACKLOG_IS_JUDGED_FROM_ITS_UPLOAD}).
          */
         PUMP_CRITICAL_ALARM(Duration.ofHours(1)),
         /** BATTERY_ERI: true when the pump's own ERI indicator comes within notice (60 d) + 30 d of the opening. */

@@ -5,6 +5,7 @@ import io.pumptwin.bench.detection.DetectionCriteria.FalseAlertRule;
 import io.pumptwin.bench.detection.PumpHistory.AlertSpan;
 import io.pumptwin.bench.detection.PumpHistory.Band;
 import io.pumptwin.bench.detection.PumpHistory.Truth;
+import io.pumptwin.bench.detection.ScenarioResult.BacklogStop;
 import io.pumptwin.bench.detection.ScenarioResult.Calibration;
 import io.pumptwin.bench.detection.ScenarioResult.Outcome;
 import io.pumptwin.bench.detection.ScenarioResult.RefillCycle;
@@ -17,6 +18,7 @@ import io.pumptwin.events.PumpAlarmKind;
 import io.pumptwin.events.PumpExplant;
 import io.pumptwin.events.PumpExplantRetraction;
 import io.pumptwin.events.RefillRecord;
+import io.pumptwin.events.RiskLevel;
 import io.pumptwin.events.StatusReport;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.events.TrueFaultKind;
@@ -26,6 +28,9 @@ import io.pumptwin.simulator.output.SimulationSink;
 import io.pumptwin.simulator.scenario.Scenario;
 import io.pumptwin.simulator.scenario.ScenarioLoader;
 import io.pumptwin.twin.TwinModelParameters;
+import io.pumptwin.twin.delivery.InterruptionCause;
+import io.pumptwin.twin.risk.Interruption;
+import io.pumptwin.twin.risk.UnderdoseRisk;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -104,9 +109,10 @@ public final class DetectionEvaluation {
     }
 
     /**
-     * Sends telemetry to the pipeline in event-time order. The simulator emits a step's alarms stamped at the end
-     * of the step before later pumps' reports at its start; holding each step until it is complete and sorting it
-     * (stably, so one pump's sequence order is kept) gives the order a broker partition would see.
+     * Sends telemetry to the pipeline in the order it arrived: event-time order, but a home communicator's backlog at
+     * its upload (receivedTime). The simulator emits a step's alarms stamped at the end of the step before later pumps'
+     * reports at its start; holding each step until it is complete and sorting it by arrival (stably, so one pump's
+     * sequence order is kept) gives the order a broker partition would see.
      */
     private static final class EventTimeOrder implements SimulationSink {
         private final Map<String, PumpHistory> histories;
@@ -130,8 +136,12 @@ public final class DetectionEvaluation {
             }
             PumpHistory h = histories.get(e.getPumpSerial());
             long t = e.getEventTime().toEpochMilli();
-            h.telemetryTimes.add(t);
+            long arrived = arrival(e);
+            h.telemetryTimes.add(arrived);
             Object payload = e.getPayload();
+            if (payload instanceof PumpAlarm a && a.getCritical() && arrived > t) {
+                h.lateCriticalAlarms.add(new PumpHistory.LateAlarm(t, arrived));
+            }
             if (payload instanceof RefillRecord) {
                 h.refills.add(t);
             } else if (payload instanceof PumpExplant) {
@@ -147,6 +157,9 @@ public final class DetectionEvaluation {
                     h.lowReservoirAlarmMl = s.getLowReservoirAlarmMl();
                 }
                 boolean minimum = s.getInfusionMode() == InfusionMode.MINIMUM_RATE;
+                if (!minimum) {
+                    h.onDose(t, s.getDoseMcgPerDay());
+                }
                 h.onStatus(t, s.getPumpComputedReservoirMl(), minimum || s.getConcentrationMcgPerMl() <= 0 ? 0
                         : s.getDoseMcgPerDay() / s.getConcentrationMcgPerMl());
             }
@@ -161,10 +174,10 @@ public final class DetectionEvaluation {
         }
 
         void releaseUpTo(long t) {
-            pending.sort(Comparator.comparing(TelemetryEnvelope::getEventTime));
+            pending.sort(Comparator.comparingLong(DetectionEvaluation::arrival));
             List<TelemetryEnvelope> held = new ArrayList<>();
             for (TelemetryEnvelope e : pending) {
-                if (e.getEventTime().toEpochMilli() <= t) {
+                if (arrival(e) <= t) {
                     pipeline.send(e);
                     sent++;
                 } else {
@@ -173,6 +186,14 @@ public final class DetectionEvaluation {
             }
             pending = held;
         }
+    }
+
+    /**
+     * When a record reached the platform: its receivedTime when the simulator set it (a home communicator's backlog,
+     * uploaded when its network was back), else its event time (sent as it happened).
+     */
+    static long arrival(TelemetryEnvelope e) {
+        return (e.getReceivedTime() != null ? e.getReceivedTime() : e.getEventTime()).toEpochMilli();
     }
 
     // ------------------------------------------------------------------------------------------ scoring
@@ -186,6 +207,7 @@ public final class DetectionEvaluation {
             conditions.put(t, new ArrayList<>());
         }
         List<RefillCycle> cycles = new ArrayList<>();
+        List<BacklogStop> backlogStops = new ArrayList<>();
         Map<AlertType, Integer> opened = new EnumMap<>(AlertType.class);
         Map<AlertType, List<String>> falseAlerts = new EnumMap<>(AlertType.class);
         CalibrationTally calibration = new CalibrationTally();
@@ -196,7 +218,7 @@ public final class DetectionEvaluation {
             pumpMonths += (h.lastSeen() - h.firstSeen()) / (double) DAY / MONTH_DAYS;
             calibrate(h, calibration);
             judgeFaults(scenario, runStart, runEnd, h, faults, conditions);
-            judgeUnderdose(runEnd, h, conditions.get(AlertType.UNDERDOSE_WITHDRAWAL_RISK));
+            judgeUnderdose(runEnd, h, conditions.get(AlertType.UNDERDOSE_WITHDRAWAL_RISK), backlogStops);
             judgeOverdose(runEnd, h, conditions.get(AlertType.OVERDOSE_RISK));
             judgeBattery(runEnd, h, conditions.get(AlertType.BATTERY_ERI));
             judgeSilence(runEnd, h, conditions.get(AlertType.PUMP_SILENT));
@@ -216,7 +238,7 @@ public final class DetectionEvaluation {
             }
         }
         return new ScenarioResult(scenario.name(), scenario.fleetSize(), scenario.durationDays(), seed, pumpMonths,
-                records, seconds, calibration.result(), faults, conditions, cycles, opened, falseAlerts);
+                records, seconds, calibration.result(), faults, conditions, cycles, opened, falseAlerts, backlogStops);
     }
 
     // --- reservoir calibration
@@ -397,9 +419,19 @@ public final class DetectionEvaluation {
 
     private static Outcome outcome(PumpHistory h, String condition, long onset, boolean injected, Set<AlertType> types,
                                    long window, long runEnd) {
-        double latency = latencyHours(h, types, onset, window);
+        return outcome(h, condition, onset, onset, injected, types, window, runEnd);
+    }
+
+    /**
+     * A condition that began at {@code onset} and that a twin could first know of at {@code known} (later than the onset
+     * for an alarm that came in a backlog, {@link DetectionCriteria#A_BACKLOG_IS_JUDGED_FROM_ITS_UPLOAD}): its window and
+     * latency count from {@code known}.
+     */
+    private static Outcome outcome(PumpHistory h, String condition, long onset, long known, boolean injected,
+                                   Set<AlertType> types, long window, long runEnd) {
+        double latency = latencyHours(h, types, known, window);
         boolean flagged = !Double.isNaN(latency);
-        return new Outcome(h.serial, condition, onset, injected, flagged, latency, !flagged && onset + window > runEnd);
+        return new Outcome(h.serial, condition, onset, injected, flagged, latency, !flagged && known + window > runEnd);
     }
 
     /**
@@ -460,7 +492,9 @@ public final class DetectionEvaluation {
                 faults.add(judgeOutage(h, g.at(), injected, runEnd));
                 continue;
             }
-            Outcome judged = outcome(h, kind.name(), g.at(), injected, rule.flaggedBy(), window, runEnd);
+            // What the pump itself reports is judged from when it reached telemetry (a backlog's upload, else the onset).
+            long known = DetectionCriteria.CRITICAL_ALARM_FAULTS.contains(kind) ? h.learnedAt(g.at()) : g.at();
+            Outcome judged = outcome(h, kind.name(), g.at(), known, injected, rule.flaggedBy(), window, runEnd);
             if (!judged.flagged() && !DetectionCriteria.observable(kind,
                     overdoseWithin(h, g.at(), g.at() + rule.window().toMillis()))) {
                 judged = new Outcome(judged.pump(), judged.condition(), judged.onsetAt(), judged.injected(), false,
@@ -475,24 +509,27 @@ public final class DetectionEvaluation {
                 conditions.get(AlertType.EXPLANT_DOUBTED).add(judged);
             }
             if (DetectionCriteria.CRITICAL_ALARM_FAULTS.contains(kind)) {
-                conditions.get(AlertType.PUMP_CRITICAL_ALARM).add(outcome(h, kind.name(), g.at(), injected,
+                conditions.get(AlertType.PUMP_CRITICAL_ALARM).add(outcome(h, kind.name(), g.at(), known, injected,
                         Set.of(AlertType.PUMP_CRITICAL_ALARM), HOUR, runEnd));
             }
             if (kind == TrueFaultKind.BATTERY_END_OF_SERVICE) {
-                conditions.get(AlertType.BATTERY_END_OF_SERVICE).add(outcome(h, kind.name(), g.at(), injected,
+                conditions.get(AlertType.BATTERY_END_OF_SERVICE).add(outcome(h, kind.name(), g.at(), known, injected,
                         Set.of(AlertType.BATTERY_END_OF_SERVICE), HOUR, runEnd));
             }
         }
     }
 
-    /** Each true stop of delivery lasting at least {@link DetectionCriteria#UNDERDOSE_MIN_STOP}. */
-    private static void judgeUnderdose(long runEnd, PumpHistory h, List<Outcome> out) {
+    /**
+     * Each true stop of delivery lasting at least {@link DetectionCriteria#UNDERDOSE_MIN_STOP}; a stop the pump's
+     * backlog brought is judged from its upload and graded ({@link DetectionCriteria#A_BACKLOG_IS_JUDGED_FROM_ITS_UPLOAD}).
+     */
+    void judgeUnderdose(long runEnd, PumpHistory h, List<Outcome> out, List<BacklogStop> backlogStops) {
         Long since = null;
         long lastAt = 0;
         for (Truth g : h.truth) {
             Long s = g.deliveryStoppedSince();
             if (since != null && !since.equals(s)) {
-                underdoseEpisode(runEnd, h, since, g.at(), false, out);
+                underdoseEpisode(runEnd, h, since, g.at(), false, out, backlogStops);
                 since = null;
             }
             if (since == null && s != null) {
@@ -501,20 +538,61 @@ public final class DetectionEvaluation {
             lastAt = g.at();
         }
         if (since != null) {
-            underdoseEpisode(runEnd, h, since, lastAt, true, out);
+            underdoseEpisode(runEnd, h, since, lastAt, true, out, backlogStops);
         }
     }
 
-    private static void underdoseEpisode(long runEnd, PumpHistory h, long since, long end, boolean ongoing,
-                                         List<Outcome> out) {
+    private void underdoseEpisode(long runEnd, PumpHistory h, long since, long end, boolean ongoing,
+                                  List<Outcome> out, List<BacklogStop> backlogStops) {
         if (end - since < DetectionCriteria.UNDERDOSE_MIN_STOP.toMillis()) {
             return;
         }
-        long window = end - since + DetectionCriteria.UNDERDOSE_GRACE_AFTER_RESUME.toMillis();
-        double latency = latencyHours(h, Set.of(AlertType.UNDERDOSE_WITHDRAWAL_RISK), since, window);
+        long known = h.learnedAt(since);
+        long window = end - known + DetectionCriteria.UNDERDOSE_GRACE_AFTER_RESUME.toMillis();
+        if (window < 0) {
+            // Over for longer than the grace when the backlog brought it: nothing a twin could have flagged in time.
+            out.add(new Outcome(h.serial, "DELIVERY_STOPPED", since, false, false, Double.NaN, false, true));
+            return;
+        }
+        double latency = latencyHours(h, Set.of(AlertType.UNDERDOSE_WITHDRAWAL_RISK), known, window);
         boolean flagged = !Double.isNaN(latency);
-        boolean censored = !flagged && ongoing && runEnd - since < DetectionCriteria.UNDERDOSE_CENSOR.toMillis();
+        boolean censored = !flagged && ongoing && runEnd - known < DetectionCriteria.UNDERDOSE_CENSOR.toMillis();
         out.add(new Outcome(h.serial, "DELIVERY_STOPPED", since, false, flagged, latency, censored));
+        if (known > since) {
+            backlogStops.add(backlogStop(h, since, known, end));
+        }
+    }
+
+    /**
+     * A stop the pump's backlog brought at {@code uploadedAt}: the grade due by then from the twin's own grading of a
+     * certain stop as old as it truly is ({@link DetectionCriteria#BACKLOG_GRADE_WINDOW}), beside the highest grade the
+     * underdose alert stood at within that window of the upload.
+     */
+    BacklogStop backlogStop(PumpHistory h, long since, long uploadedAt, long end) {
+        double dose = h.programmedDoseAt(since);
+        // A stop that had ended before its upload is history when it arrives: no grade is due, only the flag.
+        boolean ongoing = end >= uploadedAt;
+        // The cause only names the evidence: a certain stop is graded the same whatever stopped the pump.
+        RiskLevel due = !ongoing || Double.isNaN(dose) ? RiskLevel.NONE : RiskLevel.valueOf(UnderdoseRisk.assess(
+                Instant.ofEpochMilli(uploadedAt), dose, List.of(new Interruption(InterruptionCause.MOTOR_STALL,
+                        Instant.ofEpochMilli(since), 1.0, "the true stop", null)), List.of(), model.risk())
+                .level().name());
+        long graceEnd = uploadedAt + DetectionCriteria.BACKLOG_GRADE_WINDOW.toMillis();
+        RiskLevel onArrival = null;
+        double latency = Double.NaN;
+        for (AlertSpan a : h.alertsOf(AlertType.UNDERDOSE_WITHDRAWAL_RISK)) {
+            RiskLevel l = a.highestLevelIn(uploadedAt, graceEnd);
+            if (l != null && (onArrival == null || l.compareTo(onArrival) > 0)) {
+                onArrival = l;
+            }
+            if (l != null) {
+                double hours = Math.max(0, a.openedAt - uploadedAt) / (double) HOUR;
+                latency = Double.isNaN(latency) ? hours : Math.min(latency, hours);
+            }
+        }
+        return new BacklogStop(h.serial, since, uploadedAt, (Math.min(uploadedAt, end) - since) / (double) HOUR, dose, due,
+                onArrival == null ? RiskLevel.NONE : onArrival, latency,
+                h.telemetryTimes.stream().anyMatch(t -> t > since && t < uploadedAt));
     }
 
     private static boolean overdoseWithin(PumpHistory h, long from, long to) {
@@ -796,6 +874,10 @@ public final class DetectionEvaluation {
                         ? null : "no overdose, pocket fill or wrong concentration within 3 d before to 1 d after";
             }
             case PUMP_CRITICAL_ALARM -> {
+                if (DetectionCriteria.A_BACKLOG_IS_JUDGED_FROM_ITS_UPLOAD
+                        && h.lateCriticalAlarms.stream().anyMatch(l -> Math.abs(l.arrivedAt() - t) <= w)) {
+                    return null; // the pump's own alarm, uploaded late (DetectionCriteria.A_BACKLOG_IS_JUDGED_FROM_ITS_UPLOAD)
+                }
                 return anyTruth(h, t - w, t + w, g -> !Collections.disjoint(g.faults(),
                         DetectionCriteria.CRITICAL_ALARM_FAULTS)) ? null : "no stall, reset or end of service within 1 h";
             }

@@ -5,6 +5,7 @@ import io.pumptwin.bench.detection.Scorecard.FaultRow;
 import io.pumptwin.bench.detection.ScenarioResult.Outcome;
 import io.pumptwin.bench.detection.ScenarioResult.RefillCycle;
 import io.pumptwin.events.AlertType;
+import io.pumptwin.events.RiskLevel;
 import io.pumptwin.simulator.scenario.ScenarioLoader;
 import io.pumptwin.twin.TwinModelParameters;
 
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,7 +128,8 @@ public final class DetectionScorecard {
         md.append("Command: `").append(command).append("`\n\n");
         md.append(String.format(Locale.ROOT, "Written %s. Scenarios: %s; %d pumps each, %s, seeds %s: %,.0f pump-months "
                         + "in %.0f s. Production twin (parameter set `%s`) and alerting topologies under "
-                        + "TopologyTestDriver, fed the simulator's telemetry in event-time order; judged against "
+                        + "TopologyTestDriver, fed the simulator's telemetry in the order it arrived (event time; a home "
+                        + "communicator's backlog at its upload); judged against "
                         + "`sim.ground-truth.v1` by `io.pumptwin.bench.detection.DetectionCriteria` (what counts as "
                         + "a catch and as a false alert, per type).%n%n", Instant.now(), String.join(", ",
                         perScenario.keySet()), pumps, days == null ? "each scenario's own duration" : days + " days",
@@ -146,9 +149,11 @@ public final class DetectionScorecard {
         md.append("\nTrue conditions per type: REFILL_DUE, the true reservoir reaching the low-reservoir alarm volume "
                 + "(latency shown as lead: days the alert opened before); REFILL_URGENT, the true reservoir running "
                 + "empty (lead before empty); UNDERDOSE_WITHDRAWAL_RISK, delivery truly stopped for at least "
-                + DetectionCriteria.UNDERDOSE_MIN_STOP.toHours() + " h (latency from the true stop); "
+                + DetectionCriteria.UNDERDOSE_MIN_STOP.toHours() + " h (latency from the true stop, or from the upload of the "
+                + "backlog that brought it); "
                 + "CATHETER_FAULT_SUSPECTED, every catheter fault onset; OVERDOSE_RISK, the patient becoming "
-                + "overdosed; PUMP_CRITICAL_ALARM, stalls, resets and end of service; BATTERY_ERI, the pump's own "
+                + "overdosed; PUMP_CRITICAL_ALARM, stalls, resets and end of service (from the upload when their alarm came in "
+                + "a backlog); BATTERY_ERI, the pump's own "
                 + "ERI indicator; PUMP_SILENT, an implanted pump from which nothing at all arrived for longer than "
                 + "the twin's silence time (48 h) + 1 h (latency from the last record that arrived; the span after a "
                 + "reported explant is no condition until the clinic retracts it); EXPLANT_DOUBTED, an explant "
@@ -185,6 +190,8 @@ public final class DetectionScorecard {
                     o.condition(), Instant.ofEpochMilli(o.onsetAt()), o.injected() ? " (injected)" : "")));
         }
 
+        backlogSection(md, card);
+
         md.append("\n## Reservoir band calibration\n\n");
         md.append(String.format(Locale.ROOT, "- True residual inside the twin's last 95%% band before the refill: **%s** "
                         + "of %d refills (goal >= 0.95); refills before which the twin had seen no fill: %s inside. "
@@ -214,6 +221,49 @@ public final class DetectionScorecard {
                 .limit(30).forEach(s -> md.append("- ").append(s).append('\n'));
         md.append("\nLatency plot: `detection-scorecard-latency.svg` (one dot per caught condition, log hours).\n");
         return md.toString();
+    }
+
+    /**
+     * The stops the twin could first know of at a home communicator's upload
+     * ({@link DetectionCriteria#A_BACKLOG_IS_JUDGED_FROM_ITS_UPLOAD}): flagged within the hour of it, and at the grade
+     * the true hours without therapy call for.
+     */
+    private static void backlogSection(StringBuilder md, Scorecard card) {
+        List<ScenarioResult.BacklogStop> stops = card.backlogStops();
+        if (stops.isEmpty()) {
+            return;
+        }
+        double[] latency = stops.stream().mapToDouble(ScenarioResult.BacklogStop::latencyHours)
+                .filter(d -> !Double.isNaN(d)).sorted().toArray();
+        md.append("\n## Stops of delivery learned from a backlog\n\n");
+        md.append(String.format(Locale.ROOT, "A home communicator with no network uploads what it kept when the network "
+                        + "is back; a stop in it is judged from the upload. %d stops: underdose alert open within %d h of "
+                        + "the upload for %d (latency from the upload: median %s, worst %s), at no less than the grade "
+                        + "due for **%d**; grade due: %s; grade on arrival: %s. Grade due: the twin's own grading of a "
+                        + "certain stop as old as it truly was at the upload, at the programmed dose, no symptom "
+                        + "counted.%n%n", stops.size(), DetectionCriteria.BACKLOG_GRADE_WINDOW.toHours(), latency.length,
+                Scorecard.num(Scorecard.median(latency), " h"),
+                latency.length == 0 ? "-" : Scorecard.num(latency[latency.length - 1], " h"),
+                stops.stream().filter(ScenarioResult.BacklogStop::gradedAsDue).count(),
+                levels(stops.stream().map(ScenarioResult.BacklogStop::gradeDue).toList()),
+                levels(stops.stream().map(ScenarioResult.BacklogStop::gradeOnArrival).toList())));
+        md.append("| pump | stopped | uploaded | hours without therapy | dose mcg/day | heard between | grade due "
+                + "| on arrival | latency |\n|---|---|---|---:|---:|---|---|---|---:|\n");
+        stops.stream().limit(40).forEach(b -> md.append(String.format(Locale.ROOT,
+                "| %s | %s | %s | %.1f | %.0f | %s | %s | %s%s | %s |%n", b.pump(), Instant.ofEpochMilli(b.stoppedAt()),
+                Instant.ofEpochMilli(b.uploadedAt()), b.hoursWithoutTherapy(), b.doseMcgPerDay(),
+                b.heardBetween() ? "yes" : "no", b.gradeDue(), b.gradeOnArrival(),
+                b.gradedAsDue() ? "" : " (below due)", Scorecard.num(b.latencyHours(), " h"))));
+        md.append("\nHeard between: a symptom report or a clinic's record of the pump reached telemetry between the stop "
+                + "and the upload.\n");
+    }
+
+    private static String levels(List<RiskLevel> levels) {
+        Map<RiskLevel, Long> counts = new EnumMap<>(RiskLevel.class);
+        levels.forEach(l -> counts.merge(l, 1L, Long::sum));
+        List<String> parts = new ArrayList<>();
+        counts.forEach((l, n) -> parts.add(n + " " + l));
+        return String.join(", ", parts);
     }
 
     private static String leadText(double leadHours) {

@@ -6,6 +6,7 @@ import io.pumptwin.events.AlertType;
 import io.pumptwin.events.DeliveryStatus;
 import io.pumptwin.events.FaultChange;
 import io.pumptwin.events.GroundTruth;
+import io.pumptwin.events.RiskLevel;
 import io.pumptwin.events.TrueFaultKind;
 import io.pumptwin.events.TwinState;
 import io.pumptwin.events.WithdrawalStage;
@@ -14,7 +15,10 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -29,7 +33,12 @@ final class PumpHistory {
     final List<Long> refills = new ArrayList<>();
     final List<Long> eriAlarms = new ArrayList<>();
     final List<Long> eosAlarms = new ArrayList<>();
+    /** When each record of the pump arrived (its receivedTime if stored and uploaded late, else its event time), in order. */
     final List<Long> telemetryTimes = new ArrayList<>();
+    /** The pump's critical alarms that arrived in a home communicator's backlog, in arrival order. */
+    final List<LateAlarm> lateCriticalAlarms = new ArrayList<>();
+    /** The dose the pump was programmed to, from its status reports by event time, at each change (minimal rate left out). */
+    final NavigableMap<Long, Double> programmedDoses = new TreeMap<>();
     final List<AlertSpan> alerts = new ArrayList<>();
     /** The pump's own computed volume from its status reports, at most one an hour (the judge extrapolates between). */
     final List<PumpBelief> beliefs = new ArrayList<>();
@@ -105,6 +114,43 @@ final class PumpHistory {
         }
     }
 
+    /** A critical alarm the pump raised at {@code madeAt} that reached telemetry only at {@code arrivedAt}, in a backlog. */
+    record LateAlarm(long madeAt, long arrivedAt) {
+    }
+
+    /**
+     * When the twin could first know of a critical alarm raised, or a stop begun, at {@code onset}
+     * ({@link DetectionCriteria#A_BACKLOG_IS_JUDGED_FROM_ITS_UPLOAD}): the arrival of the pump's critical alarm made in
+     * the hour either side of it when that alarm came in a backlog, else {@code onset}.
+     */
+    long learnedAt(long onset) {
+        if (!DetectionCriteria.A_BACKLOG_IS_JUDGED_FROM_ITS_UPLOAD) {
+            return onset;
+        }
+        for (LateAlarm a : lateCriticalAlarms) {
+            if (Math.abs(a.madeAt() - onset) <= DetectionEvaluation.HOUR) {
+                return Math.max(onset, a.arrivedAt());
+            }
+        }
+        return onset;
+    }
+
+    void onDose(long at, double doseMcgPerDay) {
+        Map.Entry<Long, Double> before = programmedDoses.floorEntry(at);
+        if (before == null || before.getValue() != doseMcgPerDay) {
+            programmedDoses.put(at, doseMcgPerDay);
+        }
+    }
+
+    /** The dose programmed at {@code t} by the pump's status reports (the first one known, before any); NaN if none. */
+    double programmedDoseAt(long t) {
+        Map.Entry<Long, Double> e = programmedDoses.floorEntry(t);
+        if (e == null) {
+            e = programmedDoses.firstEntry();
+        }
+        return e == null ? Double.NaN : e.getValue();
+    }
+
     /** The twin's reservoir band as written on the twin-state topic. */
     record Band(long asOf, double meanMl, double stdDevMl, double lower95Ml, double upper95Ml, double dailyVolumeMl,
                 Long lastRefillAt, DeliveryStatus delivery) {
@@ -125,6 +171,8 @@ final class PumpHistory {
         /** What the twin gave as evidence when the alert opened, so a reader of a false one can tell why it fired. */
         final String openingEvidence;
         Long resolvedAt;
+        /** The risk level behind the alert from each time it changed (the opening's first), in time order. */
+        final NavigableMap<Long, RiskLevel> levels = new TreeMap<>();
 
         AlertSpan(String alertId, AlertType type, long openedAt, boolean drugStability, String openingEvidence) {
             this.alertId = alertId;
@@ -137,6 +185,21 @@ final class PumpHistory {
         boolean openAnyTimeIn(long from, long to) {
             return openedAt <= to && (resolvedAt == null || resolvedAt >= from);
         }
+
+        /** The highest risk level the alert stood at while open in [from, to]; null when it was not open then. */
+        RiskLevel highestLevelIn(long from, long to) {
+            if (!openAnyTimeIn(from, to)) {
+                return null;
+            }
+            long start = Math.max(from, openedAt);
+            long end = resolvedAt == null ? to : Math.min(to, resolvedAt);
+            Map.Entry<Long, RiskLevel> atStart = levels.floorEntry(start);
+            RiskLevel highest = atStart == null ? null : atStart.getValue();
+            for (RiskLevel l : levels.subMap(start, false, end, true).values()) {
+                highest = highest == null || l.compareTo(highest) > 0 ? l : highest;
+            }
+            return highest;
+        }
     }
 
     void onAlert(AlertEvent a) {
@@ -144,8 +207,18 @@ final class PumpHistory {
             boolean stability = a.getEvidence().stream().anyMatch(e -> "DRUG_STABILITY".equals(e.getKind()));
             String evidence = a.getEvidence().stream().map(e -> e.getDetail() + " @" + e.getObservedAt()
                     + String.format(Locale.ROOT, " w%.2f", e.getWeight())).collect(Collectors.joining("; "));
-            alerts.add(new AlertSpan(a.getAlertId(), a.getAlertType(), a.getEventTime().toEpochMilli(), stability,
-                    evidence));
+            AlertSpan span = new AlertSpan(a.getAlertId(), a.getAlertType(), a.getEventTime().toEpochMilli(), stability,
+                    evidence);
+            span.levels.put(span.openedAt, a.getRiskLevel());
+            alerts.add(span);
+        } else if (a.getTransition() == AlertTransition.UPDATED) {
+            for (int i = alerts.size() - 1; i >= 0; i--) {
+                AlertSpan span = alerts.get(i);
+                if (span.alertId.equals(a.getAlertId()) && span.resolvedAt == null) {
+                    span.levels.put(a.getEventTime().toEpochMilli(), a.getRiskLevel());
+                    break;
+                }
+            }
         } else if (a.getTransition() == AlertTransition.RESOLVED) {
             for (int i = alerts.size() - 1; i >= 0; i--) {
                 AlertSpan span = alerts.get(i);

@@ -1,6 +1,7 @@
 package io.pumptwin.bench.detection;
 
 import io.pumptwin.events.AlertType;
+import io.pumptwin.events.RiskLevel;
 
 import java.util.List;
 import java.util.Map;
@@ -15,11 +16,39 @@ import java.util.Map;
  * @param refillCycles      per fill cycle that reached (or would have reached) the alarm volume: the REFILL_DUE lead
  * @param openedAlerts      alerts opened per type
  * @param falseAlerts       per type, the opened alerts with no matching true condition (one line each)
+ * @param backlogStops      the stops of delivery that reached telemetry in a home communicator's backlog, each with
+ *                          the grade due on arrival and the grade the twin gave
  */
 public record ScenarioResult(String scenario, int pumps, double days, long seed, double pumpMonths,
                              long telemetryRecords, double seconds, Calibration calibration, List<Outcome> faults,
                              Map<AlertType, List<Outcome>> conditions, List<RefillCycle> refillCycles,
-                             Map<AlertType, Integer> openedAlerts, Map<AlertType, List<String>> falseAlerts) {
+                             Map<AlertType, Integer> openedAlerts, Map<AlertType, List<String>> falseAlerts,
+                             List<BacklogStop> backlogStops) {
+
+    /**
+     * A stop of delivery the twin could first know of when the pump's backlog was uploaded
+     * ({@link DetectionCriteria#A_BACKLOG_IS_JUDGED_FROM_ITS_UPLOAD}).
+     *
+     * @param hoursWithoutTherapy from the true stop to the upload (to the end of the stop, if it ended before)
+     * @param doseMcgPerDay       the dose the pump was programmed to at the stop
+     * @param gradeDue            the twin's own grade of a certain stop that old at that dose, no symptom counted
+     *                            (NONE when the stop had ended before the upload)
+     * @param gradeOnArrival      the highest level the underdose alert stood at within
+     *                            {@link DetectionCriteria#BACKLOG_GRADE_WINDOW} of the upload; NONE when none was open
+     * @param latencyHours        from the upload to the underdose alert being open (0 when it was open already); NaN
+     *                            when none was open within that window
+     * @param heardBetween        whether anything of the pump from another device (the patient's symptom report, a
+     *                            clinic's record) reached telemetry between the stop and the upload
+     */
+    public record BacklogStop(String pump, long stoppedAt, long uploadedAt, double hoursWithoutTherapy,
+                              double doseMcgPerDay, RiskLevel gradeDue, RiskLevel gradeOnArrival, double latencyHours,
+                              boolean heardBetween) {
+
+        /** Flagged within the window of the upload at no less than the grade due. */
+        public boolean gradedAsDue() {
+            return !Double.isNaN(latencyHours) && gradeOnArrival.compareTo(gradeDue) >= 0;
+        }
+    }
 
     /**
      * One true condition and whether the matching alert caught it.

@@ -137,6 +137,11 @@ public final class Scorecard {
         return runs.stream().mapToLong(r -> r.calibration().statusPointsChecked()).sum();
     }
 
+    /** The stops of delivery that came in a home communicator's backlog, over every run. */
+    public List<ScenarioResult.BacklogStop> backlogStops() {
+        return runs.stream().flatMap(r -> r.backlogStops().stream()).toList();
+    }
+
     public Map<AlertType, Integer> falseAlertCounts() {
         Map<AlertType, Integer> m = new EnumMap<>(AlertType.class);
         runs.forEach(r -> r.falseAlerts().forEach((t, l) -> m.merge(t, l.size(), Integer::sum)));

@@ -1,8 +1,10 @@
 package io.pumptwin.bench.detection;
 
+import io.pumptwin.bench.detection.ScenarioResult.BacklogStop;
 import io.pumptwin.bench.detection.ScenarioResult.Outcome;
 import io.pumptwin.bench.detection.ScenarioResult.RefillCycle;
 import io.pumptwin.events.AlertType;
+import io.pumptwin.events.RiskLevel;
 import io.pumptwin.simulator.scenario.ScenarioLoader;
 import io.pumptwin.twin.TwinModelParameters;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +52,10 @@ class GroundTruthDetectionTest {
             Map.entry("high-dose-motor-stall", new Scale(12, 20, 1)),
             Map.entry("communicator-outage", new Scale(30, 45, 1)),
             Map.entry("wrong-serial-explant", new Scale(30, 45, 1)),
-            Map.entry("wrong-serial-explant-stall", new Scale(30, 45, 1)));
+            Map.entry("wrong-serial-explant-stall", new Scale(30, 45, 1)),
+            // 40 pumps: 7 stalls in a backlog at seed 1 (4 at 30 pumps), among them one a day or more old at its upload
+            // with nothing of the pump heard in between, so the grade due on arrival is URGENT.
+            Map.entry("communicator-backlog-stall", new Scale(40, 45, 1)));
 
     private record Scale(int pumps, double days, long seed) {
     }
@@ -197,6 +202,39 @@ class GroundTruthDetectionTest {
         assertThat(stops).as("stops under a wrong explant in wrong-serial-explant-stall").isNotEmpty();
         assertThat(stops.stream().filter(o -> o.counted() && !o.flagged()).toList())
                 .as("stops under a standing wrong explant with no underdose alert").isEmpty();
+    }
+
+    /**
+     * communicator-backlog-stall: a stall the platform hears of only when the communicator's backlog arrives, one to four
+     * days after it began, is relayed and its underdose risk flagged within the hour of the upload, the twin dating the
+     * stop from the pump's own time (PumpTwin.backlogTime, d10ab3b). Where the backlog is the first the twin hears of the
+     * pump since the stall, the underdose alert must stand at once at the grade the stop's true age and dose call for
+     * ({@link DetectionCriteria#BACKLOG_GRADE_WINDOW}): URGENT for a stall a day or more old at a usual dose, where the
+     * twin that dated it at the upload said WATCH. A stop with a symptom report or a clinic's record of the pump heard
+     * between the stall and the upload is held to the flag only: the twin dates a backlog's stop from the pump's time
+     * when the stop is not older than anything of the pump it has already applied, whatever device sent it.
+     */
+    @Test
+    void everyStallInABacklogIsFlaggedWithinTheHourOfItsUploadAtTheGradeItsAgeCallsFor() {
+        ScenarioResult r = results.get("communicator-backlog-stall");
+        List<BacklogStop> stops = r.backlogStops();
+        System.out.println("communicator-backlog-stall backlog stops: " + stops);
+        assertThat(stops).as("stops of delivery learned from a backlog").isNotEmpty();
+        assertThat(stops.stream().filter(s -> Double.isNaN(s.latencyHours())
+                || s.latencyHours() > DetectionCriteria.BACKLOG_GRADE_WINDOW.toHours()).toList())
+                .as("backlog stops with no underdose alert within the hour of the upload").isEmpty();
+        List<Outcome> stalls = r.conditions().get(AlertType.PUMP_CRITICAL_ALARM).stream()
+                .filter(o -> o.condition().equals("MOTOR_STALL") && o.injected() && o.counted()).toList();
+        assertThat(stalls).as("stalls relayed from the backlog").hasSizeGreaterThanOrEqualTo(stops.size());
+        assertThat(stalls.stream().filter(o -> !o.flagged() || o.latencyHours() > 1).toList())
+                .as("stall alarms not relayed within the hour of their upload").isEmpty();
+
+        List<BacklogStop> firstWord = stops.stream().filter(s -> !s.heardBetween()).toList();
+        assertThat(firstWord).as("backlog stops due URGENT with nothing of the pump heard since the stall")
+                .anyMatch(s -> s.gradeDue() == RiskLevel.URGENT);
+        assertThat(firstWord.stream().filter(s -> !s.gradedAsDue()).toList())
+                .as("backlog stops, nothing heard since the stall, below the grade their age calls for on arrival")
+                .isEmpty();
     }
 
     @Test
