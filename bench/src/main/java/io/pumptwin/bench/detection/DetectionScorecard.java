@@ -247,13 +247,27 @@ public final class DetectionScorecard {
                 stops.stream().filter(ScenarioResult.BacklogStop::gradedAsDue).count(),
                 levels(stops.stream().map(ScenarioResult.BacklogStop::gradeDue).toList()),
                 levels(stops.stream().map(ScenarioResult.BacklogStop::gradeOnArrival).toList())));
-        md.append("| pump | stopped | uploaded | hours without therapy | dose mcg/day | heard between | grade due "
-                + "| on arrival | latency |\n|---|---|---|---:|---:|---|---|---|---:|\n");
-        stops.stream().limit(40).forEach(b -> md.append(String.format(Locale.ROOT,
-                "| %s | %s | %s | %.1f | %.0f | %s | %s | %s%s | %s |%n", b.pump(), Instant.ofEpochMilli(b.stoppedAt()),
-                Instant.ofEpochMilli(b.uploadedAt()), b.hoursWithoutTherapy(), b.doseMcgPerDay(),
-                b.heardBetween() ? "yes" : "no", b.gradeDue(), b.gradeOnArrival(),
-                b.gradedAsDue() ? "" : " (below due)", Scorecard.num(b.latencyHours(), " h"))));
+        // Those below the grade due first, every one of them; then the others, up to 40 rows in all.
+        List<String> below = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (ScenarioResult r : card.runs()) {
+            for (ScenarioResult.BacklogStop b : r.backlogStops()) {
+                (b.gradedAsDue() ? others : below).add(String.format(Locale.ROOT,
+                        "| %s %d | %s | %s | %s | %.1f | %.0f | %s | %s | %s%s | %s |%n", r.scenario(), r.seed(),
+                        b.pump(), Instant.ofEpochMilli(b.stoppedAt()), Instant.ofEpochMilli(b.uploadedAt()),
+                        b.hoursWithoutTherapy(), b.doseMcgPerDay(), b.heardBetween() ? "yes" : "no", b.gradeDue(),
+                        b.gradeOnArrival(), b.gradedAsDue() ? "" : " (below due)", Scorecard.num(b.latencyHours(), " h")));
+            }
+        }
+        List<String> rows = new ArrayList<>(below);
+        others.stream().limit(Math.max(0, 40 - below.size())).forEach(rows::add);
+        if (rows.size() < stops.size()) {
+            md.append(String.format(Locale.ROOT, "%d of %d stops shown, every one below the grade due first.%n%n",
+                    rows.size(), stops.size()));
+        }
+        md.append("| run | pump | stopped | uploaded | hours without therapy | dose mcg/day | heard between | grade due "
+                + "| on arrival | latency |\n|---|---|---|---|---:|---:|---|---|---|---:|\n");
+        rows.forEach(md::append);
         md.append("\nHeard between: a symptom report or a clinic's record of the pump reached telemetry between the stop "
                 + "and the upload.\n");
     }
