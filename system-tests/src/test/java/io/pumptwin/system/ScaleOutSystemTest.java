@@ -94,7 +94,15 @@ class ScaleOutSystemTest {
         dir.resolve("registry")));
     cluster = ThreeBrokerCluster.start(Files.createDirectories(dir.resolve("kafka")));
     cluster.createProjectTopics();
-    registry.awaitReady();
+    try {
+      registry.awaitReady();
+    } catch (io.pumptwin.embedded.EmbeddedStartupException e) {
+      // Its free port was handed to one of the cluster's servers (binding port 0) before the registry's JVM bound
+      // it (CI, 2026-12-04: "Port ... seems to be in use"): once more on a new port, the cluster's ports now taken.
+      registry.close();
+      registry = EmbeddedSchemaRegistry.start(EmbeddedSchemaRegistry.Settings.of(FreePorts.pick(1)[0],
+          dir.resolve("registry-again")));
+    }
     registryClient = new HttpSchemaRegistryClient(new RegistrySettings(URI.create(registry.ccompatUrl()),
         new RegistrySettings.Credentials.None(), 5, Duration.ofMillis(200), Duration.ofSeconds(5)));
   }
