@@ -4,10 +4,15 @@ import io.pumptwin.twin.delivery.DeliveryStatus;
 import io.pumptwin.twin.delivery.InterruptionCause;
 import io.pumptwin.twin.evidence.Evidence;
 import io.pumptwin.twin.risk.RiskLevel;
+import io.pumptwin.twin.telemetry.CatheterCheck;
+import io.pumptwin.twin.telemetry.CatheterCheckMethod;
+import io.pumptwin.twin.telemetry.CatheterCheckResult;
 import io.pumptwin.twin.telemetry.PumpAlarm;
 import io.pumptwin.twin.telemetry.PumpAlarmKind;
 import io.pumptwin.twin.telemetry.RefillVisit;
 import io.pumptwin.twin.telemetry.StatusReport;
+import io.pumptwin.twin.telemetry.Symptom;
+import io.pumptwin.twin.telemetry.SymptomReport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,6 +77,49 @@ class BacklogTest {
         assertThat(pump.twin().delivery().since()).isEqualTo(PumpScenario.day(12.5));
         assertThat(pump.twin().delivery().cause()).isEqualTo(InterruptionCause.MOTOR_STALL);
         assertThat(pump.twin().asOf()).isEqualTo(PumpScenario.day(14));
+    }
+
+    /**
+     * The patient's app is online while the communicator is not: a symptom report reaches the twin before the pump's
+     * backlog does. It says nothing of what the pump did, so the stall in the backlog still dates from the stall (in
+     * the simulator's communicator-backlog-stall, 8 of 100 backlog stops reached the twin below the grade due so).
+     */
+    @Test
+    void a_symptom_report_applied_before_the_backlog_does_not_hide_how_long_the_pump_has_been_stopped() {
+        PumpScenario pump = quietPump();
+        pump.at(14.2, SymptomReport.of(Symptom.OTHER));
+
+        TwinTransition stall = pump.at(11, PumpAlarm.of(PumpAlarmKind.MOTOR_STALL));
+
+        assertThat(pump.twin().asOf()).isEqualTo(PumpScenario.day(14.2));
+        assertThat(pump.twin().delivery().since()).isEqualTo(PumpScenario.day(11));
+        assertThat(stall.events()).filteredOn(e -> e.type() == TwinEventType.UNDERDOSE_RISK).singleElement()
+                .satisfies(e -> assertThat(e.level()).as("three days without baclofen").isEqualTo(RiskLevel.URGENT));
+    }
+
+    /** A clinic record in between (a catheter check entered at a visit the pump's stall went unseen at) neither. */
+    @Test
+    void a_clinic_record_applied_before_the_backlog_does_not_hide_it_either() {
+        PumpScenario pump = quietPump();
+        pump.at(14.2, new CatheterCheck(CatheterCheckMethod.ACCESS_PORT_ASPIRATION, CatheterCheckResult.INCONCLUSIVE,
+                null));
+
+        pump.at(11, PumpAlarm.of(PumpAlarmKind.MOTOR_STALL));
+
+        assertThat(pump.twin().delivery().since()).isEqualTo(PumpScenario.day(11));
+        assertThat(pump.twin().assess().underdose().level()).isEqualTo(RiskLevel.URGENT);
+    }
+
+    /** A report of the pump's newer than the late one has spoken since: the late one keeps the twin's time. */
+    @Test
+    void a_late_report_older_than_the_pumps_last_report_keeps_the_twins_time() {
+        PumpScenario pump = quietPump();
+        pump.at(12, report(12));
+
+        pump.at(11, PumpAlarm.of(PumpAlarmKind.MOTOR_STALL));
+
+        assertThat(pump.twin().delivery().status()).isEqualTo(DeliveryStatus.STOPPED);
+        assertThat(pump.twin().delivery().since()).isEqualTo(PumpScenario.day(14));
     }
 
     /** Telemetry in order, the twin not moved on past it, is dated by its own time as before. */

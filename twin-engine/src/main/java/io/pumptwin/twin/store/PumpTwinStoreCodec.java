@@ -66,19 +66,26 @@ import java.util.UUID;
  * an earlier release, are still read. Version 3 adds the explant at the end (a flag, then its time, reason, replacement
  * serial and event id); twins of versions 1 and 2 are read as implanted. Versions 3 and 4 may end with the ids of
  * explants the clinic retracted (a count byte, then the ids), written only when there are some: a twin without them
- * has the bytes it had before they were added.
+ * has the bytes it had before they were added. Version 7 (the single format) and split version 6 add the time of the
+ * pump's own last report after the time last heard ({@link PumpTwin#lastReportedAt()}): a late report is dated against
+ * it, not against a symptom report or clinic record applied since. Twins of earlier versions are read with it equal to
+ * the time last heard, which is how they dated a late report.
  */
 public final class PumpTwinStoreCodec {
 
-    public static final byte VERSION = 3;
+    public static final byte VERSION = 7;
+    private static final byte VERSION_3 = 3;
     /**
      * The split format: a hot and a cold part, each starting with this byte ({@link #encodeSplit}). Version 5 writes
      * the hot part's times as differences (from the twin's time, or between remembered events, in seconds when whole)
      * and its counters as variable-length numbers, and leaves out the null tags of remembered events older than the
      * ids kept: a twin's de-duplication memory fills within a day of 15-minute reports, and its hot part was then
-     * 676 bytes, rewritten to the store and its changelog by every report (issue 5). Version 4 is still read.
+     * 676 bytes, rewritten to the store and its changelog by every report (issue 5). Version 6 adds the pump's own
+     * last report time as its distance back from the time last heard (one byte while the pump was the last heard).
+     * Versions 4 and 5 are still read.
      */
-    public static final byte SPLIT_VERSION = 5;
+    public static final byte SPLIT_VERSION = 6;
+    private static final byte SPLIT_VERSION_5 = 5;
     private static final byte SPLIT_VERSION_4 = 4;
     private static final byte VERSION_1 = 1;
     private static final byte VERSION_2 = 2;
@@ -107,7 +114,7 @@ public final class PumpTwinStoreCodec {
     }
 
     /**
-     * The twin in the single format (version 3), in one array. The topology stores twins split
+     * The twin in the single format (version 7), in one array. The topology stores twins split
      * ({@link #encodeSplit}); this format is what an earlier release stored, and what {@link #decode} reads.
      */
     public static byte[] encode(PumpTwin twin) {
@@ -123,10 +130,10 @@ public final class PumpTwinStoreCodec {
     }
 
     /**
-     * The twin in the split format (version 4): {@code prefix} then the hot part, and the cold part on its own. The
-     * engine keeps the two in two stores and writes the cold one only when its bytes changed: a month-old twin is
-     * about 1.7 KB, most of it a month of battery readings, the prescription, the fill and the catheter's evidence,
-     * which a routine status report leaves as they were, while every byte a report rewrites goes to the store's
+     * The twin in the split format ({@link #SPLIT_VERSION}): {@code prefix} then the hot part, and the cold part on
+     * its own. The engine keeps the two in two stores and writes the cold one only when its bytes changed: a
+     * month-old twin is about 1.7 KB, most of it a month of battery readings, the prescription, the fill and the
+     * catheter's evidence, which a routine status report leaves as they were, while every byte a report rewrites goes to the store's
      * changelog inside the transaction (bench TwinFootprint and TwinIoSkeleton, issue 5). The fields are those of
      * the single format, in its order, each in one of the two parts.
      */
@@ -147,7 +154,7 @@ public final class PumpTwinStoreCodec {
      * Writes the twin's fields in the single format's order, each to the part it belongs to: {@code cold} those a
      * routine status report leaves unchanged (identity, prescription, fill, battery history but its newest reading,
      * delivery, the catheter's evidence, symptoms, alarms, calibration, explant), {@code hot} the rest. With one
-     * buffer for both, this is the single format. {@code compact}: the hot part as split version 5 writes it
+     * buffer for both, this is the single format. {@code compact}: the hot part as split versions 5 and 6 write it
      * ({@link #SPLIT_VERSION}).
      */
     private static void write(PumpTwin twin, Out hot, Out cold, boolean compact) {
@@ -161,11 +168,13 @@ public final class PumpTwinStoreCodec {
         if (compact) {
             varLong(hot, asOfMillis - twin.anchorAt().toEpochMilli());
             instant(hot, twin.lastHeardAt());
+            varLong(hot, reportedBeforeHeard(twin));
             varLong(hot, twin.lastSequence());
             varLong(hot, twin.eventsApplied());
         } else {
             hot.writeLong(twin.anchorAt().toEpochMilli());
             instant(hot, twin.lastHeardAt());
+            instant(hot, twin.lastReportedAt());
             hot.writeLong(twin.lastSequence());
             hot.writeLong(twin.eventsApplied());
         }
@@ -315,6 +324,18 @@ public final class PumpTwinStoreCodec {
         }
     }
 
+    /** How long before the time last heard the pump last reported, in milliseconds; Long.MIN_VALUE for never. */
+    private static long reportedBeforeHeard(PumpTwin twin) {
+        if (twin.lastReportedAt() == null) {
+            return Long.MIN_VALUE;
+        }
+        if (twin.lastHeardAt() == null) {
+            throw new IllegalStateException("twin " + twin.identity().pumpSerial()
+                    + " has a report from its pump but has heard nothing");
+        }
+        return twin.lastHeardAt().toEpochMilli() - twin.lastReportedAt().toEpochMilli();
+    }
+
     /**
      * The de-duplication memory as split version 5 writes it: limit, size, and how many of the oldest events are
      * written without an id (RecentEvents keeps ids for the newest {@link RecentEvents#IDS_KEPT} only: the count is
@@ -373,11 +394,11 @@ public final class PumpTwinStoreCodec {
             ids.clear();
             In in = new In(bytes, offset, ids);
             byte version = in.readByte();
-            if (version == SPLIT_VERSION || version == SPLIT_VERSION_4) {
+            if (version == SPLIT_VERSION || version == SPLIT_VERSION_5 || version == SPLIT_VERSION_4) {
                 throw new UnreadableTwin("stored twin is the hot part of a split twin: decode it with its cold part",
                         null);
             }
-            if (version != VERSION && version != VERSION_1 && version != VERSION_2) {
+            if (version != VERSION && version != VERSION_3 && version != VERSION_1 && version != VERSION_2) {
                 throw new UnreadableTwin("stored twin has format version " + version + ", this code reads " + VERSION,
                         null);
             }
@@ -399,9 +420,9 @@ public final class PumpTwinStoreCodec {
             In c = new In(cold, 0, ids);
             byte hv = h.readByte();
             byte cv = c.readByte();
-            if (hv != cv || hv != SPLIT_VERSION && hv != SPLIT_VERSION_4) {
+            if (hv != cv || hv != SPLIT_VERSION && hv != SPLIT_VERSION_5 && hv != SPLIT_VERSION_4) {
                 throw new UnreadableTwin("split twin parts have format versions " + hv + " and " + cv
-                        + ", this code reads " + SPLIT_VERSION_4 + " and " + SPLIT_VERSION, null);
+                        + ", this code reads " + SPLIT_VERSION_4 + " to " + SPLIT_VERSION, null);
             }
             return read(h, c, hv, parameters);
         } catch (RuntimeException e) {
@@ -416,11 +437,13 @@ public final class PumpTwinStoreCodec {
     /** Reads the fields {@link #write} wrote, each from its part ({@code h} and {@code c} one reader when single). */
     private static PumpTwin read(In h, In c, byte version, TwinModelParameters parameters) {
         PumpIdentity identity = new PumpIdentity(c.readUTF(), c.readUTF(), c.readUTF(), date(c.readLong()));
-        boolean compact = version == SPLIT_VERSION;
+        boolean compact = version == SPLIT_VERSION || version == SPLIT_VERSION_5;
+        boolean reports = version == SPLIT_VERSION || version == VERSION;
         long asOfMillis = h.readLong();
         Instant asOf = Instant.ofEpochMilli(asOfMillis);
         Instant anchorAt = Instant.ofEpochMilli(compact ? asOfMillis - varLong(h) : h.readLong());
         Instant lastHeardAt = instant(h);
+        Instant lastReportedAt = !reports ? lastHeardAt : compact ? reportedAt(lastHeardAt, varLong(h)) : instant(h);
         long lastSequence = compact ? varLong(h) : h.readLong();
         long eventsApplied = compact ? varLong(h) : h.readLong();
 
@@ -547,9 +570,19 @@ public final class PumpTwinStoreCodec {
             throw new UnreadableTwin(h.available() + (c != h ? c.available() : 0)
                     + " trailing bytes after a stored twin", null);
         }
-        return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastSequence, eventsApplied,
-                recent, rx, reservoir, pumpComputed, fill, battery, delivery,
+        return new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastReportedAt, lastSequence,
+                eventsApplied, recent, rx, reservoir, pumpComputed, fill, battery, delivery,
                 catheter, symptoms, alarms, conditions, calibration, explant, retracted);
+    }
+
+    private static Instant reportedAt(Instant lastHeardAt, long beforeHeardMillis) {
+        if (beforeHeardMillis == Long.MIN_VALUE) {
+            return null;
+        }
+        if (lastHeardAt == null) {
+            throw new UnreadableTwin("stored twin has a report from its pump but has heard nothing", null);
+        }
+        return lastHeardAt.minusMillis(beforeHeardMillis);
     }
 
     private static void instant(Out out, Instant t) {

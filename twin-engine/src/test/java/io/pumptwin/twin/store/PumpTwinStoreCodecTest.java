@@ -145,8 +145,8 @@ class PumpTwinStoreCodecTest {
                 .isEqualTo(holding);
 
         PumpTwin none = new PumpTwin(holding.identity(), holding.parameters(), holding.asOf(), holding.anchorAt(),
-                holding.lastHeardAt(), holding.lastSequence(), holding.eventsApplied(), holding.recentEvents(),
-                holding.prescription(), holding.reservoirAnchor(), holding.pumpComputedMl(), holding.fill(),
+                holding.lastHeardAt(), holding.lastReportedAt(), holding.lastSequence(), holding.eventsApplied(),
+                holding.recentEvents(), holding.prescription(), holding.reservoirAnchor(), holding.pumpComputedMl(), holding.fill(),
                 holding.battery(), holding.delivery(), holding.catheter(), holding.recentSymptoms(),
                 holding.activeCriticalAlarms(), holding.conditions(), holding.calibration(), holding.explant(),
                 java.util.List.of());

@@ -74,6 +74,62 @@ class SplitTwinFormatTest {
         assertThat(again.hot().length).isLessThan(hot4.length * 2 / 3);
     }
 
+    /**
+     * A store or changelog written by the release before split version 6 is read by this one. The fixture is
+     * SplitFormatFixtures.fullMemoryPump() as split version 5 wrote it (2026-12-04, at 82ff30e): a twin of that
+     * version has no time of the pump's own last report and is read with the time last heard, as it dated late
+     * reports; here the pump's alarm was the last heard, so the twin read is the one built today.
+     */
+    @Test
+    void a_twin_stored_in_split_version_5_is_still_read() throws Exception {
+        byte[] hot5;
+        byte[] cold5;
+        try (var hot = getClass().getResourceAsStream("/store/full-memory-pump-v5.hot.bin");
+             var cold = getClass().getResourceAsStream("/store/full-memory-pump-v5.cold.bin")) {
+            hot5 = hot.readAllBytes();
+            cold5 = cold.readAllBytes();
+        }
+        assertThat(hot5[0]).isEqualTo((byte) 5);
+        PumpTwin expected = SplitFormatFixtures.fullMemoryPump().twin();
+        assertThat(expected.lastReportedAt()).isEqualTo(expected.lastHeardAt());
+
+        PumpTwin restored = PumpTwinStoreCodec.decodeSplit(hot5, 0, cold5, MODEL);
+        assertThat(restored).isEqualTo(expected);
+
+        PumpTwinStoreCodec.Split again = PumpTwinStoreCodec.encodeSplit(new byte[0], restored);
+        assertThat(again.hot()[0]).isEqualTo(PumpTwinStoreCodec.SPLIT_VERSION);
+        assertThat(PumpTwinStoreCodec.decodeSplit(again.hot(), 0, again.cold(), MODEL)).isEqualTo(expected);
+        // one byte more in the hot part (the pump last heard: no distance back), the cold part as it was
+        assertThat(again.hot().length).isEqualTo(hot5.length + 1);
+        assertThat(Arrays.copyOfRange(again.cold(), 1, again.cold().length))
+                .isEqualTo(Arrays.copyOfRange(cold5, 1, cold5.length));
+    }
+
+    /** The pump's own last report, when the patient or the clinic was heard from since, comes back in both formats. */
+    @Test
+    void the_pumps_last_report_comes_back_when_others_were_heard_since() {
+        var story = PumpTwinScenarios.filledPump("SPLIT-3");
+        story.status(3);
+        story.symptoms(3.5, io.pumptwin.twin.telemetry.Symptom.PRURITUS);
+        PumpTwin twin = story.twin();
+        assertThat(twin.lastReportedAt()).isEqualTo(PumpTwinScenarios.day(3));
+        assertThat(twin.lastHeardAt()).isEqualTo(PumpTwinScenarios.day(3.5));
+        PumpTwin clinicOnly = PumpTwin.start(new io.pumptwin.twin.PumpIdentity("SPLIT-4", "pt-4", "clinic-1", null),
+                PumpTwinScenarios.day(0), MODEL).apply(new TelemetryEvent(UUID.randomUUID().toString(), "SPLIT-4",
+                "pt-4", "clinic-1", PumpTwinScenarios.day(0), 1, TelemetrySource.CLINICIAN_PROGRAMMER,
+                io.pumptwin.twin.telemetry.RefillVisit.routine(2.0, 2.0, 20, 20, 2000, 500))).twin();
+        assertThat(clinicOnly.lastReportedAt()).isNull();
+        assertThat(clinicOnly.lastHeardAt()).isNotNull();
+
+        for (PumpTwin t : List.of(twin, clinicOnly)) {
+            PumpTwinStoreCodec.Split parts = PumpTwinStoreCodec.encodeSplit(PREFIX, t);
+            PumpTwin split = PumpTwinStoreCodec.decodeSplit(parts.hot(), PREFIX.length, parts.cold(), MODEL);
+            assertThat(split).isEqualTo(t);
+            assertThat(split.lastReportedAt()).isEqualTo(t.lastReportedAt());
+            assertThat(PumpTwinStoreCodec.decode(PumpTwinStoreCodec.encode(t), MODEL)).isEqualTo(t);
+        }
+    }
+
     @Test
     void routine_status_reports_leave_the_cold_part_as_it_was() {
         PumpTwin twin = reported(0);
