@@ -89,20 +89,12 @@ class ScaleOutSystemTest {
   @BeforeAll
   void startClusterAndRegistry(@TempDir Path dir) throws Exception {
     this.dir = dir;
-    // The registry (a child JVM) starts while the cluster does: both take tens of seconds on two cores.
-    registry = EmbeddedSchemaRegistry.launch(EmbeddedSchemaRegistry.Settings.of(FreePorts.pick(1)[0],
-        dir.resolve("registry")));
+    // The registry (a child JVM) starts while the cluster does: both take tens of seconds on two cores. Any port:
+    // the cluster's servers (binding port 0) may take the one it picks first (CI, 2026-12-04); it then picks another.
+    registry = EmbeddedSchemaRegistry.launch(EmbeddedSchemaRegistry.Settings.anyPort(dir.resolve("registry")));
     cluster = ThreeBrokerCluster.start(Files.createDirectories(dir.resolve("kafka")));
     cluster.createProjectTopics();
-    try {
-      registry.awaitReady();
-    } catch (io.pumptwin.embedded.EmbeddedStartupException e) {
-      // Its free port was handed to one of the cluster's servers (binding port 0) before the registry's JVM bound
-      // it (CI, 2026-12-04: "Port ... seems to be in use"): once more on a new port, the cluster's ports now taken.
-      registry.close();
-      registry = EmbeddedSchemaRegistry.start(EmbeddedSchemaRegistry.Settings.of(FreePorts.pick(1)[0],
-          dir.resolve("registry-again")));
-    }
+    registry.awaitReady();
     registryClient = new HttpSchemaRegistryClient(new RegistrySettings(URI.create(registry.ccompatUrl()),
         new RegistrySettings.Credentials.None(), 5, Duration.ofMillis(200), Duration.ofSeconds(5)));
   }
