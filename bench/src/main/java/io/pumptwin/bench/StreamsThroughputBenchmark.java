@@ -79,6 +79,9 @@ public final class StreamsThroughputBenchmark {
     contenders.add(new Contender("bare groupByKey().aggregate() at the engine's " + engineCommitMs
         + " ms commit interval (baseline)", (input, registry) -> BaselineAggregate.build(input),
         Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, engineCommitMs)));
+    contenders.add(new Contender("bare groupByKey().aggregate() into a heap store at the engine's " + engineCommitMs
+        + " ms commit interval", (input, registry) -> BaselineAggregate.buildOnHeap(input),
+        Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, engineCommitMs)));
     contenders.addAll(TwinContenders.all());
     // The floor under the twin: its reads, writes and outputs at its sizes and settings, without its models.
     contenders.add(new Contender("twin engine's I/O without its models (TwinIoSkeleton)", TwinIoSkeleton::build,

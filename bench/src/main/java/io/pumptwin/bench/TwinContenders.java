@@ -31,7 +31,11 @@ final class TwinContenders {
         // so this row separates what the commit interval costs from what the twin's own work costs.
         new StreamsThroughputBenchmark.Contender("twin engine, baseline's 1 s commit interval",
             (inputTopic, registry) -> TwinTopology.build(configReadingFrom(inputTopic), registry),
-            withCommitInterval(engineSettings(engine), 1000)));
+            withCommitInterval(engineSettings(engine), 1000)),
+        new StreamsThroughputBenchmark.Contender("twin engine, all twins in RocksDB",
+            (inputTopic, registry) -> TwinTopology.build(configReadingFrom(inputTopic)
+                .withTwinStores(TwinTopology.StoreKind.PERSISTENT_CHANGELOGGED), registry),
+            engineSettings(engine)));
   }
 
   /** The Streams settings the engine deploys with (commit interval, producer batching, compression). */

@@ -3,6 +3,7 @@ package io.pumptwin.deploy;
 import io.pumptwin.twin.engine.TwinEngine;
 import io.pumptwin.twin.engine.TwinEngineConfig;
 import io.pumptwin.twin.query.QueryAccess;
+import io.pumptwin.twin.topology.TwinTopology;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -38,11 +39,21 @@ public final class TwinEngineContainer {
     }
     TwinEngineConfig config = defaults
         .withApplicationId(env.string("TWIN_APPLICATION_ID", defaults.applicationId()))
+        .withTwinStores(twinStores(env.string("TWIN_STORES", "hot-on-heap")))
         .withQueryServer(port, env.string("TWIN_APPLICATION_SERVER", hostName + ":" + port))
         .withStreamsOverrides(streams);
     String tokens = env.optional("STAFF_TOKENS_FILE");
     // Without a token file the query API answers nobody (QueryAccess.none()), the safe default.
     return tokens == null ? config : config.withQueryAccess(QueryAccess.load(Path.of(tokens)));
+  }
+
+  /** {@code hot-on-heap} (the default: about 400 bytes of heap per pump) or {@code rocksdb} (all twins on disk). */
+  static TwinTopology.StoreKind twinStores(String value) {
+    return switch (value) {
+      case "hot-on-heap" -> TwinTopology.StoreKind.HOT_ON_HEAP;
+      case "rocksdb" -> TwinTopology.StoreKind.PERSISTENT_CHANGELOGGED;
+      default -> throw new IllegalArgumentException("TWIN_STORES must be hot-on-heap or rocksdb, was " + value);
+    };
   }
 
   public static void main(String[] args) throws Exception {

@@ -5,6 +5,7 @@ import io.pumptwin.service.security.KafkaSecurity;
 import io.pumptwin.service.security.TlsSettings;
 import io.pumptwin.twin.TwinModelParameters;
 import io.pumptwin.twin.query.QueryAccess;
+import io.pumptwin.twin.topology.TwinTopology;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +34,10 @@ import java.util.Objects;
  *                            Streams passes security settings among them ({@link #withKafkaSecurity}) to all its clients
  * @param queryAccess         who may query twins, and which clinics' pumps (the staff token file); nobody by default
  * @param tls                 HTTPS for the query API and /metrics; null serves plain HTTP
+ * @param twinStores          where the twins live: {@link TwinTopology.StoreKind#HOT_ON_HEAP} by default (the part
+ *                            of each twin every report rewrites in a heap map, about 400 bytes per pump, the rest in
+ *                            RocksDB, both changelogged), or {@link TwinTopology.StoreKind#PERSISTENT_CHANGELOGGED}
+ *                            (all in RocksDB, for more pumps per instance than the heap should hold)
  */
 public record TwinEngineConfig(
         String applicationId,
@@ -50,7 +55,8 @@ public record TwinEngineConfig(
         String applicationServer,
         Map<String, Object> streamsOverrides,
         QueryAccess queryAccess,
-        TlsSettings tls) {
+        TlsSettings tls,
+        TwinTopology.StoreKind twinStores) {
 
     public static final int DEFAULT_QUERY_PORT = 8083;
 
@@ -73,6 +79,10 @@ public record TwinEngineConfig(
         }
         streamsOverrides = Map.copyOf(streamsOverrides);
         Objects.requireNonNull(queryAccess, "queryAccess");
+        Objects.requireNonNull(twinStores, "twinStores");
+        if (twinStores == TwinTopology.StoreKind.IN_MEMORY) {
+            throw new IllegalArgumentException("IN_MEMORY stores are not changelogged: for in-process replays only");
+        }
     }
 
     /**
@@ -86,63 +96,71 @@ public record TwinEngineConfig(
         return new TwinEngineConfig("pumptwin-twin-engine", bootstrapServers, registryUrl, true, stateDir, 1, 1,
                 TwinTopicNames.standard(), ReorderSettings.defaults(), Duration.ofHours(1),
                 TwinModelParameters.defaults(),
-                DEFAULT_QUERY_PORT, null, Map.of(), QueryAccess.none(), null);
+                DEFAULT_QUERY_PORT, null, Map.of(), QueryAccess.none(), null,
+                TwinTopology.StoreKind.HOT_ON_HEAP);
     }
 
     public TwinEngineConfig withApplicationId(String id) {
         return new TwinEngineConfig(id, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir, standbyReplicas,
                 streamThreads, topics, reorder, stateEmitInterval, model, queryPort, applicationServer,
-                streamsOverrides, queryAccess, tls);
+                streamsOverrides, queryAccess, tls, twinStores);
     }
 
     public TwinEngineConfig withTopics(TwinTopicNames t) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, t, reorder, stateEmitInterval, model, queryPort, applicationServer,
-                streamsOverrides, queryAccess, tls);
+                streamsOverrides, queryAccess, tls, twinStores);
     }
 
     public TwinEngineConfig withReorder(ReorderSettings r) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, r, stateEmitInterval, model, queryPort, applicationServer,
-                streamsOverrides, queryAccess, tls);
+                streamsOverrides, queryAccess, tls, twinStores);
     }
 
     public TwinEngineConfig withStateEmitInterval(Duration d) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, reorder, d, model, queryPort, applicationServer,
-                streamsOverrides, queryAccess, tls);
+                streamsOverrides, queryAccess, tls, twinStores);
     }
 
     public TwinEngineConfig withModel(TwinModelParameters m) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, m, queryPort, applicationServer,
-                streamsOverrides, queryAccess, tls);
+                streamsOverrides, queryAccess, tls, twinStores);
     }
 
     public TwinEngineConfig withQueryServer(int port, String applicationServer) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, model, port, applicationServer,
-                streamsOverrides, queryAccess, tls);
+                streamsOverrides, queryAccess, tls, twinStores);
     }
 
     public TwinEngineConfig withStreamsOverrides(Map<String, Object> overrides) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, model, queryPort,
-                applicationServer, overrides, queryAccess, tls);
+                applicationServer, overrides, queryAccess, tls, twinStores);
     }
 
     /** Who may query, from the staff token file the alert API and the dashboard read. */
     public TwinEngineConfig withQueryAccess(QueryAccess access) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, model, queryPort, applicationServer,
-                streamsOverrides, access, tls);
+                streamsOverrides, access, tls, twinStores);
     }
 
     /** Serves the query API over HTTPS only (null: plain HTTP); instances then call each other over HTTPS. */
     public TwinEngineConfig withTls(TlsSettings settings) {
         return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
                 standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, model, queryPort, applicationServer,
-                streamsOverrides, queryAccess, settings);
+                streamsOverrides, queryAccess, settings, twinStores);
+    }
+
+    /** Where the twins live (see the record's javadoc). */
+    public TwinEngineConfig withTwinStores(TwinTopology.StoreKind kind) {
+        return new TwinEngineConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, stateDir,
+                standbyReplicas, streamThreads, topics, reorder, stateEmitInterval, model, queryPort, applicationServer,
+                streamsOverrides, queryAccess, tls, kind);
     }
 
     /** Kafka client security (e.g. SASL_SSL) for every client of the engine: Streams passes it to all of them. */
