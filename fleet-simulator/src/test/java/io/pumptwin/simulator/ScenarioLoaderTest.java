@@ -104,6 +104,22 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void thePatientsCallAboutAnUnrelayedAlarmIsConfiguredAndValidated(@TempDir Path dir) throws IOException {
+        Scenario defaults = loader.load("nominal-fleet");
+        assertThat(defaults.patient().alarmCallProbability()).isEqualTo(0.7);
+        assertThat(defaults.patient().alarmCallMinHours()).isEqualTo(12.0);
+        assertThat(defaults.patient().alarmCallMaxHours()).isEqualTo(72.0);
+        Path backwards = dir.resolve("backwards.yaml");
+        Files.writeString(backwards, "name: bad\npatient:\n  alarmCallMinHours: 24\n  alarmCallMaxHours: 12\n");
+        assertThatThrownBy(() -> loader.load(backwards.toString())).isInstanceOf(InvalidScenarioException.class)
+                .hasMessageContaining("patient.alarmCallMinHours/alarmCallMaxHours");
+        Path certain = dir.resolve("certain.yaml");
+        Files.writeString(certain, "name: bad\npatient:\n  alarmCallProbability: 1.5\n");
+        assertThatThrownBy(() -> loader.load(certain.toString())).isInstanceOf(InvalidScenarioException.class)
+                .hasMessageContaining("patient.alarmCallProbability");
+    }
+
+    @Test
     void timeModesParse() {
         assertThat(Pacer.parse("afap").wallMillisFor(86_400_000L)).isZero();
         assertThat(Pacer.parse("real-time").wallMillisFor(1000)).isEqualTo(1000);

@@ -29,6 +29,10 @@ public sealed interface ClinicAction {
     record DoseReview(long atMillis, ClinicalPicture reported) implements ClinicAction {
     }
 
+    /** The patient calls the clinic about the pump's own critical alarm, which no communicator relayed. */
+    record AlarmCall(long atMillis) implements ClinicAction {
+    }
+
     /** The patient seen within hours: interrogation, residual, catheter check as needed. */
     record EmergencyVisit(long atMillis, ClinicalPicture reported) implements ClinicAction {
     }

@@ -25,6 +25,7 @@ import io.pumptwin.events.TelemetrySource;
 import io.pumptwin.events.TrueFaultKind;
 import io.pumptwin.simulator.catheter.CatheterFault;
 import io.pumptwin.simulator.clinic.ClinicAction;
+import io.pumptwin.simulator.clinic.ClinicAction.AlarmCall;
 import io.pumptwin.simulator.clinic.ClinicAction.CatheterCheckVisit;
 import io.pumptwin.simulator.clinic.ClinicAction.CatheterRevision;
 import io.pumptwin.simulator.clinic.ClinicAction.DoseReview;
@@ -89,6 +90,11 @@ public final class SimulatedPump {
      * leaves every other draw of the pump's history as it was.
      */
     private final SplittableRandom recordsRandom;
+    /**
+     * Whether and when the patient calls about the pump's alarm that no communicator relayed: its own generator too, so
+     * the call leaves every other draw as it was, outages included.
+     */
+    private final SplittableRandom alarmCallRandom;
     private final long stepMs;
     private final long startMs;
     private final long groundTruthEveryMs;
@@ -141,6 +147,13 @@ public final class SimulatedPump {
      * the upload that brings the alarm to the clinic (the shortest, when several alarms wait); none when MAX_VALUE.
      */
     private long responseDelayAfterUploadMs = Long.MAX_VALUE;
+    /**
+     * The clinic's answer to a critical alarm raised while the communicator was out of range, which reached nobody but
+     * the patient: the delay it draws, counted from when the clinic hears of it (the patient's call, or the first status
+     * report once the communicator is back); none when MAX_VALUE. The alarms themselves are {@link #unrelayedAlarms}.
+     */
+    private long responseDelayOnceHeardMs = Long.MAX_VALUE;
+    private final EnumSet<PumpAlarmKind> unrelayedAlarms = EnumSet.noneOf(PumpAlarmKind.class);
 
     private long sequence;
     private long agendaOrder;
@@ -170,6 +183,7 @@ public final class SimulatedPump {
         this.random = new SplittableRandom(EventIds.mix(runSeed ^ EventIds.mix(index + 0x5DEECE66DL)));
         this.communicatorRandom = new SplittableRandom(EventIds.mix(runSeed ^ EventIds.mix(index + 0x2545F4914F6CDD1DL)));
         this.recordsRandom = new SplittableRandom(EventIds.mix(runSeed ^ EventIds.mix(index + 0x7F4A7C159E3779B9L)));
+        this.alarmCallRandom = new SplittableRandom(EventIds.mix(runSeed ^ EventIds.mix(index + 0x3C6EF372FE94F82BL)));
         this.stepMs = scenario.stepMillis();
         this.startMs = startMs;
         this.groundTruthEveryMs = scenario.groundTruthCadenceMinutes() * 60_000L;
@@ -326,6 +340,7 @@ public final class SimulatedPump {
     /** Advances this pump from {@code nowMs} by one step, emitting what happens to {@code sink}. */
     void tick(long nowMs, SimulationSink sink) {
         if (retired) {
+            uploadAfterExplant(nowMs, sink);
             return;
         }
         runAgenda(nowMs, sink);
@@ -352,6 +367,8 @@ public final class SimulatedPump {
                 symptomReport(nowMs, report, sink);
             } else if (action instanceof DoseReview review) {
                 doseReview(nowMs, review, sink);
+            } else if (action instanceof AlarmCall) {
+                clinicHearsUnrelayedAlarm(nowMs);
             } else if (action instanceof EmergencyVisit visit) {
                 emergencyVisit(nowMs, visit, sink);
             } else if (action instanceof CatheterCheckVisit check) {
@@ -415,6 +432,10 @@ public final class SimulatedPump {
             communicatorBackAtMs = Long.MAX_VALUE;
             endFault(nowMs, TrueFaultKind.COMMUNICATOR_OFFLINE, sink);
             uploadStored(nowMs, sink);
+            if (!battery.eos() && unrelayedAlarms.stream().anyMatch(activeAlarms::contains)) {
+                // This step's status report, the first since the outage, lists the alarm among the active ones.
+                clinicHearsUnrelayedAlarm(nowMs);
+            }
             nextCommunicatorOutageMs = nextOnset(nowMs, scenario.communicator().outagesPerYear(), communicatorRandom);
         }
     }
@@ -430,6 +451,26 @@ public final class SimulatedPump {
      * waited in the store now, and answers it after the delay it drew when the alarm was raised.
      */
     private void uploadStored(long nowMs, SimulationSink sink) {
+        uploadStore(nowMs, sink);
+        if (responseDelayAfterUploadMs != Long.MAX_VALUE) {
+            scheduleEmergency(nowMs + responseDelayAfterUploadMs, ClinicalPicture.WELL);
+            responseDelayAfterUploadMs = Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * The clinic replaced the pump while its communicator had no network: the communicator still holds the old pump's
+     * records, under that pump's serial, and uploads them when the network is back as it would have (a store belongs to
+     * the pump that made it, not to the pump now beside the communicator). Nothing else of this pump happens any more:
+     * its ground truth ended at the explant, and the clinic, which has the pump out, answers no alarm in the upload.
+     */
+    private void uploadAfterExplant(long nowMs, SimulationSink sink) {
+        if (!communicatorStore.isEmpty() && nowMs >= communicatorBackAtMs) {
+            uploadStore(nowMs, sink);
+        }
+    }
+
+    private void uploadStore(long nowMs, SimulationSink sink) {
         Instant received = Instant.ofEpochMilli(nowMs);
         while (!communicatorStore.isEmpty()) {
             Kept kept = communicatorStore.pollFirst();
@@ -437,10 +478,6 @@ public final class SimulatedPump {
             sink.telemetry(new TelemetryEnvelope(kept.eventId(), serial, pseudonym, clinicId,
                     Instant.ofEpochMilli(kept.atMs()), kept.sequence(), TelemetrySource.HOME_COMMUNICATOR, received,
                     kept.payload()));
-        }
-        if (responseDelayAfterUploadMs != Long.MAX_VALUE) {
-            scheduleEmergency(nowMs + responseDelayAfterUploadMs, ClinicalPicture.WELL);
-            responseDelayAfterUploadMs = Long.MAX_VALUE;
         }
     }
 
@@ -521,7 +558,7 @@ public final class SimulatedPump {
                 activeAlarms.add(PumpAlarmKind.END_OF_SERVICE);
                 alarm(toMs, PumpAlarmKind.END_OF_SERVICE, true, "battery depleted, delivery stopped", sink);
                 startFault(toMs, TrueFaultKind.BATTERY_END_OF_SERVICE, sink);
-                respondToCriticalAlarm(toMs);
+                respondToCriticalAlarm(toMs, PumpAlarmKind.END_OF_SERVICE);
             }
             case NONE -> {
             }
@@ -578,7 +615,7 @@ public final class SimulatedPump {
         activeAlarms.add(PumpAlarmKind.MOTOR_STALL);
         alarm(nowMs, PumpAlarmKind.MOTOR_STALL, true, "motor stall", sink);
         startFault(nowMs, TrueFaultKind.MOTOR_STALL, sink);
-        respondToCriticalAlarm(nowMs);
+        respondToCriticalAlarm(nowMs, PumpAlarmKind.MOTOR_STALL);
     }
 
     /** A low-battery or memory reset: the pump falls back to the minimal rate, effectively no therapy. */
@@ -593,7 +630,7 @@ public final class SimulatedPump {
         activeAlarms.add(alarmKind);
         alarm(nowMs, alarmKind, true, "pump reset to minimum rate", sink);
         startFault(nowMs, kind, sink);
-        respondToCriticalAlarm(nowMs);
+        respondToCriticalAlarm(nowMs, alarmKind);
     }
 
     private void inject(long nowMs, InjectedFault fault, SimulationSink sink) {
@@ -837,15 +874,44 @@ public final class SimulatedPump {
         endFault(nowMs, ended, sink);
     }
 
-    private void respondToCriticalAlarm(long nowMs) {
+    /**
+     * The clinic answers a critical alarm when it hears of it: at once when the communicator relays it, at the upload
+     * when the communicator stores it, and when nothing carries it (the communicator out of range) only once the patient
+     * calls about the pump's beeping or the communicator is back while the alarm still stands.
+     */
+    private void respondToCriticalAlarm(long nowMs, PumpAlarmKind kind) {
         if (random.nextDouble() < clinic.criticalAlarmResponseProbability()) {
             long delay = (long) (uniform(clinic.criticalAlarmResponseMinHours(), clinic.criticalAlarmResponseMaxHours()) * HOUR_MS);
             if (storing()) {
                 // The alarm waits in the communicator: the clinic hears of it at the upload (uploadStored).
                 responseDelayAfterUploadMs = Math.min(responseDelayAfterUploadMs, delay);
+            } else if (communicatorOffline) {
+                responseDelayOnceHeardMs = Math.min(responseDelayOnceHeardMs, delay);
+                unrelayedAlarms.add(kind);
+                patientHearsTheAlarm(nowMs);
             } else {
                 scheduleEmergency(nowMs + delay, ClinicalPicture.WELL);
             }
+        }
+    }
+
+    /** The patient hears the pump's critical alarm and calls the clinic hours later, or does not notice it. */
+    private void patientHearsTheAlarm(long nowMs) {
+        Scenario.PatientModel model = scenario.patient();
+        boolean noticed = alarmCallRandom.nextDouble() < model.alarmCallProbability();
+        double hours = model.alarmCallMinHours() + alarmCallRandom.nextDouble()
+                * (model.alarmCallMaxHours() - model.alarmCallMinHours());
+        if (noticed) {
+            schedule(new AlarmCall(snapUp(nowMs + Math.max(stepMs, (long) (hours * HOUR_MS)))));
+        }
+    }
+
+    /** The clinic hears of the critical alarms no communicator relayed and answers them; a later call adds nothing. */
+    private void clinicHearsUnrelayedAlarm(long nowMs) {
+        if (responseDelayOnceHeardMs != Long.MAX_VALUE) {
+            scheduleEmergency(nowMs + responseDelayOnceHeardMs, ClinicalPicture.WELL);
+            responseDelayOnceHeardMs = Long.MAX_VALUE;
+            unrelayedAlarms.clear();
         }
     }
 
@@ -859,6 +925,9 @@ public final class SimulatedPump {
     private void emergencyVisit(long nowMs, EmergencyVisit visit, SimulationSink sink) {
         emergencyPending = false;
         tally.emergencyVisits++;
+        // The clinician interrogates the pump: its log shows any alarm no communicator relayed, now answered.
+        responseDelayOnceHeardMs = Long.MAX_VALUE;
+        unrelayedAlarms.clear();
         if (battery.eos() || (motorStalled && motorPermanent)) {
             if (motorStalled) {
                 emit(nowMs, TelemetrySource.CLINICIAN_PROGRAMMER,

@@ -80,6 +80,10 @@ public record Scenario(
                 "communicator.replugMinDays/replugMaxDays", "must satisfy 0 <= replugMinDays <= replugMaxDays");
         require(!communicator.storeAndForward() || communicator.storeCapacity() > 0, "communicator.storeCapacity",
                 "must be at least 1 when storeAndForward is set (records the communicator keeps during an outage)");
+        require(patient.alarmCallProbability() >= 0 && patient.alarmCallProbability() <= 1,
+                "patient.alarmCallProbability", "must be within 0..1");
+        require(patient.alarmCallMinHours() >= 0 && patient.alarmCallMaxHours() >= patient.alarmCallMinHours(),
+                "patient.alarmCallMinHours/alarmCallMaxHours", "must satisfy 0 <= alarmCallMinHours <= alarmCallMaxHours");
         require(clinic.wrongExplantRetractionProbability() >= 0 && clinic.wrongExplantRetractionProbability() <= 1,
                 "clinic.wrongExplantRetractionProbability", "must be within 0..1");
         require(clinic.wrongExplantRetractionMinDays() >= 0
@@ -211,7 +215,14 @@ public record Scenario(
     public record MotorHazards(double stallsPerYear, double recoveryProbability, double meanRecoveryHours) {
     }
 
-    /** The patient: response to the dose reaching the spinal fluid, withdrawal, overdose, and how they report. */
+    /**
+     * The patient: response to the dose reaching the spinal fluid, withdrawal, overdose, and how they report.
+     *
+     * <p>{@code alarmCall*}: a critical alarm sounds from the pump itself (two tones, DOMAIN.md), and a patient who hears
+     * it is to call the clinic. The simulator models that call only for an alarm that nothing else brings to the clinic,
+     * one raised while the home communicator is out of range ({@link CommunicatorModel}); a relayed alarm reaches the
+     * clinic first. The share who notice and the hours until they call are modelling assumptions, not published figures.
+     */
     public record PatientModel(
             double effectHalfLifeHours,
             double requirementDriftPerYear,
@@ -239,7 +250,10 @@ public record Scenario(
             double falseSymptomProbability,
             double ashworthNoiseSd,
             double reReportMinDays,
-            double reReportMaxDays) {
+            double reReportMaxDays,
+            double alarmCallProbability,
+            double alarmCallMinHours,
+            double alarmCallMaxHours) {
     }
 
     /**
@@ -257,9 +271,12 @@ public record Scenario(
      * stamped {@code receivedTime} at the upload (a record sent as it happened leaves {@code receivedTime} unset: it
      * arrived at its event time). The store holds {@code storeCapacity} records, the oldest dropped when it is full
      * (a device keeps a bounded log; 672 in the defaults, a week of 15-minute reports, an assumption, not a vendor's
-     * figure). The clinic answers a critical alarm when it reaches it: one raised while the communicator stores is
-     * answered counting from the upload ({@code clinic.criticalAlarmResponse*}, the same draws); the patient's call
-     * about the pump's audible alarm is not modelled. Every outage of the scenario is of the one kind.
+     * figure). The clinic answers a critical alarm when it reaches it ({@code clinic.criticalAlarmResponse*}, the same
+     * draws, counted from then): one raised while the communicator stores, at the upload, even when the clinic has
+     * replaced the pump in the meantime (the communicator keeps the records of the pump that made them). One raised while
+     * the communicator is out of range reaches the clinic only when the patient, hearing the pump's own alarm, calls
+     * ({@code patient.alarmCall*}), or when the communicator is back and its first status report still shows the alarm
+     * active, whichever comes first; never, when neither happens. Every outage of the scenario is of the one kind.
      *
      * @param outagesPerYear    background outages per pump-year (a modelling assumption; 0 turns them off)
      * @param replugProbability share of outages that end (the patient plugs it back in, or gets a new one; for a

@@ -349,6 +349,11 @@ class ScenarioSignaturesTest {
                     outagesOfPump.add(new Instant[] {g.getSimTime(), end});
                 }
             }
+            // No critical alarm of the pump sounded inside an outage here: one that did would reach the clinic only by
+            // the patient's call or after the outage, and change its answer (AlarmsThroughAnOutageTest).
+            assertThat(reference.payloads(serial, PumpAlarm.class).stream()
+                    .filter(a -> a.value().getCritical() && outagesOfPump.stream().anyMatch(o -> within(a.time(), o))))
+                    .as("critical alarms of %s inside an outage", serial).isEmpty();
             // The pump, its patient and its clinic lived the same history: every hourly truth is the same but for the
             // outage itself.
             List<List<Object>> truth = run.truthByPump.get(serial).stream().filter(g -> g.getFaultChange() == null)
