@@ -16,10 +16,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -153,16 +151,7 @@ class BacklogStallJudgeTest {
     }
 
     private Outcome judgedStall(PumpHistory h) {
-        List<Outcome> faults = new ArrayList<>();
-        Map<AlertType, List<Outcome>> conditions = new EnumMap<>(AlertType.class);
-        for (AlertType t : AlertType.values()) {
-            conditions.put(t, new ArrayList<>());
-        }
-        judge.judgeFaults(scenario, start, runEnd, h, faults, conditions);
-        Outcome stalled = faults.stream().filter(o -> o.condition().equals("MOTOR_STALL")).findFirst().orElseThrow();
-        assertThat(conditions.get(AlertType.PUMP_CRITICAL_ALARM)).singleElement()
-                .satisfies(o -> assertThat(o.flagged()).isEqualTo(stalled.flagged()));
-        return stalled;
+        return JudgedStall.of(judge, scenario, start, runEnd, h);
     }
 
     private Outcome underdoseOutcome(PumpHistory h) {
