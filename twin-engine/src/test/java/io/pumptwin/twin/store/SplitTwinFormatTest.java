@@ -51,13 +51,9 @@ class SplitTwinFormatTest {
      */
     @Test
     void a_twin_stored_in_split_version_4_is_still_read_and_stored_smaller() throws Exception {
-        byte[] hot4;
-        byte[] cold4;
-        try (var hot = getClass().getResourceAsStream("/store/full-memory-pump-v4.hot.bin");
-             var cold = getClass().getResourceAsStream("/store/full-memory-pump-v4.cold.bin")) {
-            hot4 = hot.readAllBytes();
-            cold4 = cold.readAllBytes();
-        }
+        PumpTwinStoreCodec.Split stored4 = fixture("full-memory-pump-v4");
+        byte[] hot4 = stored4.hot();
+        byte[] cold4 = stored4.cold();
         assertThat(hot4[0]).isEqualTo((byte) 4);
         PumpTwin expected = SplitFormatFixtures.fullMemoryPump().twin();
         assertThat(expected.recentEvents().size()).isEqualTo(expected.recentEvents().limit());
@@ -82,13 +78,9 @@ class SplitTwinFormatTest {
      */
     @Test
     void a_twin_stored_in_split_version_5_is_still_read() throws Exception {
-        byte[] hot5;
-        byte[] cold5;
-        try (var hot = getClass().getResourceAsStream("/store/full-memory-pump-v5.hot.bin");
-             var cold = getClass().getResourceAsStream("/store/full-memory-pump-v5.cold.bin")) {
-            hot5 = hot.readAllBytes();
-            cold5 = cold.readAllBytes();
-        }
+        PumpTwinStoreCodec.Split stored5 = fixture("full-memory-pump-v5");
+        byte[] hot5 = stored5.hot();
+        byte[] cold5 = stored5.cold();
         assertThat(hot5[0]).isEqualTo((byte) 5);
         PumpTwin expected = SplitFormatFixtures.fullMemoryPump().twin();
         assertThat(expected.lastReportedAt()).isEqualTo(expected.lastHeardAt());
@@ -127,6 +119,14 @@ class SplitTwinFormatTest {
             assertThat(split).isEqualTo(t);
             assertThat(split.lastReportedAt()).isEqualTo(t.lastReportedAt());
             assertThat(PumpTwinStoreCodec.decode(PumpTwinStoreCodec.encode(t), MODEL)).isEqualTo(t);
+        }
+    }
+
+    /** A split twin as an earlier release stored it: {@code /store/NAME.hot.bin} and {@code NAME.cold.bin}. */
+    private static PumpTwinStoreCodec.Split fixture(String name) throws java.io.IOException {
+        try (var hot = SplitTwinFormatTest.class.getResourceAsStream("/store/" + name + ".hot.bin");
+             var cold = SplitTwinFormatTest.class.getResourceAsStream("/store/" + name + ".cold.bin")) {
+            return new PumpTwinStoreCodec.Split(hot.readAllBytes(), cold.readAllBytes());
         }
     }
 
