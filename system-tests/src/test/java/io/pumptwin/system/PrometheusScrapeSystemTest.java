@@ -231,6 +231,12 @@ class PrometheusScrapeSystemTest {
           + "\",outcome=\"applied\"})")).isGreaterThanOrEqualTo(1);
       assertThat(prometheus.query("kafka_consumer_fetch_manager_records_lag_max{job=\"alerting\","
           + "client_id=\"pumptwin-dashboard-feed\"}")).as("the dashboard feed's consumer metrics").isNotEmpty();
+      // The twin engine's two stores, one on the heap and one in RocksDB: both stores' meters, under one tag key
+      // (Prometheus refused the second kind's meters when Kafka Streams' tag keys differed).
+      for (String store : List.of("pump-twins", "pump-twins-cold")) {
+        assertThat(prometheus.query("kafka_stream_state_put_rate{job=\"twin-engine\",state_id=\"" + store + "\"}"))
+            .as("state store meters of %s", store).isNotEmpty();
+      }
       // The simulator: its fleet, its acknowledged sends, no failures, its producer's client metrics.
       assertThat(sum(prometheus, "sum(simulator_pumps)")).isEqualTo(SIMULATED_PUMPS);
       assertThat(sum(prometheus, "sum(simulator_events_sent_total{kind=\"status_report\"})")).isPositive();

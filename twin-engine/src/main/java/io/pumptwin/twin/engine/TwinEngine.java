@@ -3,6 +3,7 @@ package io.pumptwin.twin.engine;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pumptwin.schemas.registry.HttpSchemaRegistryClient;
@@ -36,11 +37,26 @@ public final class TwinEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TwinEngine.class);
 
     private final TwinEngineConfig config;
-    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry prometheus = meterRegistry();
     private SchemaRegistryClient registry;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private Javalin app;
+
+    /**
+     * The registry /metrics serves. Kafka Streams tags a state store's meters by the store's kind
+     * ({@code rocksdb.state.id}, {@code in.memory.state.id}), and Prometheus takes one set of tag keys per meter
+     * name: with the hot parts' store on the heap and the cold parts' in RocksDB, the second kind's meters were
+     * refused (a WARN at start-up, and no store meters of that kind). Both are tagged {@code state.id}, the store's
+     * name, which says which store it is.
+     */
+    static PrometheusMeterRegistry meterRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config()
+                .meterFilter(MeterFilter.renameTag("kafka.stream.state", "rocksdb.state.id", "state.id"))
+                .meterFilter(MeterFilter.renameTag("kafka.stream.state", "in.memory.state.id", "state.id"));
+        return registry;
+    }
 
     public TwinEngine(TwinEngineConfig config) {
         this.config = config;
