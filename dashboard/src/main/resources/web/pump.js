@@ -85,7 +85,10 @@
     ...events.map(e => e.at), ...s.catheter.map(p => p.at)];
   let t0 = Math.min(...times, now - 14 * DAY);
   let t1 = Math.max(now, ...times);
-  const ahead = [r.refillDueAt, t.emptyAt && t.emptyAt.expected].filter(x => x != null && x > t1);
+  // An explanted pump's charts (asAtExplant) are history too: its thresholds and its refill's residual in no alarm
+  // colour, and no projection forward (no refill or empty date lies ahead of a pump out of its patient).
+  const ahead = asAtExplant ? [] : [r.refillDueAt, t.emptyAt && t.emptyAt.expected].filter(x => x != null && x > t1);
+  const alarmInk = c => asAtExplant ? 'var(--muted)' : c;
   if (ahead.length) t1 = Math.min(Math.max(...ahead) + DAY, now + Math.max(30 * DAY, (now - t0) * 0.6));
   const W = 900, L = 96, R = 16;
   const x = v => L + (v - t0) / (t1 - t0) * (W - L - R);
@@ -119,8 +122,8 @@
     parts.push(xTicks(T, B));
     parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(r.capacityMl)}" y2="${y(r.capacityMl)}" stroke="#b0bec5" stroke-dasharray="6 4"/>
       <text x="${L + 4}" y="${y(r.capacityMl) - 4}">capacity ${r.capacityMl} mL</text>`);
-    parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(t.lowReservoirAlarmMl)}" y2="${y(t.lowReservoirAlarmMl)}" stroke="var(--urgent)" stroke-dasharray="6 4"/>
-      <text x="${W - R}" y="${y(t.lowReservoirAlarmMl) - 4}" text-anchor="end" style="fill:var(--urgent)">low-reservoir alarm ${t.lowReservoirAlarmMl} mL</text>`);
+    parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(t.lowReservoirAlarmMl)}" y2="${y(t.lowReservoirAlarmMl)}" stroke="${alarmInk('var(--urgent)')}" stroke-dasharray="6 4"/>
+      <text x="${W - R}" y="${y(t.lowReservoirAlarmMl) - 4}" text-anchor="end" style="fill:${alarmInk('var(--urgent)')}">low-reservoir alarm ${t.lowReservoirAlarmMl} mL</text>`);
     const pts = s.reservoir;
     if (pts.length) {
       // The band is drawn in segments that break at each refill, where the estimate jumps.
@@ -132,7 +135,7 @@
         parts.push(`<polyline points="${seg.map(p => `${x(p.at)},${y(p.meanMl)}`).join(' ')}" fill="none" stroke="var(--brand-2)" stroke-width="2.2" stroke-linejoin="round"/>`);
       });
       const last = pts[pts.length - 1];
-      if (t.emptyAt) {
+      if (t.emptyAt && !asAtExplant) {
         // Projection to empty: the expected line and the cone of the band's edges.
         const e = t.emptyAt;
         // (drawn to the real dates; the chart's edge clips what lies beyond its window)
@@ -142,13 +145,13 @@
       pts.forEach(p => parts.push(`<circle cx="${x(p.at)}" cy="${y(p.meanMl)}" r="6" fill="transparent"><title>${fmtTime(p.at)}: ${p.meanMl.toFixed(2)} mL (95% ${p.lower95Ml.toFixed(2)}–${p.upper95Ml.toFixed(2)})</title></circle>`));
     }
     s.reported.forEach(p => parts.push(`<circle cx="${x(p.at)}" cy="${y(p.pumpComputedMl)}" r="2.4" fill="#90a4ae"><title>${fmtTime(p.at)}: the pump computes ${p.pumpComputedMl.toFixed(2)} mL</title></circle>`));
-    if (r.refillDueAt && r.refillDueAt <= t1) {
+    if (r.refillDueAt && r.refillDueAt <= t1 && !asAtExplant) {
       parts.push(`<line x1="${x(r.refillDueAt)}" x2="${x(r.refillDueAt)}" y1="${T}" y2="${B}" stroke="var(--likely)" stroke-width="1.5"/>
         <text x="${x(r.refillDueAt) - 4}" y="${T + 22}" text-anchor="end" style="fill:var(--likely);font-weight:600">refill due ${fmtDay(r.refillDueAt).slice(0, 6)}</text>`);
     }
     s.refills.forEach(f => {
       const d = f.measuredResidualMl - f.expectedResidualMl;
-      const color = Math.abs(d) >= 1 ? 'var(--urgent)' : '#34495e';
+      const color = Math.abs(d) >= 1 ? alarmInk('var(--urgent)') : '#34495e';
       const X = x(f.at);
       parts.push(`<g class="refill-marker" data-at="${f.at}">
         <line x1="${X}" x2="${X}" y1="${T}" y2="${B}" stroke="${color}" stroke-dasharray="3 3" opacity=".7"/>
@@ -186,14 +189,14 @@
       pts.slice(1).forEach(p => { d += ` H${x(p.at)} V${y(p.probability)}`; });
       d += ` H${x(Math.max(now, pts[pts.length - 1].at))}`;
       const area = d + ` V${y(0)} H${x(pts[0].at)} Z`;
-      parts.push(`<path d="${area}" fill="rgba(230,81,0,.10)"/>`);
-      parts.push(`<path d="${d}" fill="none" stroke="var(--likely)" stroke-width="2.2"/>`);
+      parts.push(`<path d="${area}" fill="${asAtExplant ? 'rgba(91,107,122,.10)' : 'rgba(230,81,0,.10)'}"/>`);
+      parts.push(`<path d="${d}" fill="none" stroke="${alarmInk('var(--likely)')}" stroke-width="2.2"/>`);
       pts.forEach(p => {
         const ev = p.newEvidence.map(e => `${label(e.kind)} (${e.weight >= 0 ? '+' : ''}${e.weight.toFixed(2)}): ${e.detail}`).join('\n');
-        parts.push(`<g class="catheter-point"><circle cx="${x(p.at)}" cy="${y(p.probability)}" r="${p.newEvidence.length ? 5 : 3}" fill="${p.newEvidence.length ? 'var(--likely)' : '#fff'}" stroke="var(--likely)" stroke-width="1.5"/>
+        parts.push(`<g class="catheter-point"><circle cx="${x(p.at)}" cy="${y(p.probability)}" r="${p.newEvidence.length ? 5 : 3}" fill="${p.newEvidence.length ? alarmInk('var(--likely)') : '#fff'}" stroke="${alarmInk('var(--likely)')}" stroke-width="1.5"/>
           <title>${fmtTime(p.at)}: ${pct(p.probability)}${p.suspectedKind ? ' · suspected ' + label(p.suspectedKind) : ''}${ev ? '\n' + esc(ev) : ''}</title></g>`);
         if (p.newEvidence.length) {
-          parts.push(`<text x="${x(p.at) + 7}" y="${y(p.probability) - 7}" style="fill:var(--likely)">${esc(label(p.newEvidence[p.newEvidence.length - 1].kind))}</text>`);
+          parts.push(`<text x="${x(p.at) + 7}" y="${y(p.probability) - 7}" style="fill:${alarmInk('var(--likely)')}">${esc(label(p.newEvidence[p.newEvidence.length - 1].kind))}</text>`);
         }
       });
     }

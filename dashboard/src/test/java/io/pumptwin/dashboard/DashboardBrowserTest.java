@@ -401,6 +401,10 @@ class DashboardBrowserTest {
       // The evidence behind its catheter likelihood, kept with its weights, as history too (like the risk panel's).
       assertThat(b.driver.findElement(By.id("catheter-evidence")).getText()).contains("+2.10");
       assertThat(catheterEvidenceColours(b)).doesNotContainAnyElementsOf(alarm);
+      // Its charts too: the low-reservoir line, its refill's residual and its catheter line in no alarm colour, and
+      // no projection to empty or refill due ahead of a pump out of its patient.
+      assertThat(chartColours(b)).doesNotContainAnyElementsOf(alarm);
+      assertThat(chartLooksAhead(b)).isFalse();
       b.screenshot("pump-explanted-tiles");
 
       Map<String, Map<String, Object>> inDoubt = pumpTiles(b, doubted);
@@ -412,6 +416,8 @@ class DashboardBrowserTest {
       assertThat(colours(implanted, "Catheter fault")).containsAnyElementsOf(alarm);
       assertThat(colours(implanted, "Empty")).containsAnyElementsOf(alarm);
       assertThat(catheterEvidenceColours(b)).containsAnyElementsOf(alarm);
+      assertThat(chartColours(b)).containsAnyElementsOf(alarm);
+      assertThat(chartLooksAhead(b)).isTrue();
       assertThat(implanted.values()).allSatisfy(t -> assertThat((String) t.get("text")).doesNotContain("as at the explant"));
       assertThat(colours(pumpTiles(b, eri), "Battery")).containsAnyElementsOf(alarm);
     }
@@ -440,6 +446,23 @@ class DashboardBrowserTest {
   private static List<String> catheterEvidenceColours(Browser b) {
     return (List<String>) b.js("return [...document.querySelectorAll('#catheter-evidence .num')]"
         + ".flatMap(e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor])");
+  }
+
+  /**
+   * The colours the pump page's two charts draw in (stroke and fill of every shape and label), but the event strip's
+   * markers, whose colours name the kind of event (alarm, symptom, alert...), not a state calling for someone.
+   */
+  @SuppressWarnings("unchecked")
+  private static List<String> chartColours(Browser b) {
+    return (List<String>) b.js("return [...document.querySelectorAll('#reservoir-svg *, #catheter-svg *')]"
+        + ".filter(e => !e.closest('g.event-marker'))"
+        + ".flatMap(e => [getComputedStyle(e).stroke, getComputedStyle(e).fill])");
+  }
+
+  /** Whether the pump page's reservoir chart draws a projection to empty or a refill-due marker. */
+  private static boolean chartLooksAhead(Browser b) {
+    return (Boolean) b.js("return [...document.querySelectorAll('#reservoir-svg title, #reservoir-svg text')]"
+        + ".some(e => /Projected empty|refill due/.test(e.textContent))");
   }
 
   /**
