@@ -100,9 +100,9 @@ public final class TwinTopology {
          * format's, {@link io.pumptwin.twin.store.PumpTwinStoreCodec#encodeSplit}) in Kafka Streams' in-memory store,
          * its cold part and the rest in RocksDB; all changelogged, so a fail-over restores every twin exactly, as
          * with {@link #PERSISTENT_CHANGELOGGED}. A report then costs a RocksDB read of the cold part and no RocksDB
-         * write (the cold part changes on about 2 reports in 10): 0.62 of the bare aggregate's rate against 0.42 all
-         * in RocksDB in the same run (StreamsThroughputBenchmark, 2026-12-04), for about 370 more bytes of heap per
-         * pump (37 MB per 100,000 pumps). A restarted instance restores the hot parts from their changelog whole
+         * write (the cold part changes on about 2 reports in 10): 0.58 of the bare aggregate's rate against 0.42 all
+         * in RocksDB in the same run (StreamsThroughputBenchmark, 2026-12-04 15:20), for about 360 more bytes of heap
+         * per pump (36 MB per 100,000 ten-report twins). A restarted instance restores the hot parts from their changelog whole
          * (RocksDB keeps a checkpoint after a clean stop; under exactly-once an unclean one restores whole too).
          * Kafka Streams' in-memory store copies the keys of a range it iterates: the silent-pump sweep and a fleet
          * query copy a task's pump serials once per call (sweep batches of 10,000, so a task of N pumps copies
