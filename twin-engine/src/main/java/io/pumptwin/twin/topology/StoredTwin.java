@@ -78,11 +78,34 @@ record StoredTwin(long nextCheckMillis, long lastAppliedMillis, long stateEmitte
 
     static StoredTwin of(PumpTwin twin, long nextCheckMillis, long lastAppliedMillis, long stateEmittedMillis,
                          int buffered) {
-        PumpTwinStoreCodec.Split parts = PumpTwinStoreCodec.encodeSplit(new byte[HEADER], twin);
-        byte[] value = parts.hot();
+        return of(twin, nextCheckMillis, lastAppliedMillis, stateEmittedMillis, buffered, null, null);
+    }
+
+    /**
+     * As {@link #of(PumpTwin, long, long, long, int)}, for a twin that replaces {@code previous} (decoded as
+     * {@code previousTwin}; both null for a new twin): when the cold fields are those of the previous twin
+     * ({@link PumpTwinStoreCodec#sameCold}) and its cold part is in the current version, only the hot part is encoded
+     * and the stored cold part and its checksum are kept, as they would have come out the same.
+     */
+    static StoredTwin of(PumpTwin twin, long nextCheckMillis, long lastAppliedMillis, long stateEmittedMillis,
+                         int buffered, StoredTwin previous, PumpTwin previousTwin) {
+        byte[] value;
+        byte[] cold;
+        int coldCrc;
+        if (previous != null && previous.split() && PumpTwinStoreCodec.isCurrentCold(previous.cold)
+                && PumpTwinStoreCodec.sameCold(previousTwin, twin)) {
+            value = PumpTwinStoreCodec.encodeHot(new byte[HEADER], twin);
+            cold = previous.cold;
+            coldCrc = ByteBuffer.wrap(previous.value, HEADER_1, 4).getInt();
+        } else {
+            PumpTwinStoreCodec.Split parts = PumpTwinStoreCodec.encodeSplit(new byte[HEADER], twin);
+            value = parts.hot();
+            cold = parts.cold();
+            coldCrc = crc(cold);
+        }
         ByteBuffer.wrap(value).put(FORMAT).putLong(nextCheckMillis).putLong(lastAppliedMillis)
-                .putLong(stateEmittedMillis).putInt(buffered).putInt(crc(parts.cold()));
-        return new StoredTwin(nextCheckMillis, lastAppliedMillis, stateEmittedMillis, buffered, value, parts.cold());
+                .putLong(stateEmittedMillis).putInt(buffered).putInt(coldCrc);
+        return new StoredTwin(nextCheckMillis, lastAppliedMillis, stateEmittedMillis, buffered, value, cold);
     }
 
     PumpTwin twin(TwinModelParameters parameters) {

@@ -234,7 +234,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         long emittedAt = emit ? next.asOf().toEpochMilli() : stored.stateEmittedMillis();
         lap(TwinMetrics.Stage.APPLY);
         StoredTwin out = StoredTwin.of(next, nextCheck(next), lastApplied, emittedAt,
-                stored == null ? 0 : stored.buffered());
+                stored == null ? 0 : stored.buffered(), stored, before);
         lap(TwinMetrics.Stage.ENCODE);
         return new Step(serial, out.bytes(), out.coldChangedFrom(stored), events, emit ? next : null,
                 emit ? transition.assessment() : null);
@@ -377,7 +377,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
                 PumpTwin next = catchUp(before, round.target(), events);
                 lap(TwinMetrics.Stage.APPLY);
                 StoredTwin out = StoredTwin.of(next, nextCheck(next), stored.lastAppliedMillis(),
-                        next.asOf().toEpochMilli(), stored.buffered());
+                        next.asOf().toEpochMilli(), stored.buffered(), stored, before);
                 lap(TwinMetrics.Stage.ENCODE);
                 step = new Step(kv.key, out.bytes(), out.coldChangedFrom(stored), events, next);
             } catch (RuntimeException e) {
