@@ -41,12 +41,18 @@ public final class StreamsRun {
    *     commit-total): with exactly-once, each commit waits for the producer's flush and the transaction's end. The
    *     average is over Kafka Streams' metric window (two 30 s samples by default): the whole of a run shorter than
    *     that, the last minute or so of a longer one
+   * @param brokerBytes bytes the broker's log grew by during the run (changelogs, outputs, offsets and transaction
+   *     markers), as stored: compressed when the producer compressed
    */
   public record Result(String name, long records, double seconds, long stateDirBytes,
       long heapUsedAfterBytes, double cpuSeconds, int commitIntervalMs, double streamThreadCpuSeconds,
-      double commitSeconds) {
+      double commitSeconds, long brokerBytes) {
     public double recordsPerSecond() {
       return records / seconds;
+    }
+
+    public double brokerBytesPerRecord() {
+      return (double) brokerBytes / records;
     }
 
     public double cpuMicrosPerRecord() {
@@ -82,6 +88,7 @@ public final class StreamsRun {
         throw new IllegalStateException("input " + inputTopic + " holds " + total
             + " records, expected " + expectedRecords);
       }
+      long brokerBefore = brokerLogBytes(admin);
       KafkaStreams streams = new KafkaStreams(topology, props);
       long start = System.nanoTime();
       long cpuStart = processCpuNanos();
@@ -114,11 +121,12 @@ public final class StreamsRun {
         double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
         double threadCpuSeconds = streamThreadCpuNanos(appId) / 1e9;
         double commitSeconds = commitSeconds(streams);
+        long brokerBytes = brokerLogBytes(admin) - brokerBefore;
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         streams.close(Duration.ofSeconds(60));
         return new Result(name, total, seconds, sizeOf(stateDir.resolve(appId)), heap, cpuSeconds,
-            commitIntervalMs, threadCpuSeconds, commitSeconds);
+            commitIntervalMs, threadCpuSeconds, commitSeconds, brokerBytes);
       } finally {
         streams.close(Duration.ofSeconds(60));
       }
@@ -158,6 +166,19 @@ public final class StreamsRun {
       }
     });
     return avgMs.entrySet().stream().mapToDouble(e -> e.getValue() * count.getOrDefault(e.getKey(), 0.0) / 1e3)
+        .sum();
+  }
+
+  /**
+   * The size of every partition's log on every broker of the cluster. The runs' changelogs keep the default 1 GB
+   * segment, so the log cleaner does not shrink them while a later run is measured.
+   */
+  private static long brokerLogBytes(Admin admin) throws ExecutionException, InterruptedException {
+    List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
+    return admin.describeLogDirs(brokers).allDescriptions().get().values().stream()
+        .flatMap(dirs -> dirs.values().stream())
+        .flatMap(dir -> dir.replicaInfos().values().stream())
+        .mapToLong(r -> r.size())
         .sum();
   }
 

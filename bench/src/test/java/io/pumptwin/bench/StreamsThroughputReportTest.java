@@ -12,7 +12,7 @@ class StreamsThroughputReportTest {
 
   /** A run of 1,000,000 records in {@code seconds}, at {@code commitMs}. */
   private static StreamsRun.Result run(String name, double seconds, int commitMs) {
-    return new StreamsRun.Result(name, 1_000_000, seconds, 0, 0, seconds, commitMs, seconds / 2, 0);
+    return new StreamsRun.Result(name, 1_000_000, seconds, 0, 0, seconds, commitMs, seconds / 2, 0, 0);
   }
 
   private static StreamsThroughputBenchmark.Measured measured(StreamsRun.Result r) {
