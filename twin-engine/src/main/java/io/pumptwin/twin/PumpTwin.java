@@ -339,7 +339,9 @@ public record PumpTwin(
      * arrived while it was retired: it was applied as history only (remembered for de-duplication and counted,
      * {@link #appliedAsHistory}), not modelled, and it is not replayed now (the twin keeps no copy of it): reports,
      * alarms and symptoms from the retired span are not in its figures. Their times are, as the pump last heard
-     * ({@link #heardWhileRetired}), so a pump that kept reporting through a wrong explant is not found silent here.
+     * ({@link #heardWhileRetired}), so a pump that kept reporting through a wrong explant is not found silent here,
+     * and so is its last report of its own (lastReportedAt), so a backlog uploaded after the retraction is dated
+     * against what the pump said last, not against its last report before the explant (BacklogTest).
      */
     private TwinTransition reinstatedBy(TelemetryEvent e) {
         Instant t = e.eventTime().isAfter(asOf) ? e.eventTime() : asOf;
@@ -399,7 +401,11 @@ public record PumpTwin(
      * is an explant already retracted.
      */
     private TwinTransition appliedAsHistory(TelemetryEvent e) {
-        PumpTwin kept = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, lastReportedAt, Math.max(lastSequence,
+        // The pump's own report still bounds how far back a later backlog is dated (backlogTime), should the explant
+        // be retracted: what the pump said while the twin was retired is history for the figures, not for that.
+        Instant reported = !fromThePump(e) || lastReportedAt != null && !e.eventTime().isAfter(lastReportedAt)
+                ? lastReportedAt : e.eventTime();
+        PumpTwin kept = new PumpTwin(identity, parameters, asOf, anchorAt, lastHeardAt, reported, Math.max(lastSequence,
                 e.sequence()), eventsApplied + 1, recentEvents.with(e), prescription, reservoirAnchor,
                 doubtBaseline(e), fill, battery, delivery, catheter, recentSymptoms, activeCriticalAlarms, conditions,
                 calibration, explant, retractedWith(e));

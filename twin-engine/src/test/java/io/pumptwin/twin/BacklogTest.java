@@ -4,15 +4,22 @@ import io.pumptwin.twin.delivery.DeliveryStatus;
 import io.pumptwin.twin.delivery.InterruptionCause;
 import io.pumptwin.twin.evidence.Evidence;
 import io.pumptwin.twin.risk.RiskLevel;
+import io.pumptwin.twin.store.PumpTwinStoreCodec;
 import io.pumptwin.twin.telemetry.CatheterCheck;
 import io.pumptwin.twin.telemetry.CatheterCheckMethod;
 import io.pumptwin.twin.telemetry.CatheterCheckResult;
+import io.pumptwin.twin.telemetry.ExplantReason;
+import io.pumptwin.twin.telemetry.ExplantRetractionReason;
 import io.pumptwin.twin.telemetry.PumpAlarm;
 import io.pumptwin.twin.telemetry.PumpAlarmKind;
+import io.pumptwin.twin.telemetry.PumpExplant;
+import io.pumptwin.twin.telemetry.PumpExplantRetraction;
 import io.pumptwin.twin.telemetry.RefillVisit;
 import io.pumptwin.twin.telemetry.StatusReport;
 import io.pumptwin.twin.telemetry.Symptom;
 import io.pumptwin.twin.telemetry.SymptomReport;
+import io.pumptwin.twin.telemetry.TelemetryEvent;
+import io.pumptwin.twin.telemetry.TelemetrySource;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -120,6 +127,42 @@ class BacklogTest {
 
         assertThat(pump.twin().delivery().status()).isEqualTo(DeliveryStatus.STOPPED);
         assertThat(pump.twin().delivery().since()).isEqualTo(PumpScenario.day(14));
+    }
+
+    /**
+     * An explant recorded against this serial in error retires the twin at day 10.5; the pump goes on reporting (taken
+     * in as history), the clinic retracts the explant at day 13, and a stall from day 11.5 arrives from the backlog.
+     * The pump's report of day 12 has spoken since: the stall keeps the twin's time, as for a pump never retired.
+     * Before, the twin dated it from day 11.5, against its last report from before the explant, and found the
+     * patient two and a half days without therapy (URGENT) on a pump that had reported delivering since.
+     */
+    @Test
+    void reports_taken_in_while_a_wrong_explant_retired_the_twin_still_bound_a_later_backlog() {
+        PumpScenario pump = new PumpScenario("BKL-3");
+        pump.at(0, RefillVisit.routine(2.0, 2.0, 20, 20, 2000, 500));
+        for (int day = 1; day <= 10; day++) {
+            pump.at(day, report(day));
+        }
+        TelemetryEvent explant = pump.event(10.5, new PumpExplant(ExplantReason.ELECTIVE_REPLACEMENT, "BKL-9"),
+                TelemetrySource.CLINICIAN_PROGRAMMER);
+        pump.apply(explant);
+        pump.at(11, report(11));
+        pump.at(12, report(12));
+        // retired, it has the pump's report of day 12 as its last, newer than the last record it took in (the
+        // explant): the store keeps both
+        assertThat(pump.twin().lastReportedAt()).isEqualTo(PumpScenario.day(12)).isAfter(pump.twin().lastHeardAt());
+        PumpTwinStoreCodec.Split parts = PumpTwinStoreCodec.encodeSplit(new byte[0], pump.twin());
+        assertThat(PumpTwinStoreCodec.decodeSplit(parts.hot(), 0, parts.cold(), pump.twin().parameters()))
+                .isEqualTo(pump.twin());
+        pump.at(13, new PumpExplantRetraction(explant.eventId(), ExplantRetractionReason.WRONG_SERIAL));
+        assertThat(pump.twin().explant()).isNull();
+        pump.advance(14);
+
+        pump.at(11.5, PumpAlarm.of(PumpAlarmKind.MOTOR_STALL));
+
+        assertThat(pump.twin().delivery().status()).isEqualTo(DeliveryStatus.STOPPED);
+        assertThat(pump.twin().delivery().since()).isEqualTo(PumpScenario.day(14));
+        assertThat(pump.twin().assess().underdose().level()).isNotEqualTo(RiskLevel.URGENT);
     }
 
     /** Telemetry in order, the twin not moved on past it, is dated by its own time as before. */
