@@ -91,8 +91,8 @@ public final class SimulatedPump {
      */
     private final SplittableRandom recordsRandom;
     /**
-     * Whether and when the patient calls about the pump's alarm that no communicator relayed: its own generator too, so
-     * the call leaves every other draw as it was, outages included.
+     * Whether and when the patient calls about the pump's alarm that no communicator relayed as it sounded (out of range,
+     * or kept in a store): its own generator too, so the call leaves every other draw as it was, outages included.
      */
     private final SplittableRandom alarmCallRandom;
     private final long stepMs;
@@ -144,7 +144,8 @@ public final class SimulatedPump {
     private final ArrayDeque<Kept> communicatorStore = new ArrayDeque<>();
     /**
      * The clinic's answer to a critical alarm raised while the communicator stored it: the delay it draws, counted from
-     * the upload that brings the alarm to the clinic (the shortest, when several alarms wait); none when MAX_VALUE.
+     * whichever brings the alarm to the clinic first, the upload or the patient's call (the shortest, when several alarms
+     * wait); none when MAX_VALUE.
      */
     private long responseDelayAfterUploadMs = Long.MAX_VALUE;
     /**
@@ -448,7 +449,8 @@ public final class SimulatedPump {
     /**
      * The network is back: the communicator uploads what it kept, in the order the pump made it, each record with its
      * own event time, sequence number and event id, stamped as received now. The clinic hears of a critical alarm that
-     * waited in the store now, and answers it after the delay it drew when the alarm was raised.
+     * waited in the store now, unless the patient's call brought it first, and answers it after the delay it drew when
+     * the alarm was raised.
      */
     private void uploadStored(long nowMs, SimulationSink sink) {
         uploadStore(nowMs, sink);
@@ -875,16 +877,19 @@ public final class SimulatedPump {
     }
 
     /**
-     * The clinic answers a critical alarm when it hears of it: at once when the communicator relays it, at the upload
-     * when the communicator stores it, and when nothing carries it (the communicator out of range) only once the patient
-     * calls about the pump's beeping or the communicator is back while the alarm still stands.
+     * The clinic answers a critical alarm when it hears of it: at once when the communicator relays it; when the
+     * communicator stores it, at the upload or when the patient calls about the pump's beeping, whichever comes first;
+     * and when nothing carries it (the communicator out of range) only once the patient calls or the communicator is back
+     * while the alarm still stands.
      */
     private void respondToCriticalAlarm(long nowMs, PumpAlarmKind kind) {
         if (random.nextDouble() < clinic.criticalAlarmResponseProbability()) {
             long delay = (long) (uniform(clinic.criticalAlarmResponseMinHours(), clinic.criticalAlarmResponseMaxHours()) * HOUR_MS);
             if (storing()) {
-                // The alarm waits in the communicator: the clinic hears of it at the upload (uploadStored).
+                // The alarm waits in the communicator, but the pump beeps all the same: the clinic hears of it at the
+                // upload (uploadStored) or at the patient's call, whichever comes first.
                 responseDelayAfterUploadMs = Math.min(responseDelayAfterUploadMs, delay);
+                patientHearsTheAlarm(nowMs);
             } else if (communicatorOffline) {
                 responseDelayOnceHeardMs = Math.min(responseDelayOnceHeardMs, delay);
                 unrelayedAlarms.add(kind);
@@ -895,7 +900,10 @@ public final class SimulatedPump {
         }
     }
 
-    /** The patient hears the pump's critical alarm and calls the clinic hours later, or does not notice it. */
+    /**
+     * The patient hears the pump's critical alarm and calls the clinic hours later, or does not notice it. Only for an
+     * alarm the communicator did not relay as it sounded: a relayed one reaches the clinic first.
+     */
     private void patientHearsTheAlarm(long nowMs) {
         Scenario.PatientModel model = scenario.patient();
         boolean noticed = alarmCallRandom.nextDouble() < model.alarmCallProbability();
@@ -906,11 +914,16 @@ public final class SimulatedPump {
         }
     }
 
-    /** The clinic hears of the critical alarms no communicator relayed and answers them; a later call adds nothing. */
+    /**
+     * The clinic hears of the critical alarms no communicator relayed as they sounded, out of range or waiting in a store,
+     * and answers them; a later call, return or upload adds nothing.
+     */
     private void clinicHearsUnrelayedAlarm(long nowMs) {
-        if (responseDelayOnceHeardMs != Long.MAX_VALUE) {
-            scheduleEmergency(nowMs + responseDelayOnceHeardMs, ClinicalPicture.WELL);
+        long delay = Math.min(responseDelayOnceHeardMs, responseDelayAfterUploadMs);
+        if (delay != Long.MAX_VALUE) {
+            scheduleEmergency(nowMs + delay, ClinicalPicture.WELL);
             responseDelayOnceHeardMs = Long.MAX_VALUE;
+            responseDelayAfterUploadMs = Long.MAX_VALUE;
             unrelayedAlarms.clear();
         }
     }

@@ -219,9 +219,9 @@ public record Scenario(
      * The patient: response to the dose reaching the spinal fluid, withdrawal, overdose, and how they report.
      *
      * <p>{@code alarmCall*}: a critical alarm sounds from the pump itself (two tones, DOMAIN.md), and a patient who hears
-     * it is to call the clinic. The simulator models that call only for an alarm that nothing else brings to the clinic,
-     * one raised while the home communicator is out of range ({@link CommunicatorModel}); a relayed alarm reaches the
-     * clinic first. The share who notice and the hours until they call are modelling assumptions, not published figures.
+     * it is to call the clinic. The simulator models that call for an alarm the home communicator did not relay as it
+     * sounded ({@link CommunicatorModel}): one raised while it is out of range, which nothing else may ever bring, and
+     * one it keeps for a later upload, which the call may bring first; a relayed alarm reaches the clinic first. The share who notice and the hours until they call are modelling assumptions, not published figures.
      */
     public record PatientModel(
             double effectHalfLifeHours,
@@ -272,9 +272,10 @@ public record Scenario(
      * arrived at its event time). The store holds {@code storeCapacity} records, the oldest dropped when it is full
      * (a device keeps a bounded log; 672 in the defaults, a week of 15-minute reports, an assumption, not a vendor's
      * figure). The clinic answers a critical alarm when it reaches it ({@code clinic.criticalAlarmResponse*}, the same
-     * draws, counted from then): one raised while the communicator stores, at the upload, even when the clinic has
-     * replaced the pump in the meantime (the communicator keeps the records of the pump that made them). One raised while
-     * the communicator is out of range reaches the clinic only when the patient, hearing the pump's own alarm, calls
+     * draws, counted from then): one raised while the communicator stores, at the upload or when the patient, hearing the
+     * pump's own alarm, calls ({@code patient.alarmCall*}), whichever comes first; the upload is made even when the clinic
+     * has replaced the pump in the meantime (the communicator keeps the records of the pump that made them). One raised
+     * while the communicator is out of range reaches the clinic only when the patient, hearing the pump's own alarm, calls
      * ({@code patient.alarmCall*}), or when the communicator is back and its first status report still shows the alarm
      * active, whichever comes first; never, when neither happens. Every outage of the scenario is of the one kind.
      *

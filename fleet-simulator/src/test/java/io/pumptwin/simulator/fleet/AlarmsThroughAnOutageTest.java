@@ -119,6 +119,72 @@ class AlarmsThroughAnOutageTest {
     }
 
     /**
+     * A communicator with no network for 4-8 days, and a patient who hears the pump's two-tone alarm and calls 12-72 h
+     * later: the pump beeps whether or not its communicator has a network, and the call comes first (the stall is in the
+     * outage's first day, so the upload is more than 72 h after it). The clinic answers counting from the call, as
+     * when the communicator is out of range: 14-120 h after the stall, some before the network is back. Before the
+     * patient's call was modelled here, the clinic waited for the upload: 3-8 days after the stall, plus 2-48 h.
+     */
+    @Test
+    void theClinicAnswersAStoredStallAfterThePatientsCallWhenItComesBeforeTheUpload() {
+        Scenario scenario = storingOutages(4, 8, 1.0);
+        SimulationRun run = SimulationRun.of(scenario, 3);
+        Duration callMin = hours(scenario.patient().alarmCallMinHours());
+        Duration callMax = hours(scenario.patient().alarmCallMaxHours());
+
+        Map<String, Instant> stalls = stallsInOutages(run);
+        int answered = 0;
+        int answeredBeforeTheUpload = 0;
+        for (var stall : stalls.entrySet()) {
+            String serial = stall.getKey();
+            Instant offline = run.onsets(TrueFaultKind.COMMUNICATOR_OFFLINE).get(serial);
+            Optional<Instant> back = run.end(serial, TrueFaultKind.COMMUNICATOR_OFFLINE, offline);
+            Optional<Instant> check = unpromptedCheck(run, serial, stall.getValue());
+            if (check.isEmpty()) {
+                continue;
+            }
+            answered++;
+            assertThat(Duration.between(stall.getValue(), check.get()))
+                    .as("from the stall of %s to the clinic's answer", serial)
+                    .isBetween(callMin.plus(ANSWER_MIN), callMax.plus(ANSWER_MAX).plusMinutes(15));
+            // The network of a pump replaced on the call's answer comes back after its ground truth ended.
+            if (back.isEmpty() || check.get().isBefore(back.get())) {
+                answeredBeforeTheUpload++;
+            }
+        }
+        assertThat(answered).as("stalls the clinic answered after the patient's call").isPositive();
+        assertThat(answeredBeforeTheUpload).as("stalls the clinic answered before the upload").isPositive();
+    }
+
+    /**
+     * A communicator with no network for 6-12 h, and a patient who calls 12-72 h after the alarm: the upload comes first
+     * (the outage is over before the call), so the clinic answers counting from the upload, 2-48 h after it, as it did
+     * before the call was modelled; the call that follows adds no answer of its own.
+     */
+    @Test
+    void theClinicAnswersAStoredStallFromTheUploadWhenItComesBeforeTheCall() {
+        SimulationRun run = SimulationRun.of(storingOutages(0.25, 0.5, 1.0), 3);
+
+        Map<String, Instant> stalls = stallsInOutages(run);
+        int answered = 0;
+        for (var stall : stalls.entrySet()) {
+            String serial = stall.getKey();
+            Instant offline = run.onsets(TrueFaultKind.COMMUNICATOR_OFFLINE).get(serial);
+            Instant back = run.end(serial, TrueFaultKind.COMMUNICATOR_OFFLINE, offline).orElseThrow();
+            if (!stall.getValue().isBefore(back)) {
+                continue; // the stall came after the outage: relayed as it happened
+            }
+            Optional<Instant> check = unpromptedCheck(run, serial, stall.getValue());
+            if (check.isPresent()) {
+                answered++;
+                assertThat(Duration.between(back, check.get())).as("from the upload of %s to the clinic's answer", serial)
+                        .isBetween(ANSWER_MIN, ANSWER_MAX.plusMinutes(15));
+            }
+        }
+        assertThat(answered).as("stalls the clinic answered after the upload").isPositive();
+    }
+
+    /**
      * A communicator with no network keeps the records of the pump that made them: a pump the clinic replaces during
      * the outage (its stall found at the patient's report) still has its stored records, the stall alarm among them,
      * uploaded under its own serial when the network is back, after its explant. Nothing it made is lost (its sequence
@@ -199,9 +265,23 @@ class AlarmsThroughAnOutageTest {
      */
     private static Scenario lostOutages(double replugProbability, double replugMinDays, double replugMaxDays,
                                         double callProbability) {
-        Scenario lost = communicator(BACKLOG_STALL, new Scenario.CommunicatorModel(0, replugProbability, replugMinDays,
-                replugMaxDays));
-        Scenario.PatientModel p = lost.patient();
+        return calling(communicator(BACKLOG_STALL, new Scenario.CommunicatorModel(0, replugProbability, replugMinDays,
+                replugMaxDays)), callProbability);
+    }
+
+    /**
+     * communicator-backlog-stall with every outage storing and ending after {@code minDays}-{@code maxDays}, and patients
+     * who call about the pump's alarm with {@code callProbability}.
+     */
+    private static Scenario storingOutages(double minDays, double maxDays, double callProbability) {
+        Scenario.CommunicatorModel c = BACKLOG_STALL.communicator();
+        return calling(communicator(BACKLOG_STALL, new Scenario.CommunicatorModel(0, 1.0, minDays, maxDays, true,
+                c.storeCapacity())), callProbability);
+    }
+
+    /** {@code s} with patients who call about the pump's alarm with {@code callProbability}. */
+    private static Scenario calling(Scenario s, double callProbability) {
+        Scenario.PatientModel p = s.patient();
         Scenario.PatientModel calling = new Scenario.PatientModel(p.effectHalfLifeHours(), p.requirementDriftPerYear(),
                 p.controlledAshworthMin(), p.controlledAshworthMax(), p.untreatedAshworthMin(), p.untreatedAshworthMax(),
                 p.underdoseRatio(), p.deprivationRatio(), p.advancedWithdrawalProbability(),
@@ -212,10 +292,10 @@ class AlarmsThroughAnOutageTest {
                 p.overdoseReportDelayMedianHours(), p.reportDelayLogSd(), p.symptomRecall(),
                 p.falseSymptomProbability(), p.ashworthNoiseSd(), p.reReportMinDays(), p.reReportMaxDays(),
                 callProbability, p.alarmCallMinHours(), p.alarmCallMaxHours());
-        return new Scenario(lost.name(), lost.description(), lost.start(), lost.durationDays(), lost.fleetSize(),
-                lost.clinics(), lost.statusCadenceMinutes(), lost.groundTruthCadenceMinutes(), lost.pumps(),
-                lost.battery(), lost.clinic(), lost.catheter(), lost.motor(), calling, lost.injections(),
-                lost.communicator());
+        return new Scenario(s.name(), s.description(), s.start(), s.durationDays(), s.fleetSize(),
+                s.clinics(), s.statusCadenceMinutes(), s.groundTruthCadenceMinutes(), s.pumps(),
+                s.battery(), s.clinic(), s.catheter(), s.motor(), calling, s.injections(),
+                s.communicator());
     }
 
     private static Scenario communicator(Scenario s, Scenario.CommunicatorModel communicator) {

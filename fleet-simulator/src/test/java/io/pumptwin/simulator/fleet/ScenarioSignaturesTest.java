@@ -604,11 +604,13 @@ class ScenarioSignaturesTest {
      * communicator-backlog-stall: on every pump whose communicator lost its network the motor stalls for good within the
      * first day; the stall's critical alarm and the reports that show delivery stopped reach telemetry only in the
      * backlog, when the network is back, one to four days later. The clinic answers that alarm only once it has heard of
-     * it: before the upload only the patient's own report can bring the clinic to the pump.
+     * it: before the upload only the patient can bring the clinic to the pump, by their report of the withdrawal or by
+     * their call about the pump's beeping (patient.alarmCall*, answered 12 + 2 h after the stall at the soonest).
      */
     @Test
     void aStallInsideAnOutageReachesTelemetryInTheBacklogAndTheClinicAnswersItFromTheUpload() {
-        SimulationRun run = SimulationRun.of(new ScenarioLoader().load("communicator-backlog-stall"), 3);
+        Scenario scenario = new ScenarioLoader().load("communicator-backlog-stall");
+        SimulationRun run = SimulationRun.of(scenario, 3);
 
         Map<String, Instant> outages = run.onsets(TrueFaultKind.COMMUNICATOR_OFFLINE);
         Map<String, Instant> stalls = run.onsets(TrueFaultKind.MOTOR_STALL);
@@ -622,6 +624,8 @@ class ScenarioSignaturesTest {
             assertThat(Duration.between(outage.getValue(), stall)).as("from the outage of %s to its stall", serial)
                     .isBetween(Duration.ZERO, Duration.ofDays(1));
             assertThat(stall).isBefore(back);
+            Instant soonestCallAnswer = stall.plus(Duration.ofMinutes(Math.round(60
+                    * (scenario.patient().alarmCallMinHours() + scenario.clinic().criticalAlarmResponseMinHours()))));
             TelemetryEnvelope alarm = run.telemetryByPump.get(serial).stream()
                     .filter(e -> e.getPayload() instanceof PumpAlarm a && a.getKind() == PumpAlarmKind.MOTOR_STALL)
                     .findFirst().orElseThrow(() -> new AssertionError("no MOTOR_STALL alarm from " + serial));
@@ -637,10 +641,11 @@ class ScenarioSignaturesTest {
                         assertThat(e.getReceivedTime()).isEqualTo(back);
                         assertThat(((StatusReport) e.getPayload()).getActiveAlarms()).contains(PumpAlarmKind.MOTOR_STALL);
                     });
-            // The clinic's rotor study before the upload only after the patient's own report of the withdrawal.
+            // The clinic's rotor study before the upload only after the patient's own report of the withdrawal, or
+            // answering their call, which comes no sooner than alarmCallMinHours after the alarm.
             List<Timed<SymptomReport>> reports = run.payloads(serial, SymptomReport.class);
             for (Timed<CatheterCheck> check : run.payloads(serial, CatheterCheck.class)) {
-                if (check.time().isAfter(stall) && check.time().isBefore(back)) {
+                if (check.time().isAfter(stall) && check.time().isBefore(back) && check.time().isBefore(soonestCallAnswer)) {
                     assertThat(reports).as("a report of %s before its clinic's check at %s", serial, check.time())
                             .anyMatch(r -> r.time().isAfter(stall) && r.time().isBefore(check.time()));
                 }
