@@ -163,6 +163,23 @@ final class DetectionCriteria {
     static final boolean A_BACKLOG_IS_JUDGED_FROM_ITS_UPLOAD = true;
 
     /**
+     * A critical alarm that never reached telemetry (raised while the home communicator was out of range of the pump, so
+     * nothing read it and nothing uploads it late; or dropped from a full store) is judged from the first record that
+     * did bring it, as a backlog is from its upload ({@link #A_BACKLOG_IS_JUDGED_FROM_ITS_UPLOAD}): the relayed alarm
+     * (PUMP_CRITICAL_ALARM, {@link #ruleFor}) from the first status report of the pump that lists it among its active
+     * alarms (the communicator back); the stop it began from that report or the clinic's rotor study finding the rotor
+     * still, whichever arrived first, the underdose alert then due within {@link #BACKLOG_GRADE_WINDOW} at the grade the
+     * stop's true age calls for, as a backlog's stop is. Why: the pump's only alarm is audible (DOMAIN.md); the patient
+     * who hears it calls the clinic, and the clinic's answer (its rotor study, from its own programmer) is the first the
+     * platform hears of the stall, hours to days after it (communicator-outage-stall); judged from the onset, every such
+     * stall was a miss whatever the twin did. The clinic's own finding brings the stop but no relay: the clinic that did
+     * the rotor study has nothing to be told. An alarm no record ever showed (the pump replaced before its communicator
+     * came back, with no rotor study) is not observable, not a miss. An alarm that did reach telemetry is judged as
+     * before, and so is every stop that began with no critical alarm.
+     */
+    static final boolean AN_UNRELAYED_ALARM_IS_JUDGED_FROM_ITS_FIRST_RECORD = true;
+
+    /**
      * How soon after a backlog's upload the stop in it must be flagged, and at what grade: within this long the
      * underdose alert must be open at no less than the grade the twin's own grading gives a certain stop as old as the
      * stop truly is by the upload, at the pump's programmed dose, with no symptom counted

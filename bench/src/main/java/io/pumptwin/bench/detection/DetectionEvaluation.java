@@ -10,6 +10,9 @@ import io.pumptwin.bench.detection.ScenarioResult.Calibration;
 import io.pumptwin.bench.detection.ScenarioResult.Outcome;
 import io.pumptwin.bench.detection.ScenarioResult.RefillCycle;
 import io.pumptwin.events.AlertType;
+import io.pumptwin.events.CatheterCheck;
+import io.pumptwin.events.CatheterCheckMethod;
+import io.pumptwin.events.CatheterCheckResult;
 import io.pumptwin.events.DeliveryStatus;
 import io.pumptwin.events.GroundTruth;
 import io.pumptwin.events.InfusionMode;
@@ -38,6 +41,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +62,10 @@ public final class DetectionEvaluation {
     private static final double MONTH_DAYS = 365.25 / 12;
     /** The twin's routine state is written at most hourly; an older band (a silent pump) is not judged. */
     private static final long MAX_BAND_AGE = 3 * HOUR;
+    /** The pump's two-tone alarms, as a status report lists them among its active ones. */
+    private static final Set<PumpAlarmKind> CRITICAL_ALARMS = EnumSet.of(PumpAlarmKind.END_OF_SERVICE,
+            PumpAlarmKind.MOTOR_STALL, PumpAlarmKind.LOW_BATTERY_RESET, PumpAlarmKind.MEMORY_RESET,
+            PumpAlarmKind.OTHER_CRITICAL);
 
     private final TwinModelParameters model;
     private final SeverityPolicy severity;
@@ -139,8 +147,15 @@ public final class DetectionEvaluation {
             long arrived = arrival(e);
             h.telemetryTimes.add(arrived);
             Object payload = e.getPayload();
-            if (payload instanceof PumpAlarm a && a.getCritical() && arrived > t) {
-                h.lateCriticalAlarms.add(new PumpHistory.LateAlarm(t, arrived));
+            if (payload instanceof PumpAlarm a && a.getCritical()) {
+                h.criticalAlarmsMade.add(t);
+                if (arrived > t) {
+                    h.lateCriticalAlarms.add(new PumpHistory.LateAlarm(t, arrived));
+                }
+            }
+            if (payload instanceof CatheterCheck c && c.getMethod() == CatheterCheckMethod.ROTOR_STUDY
+                    && c.getResult() == CatheterCheckResult.FAULT_FOUND) {
+                h.alarmNews.add(new PumpHistory.AlarmNews(t, arrived, false));
             }
             if (payload instanceof RefillRecord) {
                 h.refills.add(t);
@@ -162,6 +177,7 @@ public final class DetectionEvaluation {
                 }
                 h.onStatus(t, s.getPumpComputedReservoirMl(), minimum || s.getConcentrationMcgPerMl() <= 0 ? 0
                         : s.getDoseMcgPerDay() / s.getConcentrationMcgPerMl());
+                h.onStatusAlarms(t, arrived, s.getActiveAlarms().stream().anyMatch(CRITICAL_ALARMS::contains));
             }
         }
 
@@ -492,8 +508,19 @@ public final class DetectionEvaluation {
                 faults.add(judgeOutage(h, g.at(), injected, runEnd));
                 continue;
             }
-            // What the pump itself reports is judged from when it reached telemetry (a backlog's upload, else the onset).
-            long known = DetectionCriteria.CRITICAL_ALARM_FAULTS.contains(kind) ? h.learnedAt(g.at()) : g.at();
+            // What the pump itself reports is judged from when it reached telemetry (a backlog's upload, else the onset),
+            // and an alarm that never did from the first report of the pump that listed it.
+            long known = DetectionCriteria.CRITICAL_ALARM_FAULTS.contains(kind) ? h.knownAt(g.at(), false) : g.at();
+            if (known == Long.MAX_VALUE) {
+                // Nothing of the pump's alarm ever reached the platform: nothing a twin could have relayed.
+                Outcome unheard = new Outcome(h.serial, kind.name(), g.at(), injected, false, Double.NaN, false, true);
+                faults.add(unheard);
+                conditions.get(AlertType.PUMP_CRITICAL_ALARM).add(unheard);
+                if (kind == TrueFaultKind.BATTERY_END_OF_SERVICE) {
+                    conditions.get(AlertType.BATTERY_END_OF_SERVICE).add(unheard);
+                }
+                continue;
+            }
             Outcome judged = outcome(h, kind.name(), g.at(), known, injected, rule.flaggedBy(), window, runEnd);
             if (!judged.flagged() && !DetectionCriteria.observable(kind,
                     overdoseWithin(h, g.at(), g.at() + rule.window().toMillis()))) {
@@ -547,10 +574,11 @@ public final class DetectionEvaluation {
         if (end - since < DetectionCriteria.UNDERDOSE_MIN_STOP.toMillis()) {
             return;
         }
-        long known = h.learnedAt(since);
-        long window = end - known + DetectionCriteria.UNDERDOSE_GRACE_AFTER_RESUME.toMillis();
+        long known = h.knownAt(since, true);
+        long window = known == Long.MAX_VALUE ? -1 : end - known + DetectionCriteria.UNDERDOSE_GRACE_AFTER_RESUME.toMillis();
         if (window < 0) {
-            // Over for longer than the grace when the backlog brought it: nothing a twin could have flagged in time.
+            // Over for longer than the grace when the backlog or the first record of an alarm no communicator relayed
+            // brought it, or never brought: nothing a twin could have flagged in time.
             out.add(new Outcome(h.serial, "DELIVERY_STOPPED", since, false, false, Double.NaN, false, true));
             return;
         }

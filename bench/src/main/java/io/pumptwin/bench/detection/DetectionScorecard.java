@@ -225,7 +225,8 @@ public final class DetectionScorecard {
 
     /**
      * The stops the twin could first know of at a home communicator's upload
-     * ({@link DetectionCriteria#A_BACKLOG_IS_JUDGED_FROM_ITS_UPLOAD}): flagged within the hour of it, and at the grade
+     * ({@link DetectionCriteria#A_BACKLOG_IS_JUDGED_FROM_ITS_UPLOAD}) or at the first record of an alarm no communicator
+     * relayed ({@link DetectionCriteria#AN_UNRELAYED_ALARM_IS_JUDGED_FROM_ITS_FIRST_RECORD}): flagged within the hour of it, and at the grade
      * the true hours without therapy call for.
      */
     private static void backlogSection(StringBuilder md, Scorecard card) {
@@ -235,9 +236,13 @@ public final class DetectionScorecard {
         }
         double[] latency = stops.stream().mapToDouble(ScenarioResult.BacklogStop::latencyHours)
                 .filter(d -> !Double.isNaN(d)).sorted().toArray();
-        md.append("\n## Stops of delivery learned from a backlog\n\n");
+        md.append("\n## Stops of delivery learned late (a backlog, or the first record of an unrelayed alarm)\n\n");
         md.append(String.format(Locale.ROOT, "A home communicator with no network uploads what it kept when the network "
-                        + "is back; a stop in it is judged from the upload. %d stops: underdose alert open within %d h of "
+                        + "is back; a stop in it is judged from the upload. A stall whose alarm no communicator relayed "
+                        + "(out of range) is judged from the first record that shows it: the clinic's rotor study "
+                        + "answering the patient's call or report, or the first status report once the communicator is "
+                        + "back (DetectionCriteria.AN_UNRELAYED_ALARM_IS_JUDGED_FROM_ITS_FIRST_RECORD); \"uploaded\" is "
+                        + "that arrival. %d stops: underdose alert open within %d h of "
                         + "the upload for %d (latency from the upload: median %s, worst %s), at no less than the grade "
                         + "due for **%d**; grade due: %s; grade on arrival: %s. Grade due: the twin's own grading of a "
                         + "certain stop as old as it truly was at the upload, at the programmed dose, no symptom "

@@ -37,6 +37,15 @@ final class PumpHistory {
     final List<Long> telemetryTimes = new ArrayList<>();
     /** The pump's critical alarms that arrived in a home communicator's backlog, in arrival order. */
     final List<LateAlarm> lateCriticalAlarms = new ArrayList<>();
+    /** When each of the pump's critical alarms that reached telemetry at all (as it happened or late) was made. */
+    final List<Long> criticalAlarmsMade = new ArrayList<>();
+    /**
+     * Other records that showed a critical alarm, for one that never reached telemetry itself
+     * ({@link DetectionCriteria#AN_UNRELAYED_ALARM_IS_JUDGED_FROM_ITS_FIRST_RECORD}): a status report listing a critical
+     * alarm its previous report did not list (the pump's own word), and the clinic's rotor study finding the rotor still.
+     */
+    final List<AlarmNews> alarmNews = new ArrayList<>();
+    private boolean lastStatusListedCritical;
     /** The dose the pump was programmed to, from its status reports by event time, at each change (minimal rate left out). */
     final NavigableMap<Long, Double> programmedDoses = new TreeMap<>();
     final List<AlertSpan> alerts = new ArrayList<>();
@@ -119,6 +128,21 @@ final class PumpHistory {
     }
 
     /**
+     * A record made at {@code madeAt} and arrived at {@code arrivedAt} that shows a critical alarm or the stop it began:
+     * the pump's own word ({@code pumpsOwnWord}: a status report listing the alarm) or the clinic's finding (a rotor study).
+     */
+    record AlarmNews(long madeAt, long arrivedAt, boolean pumpsOwnWord) {
+    }
+
+    /** A status report listed (or did not list) a critical alarm among its active ones: news when the last one did not. */
+    void onStatusAlarms(long madeAt, long arrivedAt, boolean listsCritical) {
+        if (listsCritical && !lastStatusListedCritical) {
+            alarmNews.add(new AlarmNews(madeAt, arrivedAt, true));
+        }
+        lastStatusListedCritical = listsCritical;
+    }
+
+    /**
      * When the twin could first know of a critical alarm raised, or a stop begun, at {@code onset}
      * ({@link DetectionCriteria#A_BACKLOG_IS_JUDGED_FROM_ITS_UPLOAD}): the arrival of the pump's critical alarm made in
      * the hour either side of it when that alarm came in a backlog, else {@code onset}.
@@ -133,6 +157,41 @@ final class PumpHistory {
             }
         }
         return onset;
+    }
+
+    /**
+     * When the twin could first know of a critical alarm the pump raised at {@code onset}
+     * ({@link DetectionCriteria#AN_UNRELAYED_ALARM_IS_JUDGED_FROM_ITS_FIRST_RECORD}), or of the stop it began
+     * ({@code theStop}): as {@link #learnedAt} when the alarm reached telemetry, or when the pump raised none then;
+     * else the arrival of the first record made since that shows it, the pump's own status report listing it, or, for
+     * the stop, the clinic's rotor study as well; {@link Long#MAX_VALUE} when none ever arrived.
+     */
+    long knownAt(long onset, boolean theStop) {
+        if (!DetectionCriteria.AN_UNRELAYED_ALARM_IS_JUDGED_FROM_ITS_FIRST_RECORD
+                || criticalAlarmsMade.stream().anyMatch(t -> Math.abs(t - onset) <= DetectionEvaluation.HOUR)
+                || lateCriticalAlarms.stream().anyMatch(a -> Math.abs(a.madeAt() - onset) <= DetectionEvaluation.HOUR)
+                || !raisedCriticalAlarmNear(onset)) {
+            return learnedAt(onset);
+        }
+        long first = Long.MAX_VALUE;
+        for (AlarmNews n : alarmNews) {
+            if (n.madeAt() >= onset && (n.pumpsOwnWord() || theStop)) {
+                first = Math.min(first, Math.max(onset, n.arrivedAt()));
+            }
+        }
+        return first;
+    }
+
+    /** Whether a stall, reset or end of service began within the hour of {@code t} (the pump raised its alarm then). */
+    private boolean raisedCriticalAlarmNear(long t) {
+        for (Truth g : truth) {
+            if (g.change() != null && g.change().getStarted()
+                    && DetectionCriteria.CRITICAL_ALARM_FAULTS.contains(g.change().getKind())
+                    && Math.abs(g.at() - t) <= DetectionEvaluation.HOUR) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void onDose(long at, double doseMcgPerDay) {

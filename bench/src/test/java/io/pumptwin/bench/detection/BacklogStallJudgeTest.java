@@ -61,6 +61,7 @@ class BacklogStallJudgeTest {
         // The same alert on a pump whose alarm was sent as it happened (no backlog) is three days late: a miss.
         PumpHistory onTime = stalledInBacklog(400, Long.MAX_VALUE);
         onTime.lateCriticalAlarms.clear();
+        onTime.criticalAlarmsMade.add(stall);
         onTime.alerts.add(alert(AlertType.PUMP_CRITICAL_ALARM, upload, RiskLevel.URGENT));
         assertThat(judgedStall(onTime).flagged()).isFalse();
     }

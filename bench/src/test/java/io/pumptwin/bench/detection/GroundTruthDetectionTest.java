@@ -55,7 +55,8 @@ class GroundTruthDetectionTest {
             Map.entry("wrong-serial-explant-stall", new Scale(30, 45, 1)),
             // 40 pumps: 7 stalls in a backlog at seed 1 (4 at 30 pumps), among them one a day or more old at its upload
             // with nothing of the pump heard in between, so the grade due on arrival is URGENT.
-            Map.entry("communicator-backlog-stall", new Scale(40, 45, 1)));
+            Map.entry("communicator-backlog-stall", new Scale(40, 45, 1)),
+            Map.entry("communicator-outage-stall", new Scale(40, 45, 1)));
 
     private record Scale(int pumps, double days, long seed) {
     }
@@ -237,6 +238,35 @@ class GroundTruthDetectionTest {
                 .anyMatch(BacklogStop::heardBetween);
         assertThat(stops.stream().filter(s -> !s.gradedAsDue()).toList())
                 .as("backlog stops below the grade their age calls for on arrival").isEmpty();
+    }
+
+    /**
+     * communicator-outage-stall: a stall whose alarm no communicator relayed (out of range) reaches the platform only
+     * with the first record that shows it, the clinic's rotor study answering the patient's call or report, or the first
+     * status report once the communicator is back ({@link DetectionCriteria#AN_UNRELAYED_ALARM_IS_JUDGED_FROM_ITS_FIRST_RECORD}).
+     * Its underdose alert must be open within the hour of that record, and the alarm relayed within the hour of the
+     * status report that lists it; no such stall is a miss before anything of it arrived. The grade on arrival is
+     * printed beside the grade the stop's true age calls for, not asserted: neither record says when the pump stalled,
+     * and the twin grades the stop from the record (see the scorecard's table of stops learned late).
+     */
+    @Test
+    void everyStallNoCommunicatorRelayedIsFlaggedWithinTheHourOfItsFirstRecord() {
+        ScenarioResult r = results.get("communicator-outage-stall");
+        List<BacklogStop> stops = r.backlogStops();
+        System.out.println("communicator-outage-stall stops learned late: " + stops);
+        assertThat(stops).as("stops of delivery learned from the first record of an unrelayed alarm").isNotEmpty();
+        assertThat(stops.stream().filter(s -> Double.isNaN(s.latencyHours())
+                || s.latencyHours() > DetectionCriteria.BACKLOG_GRADE_WINDOW.toHours()).toList())
+                .as("stops with no underdose alert within the hour of their first record").isEmpty();
+        List<Outcome> stalls = r.faults().stream()
+                .filter(o -> o.condition().equals("MOTOR_STALL") && o.injected()).toList();
+        assertThat(stalls.stream().filter(Outcome::counted).filter(o -> !o.flagged() || o.latencyHours() > 1).toList())
+                .as("stall alarms not relayed within the hour of the status report that listed them").isEmpty();
+        System.out.printf("communicator-outage-stall: %d stalls, %d relayed from a status report, %d never listed by "
+                        + "one (not observable as an alarm); %d of %d stops at the grade their true age calls for%n",
+                stalls.size(), stalls.stream().filter(Outcome::counted).count(),
+                stalls.stream().filter(Outcome::unobservable).count(),
+                stops.stream().filter(BacklogStop::gradedAsDue).count(), stops.size());
     }
 
     @Test

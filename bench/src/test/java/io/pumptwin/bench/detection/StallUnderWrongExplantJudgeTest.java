@@ -108,10 +108,12 @@ class StallUnderWrongExplantJudgeTest {
 
     /**
      * Hourly ground truth of a pump with WRONG_SERIAL_EXPLANT from {@code wrongExplant} (never retracted) and a motor
-     * stalled for good from {@code stalled}, each onset with its fault-change record; delivery stopped at the stall.
+     * stalled for good from {@code stalled}, each onset with its fault-change record; delivery stopped at the stall. The
+     * stall's critical alarm reached telemetry as it happened.
      */
     private PumpHistory history(long wrongExplant, long stalled) {
         PumpHistory h = new PumpHistory("SIM0000020");
+        h.criticalAlarmsMade.add(stalled);
         List<Truth> truth = new ArrayList<>();
         for (long t = start; t <= runEnd; t += HOUR) {
             truth.add(truth(t, wrongExplant, stalled, null));

@@ -23,7 +23,8 @@ public final class ScenarioLoader {
     /** The scenarios shipped with the simulator; each shows a signature the twin must detect. */
     public static final List<String> SHIPPED = List.of("nominal-fleet", "missed-refill", "occlusion",
             "silent-disconnection", "battery-advisory", "motor-stall", "pocket-fill", "wrong-concentration", "local-demo", "high-dose-motor-stall",
-            "communicator-outage", "wrong-serial-explant", "wrong-serial-explant-stall", "communicator-backlog-stall");
+            "communicator-outage", "wrong-serial-explant", "wrong-serial-explant-stall", "communicator-backlog-stall",
+            "communicator-outage-stall");
 
     private static final String DEFAULTS = "defaults";
 
