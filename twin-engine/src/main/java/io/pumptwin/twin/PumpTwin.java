@@ -173,6 +173,7 @@ public record PumpTwin(
         }
         Instant t = e.eventTime().isAfter(asOf) ? e.eventTime() : asOf;
         Instant happened = backlogTime(e, t);
+        Instant listedSince = listedSince(e, happened);
         Instant heard = lastHeardAt == null || e.eventTime().isAfter(lastHeardAt) ? e.eventTime() : lastHeardAt;
         Instant reported = !fromThePump(e) || lastReportedAt != null && !e.eventTime().isAfter(lastReportedAt)
                 ? lastReportedAt : e.eventTime();
@@ -184,9 +185,9 @@ public record PumpTwin(
         PumpTwin next;
         // Java 17: no pattern switch yet; the sealed TelemetryFact keeps this chain complete.
         if (e.fact() instanceof StatusReport s) {
-            next = base.onStatus(s, t, happened, e.eventId(), events);
+            next = base.onStatus(s, t, happened, listedSince, e.eventId(), events);
         } else if (e.fact() instanceof PumpAlarm a) {
-            next = base.onAlarm(a.kind(), a.critical(), a.detail(), t, happened, e.eventId(), events);
+            next = base.onAlarm(a.kind(), a.critical(), a.detail(), t, happened, happened, e.eventId(), events);
         } else if (e.fact() instanceof RefillVisit r) {
             next = base.onRefill(r, t, e.eventId());
         } else if (e.fact() instanceof PrescriptionChange c) {
@@ -487,7 +488,7 @@ public record PumpTwin(
         List<TwinEvent> events = new ArrayList<>(history.events());
         PumpTwin next = history.twin();
         for (PumpAlarmKind kind : reported) { // EnumSet: in declaration order
-            next = next.onAlarm(kind, true, detail, at, at, e.eventId(), events);
+            next = next.onAlarm(kind, true, detail, at, at, at, e.eventId(), events);
         }
         if (e.fact() instanceof StatusReport) {
             next = next.withCriticalAlarms(reported); // the report lists the critical alarms still active
@@ -599,8 +600,25 @@ public record PumpTwin(
         return e.fact() instanceof StatusReport || e.fact() instanceof PumpAlarm;
     }
 
-    /** A status report at twin time {@code t}; what it says of delivery and alarms began at {@code happened}. */
-    private PumpTwin onStatus(StatusReport s, Instant t, Instant happened, String id, List<TwinEvent> events) {
+    /**
+     * The earliest a stop first shown by status report {@code e} can have begun: just after the pump's previous
+     * report, which did not show it. A report lists what is active, not since when: a stall whose own alarm never
+     * reached the platform (a communicator out of range loses what the pump says meanwhile) shows first in the report
+     * after the communicator is back, days later maybe. The patient may have been without therapy all that time, and
+     * the underdose risk counts the hours from then (the stop's evidence says the report did not tell when). Between
+     * two reports 15 minutes apart that is 15 minutes at most. Any other telemetry: {@code happened}.
+     */
+    private Instant listedSince(TelemetryEvent e, Instant happened) {
+        return e.fact() instanceof StatusReport && lastReportedAt != null && lastReportedAt.isBefore(happened)
+                ? lastReportedAt : happened;
+    }
+
+    /**
+     * A status report at twin time {@code t}; what it says of alarms began at {@code happened}, and a stop of delivery
+     * it shows first began at {@code listedSince} at the earliest ({@link #listedSince}).
+     */
+    private PumpTwin onStatus(StatusReport s, Instant t, Instant happened, Instant listedSince, String id,
+                              List<TwinEvent> events) {
         boolean minimum = s.infusionMode() == InfusionMode.MINIMUM_RATE;
         Prescription rx = new Prescription(s.doseMcgPerDay(), s.concentrationMcgPerMl(),
                 prescription == null ? s.concentrationMcgPerMl() : prescription.filledConcentrationMcgPerMl(),
@@ -611,7 +629,7 @@ public record PumpTwin(
                 : ReservoirEstimate.unknown(s.pumpComputedReservoirMl(), s.reservoirCapacityMl(), reservoirPhysics());
         DeliveryState d = delivery;
         if (minimum) {
-            d = d.interruptedBy(InterruptionCause.RESET_TO_MINIMUM_RATE, happened, id);
+            d = d.interruptedBy(InterruptionCause.RESET_TO_MINIMUM_RATE, listedSince, id);
         } else if (d.status() == DeliveryStatus.MINIMUM_RATE || d.status() == DeliveryStatus.UNKNOWN) {
             d = d.resumed(happened, id);
         }
@@ -631,8 +649,8 @@ public record PumpTwin(
                 reportedCritical.add(kind);
             }
             if (kind != PumpAlarmKind.MOTOR_STALL_RECOVERED) {
-                next = next.onAlarm(kind, kind.criticalByLabeling(), "active in status report", t, happened, id,
-                        events);
+                next = next.onAlarm(kind, kind.criticalByLabeling(), "active in status report", t, happened,
+                        listedSince, id, events);
             }
         }
         // The status lists the critical alarms still active; the ones it no longer lists have cleared.
@@ -647,9 +665,13 @@ public record PumpTwin(
         return programmed == prescription.programmedConcentrationMcgPerMl() ? prescription.concentrationsEventId() : id;
     }
 
-    /** An alarm at twin time {@code t}, raised by the pump at {@code happened} (backlogTime). */
+    /**
+     * An alarm at twin time {@code t}, raised by the pump at {@code happened} (backlogTime); a stop of delivery it
+     * brings began at {@code stoppedSince} (its own time for an alarm record, {@link #listedSince} for one a status
+     * report lists).
+     */
     private PumpTwin onAlarm(PumpAlarmKind kind, boolean critical, String detail, Instant t, Instant happened,
-                             String id, List<TwinEvent> events) {
+                             Instant stoppedSince, String id, List<TwinEvent> events) {
         BatteryState b = battery;
         DeliveryState d = delivery;
         FillContext f = fill;
@@ -657,10 +679,10 @@ public record PumpTwin(
             case ELECTIVE_REPLACEMENT_INDICATOR -> b = b.withEri(happened);
             case END_OF_SERVICE -> {
                 b = b.withEndOfService(happened);
-                d = d.interruptedBy(InterruptionCause.END_OF_SERVICE, happened, id);
+                d = d.interruptedBy(InterruptionCause.END_OF_SERVICE, stoppedSince, id);
             }
             case MOTOR_STALL -> {
-                d = d.interruptedBy(InterruptionCause.MOTOR_STALL, happened, id);
+                d = d.interruptedBy(InterruptionCause.MOTOR_STALL, stoppedSince, id);
                 f = f.withMotorStall();
             }
             case MOTOR_STALL_RECOVERED -> {
@@ -671,7 +693,7 @@ public record PumpTwin(
             case LOW_BATTERY_RESET, MEMORY_RESET -> {
                 // After a reset the pump falls back to a minimal rate: effectively no therapy (DOMAIN.md).
                 b = b.withReset(happened);
-                d = d.interruptedBy(InterruptionCause.RESET_TO_MINIMUM_RATE, happened, id);
+                d = d.interruptedBy(InterruptionCause.RESET_TO_MINIMUM_RATE, stoppedSince, id);
             }
             default -> {
             }
@@ -907,8 +929,11 @@ public record PumpTwin(
         DeliveryState d = delivery;
         FillContext f = fill;
         if (c.method() == CatheterCheckMethod.ROTOR_STUDY && c.result() == CatheterCheckResult.FAULT_FOUND) {
-            // The rotor did not turn: the pump is not delivering, whatever it reports.
-            d = d.interruptedBy(InterruptionCause.MOTOR_STALL, t, id);
+            // The rotor did not turn: the pump is not delivering, whatever it reports; since when, the study does not
+            // say: at the earliest since the pump's last report of its own, which did not show the stall (as a stall
+            // a status report lists first, listedSince).
+            Instant since = lastReportedAt != null && lastReportedAt.isBefore(t) ? lastReportedAt : t;
+            d = d.interruptedBy(InterruptionCause.MOTOR_STALL, since, id);
             f = f.withMotorStall();
         } else if (c.method() == CatheterCheckMethod.ROTOR_STUDY && c.result() == CatheterCheckResult.NORMAL
                 && d.cause() == InterruptionCause.MOTOR_STALL) {

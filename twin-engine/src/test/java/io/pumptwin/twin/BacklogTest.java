@@ -165,6 +165,59 @@ class BacklogTest {
         assertThat(pump.twin().assess().underdose().level()).isNotEqualTo(RiskLevel.URGENT);
     }
 
+    /**
+     * A communicator out of range loses what the pump says meanwhile: the stall's own alarm never arrives, and the
+     * first word of it is the report after the communicator is back, which lists the stall as active but not since
+     * when. The pump may have stopped just after its last report, four days ago: the twin counts the hours without
+     * therapy from then (URGENT), not from the report (a fresh stop, WATCH). In the simulator's
+     * communicator-outage-stall 10 of 20 such stops were below the grade their true age called for before this.
+     */
+    @Test
+    void a_stall_first_listed_by_a_report_after_a_gap_counts_from_the_pumps_previous_report() {
+        PumpScenario pump = quietPump();
+
+        TwinTransition back = pump.at(14.1, report(14.1, PumpAlarmKind.MOTOR_STALL));
+
+        assertThat(pump.twin().delivery().status()).isEqualTo(DeliveryStatus.STOPPED);
+        assertThat(pump.twin().delivery().since()).isEqualTo(PumpScenario.day(10));
+        assertThat(back.events()).filteredOn(e -> e.type() == TwinEventType.UNDERDOSE_RISK).singleElement()
+                .satisfies(e -> assertThat(e.level()).isEqualTo(RiskLevel.URGENT));
+        // the alarm itself is relayed as heard, at the report's time
+        assertThat(back.events()).filteredOn(e -> e.type() == TwinEventType.PUMP_CRITICAL_ALARM).singleElement()
+                .satisfies(e -> assertThat(e.evidence()).singleElement()
+                        .satisfies(ev -> assertThat(ev.observedAt()).isEqualTo(PumpScenario.day(14.1))));
+    }
+
+    /**
+     * The patient heard the pump's alarm and called; the clinic's rotor study finds the rotor still. The study says the
+     * pump is stopped, not since when: at the earliest since its last report, four days ago (URGENT).
+     */
+    @Test
+    void a_stall_found_by_a_rotor_study_after_a_gap_counts_from_the_pumps_previous_report() {
+        PumpScenario pump = quietPump();
+
+        pump.at(14.1, new CatheterCheck(CatheterCheckMethod.ROTOR_STUDY, CatheterCheckResult.FAULT_FOUND, null));
+
+        assertThat(pump.twin().delivery().status()).isEqualTo(DeliveryStatus.STOPPED);
+        assertThat(pump.twin().delivery().since()).isEqualTo(PumpScenario.day(10));
+        assertThat(pump.twin().assess().underdose().level()).isEqualTo(RiskLevel.URGENT);
+    }
+
+    /** Reporting every 15 minutes, a stall first listed by a report is dated at most 15 minutes early. */
+    @Test
+    void between_two_reports_a_quarter_of_an_hour_apart_the_stop_is_dated_by_the_earlier() {
+        PumpScenario pump = new PumpScenario("BKL-4");
+        pump.at(0, RefillVisit.routine(2.0, 2.0, 20, 20, 2000, 500));
+        double quarter = 15.0 / 1440;
+        for (int k = 1; k <= 8; k++) {
+            pump.at(1 + k * quarter, report(1 + k * quarter));
+        }
+        pump.at(1 + 9 * quarter, report(1 + 9 * quarter, PumpAlarmKind.MOTOR_STALL));
+
+        assertThat(pump.twin().delivery().since()).isEqualTo(PumpScenario.day(1 + 8 * quarter));
+        assertThat(pump.twin().assess().underdose().level()).isNotEqualTo(RiskLevel.URGENT);
+    }
+
     /** Telemetry in order, the twin not moved on past it, is dated by its own time as before. */
     @Test
     void telemetry_in_order_is_dated_by_its_own_time() {
