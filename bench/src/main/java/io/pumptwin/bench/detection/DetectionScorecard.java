@@ -93,8 +93,9 @@ public final class DetectionScorecard {
         String command = "mvn -q -o -pl bench exec:exec -Dbench.main=" + DetectionScorecard.class.getName()
                 + " -Dbench.args=\"" + String.join(" ", args) + "\"";
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, markdown(card, perScenario, command, pumps, days, seeds, seconds));
         Path svg = out.resolveSibling(out.getFileName().toString().replaceAll("\\.md$", "") + "-latency.svg");
+        Files.writeString(out, markdown(card, perScenario, command, pumps, days, seeds, seconds,
+                svg.getFileName().toString()));
         Files.writeString(svg, LatencyPlot.svg(card));
         System.out.println("event=scorecard.written path=" + out.toAbsolutePath() + " svg=" + svg.toAbsolutePath()
                 + " seconds=" + Math.round(seconds));
@@ -119,8 +120,9 @@ public final class DetectionScorecard {
                 : "results/detection-scorecard.md";
     }
 
+    /** @param plot the latency plot's file name, beside the Markdown (it follows {@code --out}) */
     static String markdown(Scorecard card, Map<String, Scorecard> perScenario, String command, int pumps, Double days,
-                           long[] seeds, double seconds) {
+                           long[] seeds, double seconds, String plot) {
         TwinModelParameters model = TwinModelParameters.defaults();
         double leadDays = model.reservoir().clinicLeadTime().toDays();
         StringBuilder md = new StringBuilder();
@@ -219,7 +221,7 @@ public final class DetectionScorecard {
         card.runs().stream().flatMap(r -> r.falseAlerts().entrySet().stream()
                         .flatMap(e -> e.getValue().stream().limit(2).map(s -> r.scenario() + " " + e.getKey() + " " + s)))
                 .limit(30).forEach(s -> md.append("- ").append(s).append('\n'));
-        md.append("\nLatency plot: `detection-scorecard-latency.svg` (one dot per caught condition, log hours).\n");
+        md.append("\nLatency plot: `").append(plot).append("` (one dot per caught condition, log hours).\n");
         return md.toString();
     }
 
