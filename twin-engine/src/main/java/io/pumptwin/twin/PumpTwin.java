@@ -609,8 +609,12 @@ public record PumpTwin(
      * two reports 15 minutes apart that is 15 minutes at most. Any other telemetry: {@code happened}.
      */
     private Instant listedSince(TelemetryEvent e, Instant happened) {
-        return e.fact() instanceof StatusReport && lastReportedAt != null && lastReportedAt.isBefore(happened)
-                ? lastReportedAt : happened;
+        return e.fact() instanceof StatusReport ? sinceTheLastReport(happened) : happened;
+    }
+
+    /** The earliest a stop first known at {@code at} can have begun: the pump's own last report, if before it. */
+    private Instant sinceTheLastReport(Instant at) {
+        return lastReportedAt != null && lastReportedAt.isBefore(at) ? lastReportedAt : at;
     }
 
     /**
@@ -932,8 +936,7 @@ public record PumpTwin(
             // The rotor did not turn: the pump is not delivering, whatever it reports; since when, the study does not
             // say: at the earliest since the pump's last report of its own, which did not show the stall (as a stall
             // a status report lists first, listedSince).
-            Instant since = lastReportedAt != null && lastReportedAt.isBefore(t) ? lastReportedAt : t;
-            d = d.interruptedBy(InterruptionCause.MOTOR_STALL, since, id);
+            d = d.interruptedBy(InterruptionCause.MOTOR_STALL, sinceTheLastReport(t), id);
             f = f.withMotorStall();
         } else if (c.method() == CatheterCheckMethod.ROTOR_STUDY && c.result() == CatheterCheckResult.NORMAL
                 && d.cause() == InterruptionCause.MOTOR_STALL) {
