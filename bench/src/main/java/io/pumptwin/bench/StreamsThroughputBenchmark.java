@@ -18,6 +18,7 @@ import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import io.pumptwin.bench.plot.StackedBars;
 import io.pumptwin.twin.topology.TwinMetrics;
+import io.pumptwin.twin.topology.TwinTopology;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.serialization.Serdes;
@@ -66,6 +67,9 @@ public final class StreamsThroughputBenchmark {
     int pumps = Integer.parseInt(opts.getOrDefault("--pumps", "100000"));
     int reports = Integer.parseInt(opts.getOrDefault("--reports-per-pump", "10"));
     int rounds = Integer.parseInt(opts.getOrDefault("--rounds", "2"));
+    // rounds run first and not counted: the JIT compiles the twin's code through the first round or two (a C2
+    // compiler thread busy for seconds on the same two cores), which made the first round's ratio the lowest
+    int warmup = Integer.parseInt(opts.getOrDefault("--warmup", "0"));
     String out = opts.getOrDefault("--out", "bench/results/streams-throughput.md");
     List<Contender> contenders = new ArrayList<>();
     contenders.add(new Contender("bare groupByKey().aggregate() (baseline)",
@@ -94,6 +98,19 @@ public final class StreamsThroughputBenchmark {
         + "-byte stored twin (TwinIoSkeleton)",
         (input, registry) -> TwinIoSkeleton.build(input, registry, TwinIoSkeleton.HALF_TWIN_BYTES),
         TwinContenders.deployedSettings()));
+    if (opts.containsKey("--try")) {
+      // trying Streams settings on the engine (e.g. --try producer.linger.ms=20,producer.batch.size=524288): one more
+      // contender per setting group (groups separated by '/'), the engine's own settings with these on top
+      for (String group : opts.get("--try").split("/")) {
+        Map<String, Object> settings = new java.util.HashMap<>(TwinContenders.deployedSettings());
+        for (String kv : group.split(",")) {
+          String[] p = kv.split("=", 2);
+          settings.put(p[0], p[1]);
+        }
+        contenders.add(new Contender("twin engine with " + group,
+            (input, registry) -> TwinTopology.build(TwinContenders.configReadingFrom(input), registry), settings));
+      }
+    }
     if (opts.containsKey("--only")) {
       // profiling some contenders (e.g. --only TwinTopology,TwinIoSkeleton: names containing any of these): the
       // baselines stay, so the ratio is still of one run
@@ -120,12 +137,12 @@ public final class StreamsThroughputBenchmark {
       List<List<Measured>> byContender = new ArrayList<>();
       contenders.forEach(c -> byContender.add(new ArrayList<>()));
       List<StreamsRun.Result> results = new ArrayList<>();
-      for (int round = 0; round < rounds; round++) {
+      for (int round = -warmup; round < rounds; round++) {
       // Each round starts with a different contender: the first one after the fixture (or after the
       // previous round's heaviest run, whose changelogs the broker is still cleaning) runs slowest, and
       // always putting the baseline there flattered every ratio.
       for (int turn = 0; turn < contenders.size(); turn++) {
-        int ci = (turn + round) % contenders.size();
+        int ci = Math.floorMod(turn + round, contenders.size());
         Contender c = contenders.get(ci);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-" + ci + "-" + round + "-" + System.nanoTime());
@@ -138,8 +155,11 @@ public final class StreamsThroughputBenchmark {
         StreamsRun.Result r = StreamsRun.run(c.name(), c.topology().apply(input, stack.topicRegistry()),
             props, input, records, Duration.ofMinutes(30),
             Integer.parseInt(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).toString()));
-        byContender.get(ci).add(new Measured(r, c.stages() == null ? Map.of() : c.stages().get()));
-        System.err.printf("bench: round %d %s: %.0f rec/s%n", round + 1, c.name(), r.recordsPerSecond());
+        if (round >= 0) {
+          byContender.get(ci).add(new Measured(r, c.stages() == null ? Map.of() : c.stages().get()));
+        }
+        System.err.printf("bench: %s %d %s: %.0f rec/s%n", round < 0 ? "warm-up round" : "round",
+            round < 0 ? round + warmup + 1 : round + 1, c.name(), r.recordsPerSecond());
       }
       }
       List<Measured> best = new ArrayList<>();
@@ -148,7 +168,7 @@ public final class StreamsThroughputBenchmark {
             .orElseThrow());
       }
       best.forEach(m -> results.add(m.result()));
-      String table = report(results, pumps, records, rounds) + roundRatios(byContender, results)
+      String table = report(results, pumps, records, rounds, warmup) + roundRatios(byContender, results)
           + stageReport(best, results);
       System.out.println(table);
       ResultsHistory.prepend(Path.of(out), table);
@@ -162,13 +182,14 @@ public final class StreamsThroughputBenchmark {
     }
   }
 
-  static String report(List<StreamsRun.Result> results, int pumps, long records, int rounds) {
+  static String report(List<StreamsRun.Result> results, int pumps, long records, int rounds, int warmup) {
     double base = results.get(0).recordsPerSecond();
     StringBuilder sb = new StringBuilder();
     sb.append("Streams throughput, ").append(Instant.now()).append(": ")
         .append(String.format("%,d records, %,d pumps, exactly_once_v2, 6 partitions, 1 stream thread,"
-            + " in-process broker on the same %d cores; best of %d alternating rounds%n%n", records, pumps,
-            Runtime.getRuntime().availableProcessors(), rounds));
+            + " in-process broker on the same %d cores; best of %d alternating rounds%s%n%n", records, pumps,
+            Runtime.getRuntime().availableProcessors(), rounds,
+            warmup == 0 ? "" : String.format(" after %d warm-up round%s", warmup, warmup == 1 ? "" : "s")));
     double baseCpu = results.get(0).cpuMicrosPerRecord();
     sb.append("| application | commit interval (ms) | records/s | ratio to baseline | ratio to the baseline at the same"
         + " commit interval | seconds | process CPU us/record | CPU ratio (baseline/this) | stream thread CPU us/record |"

@@ -35,6 +35,10 @@ final class TwinContenders {
         new StreamsThroughputBenchmark.Contender("twin engine, all twins in RocksDB",
             (inputTopic, registry) -> TwinTopology.build(configReadingFrom(inputTopic)
                 .withTwinStores(TwinTopology.StoreKind.PERSISTENT_CHANGELOGGED), registry),
+            engineSettings(engine)),
+        new StreamsThroughputBenchmark.Contender("twin engine, cold parts in RocksDB",
+            (inputTopic, registry) -> TwinTopology.build(configReadingFrom(inputTopic)
+                .withTwinStores(TwinTopology.StoreKind.HOT_ON_HEAP), registry),
             engineSettings(engine)));
   }
 

@@ -39,7 +39,7 @@ public final class TwinEngineContainer {
     }
     TwinEngineConfig config = defaults
         .withApplicationId(env.string("TWIN_APPLICATION_ID", defaults.applicationId()))
-        .withTwinStores(twinStores(env.string("TWIN_STORES", "hot-on-heap")))
+        .withTwinStores(twinStores(env.string("TWIN_STORES", "on-heap")))
         .withQueryServer(port, env.string("TWIN_APPLICATION_SERVER", hostName + ":" + port))
         .withStreamsOverrides(streams);
     String tokens = env.optional("STAFF_TOKENS_FILE");
@@ -47,12 +47,17 @@ public final class TwinEngineContainer {
     return tokens == null ? config : config.withQueryAccess(QueryAccess.load(Path.of(tokens)));
   }
 
-  /** {@code hot-on-heap} (the default: about 400 bytes of heap per pump) or {@code rocksdb} (all twins on disk). */
+  /**
+   * {@code on-heap} (the default: every twin on the heap, 1-2 KB per pump as it ages), {@code hot-on-heap} (the part
+   * every report rewrites on the heap, about 400 bytes per pump, the rest in RocksDB) or {@code rocksdb} (all twins on
+   * disk); all changelogged.
+   */
   static TwinTopology.StoreKind twinStores(String value) {
     return switch (value) {
+      case "on-heap" -> TwinTopology.StoreKind.ON_HEAP;
       case "hot-on-heap" -> TwinTopology.StoreKind.HOT_ON_HEAP;
       case "rocksdb" -> TwinTopology.StoreKind.PERSISTENT_CHANGELOGGED;
-      default -> throw new IllegalArgumentException("TWIN_STORES must be hot-on-heap or rocksdb, was " + value);
+      default -> throw new IllegalArgumentException("TWIN_STORES must be on-heap, hot-on-heap or rocksdb, was " + value);
     };
   }
 

@@ -14,13 +14,15 @@ class TwinEngineContainerTest {
       "SCHEMA_REGISTRY_URL", "http://registry:8080/apis/ccompat/v7");
 
   @Test
-  void twinsKeepTheirHotPartsOnTheHeapUnlessToldRocksdb() {
+  void twinsLiveOnTheHeapUnlessToldOtherwise() {
     assertThat(TwinEngineContainer.config(env(Map.of()), "host").twinStores())
+        .isEqualTo(TwinTopology.StoreKind.ON_HEAP);
+    assertThat(TwinEngineContainer.config(env(Map.of("TWIN_STORES", "hot-on-heap")), "host").twinStores())
         .isEqualTo(TwinTopology.StoreKind.HOT_ON_HEAP);
     assertThat(TwinEngineContainer.config(env(Map.of("TWIN_STORES", "rocksdb")), "host").twinStores())
         .isEqualTo(TwinTopology.StoreKind.PERSISTENT_CHANGELOGGED);
     assertThatThrownBy(() -> TwinEngineContainer.config(env(Map.of("TWIN_STORES", "memory")), "host"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hot-on-heap or rocksdb");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("on-heap, hot-on-heap or rocksdb");
   }
 
   private static ContainerEnv env(Map<String, String> extra) {

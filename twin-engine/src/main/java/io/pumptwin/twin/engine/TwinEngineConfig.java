@@ -34,10 +34,12 @@ import java.util.Objects;
  *                            Streams passes security settings among them ({@link #withKafkaSecurity}) to all its clients
  * @param queryAccess         who may query twins, and which clinics' pumps (the staff token file); nobody by default
  * @param tls                 HTTPS for the query API and /metrics; null serves plain HTTP
- * @param twinStores          where the twins live: {@link TwinTopology.StoreKind#HOT_ON_HEAP} by default (the part
- *                            of each twin every report rewrites in a heap map, about 400 bytes per pump, the rest in
- *                            RocksDB, both changelogged), or {@link TwinTopology.StoreKind#PERSISTENT_CHANGELOGGED}
- *                            (all in RocksDB, for more pumps per instance than the heap should hold)
+ * @param twinStores          where the twins live: {@link TwinTopology.StoreKind#ON_HEAP} by default (every twin in a
+ *                            heap store, 1-2 KB per pump as it ages, changelogged),
+ *                            {@link TwinTopology.StoreKind#HOT_ON_HEAP} (the part each report rewrites on the heap,
+ *                            about 400 bytes per pump, the rest in RocksDB) or
+ *                            {@link TwinTopology.StoreKind#PERSISTENT_CHANGELOGGED} (all in RocksDB, for more pumps
+ *                            per instance than the heap should hold)
  */
 public record TwinEngineConfig(
         String applicationId,
@@ -97,7 +99,7 @@ public record TwinEngineConfig(
                 TwinTopicNames.standard(), ReorderSettings.defaults(), Duration.ofHours(1),
                 TwinModelParameters.defaults(),
                 DEFAULT_QUERY_PORT, null, Map.of(), QueryAccess.none(), null,
-                TwinTopology.StoreKind.HOT_ON_HEAP);
+                TwinTopology.StoreKind.ON_HEAP);
     }
 
     public TwinEngineConfig withApplicationId(String id) {

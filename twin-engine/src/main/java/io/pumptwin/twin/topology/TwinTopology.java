@@ -96,19 +96,25 @@ public final class TwinTopology {
          */
         IN_MEMORY,
         /**
-         * Production's default: each twin's hot part (what every report rewrites, about 300-400 bytes: the split
-         * format's, {@link io.pumptwin.twin.store.PumpTwinStoreCodec#encodeSplit}) in Kafka Streams' in-memory store,
-         * its cold part and the rest in RocksDB; all changelogged, so a fail-over restores every twin exactly, as
-         * with {@link #PERSISTENT_CHANGELOGGED}. A report then costs a RocksDB read of the cold part and no RocksDB
-         * write (the cold part changes on about 2 reports in 10): 0.58 of the bare aggregate's rate against 0.42 all
-         * in RocksDB in the same run (StreamsThroughputBenchmark, 2026-12-04 15:20), for about 360 more bytes of heap
-         * per pump (36 MB per 100,000 ten-report twins). A restarted instance restores the hot parts from their changelog whole
-         * (RocksDB keeps a checkpoint after a clean stop; under exactly-once an unclean one restores whole too).
-         * Kafka Streams' in-memory store copies the keys of a range it iterates: the silent-pump sweep and a fleet
-         * query copy a task's pump serials once per call (sweep batches of 10,000, so a task of N pumps copies
-         * N&sup2;/10,000 keys per hourly sweep round: nothing at 100,000 pumps, a second per round at a million).
+         * Each twin's hot part (what every report rewrites, about 300-400 bytes: the split format's,
+         * {@link io.pumptwin.twin.store.PumpTwinStoreCodec#encodeSplit}) in a heap store ({@link HashedHeapStore}), its
+         * cold part and the rest in RocksDB; all changelogged, so a fail-over restores every twin exactly, as with
+         * {@link #PERSISTENT_CHANGELOGGED}. A report costs a RocksDB read of the cold part and, mostly, no RocksDB
+         * write (the cold part changes on about 2 reports in 10), for about 400 bytes of heap per pump. Production's
+         * default from fff24a0 until {@link #ON_HEAP}; for more pumps per instance than the heap should hold whole.
          */
-        HOT_ON_HEAP
+        HOT_ON_HEAP,
+        /**
+         * Production's default: both parts of every twin in heap stores ({@link HashedHeapStore}), changelogged as
+         * with {@link #PERSISTENT_CHANGELOGGED} (held telemetry and the sweep's progress stay in RocksDB): a report
+         * costs no RocksDB read or write at all. Against {@link #HOT_ON_HEAP} in the same runs of
+         * StreamsThroughputBenchmark (2026-12-04 20:45-21:20, medians of the round-by-round ratios): 0.63 against
+         * 0.55, 0.63 against 0.55, 0.69 against 0.62. Its price is the heap: the whole twin, about 500 bytes per
+         * pump for a ten-report twin and 1.5-2 KB at a month (TwinFootprint), 150-200 MB per 100,000 pumps; a
+         * restarted instance restores every twin from the changelogs (under exactly-once an unclean stop restores
+         * RocksDB whole too), and a standby replica keeps its copy on the heap as well.
+         */
+        ON_HEAP
     }
 
     public static Topology build(TwinEngineConfig config, TopicRegistry topics, TwinMetrics metrics) {
@@ -152,12 +158,13 @@ public final class TwinTopology {
     private static <K> StoreBuilder<KeyValueStore<K, byte[]>> store(StoreKind kind, String name, Serde<K> keySerde,
                                                                    boolean cachedWhenPersistent) {
         if (kind == StoreKind.IN_MEMORY) {
-            return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keySerde, Serdes.ByteArray())
+            return Stores.keyValueStoreBuilder(HashedHeapStore.supplier(name), keySerde, Serdes.ByteArray())
                     .withCachingDisabled().withLoggingDisabled();
         }
-        boolean onHeap = kind == StoreKind.HOT_ON_HEAP && name.equals(TWIN_STORE);
+        boolean onHeap = kind == StoreKind.HOT_ON_HEAP && name.equals(TWIN_STORE)
+                || kind == StoreKind.ON_HEAP && (name.equals(TWIN_STORE) || name.equals(COLD_STORE));
         StoreBuilder<KeyValueStore<K, byte[]>> b = Stores.keyValueStoreBuilder(onHeap
-                ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name),
+                ? HashedHeapStore.supplier(name) : Stores.persistentKeyValueStore(name),
                 keySerde, Serdes.ByteArray()).withLoggingEnabled(Map.of());
         return cachedWhenPersistent ? b.withCachingEnabled() : b;
     }

@@ -16,17 +16,20 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Where the twins live (TwinEngineConfig.twinStores) changes nothing the engine says: with the hot parts on the heap
- * (production's default) and with every twin in RocksDB, the same telemetry gives the same twin states, the same twin
- * events and the same changelog records, which are what a fail-over restores from.
+ * Where the twins live (TwinEngineConfig.twinStores) changes nothing the engine says: with both parts of every twin on
+ * the heap (production's default), with the hot parts alone on the heap and with every twin in RocksDB, the same
+ * telemetry gives the same twin states, the same twin events and the same changelog records, which are what a
+ * fail-over restores from.
  */
 class TwinStoreKindTest {
 
     @Test
-    void hot_parts_on_the_heap_and_all_in_rocksdb_say_and_changelog_the_same() {
+    void on_the_heap_hot_parts_on_the_heap_and_all_in_rocksdb_say_and_changelog_the_same() {
         Run heap = run(TwinTopology.StoreKind.HOT_ON_HEAP);
         Run rocks = run(TwinTopology.StoreKind.PERSISTENT_CHANGELOGGED);
+        Run allOnHeap = run(TwinTopology.StoreKind.ON_HEAP);
 
+        assertThat(allOnHeap).isEqualTo(rocks);
         assertThat(heap.states).isNotEmpty().isEqualTo(rocks.states);
         assertThat(heap.events).isNotEmpty().isEqualTo(rocks.events);
         assertThat(heap.hotChangelog).isNotEmpty().isEqualTo(rocks.hotChangelog);
@@ -36,7 +39,12 @@ class TwinStoreKindTest {
     }
 
     @Test
-    void the_hot_parts_go_on_the_heap_and_the_cold_parts_stay_in_rocksdb() {
+    void each_kind_puts_the_parts_where_it_says() {
+        try (TwinDriver d = new TwinDriver(c -> c)) {
+            assertThat(d.config.twinStores()).isEqualTo(TwinTopology.StoreKind.ON_HEAP); // the default
+            assertThat(store(d, TwinTopology.TWIN_STORE).persistent()).isFalse();
+            assertThat(store(d, TwinTopology.COLD_STORE).persistent()).isFalse();
+        }
         try (TwinDriver d = new TwinDriver(c -> c.withTwinStores(TwinTopology.StoreKind.HOT_ON_HEAP))) {
             assertThat(store(d, TwinTopology.TWIN_STORE).persistent()).isFalse();
             assertThat(store(d, TwinTopology.COLD_STORE).persistent()).isTrue();
