@@ -43,10 +43,28 @@ public final class StreamsRun {
    *     that, the last minute or so of a longer one
    * @param brokerBytes bytes the broker's log grew by during the run (changelogs, outputs, offsets and transaction
    *     markers), as stored: compressed when the producer compressed
+   * @param gcCpuSeconds CPU time of the JVM's garbage-collector threads during the run (JvmThreadsCpu; the broker's
+   *     garbage is collected by the same threads, as it runs in the same JVM)
+   * @param jitCpuSeconds CPU time of the JIT compiler threads during the run
    */
   public record Result(String name, long records, double seconds, long stateDirBytes,
       long heapUsedAfterBytes, double cpuSeconds, int commitIntervalMs, double streamThreadCpuSeconds,
-      double commitSeconds, long brokerBytes) {
+      double commitSeconds, long brokerBytes, double gcCpuSeconds, double jitCpuSeconds) {
+    public Result(String name, long records, double seconds, long stateDirBytes, long heapUsedAfterBytes,
+        double cpuSeconds, int commitIntervalMs, double streamThreadCpuSeconds, double commitSeconds,
+        long brokerBytes) {
+      this(name, records, seconds, stateDirBytes, heapUsedAfterBytes, cpuSeconds, commitIntervalMs,
+          streamThreadCpuSeconds, commitSeconds, brokerBytes, 0, 0);
+    }
+
+    public double gcCpuMicrosPerRecord() {
+      return gcCpuSeconds * 1e6 / records;
+    }
+
+    public double jitCpuMicrosPerRecord() {
+      return jitCpuSeconds * 1e6 / records;
+    }
+
     public double recordsPerSecond() {
       return records / seconds;
     }
@@ -92,6 +110,7 @@ public final class StreamsRun {
       KafkaStreams streams = new KafkaStreams(topology, props);
       long start = System.nanoTime();
       long cpuStart = processCpuNanos();
+      JvmThreadsCpu.Snapshot jvmStart = JvmThreadsCpu.now();
       streams.start();
       long lastReport = start;
       long consumed = 0;
@@ -119,6 +138,7 @@ public final class StreamsRun {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+        JvmThreadsCpu.Snapshot jvm = JvmThreadsCpu.now().since(jvmStart);
         double threadCpuSeconds = streamThreadCpuNanos(appId) / 1e9;
         double commitSeconds = commitSeconds(streams);
         long brokerBytes = brokerLogBytes(admin) - brokerBefore;
@@ -126,7 +146,7 @@ public final class StreamsRun {
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         streams.close(Duration.ofSeconds(60));
         return new Result(name, total, seconds, sizeOf(stateDir.resolve(appId)), heap, cpuSeconds,
-            commitIntervalMs, threadCpuSeconds, commitSeconds, brokerBytes);
+            commitIntervalMs, threadCpuSeconds, commitSeconds, brokerBytes, jvm.gcNanos() / 1e9, jvm.jitNanos() / 1e9);
       } finally {
         streams.close(Duration.ofSeconds(60));
       }

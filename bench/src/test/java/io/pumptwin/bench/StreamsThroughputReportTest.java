@@ -40,6 +40,14 @@ class StreamsThroughputReportTest {
   }
 
   @Test
+  void theTableShowsTheCollectorsAndTheJitsCpuPerRecord() {
+    StreamsRun.Result base = new StreamsRun.Result("bare (baseline)", 1_000_000, 5, 0, 0, 5, 200, 2.5, 0, 0, 0.5, 0.2);
+    String table = StreamsThroughputBenchmark.report(List.of(base), 1000, 1_000_000, 1, 1);
+    assertThat(table).contains("GC threads CPU us/record | JIT compiler CPU us/record")
+        .contains("| 0.5 | 0.2 |").contains("best of 1 alternating rounds after 1 warm-up round");
+  }
+
+  @Test
   void theStageReportSaysWhatRemainsOutsideTheTimedStagesAndTheBudgetOfTheGoal() {
     StreamsRun.Result base = run("bare (baseline)", 5, 200); // 5 us per record
     StreamsRun.Result eng = run("engine", 20, 200); // 20 us per record
