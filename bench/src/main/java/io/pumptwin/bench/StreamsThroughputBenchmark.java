@@ -282,11 +282,11 @@ public final class StreamsThroughputBenchmark {
   private static String stageName(TwinMetrics.Stage stage) {
     return switch (stage) {
       case MAP -> "checks and mapping of the telemetry";
-      case READ -> "reading the twin's two parts (RocksDB)";
+      case READ -> "reading the twin's two parts from the stores";
       case DECODE -> "decoding the twin";
       case APPLY -> "applying the event (models, conditions)";
       case ENCODE -> "encoding the twin";
-      case WRITE -> "writing the twin's parts (RocksDB, changelog)";
+      case WRITE -> "writing the twin's parts to the stores, with their changelog records";
       case EVENTS -> "twin events";
       case STATE -> "TwinState (mapping, Avro, send)";
       case STREAM_TIME -> "stream-time work (held telemetry, sweep)";

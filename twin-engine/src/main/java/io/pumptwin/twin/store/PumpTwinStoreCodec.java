@@ -6,6 +6,7 @@ import io.pumptwin.twin.FillContext;
 import io.pumptwin.twin.Prescription;
 import io.pumptwin.twin.PumpIdentity;
 import io.pumptwin.twin.PumpTwin;
+import io.pumptwin.twin.EventIds;
 import io.pumptwin.twin.RecentEvents;
 import io.pumptwin.twin.TwinEventType;
 import io.pumptwin.twin.TwinModelParameters;
@@ -258,7 +259,7 @@ public final class PumpTwinStoreCodec {
             hot.writeInt(recent.limit());
             hot.writeInt(recent.size());
             for (int k = 0; k < recent.size(); k++) {
-                id(hot, recent.eventId(k));
+                recentId(hot, recent, k);
                 varLong(hot, twin.lastSequence() - recent.sequence(k));
                 varLong(hot, asOfMillis - recent.eventTimeMillis(k));
             }
@@ -427,7 +428,7 @@ public final class PumpTwinStoreCodec {
         long previousStep = 0;
         for (int k = 0; k < n; k++) {
             if (k >= withoutIds) {
-                id(hot, recent.eventId(k));
+                recentId(hot, recent, k);
             } else if (recent.eventId(k) != null) {
                 throw new IllegalStateException("remembered event " + k + " of " + n + " keeps its id");
             }
@@ -530,12 +531,17 @@ public final class PumpTwinStoreCodec {
                     null);
         }
         String[] recentIds = new String[n];
+        boolean[] recentUuids = new boolean[n];
+        long[] recentHi = new long[n];
+        long[] recentLo = new long[n];
         long[] recentSequences = new long[n];
         long[] recentTimes = new long[n];
         long previousStep = 0;
         for (int i = 0; i < n; i++) {
             if (compact) {
-                recentIds[i] = i < withoutIds ? null : id(h, version);
+                if (i >= withoutIds) {
+                    recentId(h, version, i, recentIds, recentUuids, recentHi, recentLo);
+                }
                 recentSequences[i] = lastSequence - varLong(h);
                 if (i == 0) {
                     recentTimes[0] = asOfMillis - timeStep(h);
@@ -548,12 +554,13 @@ public final class PumpTwinStoreCodec {
                 recentSequences[i] = h.readLong();
                 recentTimes[i] = h.readLong();
             } else {
-                recentIds[i] = id(h, version);
+                recentId(h, version, i, recentIds, recentUuids, recentHi, recentLo);
                 recentSequences[i] = lastSequence - varLong(h);
                 recentTimes[i] = asOfMillis - varLong(h);
             }
         }
-        RecentEvents recent = RecentEvents.ofArrays(recentIds, recentSequences, recentTimes, recentLimit);
+        RecentEvents recent = RecentEvents.ofArrays(recentIds, recentUuids, recentHi, recentLo, recentSequences,
+                recentTimes, recentLimit);
 
         Prescription rx = null;
         if (c.readBoolean()) {
@@ -724,7 +731,7 @@ public final class PumpTwinStoreCodec {
             out.writeLong(ids.lo[known]);
             return;
         }
-        UUID uuid = canonicalUuid(s);
+        UUID uuid = EventIds.canonicalUuid(s);
         if (uuid != null) {
             out.writeByte(ID_UUID);
             out.writeLong(uuid.getMostSignificantBits());
@@ -732,6 +739,39 @@ public final class PumpTwinStoreCodec {
         } else {
             out.writeByte(ID_TEXT);
             out.writeUTF(s);
+        }
+    }
+
+    /**
+     * A remembered event's id, written as {@link #id(Out, String)} writes its text: a UUID id is held by RecentEvents
+     * as its two longs and written from them, without its text being made (issue 5).
+     */
+    private static void recentId(Out out, RecentEvents recent, int k) {
+        if (recent.idIsUuid(k)) {
+            out.writeByte(ID_UUID);
+            out.writeLong(recent.uuidHi(k));
+            out.writeLong(recent.uuidLo(k));
+        } else {
+            id(out, recent.eventId(k));
+        }
+    }
+
+    /** Reads what {@link #recentId(Out, RecentEvents, int)} wrote into the {@code i}-th place of the arrays. */
+    private static void recentId(In in, byte version, int i, String[] texts, boolean[] uuids, long[] hi, long[] lo) {
+        if (version == VERSION_1) {
+            texts[i] = id(in, version);
+            return;
+        }
+        byte tag = in.readByte();
+        switch (tag) {
+            case ID_NULL -> texts[i] = null;
+            case ID_TEXT -> texts[i] = in.readUTF();
+            case ID_UUID -> {
+                uuids[i] = true;
+                hi[i] = in.readLong();
+                lo[i] = in.readLong();
+            }
+            default -> throw new UnreadableTwin("unknown event id tag " + tag, null);
         }
     }
 
@@ -746,40 +786,6 @@ public final class PumpTwinStoreCodec {
             case ID_UUID -> in.ids.remember(in.readLong(), in.readLong());
             default -> throw new UnreadableTwin("unknown event id tag " + tag, null);
         };
-    }
-
-    /**
-     * The UUID when {@code s} is exactly its canonical text (lower-case hex, dashes at 8, 13, 18, 23), so that
-     * decoding gives back the same string. Parsed by hand: UUID.fromString plus toString to compare, for each of a
-     * twin's remembered event ids on every write, was a few percent of the engine's time.
-     */
-    private static UUID canonicalUuid(String s) {
-        if (s.length() != 36) {
-            return null;
-        }
-        long msb = 0;
-        long lsb = 0;
-        int digits = 0;
-        for (int i = 0; i < 36; i++) {
-            char ch = s.charAt(i);
-            if (i == 8 || i == 13 || i == 18 || i == 23) {
-                if (ch != '-') {
-                    return null;
-                }
-                continue;
-            }
-            int v = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-            if (v < 0) {
-                return null;
-            }
-            if (digits < 16) {
-                msb = (msb << 4) | v;
-            } else {
-                lsb = (lsb << 4) | v;
-            }
-            digits++;
-        }
-        return new UUID(msb, lsb);
     }
 
     /** Zig-zag variable-length long (protobuf's encoding): small deltas of either sign in one to three bytes. */
