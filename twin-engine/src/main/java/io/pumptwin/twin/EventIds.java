@@ -4,6 +4,17 @@ import java.util.UUID;
 
 /** Telemetry event ids, most of which are UUIDs in their canonical text. */
 public final class EventIds {
+    /**
+     * The last text parsed and what it gave (null: not a canonical UUID). One event's id is asked for several times
+     * while it is applied (the de-duplication check, the memory, the store's other fields that name the event): by
+     * identity, the same String object is the same text. Racy on purpose: a record of final fields is safely
+     * published, and a thread that sees another's entry just parses again.
+     */
+    private record Parsed(String text, UUID uuid) {
+    }
+
+    private static Parsed last = new Parsed(null, null);
+
     private EventIds() {
     }
 
@@ -13,6 +24,16 @@ public final class EventIds {
      * compare, for each of a twin's remembered event ids on every write, was a few percent of the engine's time.
      */
     public static UUID canonicalUuid(String s) {
+        Parsed p = last;
+        if (p.text() == s) {
+            return p.uuid();
+        }
+        UUID u = parse(s);
+        last = new Parsed(s, u);
+        return u;
+    }
+
+    private static UUID parse(String s) {
         if (s.length() != 36) {
             return null;
         }
