@@ -47,15 +47,9 @@ public final class RecentEvents {
 
     /** The newest {@code limit} of {@code items}, oldest first; only the newest {@link #IDS_KEPT} keep their ids. */
     public RecentEvents(List<Fingerprint> items, int limit) {
-        int from = Math.max(0, items.size() - limit);
-        int n = items.size() - from;
-        this.texts = new String[n];
-        this.uuids = new boolean[n];
-        this.uuidHi = new long[n];
-        this.uuidLo = new long[n];
-        this.sequences = new long[n];
-        this.eventTimes = new long[n];
-        this.limit = limit;
+        this(Math.min(items.size(), limit), limit);
+        int n = size();
+        int from = items.size() - n;
         for (int k = 0; k < n; k++) {
             Fingerprint f = items.get(from + k);
             if (k >= n - IDS_KEPT) {
