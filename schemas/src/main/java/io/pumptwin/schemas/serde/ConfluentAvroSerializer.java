@@ -51,7 +51,7 @@ public final class ConfluentAvroSerializer<V extends SpecificRecord> implements 
     this.schema = org.apache.avro.specific.SpecificData.get().getSchema(type);
     this.settings = settings;
     this.isKey = isKey;
-    this.writer = writer != null ? writer : new SpecificDatumWriter<>(schema);
+    this.writer = writer != null ? writer : new InstantWritingDatumWriter<>(type);
   }
 
   @Override

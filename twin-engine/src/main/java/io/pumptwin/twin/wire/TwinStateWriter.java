@@ -2,30 +2,28 @@ package io.pumptwin.twin.wire;
 
 import io.pumptwin.events.Provenance;
 import io.pumptwin.events.TwinState;
-import org.apache.avro.LogicalTypes;
+import io.pumptwin.schemas.serde.InstantWritingDatumWriter;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.avro.specific.SpecificRecordBase;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.Map;
 
 /**
  * Writes TwinState in standard Avro binary, with the provenance's parameter map encoded once: every state an
  * engine writes carries the same ~40 model parameters, and encoding them again for each state was the largest
- * single item of the engine's time (JFR). The bytes are those a plain SpecificDatumWriter writes (a test compares).
+ * single item of the engine's time (JFR). Its timestamps are written as every serializer of ours writes them
+ * ({@link InstantWritingDatumWriter}). The bytes are those a plain SpecificDatumWriter writes (a test compares).
  *
  * <p>Only the one map instance given here is taken from the cache (compared by identity): the engine builds it
  * once, unmodifiable, and puts that instance into every state; any other map is encoded as usual.
  */
-public final class TwinStateWriter extends SpecificDatumWriter<TwinState> {
+public final class TwinStateWriter extends InstantWritingDatumWriter<TwinState> {
     private final Map<String, Double> parameters;
     private final byte[] encodedParameters;
 
@@ -45,36 +43,6 @@ public final class TwinStateWriter extends SpecificDatumWriter<TwinState> {
             throw new UncheckedIOException(e);
         }
         this.encodedParameters = out.toByteArray();
-    }
-
-    /**
-     * A timestamp-millis field written as the long its conversion gives, without the conversion's lookup by class and
-     * logical type and the boxing of the long: a state holds a few dozen timestamps, and that path was the largest
-     * single item of writing a state (JFR of the throughput benchmark, issue 5). Same bytes (the test compares).
-     */
-    @Override
-    protected void write(Schema schema, Object datum, Encoder out) throws IOException {
-        if (datum instanceof Instant instant && schema.getLogicalType() instanceof LogicalTypes.TimestampMillis) {
-            out.writeLong(instant.toEpochMilli());
-            return;
-        }
-        super.write(schema, datum, out);
-    }
-
-    /**
-     * The same for a record's own timestamp-millis field (not in a union): SpecificDatumWriter converts it through
-     * the record's conversion into a boxed Long before writing it (seen in the throughput benchmark's profile, issue
-     * 5). Same bytes (the test compares).
-     */
-    @Override
-    protected void writeField(Object datum, Schema.Field f, Encoder out, Object state) throws IOException {
-        if (datum instanceof SpecificRecordBase record
-                && f.schema().getLogicalType() instanceof LogicalTypes.TimestampMillis
-                && record.get(f.pos()) instanceof Instant instant) {
-            out.writeLong(instant.toEpochMilli());
-            return;
-        }
-        super.writeField(datum, f, out, state);
     }
 
     @Override
