@@ -154,7 +154,7 @@ record PumpScenario(String serial, String pseudonym, String clinic, int capacity
         .setUnderdose(new RiskAssessment(under, under.ordinal() / 3.0,
             under == RiskLevel.NONE ? null : now.minus(Duration.ofDays(2)), underEvidence))
         .setOverdose(new RiskAssessment(RiskLevel.NONE, 0.02, null, List.of()))
-        .setProvenance(new Provenance("twin-0.1.0", "default", Map.of("reservoir.tolerance", 0.145), List.of()))
+        .setProvenance(new Provenance("twin-0.1.0", "default", "5f0c3e1a9b2d4c6e8f1a3b5c7d9e0f12", List.of()))
         .build();
   }
 

@@ -41,6 +41,7 @@ class ContractRoundTripTest {
         Topics.TELEMETRY, pump -> SampleRecords.refill(pump, 3),
         Topics.TELEMETRY_DLQ, SampleRecords::deadLetter,
         Topics.TWIN_STATE, SampleRecords::twinState,
+        Topics.TWIN_PARAMETERS, digest -> SampleRecords.modelParameterSet(),
         Topics.TWIN_EVENTS, SampleRecords::twinEvent,
         Topics.ALERTS, SampleRecords::alertEvent,
         Topics.ALERT_COMMANDS, SampleRecords::alertCommand,

@@ -64,6 +64,29 @@ public record TwinModelParameters(
                 refillUrgentBeforeEmpty, recentEventLimit, symptomMemory);
     }
 
+    /**
+     * Every parameter of the set as text, {@code TwinModelParameters[name=..., reservoir=ReservoirModelParameters[...],
+     * ...]}: the records' own rendering, each double as Java writes it and each duration in ISO-8601. What
+     * {@link #digest()} is taken of, and published with it.
+     */
+    public String definition() {
+        return toString();
+    }
+
+    /**
+     * The name twin states give these values (TwinState provenance): SHA-256 of the UTF-8 {@link #definition()}, its
+     * first 16 bytes in lower-case hex. Two sets differing in any parameter, or only in name, have different digests.
+     */
+    public String digest() {
+        try {
+            byte[] sha = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(definition().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(sha, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
     public Map<String, Double> asMap() {
         Map<String, Double> m = new LinkedHashMap<>();
         m.putAll(reservoir.asMap());

@@ -37,21 +37,12 @@ public final class ConfluentAvroSerializer<V extends SpecificRecord> implements 
 
   public ConfluentAvroSerializer(SchemaRegistryClient registry, Class<V> type, SerdeSettings settings,
       boolean isKey) {
-    this(registry, type, settings, isKey, null);
-  }
-
-  /**
-   * As above, writing the Avro body with {@code writer} (built for {@code type}'s schema); for a topic whose
-   * records share a large constant part that the writer encodes once (see the twin engine's TwinState).
-   */
-  public ConfluentAvroSerializer(SchemaRegistryClient registry, Class<V> type, SerdeSettings settings,
-      boolean isKey, SpecificDatumWriter<V> writer) {
     AvroClassTrust.ensure();
     this.registry = registry;
     this.schema = org.apache.avro.specific.SpecificData.get().getSchema(type);
     this.settings = settings;
     this.isKey = isKey;
-    this.writer = writer != null ? writer : new InstantWritingDatumWriter<>(type);
+    this.writer = new InstantWritingDatumWriter<>(type);
   }
 
   @Override

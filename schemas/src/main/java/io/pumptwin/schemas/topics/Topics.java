@@ -4,6 +4,7 @@ import io.pumptwin.events.AlertCommand;
 import io.pumptwin.events.AlertEvent;
 import io.pumptwin.events.DeadLetter;
 import io.pumptwin.events.GroundTruth;
+import io.pumptwin.events.ModelParameterSet;
 import io.pumptwin.events.NotificationRecord;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.events.TwinEvent;
@@ -36,6 +37,14 @@ public final class Topics {
       new TopicSpec<>("pump.twin.state.v1", TwinState.class, DEFAULT_PARTITIONS,
           TopicSpec.compacted(Duration.ofMinutes(10)), "latest twin per pump (compacted)");
 
+  /**
+   * The values of each model parameter set, keyed by the digest every twin state names (Provenance.parametersDigest);
+   * written by the engine when it starts processing, once per task. One partition: a handful of small records.
+   */
+  public static final TopicSpec<ModelParameterSet> TWIN_PARAMETERS =
+      new TopicSpec<>("pump.twin.parameters.v1", ModelParameterSet.class, 1,
+          TopicSpec.compacted(Duration.ofMinutes(10)), "twin model parameter sets by digest (compacted)");
+
   public static final TopicSpec<TwinEvent> TWIN_EVENTS =
       new TopicSpec<>("pump.twin.events.v1", TwinEvent.class, DEFAULT_PARTITIONS,
           TopicSpec.retention(Duration.ofDays(365)), "threshold crossings and relayed critical alarms");
@@ -59,7 +68,7 @@ public final class Topics {
           TopicSpec.retention(Duration.ofDays(30)), "simulator ground truth");
 
   public static final List<TopicSpec<?>> ALL = List.of(
-      TELEMETRY, TELEMETRY_DLQ, TWIN_STATE, TWIN_EVENTS, ALERTS, ALERT_COMMANDS, NOTIFICATIONS,
+      TELEMETRY, TELEMETRY_DLQ, TWIN_STATE, TWIN_PARAMETERS, TWIN_EVENTS, ALERTS, ALERT_COMMANDS, NOTIFICATIONS,
       GROUND_TRUTH);
 
   private Topics() {}

@@ -19,7 +19,8 @@ class InstantWritingDatumWriterTest {
   private static List<SpecificRecord> samples() {
     return List.of(SampleRecords.statusReport("NGP100001", 1), SampleRecords.refill("NGP100001", 2),
         SampleRecords.explant("NGP100001", 3), SampleRecords.explantRetraction("NGP100001", 4, "e-3"),
-        SampleRecords.twinState("NGP100001"), SampleRecords.twinEvent("NGP100001"),
+        SampleRecords.twinState("NGP100001"), SampleRecords.modelParameterSet(),
+        SampleRecords.twinEvent("NGP100001"),
         SampleRecords.alertEvent("NGP100001"), SampleRecords.alertCommand("NGP100001"),
         SampleRecords.notification("NGP100001"), SampleRecords.deadLetter("NGP100001"),
         SampleRecords.groundTruth("NGP100001"));

@@ -95,11 +95,32 @@ public record CatheterModelParameters(
     }
 
     public double obstructionPriorLogOdds() {
-        return logit(priorPerMonth() * obstructionShare);
+        return priors().obstruction();
     }
 
     public double lossPriorLogOdds() {
-        return logit(priorPerMonth() * (1 - obstructionShare));
+        return priors().loss();
+    }
+
+    /** The two prior log-odds of one parameter set (a record has no room for them, so they are kept aside). */
+    private record Priors(CatheterModelParameters of, double obstruction, double loss) {
+    }
+
+    /**
+     * The priors of the parameter set asked last, by identity: the belief relaxes toward them on every report, and
+     * their pow and logs were 1% of the engine's stream thread (async-profiler, issue 5). An engine has one set; a
+     * replay comparing two sets recomputes them, as every call did before.
+     */
+    private static volatile Priors lastPriors;
+
+    private Priors priors() {
+        Priors priors = lastPriors;
+        if (priors == null || priors.of() != this) {
+            double perMonth = priorPerMonth();
+            priors = new Priors(this, logit(perMonth * obstructionShare), logit(perMonth * (1 - obstructionShare)));
+            lastPriors = priors;
+        }
+        return priors;
     }
 
     static double logit(double p) {

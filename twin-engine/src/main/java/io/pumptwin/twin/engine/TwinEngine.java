@@ -114,11 +114,11 @@ public final class TwinEngine implements AutoCloseable {
         app.start();
         log.info("twin engine started applicationId={} kafka={} kafkaSecurity={} registry={} port={} https={} "
                         + "staffTokens={} applicationServer={} telemetry={} reorderWindow={} stateEmitInterval={} "
-                        + "parameters={}", config.applicationId(), config.bootstrapServers(),
+                        + "parameters={} parametersDigest={}", config.applicationId(), config.bootstrapServers(),
                 KafkaSecurity.within(config.streamsOverrides()), config.registryUrl(), port(), config.tls() != null,
                 config.queryAccess().size(), config.applicationServer(),
                 config.topics().telemetry(), config.reorder().window(), config.stateEmitInterval(),
-                config.model().name());
+                config.model().name(), config.model().digest());
         return this;
     }
 

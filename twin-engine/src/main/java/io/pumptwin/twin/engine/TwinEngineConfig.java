@@ -172,22 +172,33 @@ public record TwinEngineConfig(
         return withStreamsOverrides(merged);
     }
 
-    /** The topics the engine reads and writes, by name; values always use the specs' Avro types. */
-    public record TwinTopicNames(String telemetry, String twinState, String twinEvents, String deadLetters) {
+    /**
+     * The topics the engine reads and writes, by name; values always use the specs' Avro types.
+     *
+     * @param parameters where the model parameter sets its states name by digest are published
+     */
+    public record TwinTopicNames(String telemetry, String twinState, String twinEvents, String deadLetters,
+                                 String parameters) {
         public TwinTopicNames {
             Objects.requireNonNull(telemetry);
             Objects.requireNonNull(twinState);
             Objects.requireNonNull(twinEvents);
             Objects.requireNonNull(deadLetters);
+            Objects.requireNonNull(parameters);
+        }
+
+        /** With the standard parameters topic: parameter sets are keyed by digest, so engines can share it. */
+        public TwinTopicNames(String telemetry, String twinState, String twinEvents, String deadLetters) {
+            this(telemetry, twinState, twinEvents, deadLetters, Topics.TWIN_PARAMETERS.name());
         }
 
         public static TwinTopicNames standard() {
             return new TwinTopicNames(Topics.TELEMETRY.name(), Topics.TWIN_STATE.name(), Topics.TWIN_EVENTS.name(),
-                    Topics.TELEMETRY_DLQ.name());
+                    Topics.TELEMETRY_DLQ.name(), Topics.TWIN_PARAMETERS.name());
         }
 
         public TwinTopicNames readingFrom(String telemetryTopic) {
-            return new TwinTopicNames(telemetryTopic, twinState, twinEvents, deadLetters);
+            return new TwinTopicNames(telemetryTopic, twinState, twinEvents, deadLetters, parameters);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.pumptwin.twin.topology;
 
 import io.pumptwin.events.DeadLetter;
+import io.pumptwin.events.ModelParameterSet;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.twin.PumpIdentity;
 import io.pumptwin.twin.PumpTwin;
@@ -65,8 +66,10 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     private final TelemetryInput.Reader reader;
     private final long gridMs;
     private final long silentMs;
-    /** The model's parameters as the TwinState provenance map, built once per topology: every twin has them. */
-    private final Map<String, Double> parameterMap;
+    /** The model's parameters as published on the parameters topic, once per processor, keyed by their digest. */
+    private final ModelParameterSet parameterSet;
+    /** Whether this processor (this task, since its last initialisation) has published {@link #parameterSet}. */
+    private boolean parametersPublished;
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> twins;
@@ -84,7 +87,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
     private long lapStart;
 
     TwinProcessor(TwinEngineConfig config, TwinMetrics metrics, TelemetryInput.Reader reader,
-                  Map<String, Double> parameterMap) {
+                  ModelParameterSet parameterSet) {
         this.model = config.model();
         this.reorder = config.reorder();
         this.emitIntervalMs = config.stateEmitInterval().toMillis();
@@ -92,7 +95,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         this.reader = reader;
         this.gridMs = reorder.sweepInterval().toMillis();
         this.silentMs = model.silentAfter().toMillis();
-        this.parameterMap = parameterMap;
+        this.parameterSet = parameterSet;
     }
 
     @Override
@@ -103,6 +106,7 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         this.sweepProgress = context.getStateStore(TwinTopology.SWEEP_STORE);
         this.buffer = new ReorderBuffer(context.getStateStore(TwinTopology.REORDER_STORE));
         this.doneSlotKnown = false;
+        this.parametersPublished = false;
         // No STREAM_TIME punctuation: Kafka Streams fires it between poll batches, so where a flush or sweep fell
         // between records would depend on how the input was batched (a fail-over's backlog is one big batch). The
         // stream-time work runs after the record that moves stream time into a new flush slot instead: the output
@@ -435,8 +439,17 @@ final class TwinProcessor implements Processor<String, TelemetryInput, String, S
         }
         lap(TwinMetrics.Stage.EVENTS);
         if (step.state() != null) {
-            context.forward(new Record<String, SpecificRecord>(step.serial(), TwinMapping.toTwinState(step.state(), step.stateView(), parameterMap),
-                    step.state().asOf().toEpochMilli()), TwinTopology.STATE_SINK);
+            long at = step.state().asOf().toEpochMilli();
+            if (!parametersPublished) {
+                // Before the first state that names them, in the same transaction: a reader of the state topic
+                // finds the digest's values on the parameters topic (compacted by digest; a copy per task is one).
+                context.forward(new Record<String, SpecificRecord>(parameterSet.getDigest(), parameterSet, at),
+                        TwinTopology.PARAMETERS_SINK);
+                parametersPublished = true;
+            }
+            context.forward(new Record<String, SpecificRecord>(step.serial(),
+                    TwinMapping.toTwinState(step.state(), step.stateView(), parameterSet.getDigest()), at),
+                    TwinTopology.STATE_SINK);
             metrics.stateEmitted();
         }
         lap(TwinMetrics.Stage.STATE);

@@ -1,25 +1,22 @@
 package io.pumptwin.twin.topology;
 
 import io.pumptwin.events.DeadLetter;
+import io.pumptwin.events.ModelParameterSet;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.events.TwinEvent;
 import io.pumptwin.events.TwinState;
-import io.pumptwin.schemas.serde.ConfluentAvroSerializer;
 import io.pumptwin.schemas.topics.Topic;
 import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.Topics;
 import io.pumptwin.twin.engine.TwinEngineConfig;
-import io.pumptwin.twin.wire.TwinStateWriter;
+import io.pumptwin.twin.wire.TwinMapping;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -48,6 +45,7 @@ public final class TwinTopology {
     static final String PROCESSOR = "twin-processor";
     static final String STATE_SINK = "twin-state-sink";
     static final String EVENTS_SINK = "twin-events-sink";
+    static final String PARAMETERS_SINK = "twin-parameters-sink";
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
 
     private TwinTopology() {
@@ -128,10 +126,9 @@ public final class TwinTopology {
         Topic<TwinEvent> events = topics.topic(Topics.TWIN_EVENTS);
         Topic<DeadLetter> deadLetters = topics.topic(Topics.TELEMETRY_DLQ);
         TelemetryInput.Reader reader = new TelemetryInput.Reader(telemetry.valueSerde().deserializer());
-        // One unmodifiable instance in every state: TwinStateWriter encodes it once (see there).
-        Map<String, Double> parameters = Collections.unmodifiableMap(new LinkedHashMap<>(config.model().asMap()));
-        Serializer<TwinState> stateSerializer = new ConfluentAvroSerializer<>(topics.schemaRegistry(),
-                TwinState.class, topics.settings(), false, new TwinStateWriter(parameters));
+        Topic<TwinState> states = topics.topic(Topics.TWIN_STATE);
+        Topic<ModelParameterSet> parameterSets = topics.topic(Topics.TWIN_PARAMETERS);
+        ModelParameterSet parameters = TwinMapping.toParameterSet(config.model());
 
         Topology topology = new Topology();
         // A new application id starts from the first telemetry: the twin is the whole history (replays too).
@@ -146,8 +143,10 @@ public final class TwinTopology {
         topology.addStateStore(store(storeKind, COLD_STORE, Serdes.String(), false), PROCESSOR);
         topology.addStateStore(store(storeKind, REORDER_STORE, Serdes.Bytes(), true), PROCESSOR);
         topology.addStateStore(store(storeKind, SWEEP_STORE, Serdes.String(), false), PROCESSOR);
-        topology.addSink(STATE_SINK, names.twinState(), Serdes.String().serializer(), stateSerializer,
-                PROCESSOR);
+        topology.addSink(STATE_SINK, names.twinState(), Serdes.String().serializer(),
+                states.valueSerde().serializer(), PROCESSOR);
+        topology.addSink(PARAMETERS_SINK, names.parameters(), Serdes.String().serializer(),
+                parameterSets.valueSerde().serializer(), PROCESSOR);
         topology.addSink(EVENTS_SINK, names.twinEvents(), Serdes.String().serializer(),
                 events.valueSerde().serializer(), PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, names.deadLetters(), Serdes.String().serializer(),

@@ -3,6 +3,7 @@ package io.pumptwin.twin.wire;
 import io.pumptwin.events.BatteryEstimate;
 import io.pumptwin.events.DateProjection;
 import io.pumptwin.events.DeliveryStatus;
+import io.pumptwin.events.ModelParameterSet;
 import io.pumptwin.events.Provenance;
 import io.pumptwin.events.ReservoirEstimate;
 import io.pumptwin.events.TwinState;
@@ -35,22 +36,37 @@ public final class TwinMapping {
     private TwinMapping() {
     }
 
+    /**
+     * The values behind {@code parameters}' digest, as the engine publishes them on the parameters topic, keyed by
+     * the digest: each twin state names its parameters by digest, so the values travel once, not in every state
+     * (they were two thirds of a state's bytes, issue 5).
+     */
+    public static ModelParameterSet toParameterSet(TwinModelParameters parameters) {
+        return ModelParameterSet.newBuilder()
+                .setDigest(parameters.digest())
+                .setParameterSet(parameters.name())
+                .setModelVersion(TwinModelParameters.MODEL_VERSION)
+                .setParameters(parameters.asMap())
+                .setDefinition(parameters.definition())
+                .build();
+    }
+
     public static TwinState toTwinState(PumpTwin twin) {
-        return toTwinState(twin, Collections.unmodifiableMap(new LinkedHashMap<>(twin.parameters().asMap())));
+        return toTwinState(twin, twin.parameters().digest());
     }
 
     /**
-     * The twin's state, with its parameters' map given: the map is the same for every twin an engine holds, so
-     * the engine builds it once rather than for each of the states it writes (it was 3% of the engine's time).
+     * The twin's state, naming its parameters by their digest: the same for every twin an engine holds, so the
+     * engine takes it once rather than for each of the states it writes.
      *
-     * @param parameters {@code twin.parameters().asMap()}, not modified
+     * @param parametersDigest {@code twin.parameters().digest()}
      */
-    public static TwinState toTwinState(PumpTwin twin, Map<String, Double> parameters) {
-        return toTwinState(twin, twin.assess(), parameters);
+    public static TwinState toTwinState(PumpTwin twin, String parametersDigest) {
+        return toTwinState(twin, twin.assess(), parametersDigest);
     }
 
-    /** As {@link #toTwinState(PumpTwin, Map)}, with the twin's assessment already made ({@code twin.assess()}). */
-    public static TwinState toTwinState(PumpTwin twin, TwinAssessment view, Map<String, Double> parameters) {
+    /** As {@link #toTwinState(PumpTwin, String)}, with the twin's assessment already made ({@code twin.assess()}). */
+    public static TwinState toTwinState(PumpTwin twin, TwinAssessment view, String parametersDigest) {
         TwinModelParameters p = twin.parameters();
         var rx = twin.prescription();
         var reservoir = view.reservoir();
@@ -94,7 +110,7 @@ public final class TwinMapping {
         Provenance provenance = Provenance.newBuilder()
                 .setModelVersion(TwinModelParameters.MODEL_VERSION)
                 .setParameterSet(p.name())
-                .setParameters(parameters)
+                .setParametersDigest(parametersDigest)
                 .setLastEventIds(twin.recentEvents().lastIds(PROVENANCE_IDS))
                 .build();
         return TwinState.newBuilder()

@@ -1,6 +1,7 @@
 package io.pumptwin.twin.topology;
 
 import io.pumptwin.events.DeadLetter;
+import io.pumptwin.events.ModelParameterSet;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.events.TwinEvent;
 import io.pumptwin.events.TwinState;
@@ -42,9 +43,11 @@ final class TwinDriver implements AutoCloseable {
     private final TestOutputTopic<String, TwinState> states;
     private final TestOutputTopic<String, TwinEvent> events;
     private final TestOutputTopic<String, DeadLetter> deadLetters;
+    private final TestOutputTopic<String, ModelParameterSet> parameters;
     final List<TestRecord<String, TwinState>> stateLog = new ArrayList<>();
     final List<TestRecord<String, TwinEvent>> eventLog = new ArrayList<>();
     final List<TestRecord<String, DeadLetter>> deadLetterLog = new ArrayList<>();
+    final List<TestRecord<String, ModelParameterSet>> parameterLog = new ArrayList<>();
 
     /** State written on every applied event, so each step of a story is visible on the state topic. */
     TwinDriver() {
@@ -77,6 +80,8 @@ final class TwinDriver implements AutoCloseable {
                 topics.topic(Topics.TWIN_EVENTS).valueSerde().deserializer());
         deadLetters = driver.createOutputTopic(names.deadLetters(), new StringDeserializer(),
                 topics.topic(Topics.TELEMETRY_DLQ).valueSerde().deserializer());
+        parameters = driver.createOutputTopic(names.parameters(), new StringDeserializer(),
+                topics.topic(Topics.TWIN_PARAMETERS).valueSerde().deserializer());
     }
 
     byte[] encode(TelemetryEnvelope e) {
@@ -99,6 +104,7 @@ final class TwinDriver implements AutoCloseable {
         stateLog.addAll(states.readRecordsToList());
         eventLog.addAll(events.readRecordsToList());
         deadLetterLog.addAll(deadLetters.readRecordsToList());
+        parameterLog.addAll(parameters.readRecordsToList());
     }
 
     /** The latest state written per pump. */

@@ -11,6 +11,7 @@ import io.pumptwin.events.TwinEvent;
 import io.pumptwin.events.TwinEventTransition;
 import io.pumptwin.events.TwinEventType;
 import io.pumptwin.events.TwinState;
+import io.pumptwin.twin.TwinModelParameters;
 import io.pumptwin.twin.catheter.CatheterModelParameters;
 import io.pumptwin.twin.engine.TwinEngineConfig;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -96,6 +97,32 @@ class TwinTopologyTest {
     }
 
     // ------------------------------------------------------------------ ordering and duplicates
+
+    @Test
+    void states_name_their_parameters_by_digest_and_the_values_are_published_once_before_the_first_state() {
+        TwinModelParameters whatIf = TwinModelParameters.defaults().withSilentAfter(Duration.ofHours(24));
+        for (TwinModelParameters model : List.of(TwinModelParameters.defaults(), whatIf)) {
+            try (TwinDriver d = new TwinDriver(c -> c.withStateEmitInterval(Duration.ZERO).withModel(model))) {
+                TelemetryStory a = new TelemetryStory("PAR-1");
+                TelemetryStory b = new TelemetryStory("PAR-2");
+                d.send(a.refill(0, 2.0, 2.0));
+                assertThat(d.stateLog).hasSize(1);
+                assertThat(d.parameterLog).hasSize(1); // with the first state, not before any
+                d.send(a.status(1), b.refill(0, 2.0, 2.0), b.status(1));
+
+                assertThat(d.parameterLog).hasSize(1); // once per task, not per state
+                var published = d.parameterLog.get(0);
+                assertThat(published.key()).isEqualTo(model.digest()).isEqualTo(published.value().getDigest());
+                assertThat(published.timestamp()).isEqualTo(d.stateLog.get(0).timestamp());
+                assertThat(published.value().getDefinition()).isEqualTo(model.definition());
+                assertThat(published.value().getParameterSet()).isEqualTo(model.name());
+                assertThat(published.value().getParameters()).isEqualTo(model.asMap());
+                assertThat(d.stateLog).hasSize(4).allSatisfy(r ->
+                        assertThat(r.value().getProvenance().getParametersDigest()).isEqualTo(model.digest()));
+            }
+        }
+        assertThat(whatIf.digest()).isNotEqualTo(TwinModelParameters.defaults().digest());
+    }
 
     @Test
     void duplicates_are_applied_once_and_write_nothing() {

@@ -51,7 +51,12 @@ class WireMappingTest {
         assertThat(state.getReservoir().getRefillDueReason()).isIn("RESERVOIR", "DRUG_STABILITY");
         assertThat(state.getOverdose().getLevel()).isEqualTo(io.pumptwin.events.RiskLevel.URGENT);
         assertThat(state.getProvenance().getLastEventIds()).containsExactly("e1");
-        assertThat(state.getProvenance().getParameters()).containsKey("reservoir.deliveryBiasFraction");
+        // The state names its parameters by digest; the values are the parameter set published under it.
+        io.pumptwin.events.ModelParameterSet published = TwinMapping.toParameterSet(TwinModelParameters.defaults());
+        assertThat(state.getProvenance().getParametersDigest()).isEqualTo(published.getDigest()).hasSize(32);
+        assertThat(published.getParameterSet()).isEqualTo(state.getProvenance().getParameterSet());
+        assertThat(published.getParameters()).containsKey("reservoir.deliveryBiasFraction");
+        assertThat(published.getDefinition()).contains("deliveryBiasFraction=", "evidenceHalfLife=PT2880H");
 
         List<io.pumptwin.events.TwinEvent> events = t.events().stream().map(TwinMapping::toAvro).toList();
         assertThat(events).anyMatch(ev -> ev.getType() == io.pumptwin.events.TwinEventType.OVERDOSE_RISK
