@@ -135,7 +135,11 @@ public final class StreamsThroughputBenchmark {
       // Contenders alternate over several rounds, so JIT warm-up and page cache favour none of
       // them; each is reported by its best round.
       List<List<Measured>> byContender = new ArrayList<>();
-      contenders.forEach(c -> byContender.add(new ArrayList<>()));
+      List<List<Measured>> warmUps = new ArrayList<>();
+      contenders.forEach(c -> {
+        byContender.add(new ArrayList<>());
+        warmUps.add(new ArrayList<>());
+      });
       List<StreamsRun.Result> results = new ArrayList<>();
       for (int round = -warmup; round < rounds; round++) {
       // Each round starts with a different contender: the first one after the fixture (or after the
@@ -155,9 +159,8 @@ public final class StreamsThroughputBenchmark {
         StreamsRun.Result r = StreamsRun.run(c.name(), c.topology().apply(input, stack.topicRegistry()),
             props, input, records, Duration.ofMinutes(30),
             Integer.parseInt(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).toString()));
-        if (round >= 0) {
-          byContender.get(ci).add(new Measured(r, c.stages() == null ? Map.of() : c.stages().get()));
-        }
+        (round >= 0 ? byContender : warmUps).get(ci).add(new Measured(r, c.stages() == null ? Map.of()
+            : c.stages().get()));
         System.err.printf("bench: %s %d %s: %.0f rec/s%n", round < 0 ? "warm-up round" : "round",
             round < 0 ? round + warmup + 1 : round + 1, c.name(), r.recordsPerSecond());
       }
@@ -168,7 +171,7 @@ public final class StreamsThroughputBenchmark {
             .orElseThrow());
       }
       best.forEach(m -> results.add(m.result()));
-      String table = report(results, pumps, records, rounds, warmup) + roundRatios(byContender, results)
+      String table = report(results, pumps, records, rounds, warmup) + roundRatios(byContender, warmUps, results)
           + stageReport(best, results);
       System.out.println(table);
       ResultsHistory.prepend(Path.of(out), table);
@@ -215,6 +218,16 @@ public final class StreamsThroughputBenchmark {
    * ratio can be trusted. The main table's ratio is of each side's best round.
    */
   static String roundRatios(List<List<Measured>> byContender, List<StreamsRun.Result> results) {
+    return roundRatios(byContender, List.of(), results);
+  }
+
+  /**
+   * As above, with the warm-up rounds' ratios in a column of their own ({@code warmUps} by contender, empty when none
+   * ran): not counted, but shown, since a service restarted pays them once (the JIT compiling the engine's code).
+   */
+  static String roundRatios(List<List<Measured>> byContender, List<List<Measured>> warmUps,
+      List<StreamsRun.Result> results) {
+    boolean warm = warmUps.stream().anyMatch(w -> !w.isEmpty());
     StringBuilder sb = new StringBuilder();
     for (int ci = 0; ci < results.size(); ci++) {
       StreamsRun.Result r = results.get(ci);
@@ -222,15 +235,11 @@ public final class StreamsThroughputBenchmark {
       if (base == null || base == r || r.name().contains("(baseline)")) {
         continue;
       }
-      List<Measured> runs = byContender.get(ci);
-      List<Measured> baseRuns = byContender.get(results.indexOf(base));
-      double[] ratios = new double[Math.min(runs.size(), baseRuns.size())];
-      for (int round = 0; round < ratios.length; round++) {
-        ratios[round] = runs.get(round).result().recordsPerSecond() / baseRuns.get(round).result().recordsPerSecond();
-      }
+      double[] ratios = ratios(byContender.get(ci), byContender.get(results.indexOf(base)));
       if (sb.length() == 0) {
         sb.append(String.format(Locale.ROOT, "%nRatio round by round to the same round's baseline at the same commit"
-            + " interval:%n%n| application | median | lowest | highest | rounds |%n|---|---:|---:|---:|---|%n"));
+            + " interval:%n%n| application | median | lowest | highest | rounds |%s%n|---|---:|---:|---:|---|%s%n",
+            warm ? " warm-up rounds (not counted) |" : "", warm ? "---|" : ""));
       }
       double[] sorted = ratios.clone();
       java.util.Arrays.sort(sorted);
@@ -240,10 +249,27 @@ public final class StreamsThroughputBenchmark {
       for (double v : ratios) {
         each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", v));
       }
-      sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %s |%n", r.name(), median, sorted[0],
+      sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %s |", r.name(), median, sorted[0],
           sorted[sorted.length - 1], each));
+      if (warm) {
+        StringBuilder w = new StringBuilder();
+        for (double v : ratios(warmUps.get(ci), warmUps.get(results.indexOf(base)))) {
+          w.append(w.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", v));
+        }
+        sb.append(' ').append(w).append(" |");
+      }
+      sb.append(System.lineSeparator());
     }
     return sb.toString();
+  }
+
+  /** Each round's records/s of {@code runs} over the same round's of {@code baseRuns}. */
+  private static double[] ratios(List<Measured> runs, List<Measured> baseRuns) {
+    double[] ratios = new double[Math.min(runs.size(), baseRuns.size())];
+    for (int round = 0; round < ratios.length; round++) {
+      ratios[round] = runs.get(round).result().recordsPerSecond() / baseRuns.get(round).result().recordsPerSecond();
+    }
+    return ratios;
   }
 
   /**

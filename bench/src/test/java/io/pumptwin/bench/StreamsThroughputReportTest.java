@@ -40,6 +40,22 @@ class StreamsThroughputReportTest {
   }
 
   @Test
+  void theWarmUpRoundsAreShownApartAndNotCounted() {
+    StreamsRun.Result base = run("bare (baseline)", 5, 200);
+    StreamsRun.Result eng = run("engine", 10, 200);
+    StreamsRun.Result coldEngine = run("engine", 20, 200); // the JIT still compiling it
+    List<List<StreamsThroughputBenchmark.Measured>> byContender = List.of(
+        List.of(measured(base), measured(base)), List.of(measured(eng), measured(eng)));
+    List<List<StreamsThroughputBenchmark.Measured>> warmUps = List.of(
+        List.of(measured(base)), List.of(measured(coldEngine)));
+
+    String table = StreamsThroughputBenchmark.roundRatios(byContender, warmUps, List.of(base, eng));
+
+    assertThat(table).contains("| rounds | warm-up rounds (not counted) |")
+        .contains("| engine | 0.50 | 0.50 | 0.50 | 0.50, 0.50 | 0.25 |");
+  }
+
+  @Test
   void theTableShowsTheCollectorsAndTheJitsCpuPerRecord() {
     StreamsRun.Result base = new StreamsRun.Result("bare (baseline)", 1_000_000, 5, 0, 0, 5, 200, 2.5, 0, 0, 0.5, 0.2);
     String table = StreamsThroughputBenchmark.report(List.of(base), 1000, 1_000_000, 1, 1);
