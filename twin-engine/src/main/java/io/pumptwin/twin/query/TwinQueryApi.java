@@ -61,6 +61,8 @@ public final class TwinQueryApi {
     private final KafkaStreams streams;
     private final HostInfo self;
     private final TwinModelParameters model;
+    /** The model's digest, taken once: the fleet query maps every twin it reads. */
+    private final String parametersDigest;
     private final ObjectMapper mapper = new ObjectMapper();
     private static final String STAFF = "staff";
     private static final String AUTHORIZATION = "Authorization";
@@ -84,6 +86,7 @@ public final class TwinQueryApi {
         this.streams = streams;
         this.self = self;
         this.model = model;
+        this.parametersDigest = model.digest();
         this.access = access;
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
         if (peerTls != null) {
@@ -148,7 +151,7 @@ public final class TwinQueryApi {
         }
         io.pumptwin.twin.PumpTwin stored = TwinTopology.storedTwin(serial, store.get(serial), colds::get, store::get,
                 model);
-        TwinState twin = stored == null ? null : TwinMapping.toTwinState(stored);
+        TwinState twin = stored == null ? null : TwinMapping.toTwinState(stored, parametersDigest);
         // Another clinic's pump answers exactly like an unknown one: the caller learns nothing about it.
         if (twin == null || !staff.maySee(twin.getClinicId())) {
             problem(ctx, 404, "no twin for pump " + serial + " in your clinics");
@@ -182,7 +185,7 @@ public final class TwinQueryApi {
                 if (stored == null) {
                     continue; // the pump's twin went between the iterator's read and the retry's
                 }
-                TwinState twin = TwinMapping.toTwinState(stored);
+                TwinState twin = TwinMapping.toTwinState(stored, parametersDigest);
                 if (staff.maySee(twin.getClinicId()) && query.matches(twin)) {
                     twins.add(TwinJson.of(twin));
                 }
