@@ -3,6 +3,7 @@ package io.pumptwin.twin.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pumptwin.events.InfusionMode;
+import io.pumptwin.events.ModelParameterSet;
 import io.pumptwin.events.RefillRecord;
 import io.pumptwin.events.StatusReport;
 import io.pumptwin.events.TelemetryEnvelope;
@@ -12,6 +13,7 @@ import io.pumptwin.schemas.topics.Topics;
 import io.pumptwin.testsupport.FreePorts;
 import io.pumptwin.testsupport.RealKafka;
 import io.pumptwin.testsupport.RealStack;
+import io.pumptwin.twin.TwinModelParameters;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -150,6 +152,18 @@ class TwinEngineFailoverTest {
                     assertThat(referenceIds).isNotEmpty();
                     assertThat(failoverIds).doesNotHaveDuplicates();
                     assertThat(new TreeMap<>(count(failoverIds))).isEqualTo(new TreeMap<>(count(referenceIds)));
+
+                    // Every state names its model parameters by digest, and the values are on the parameters
+                    // topic under it, written in the engines' transactions (a copy per task and start, one key).
+                    TwinModelParameters model = TwinModelParameters.defaults();
+                    assertThat(survivorTwins.path("pumps").size()).isEqualTo(PUMPS);
+                    for (JsonNode twin : survivorTwins.path("pumps")) {
+                        assertThat(twin.path("provenance").path("parametersDigest").asText())
+                                .isEqualTo(model.digest());
+                    }
+                    Map<String, ModelParameterSet> published = parameterSets(stack, out.parameters());
+                    assertThat(published).containsOnlyKeys(model.digest());
+                    assertThat(published.get(model.digest()).getDefinition()).isEqualTo(model.definition());
                 }
             } finally {
                 a.destroyForcibly();
@@ -171,7 +185,33 @@ class TwinEngineFailoverTest {
     private static TwinEngineConfig.TwinTopicNames outputs(RealStack stack, String telemetry) {
         return new TwinEngineConfig.TwinTopicNames(telemetry,
                 stack.createTopic("twin-state", 6, Map.of("cleanup.policy", "compact")),
-                stack.createTopic("twin-events", 6, KEEP), stack.createTopic("twin-dlq", 6, KEEP));
+                stack.createTopic("twin-events", 6, KEEP), stack.createTopic("twin-dlq", 6, KEEP),
+                stack.createTopic("twin-parameters", 1, Map.of("cleanup.policy", "compact")));
+    }
+
+    /** The committed parameter sets on {@code topic}, by key (the digest), each key's last value. */
+    private static Map<String, ModelParameterSet> parameterSets(RealStack stack, String topic) {
+        var deserializer = stack.topicRegistry().topic(Topics.TWIN_PARAMETERS).valueSerde().deserializer();
+        try (KafkaConsumer<String, ModelParameterSet> consumer = new KafkaConsumer<>(
+                stack.consumerConfig(stack.uniqueId("twin-parameters-check")), new StringDeserializer(),
+                deserializer)) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            Map<String, ModelParameterSet> sets = new java.util.HashMap<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (consumer.position(tp) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topic + " to its end " + end);
+                }
+                for (ConsumerRecord<String, ModelParameterSet> r : consumer.poll(Duration.ofMillis(500))) {
+                    assertThat(r.value().getDigest()).isEqualTo(r.key());
+                    sets.put(r.key(), r.value());
+                }
+            }
+            return sets;
+        }
     }
 
     /** Pumps reporting every 6 hours for 10 days; odd pumps have an occluded catheter found at a refill. */
