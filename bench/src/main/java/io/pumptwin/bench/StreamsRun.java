@@ -141,6 +141,7 @@ public final class StreamsRun {
         JvmThreadsCpu.Snapshot jvm = JvmThreadsCpu.now().since(jvmStart);
         double threadCpuSeconds = streamThreadCpuNanos(appId) / 1e9;
         double commitSeconds = commitSeconds(streams);
+        System.err.println("bench " + name + ": producer " + producerSummary(streams));
         long brokerBytes = brokerLogBytes(admin) - brokerBefore;
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
@@ -164,6 +165,23 @@ public final class StreamsRun {
       }
     }
     return sum;
+  }
+
+  /**
+   * The stream threads' producers as their metrics sum them up: batches and requests sent, the mean batch, and how
+   * long a record waited in the accumulator (each new batch of an lz4 producer allocates two 64 KB blocks, so the
+   * batch count is part of the engine's cost).
+   */
+  private static String producerSummary(KafkaStreams streams) {
+    Map<String, Double> sums = new java.util.TreeMap<>();
+    streams.metrics().forEach((metricName, metric) -> {
+      if ("producer-metrics".equals(metricName.group()) && metric.metricValue() instanceof Double d && !d.isNaN()
+          && List.of("record-send-total", "request-total", "batch-size-avg", "records-per-request-avg",
+              "record-queue-time-avg", "compression-rate-avg").contains(metricName.name())) {
+        sums.merge(metricName.name(), d, Double::sum);
+      }
+    });
+    return sums.toString();
   }
 
   /** Seconds the stream threads spent in commits: commit-latency-avg (ms) times commit-total, per thread. */
