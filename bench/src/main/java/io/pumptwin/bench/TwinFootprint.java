@@ -75,7 +75,7 @@ public final class TwinFootprint {
     System.out.print(report);
   }
 
-  private static PumpTwin applied(PumpTwin twin, TelemetryEnvelope envelope, TwinModelParameters model) {
+  static PumpTwin applied(PumpTwin twin, TelemetryEnvelope envelope, TwinModelParameters model) {
     TelemetryEvent event;
     try {
       event = TelemetryMapping.toDomain(envelope);

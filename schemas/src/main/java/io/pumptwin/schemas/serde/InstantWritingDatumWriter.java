@@ -13,8 +13,10 @@ import org.apache.avro.specific.SpecificRecordBase;
  * conversion's lookup by class and logical type and the boxing of the long. Our events carry a few dozen timestamps
  * each, and Avro's path for them (TimeConversions.TimestampMillisConversion.toLong through Conversions.convertToRawType)
  * was the largest single item of writing a twin state, then of writing a twin event (async-profiler, throughput
- * benchmark, issue 5). Avro's generated classes would encode these themselves (custom coders), but Avro generates those
- * only for records without logical types. The bytes are exactly those of a plain SpecificDatumWriter (tests compare).
+ * benchmark, issue 5). Since our record template generates custom coders for records with timestamps too
+ * (src/main/avro-templates/record.vm), Avro hands those records to their generated coders and this writer's shortcut
+ * serves the rest: the telemetry envelope's own fields, whose payload union Avro's coders cannot write. The bytes are
+ * exactly those of a plain SpecificDatumWriter (tests compare).
  *
  * <p>Every other datum, and an Instant under any other logical type, goes through Avro as usual.
  */

@@ -37,6 +37,23 @@ class ConfluentAvroSerdeTest {
   }
 
   @Test
+  void aRecordThatFailsHalfWrittenLeavesNothingInTheNext() {
+    var states = new ConfluentAvroSerde<>(registry, io.pumptwin.events.TwinState.class,
+        SerdeSettings.autoRegistering());
+    String stateTopic = Topics.TWIN_STATE.name();
+    io.pumptwin.events.TwinState broken = new io.pumptwin.events.TwinState();
+    broken.put("pumpSerial", "NGP100001"); // written, then the missing pseudonym fails the record
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> states.serializer().serialize(stateTopic, broken))
+        .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class);
+
+    byte[] after = states.serializer().serialize(stateTopic, SampleRecords.twinState("NGP100002"));
+    byte[] fresh = new ConfluentAvroSerde<>(registry, io.pumptwin.events.TwinState.class,
+        SerdeSettings.autoRegistering()).serializer().serialize(stateTopic, SampleRecords.twinState("NGP100002"));
+    assertThat(after).isEqualTo(fresh);
+    assertThat(states.deserializer().deserialize(stateTopic, after)).isEqualTo(SampleRecords.twinState("NGP100002"));
+  }
+
+  @Test
   void nullStaysATombstone() {
     assertThat(serde.serializer().serialize(topic, null)).isNull();
     assertThat(serde.deserializer().deserialize(topic, null)).isNull();
