@@ -5,7 +5,6 @@ import io.pumptwin.schemas.registry.InMemorySchemaRegistryClient;
 import io.pumptwin.schemas.serde.ConfluentAvroSerializer;
 import io.pumptwin.schemas.serde.SerdeSettings;
 import io.pumptwin.schemas.topics.Topics;
-import io.pumptwin.twin.PumpTwin;
 import io.pumptwin.twin.TwinModelParameters;
 import io.pumptwin.twin.wire.TwinMapping;
 import java.io.ByteArrayOutputStream;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.apache.avro.data.TimeConversions;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
@@ -47,13 +45,7 @@ public final class AvroWriteCost {
     Map<String, String> opts = BenchStack.options(args);
     String out = opts.getOrDefault("--out", "bench/results/avro-write-cost.md");
     TwinModelParameters model = TwinModelParameters.defaults();
-    SplittableRandom random = new SplittableRandom(42L);
-    List<StatusStreamFixture.FixturePump> fleet = new ArrayList<>();
-    List<PumpTwin> twins = new ArrayList<>();
-    for (int p = 0; p < PUMPS; p++) {
-      fleet.add(new StatusStreamFixture.FixturePump(p, 42L, random));
-      twins.add(null);
-    }
+    TwinFootprint.Fleet fleet = new TwinFootprint.Fleet(PUMPS);
     ConfluentAvroSerializer<TwinState> product = new ConfluentAvroSerializer<>(new InMemorySchemaRegistryClient(),
         TwinState.class, SerdeSettings.autoRegistering(), false);
     SpecificData generic = new SpecificData();
@@ -62,15 +54,9 @@ public final class AvroWriteCost {
     generic.addLogicalTypeConversion(new TimeConversions.DateConversion());
     SpecificDatumWriter<TwinState> baseline = new SpecificDatumWriter<>(TwinState.getClassSchema(), generic);
     List<Row> rows = new ArrayList<>();
-    int slot = 0;
     for (int age : AGES) {
-      while (slot < age) {
-        slot++;
-        for (int p = 0; p < PUMPS; p++) {
-          twins.set(p, TwinFootprint.applied(twins.get(p), fleet.get(p).report(slot), model));
-        }
-      }
-      List<TwinState> states = twins.stream().map(t -> TwinMapping.toTwinState(t, model.digest())).toList();
+      fleet.ageTo(age, model);
+      List<TwinState> states = fleet.twins.stream().map(t -> TwinMapping.toTwinState(t, model.digest())).toList();
       rows.add(measure(age, states, product, baseline));
       Row r = rows.get(rows.size() - 1);
       System.err.printf("avro write cost: %,d reports: %.0f bytes, baseline %.0f ns, product %.0f ns%n", age,

@@ -50,23 +50,11 @@ public final class TwinFootprint {
     String out = opts.getOrDefault("--out", "bench/results/twin-footprint.md");
     TwinModelParameters model = TwinModelParameters.defaults();
 
-    SplittableRandom random = new SplittableRandom(42L);
-    List<StatusStreamFixture.FixturePump> fleet = new ArrayList<>();
-    List<PumpTwin> twins = new ArrayList<>();
-    for (int p = 0; p < pumps; p++) {
-      fleet.add(new StatusStreamFixture.FixturePump(p, 42L, random));
-      twins.add(null);
-    }
+    Fleet fleet = new Fleet(pumps);
     List<Age> ages = new ArrayList<>();
-    int slot = 0;
     for (int age : AGES) {
-      while (slot < age) {
-        slot++;
-        for (int p = 0; p < pumps; p++) {
-          twins.set(p, applied(twins.get(p), fleet.get(p).report(slot), model));
-        }
-      }
-      ages.add(measure(age, twins, fleet, slot, model));
+      fleet.ageTo(age, model);
+      ages.add(measure(age, fleet.twins, fleet.pumps, fleet.slot, model));
       System.err.printf("twin footprint: %,d reports: median %.0f bytes, %.2f us per report%n", age,
           ages.get(ages.size() - 1).medianBytes(), ages.get(ages.size() - 1).microsPerReport());
     }
@@ -75,7 +63,33 @@ public final class TwinFootprint {
     System.out.print(report);
   }
 
-  static PumpTwin applied(PumpTwin twin, TelemetryEnvelope envelope, TwinModelParameters model) {
+  /** The fixture's pumps (seed 42, as the throughput benchmark's) and their twins, aged report by report. */
+  static final class Fleet {
+    final List<StatusStreamFixture.FixturePump> pumps = new ArrayList<>();
+    final List<PumpTwin> twins = new ArrayList<>();
+    /** The last report applied to every twin. */
+    int slot;
+
+    Fleet(int size) {
+      SplittableRandom random = new SplittableRandom(42L);
+      for (int p = 0; p < size; p++) {
+        pumps.add(new StatusStreamFixture.FixturePump(p, 42L, random));
+        twins.add(null);
+      }
+    }
+
+    /** Applies every pump's reports up to the {@code reports}-th. */
+    void ageTo(int reports, TwinModelParameters model) {
+      while (slot < reports) {
+        slot++;
+        for (int p = 0; p < pumps.size(); p++) {
+          twins.set(p, applied(twins.get(p), pumps.get(p).report(slot), model));
+        }
+      }
+    }
+  }
+
+  private static PumpTwin applied(PumpTwin twin, TelemetryEnvelope envelope, TwinModelParameters model) {
     TelemetryEvent event;
     try {
       event = TelemetryMapping.toDomain(envelope);
