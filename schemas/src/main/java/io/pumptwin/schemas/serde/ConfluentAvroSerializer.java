@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -42,7 +43,26 @@ public final class ConfluentAvroSerializer<V extends SpecificRecord> implements 
     this.schema = org.apache.avro.specific.SpecificData.get().getSchema(type);
     this.settings = settings;
     this.isKey = isKey;
-    this.writer = new InstantWritingDatumWriter<>(type);
+    this.writer = new InstantWritingDatumWriter<>(schema, writingModel(type));
+  }
+
+  /**
+   * The class's own model (its logical-type conversions), with Avro's generated coders switched on: Avro leaves them
+   * off unless the system property {@code org.apache.avro.specific.use_custom_coders} is true, and a writer made from
+   * the class alone took the generic path for every record (until 2026-12-05 this serializer did, though the template
+   * generates coders for all but the telemetry envelope). A copy, so that the model Avro shares per class is left as
+   * it is.
+   */
+  static SpecificData writingModel(Class<?> type) {
+    SpecificData model = new SpecificData(type.getClassLoader());
+    model.setCustomCoders(true);
+    SpecificData.getForClass(type).getConversions().forEach(model::addLogicalTypeConversion);
+    return model;
+  }
+
+  /** Whether records are written by their generated coders, where they have them (the template, record.vm). */
+  boolean writesWithGeneratedCoders() {
+    return writer.getSpecificData().useCustomCoders();
   }
 
   @Override

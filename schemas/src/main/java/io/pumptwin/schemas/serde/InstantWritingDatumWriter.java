@@ -5,6 +5,7 @@ import java.time.Instant;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.io.Encoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 
@@ -25,6 +26,11 @@ public class InstantWritingDatumWriter<V> extends SpecificDatumWriter<V> {
   /** For a generated class, by class: Avro looks a class up by schema name only once the package trust is in place. */
   public InstantWritingDatumWriter(Class<V> type) {
     super(type);
+  }
+
+  /** For {@code schema}, in {@code model} (its conversions, whether records are written by their generated coders). */
+  public InstantWritingDatumWriter(Schema schema, SpecificData model) {
+    super(schema, model);
   }
 
   /** An Instant written where the schema says timestamp-millis: a union's branch, an array's or a map's item. */

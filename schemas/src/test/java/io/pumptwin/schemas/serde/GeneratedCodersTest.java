@@ -78,6 +78,23 @@ class GeneratedCodersTest {
     }
   }
 
+  /**
+   * The product's serializer writes through the generated coders (Avro leaves them off by default: until 2026-12-05
+   * it took the generic path for every record) and so writes Avro's bytes after its 5-byte header.
+   */
+  @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void theSerializerWritesThroughTheGeneratedCoders() throws Exception {
+    var registry = new io.pumptwin.schemas.registry.InMemorySchemaRegistryClient();
+    for (SpecificRecord r : samples()) {
+      var serializer = new ConfluentAvroSerializer(registry, r.getClass(), SerdeSettings.autoRegistering(), false);
+      assertThat(serializer.writesWithGeneratedCoders()).as(r.getSchema().getName()).isTrue();
+      byte[] written = serializer.serialize("coders." + r.getSchema().getName(), r);
+      assertThat(java.util.Arrays.copyOfRange(written, 5, written.length)).as(r.getSchema().getName())
+          .isEqualTo(encode(reference(), r));
+    }
+  }
+
   @Test
   void aDateIsWrittenAsItsEpochDay() throws Exception {
     var status = SampleRecords.statusReport("NGP100001", 1);
