@@ -136,12 +136,20 @@ public final class TwinEngine implements AutoCloseable {
     public static Properties streamsProperties(TwinEngineConfig config) {
         Properties p = new Properties();
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        // Twin states and the store's changelog repeat the same field names and provenance map in every record:
-        // lz4 shrinks them several-fold for little CPU, and the broker on the same cores moves less.
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // Uncompressed: the stream thread is the engine's bottleneck, and lz4 cost it 7-8% of its CPU (compressing
+        // every changelog and state record, and allocating and clearing two 64 KB blocks for every new batch;
+        // async-profiler, 2026-12-05). Same-run rounds of StreamsThroughputBenchmark (issue 5), records/s without
+        // and with lz4: 88,013/81,948, 82,937/83,580, 87,392/83,880, 92,976/84,693, 91,137/81,690, 73,282/65,585
+        // (01:48 run; the 01:27 run's four rounds +14%, +16%, -14%, -4%): a median 8% faster, 9.0 against 9.7 us of
+        // stream-thread CPU per record. The price is bytes: 492 per telemetry record on the broker against 176
+        // (the twins' changelog records, about 400 bytes each, shrank to about 0.44); at a fleet's own rate (100,000
+        // pumps reporting every 15 minutes: 111 records/s) that is 55 KB/s, and the compacted topics hold one record
+        // per pump. A deployment short of network rather than CPU sets producer.compression.type back to lz4
+        // (streamsOverrides).
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
         // Bigger producer batches: with the producer's 16 KB default every few hundred changelog records opened a
-        // new batch, and each lz4 batch allocates two 64 KB blocks (a fifth of the stream thread's allocation in
-        // JFR); fewer, larger batches also cost the broker fewer requests. Linger stays short: a long one left more
+        // new batch, and each lz4 batch allocated two 64 KB blocks (a fifth of the stream thread's allocation in
+        // JFR, when compressed); fewer, larger batches also cost the broker fewer requests. Linger stays short: a long one left more
         // to send when the commit flushes, and the stream thread waits for that flush. Same-run benchmark on a quiet
         // machine (issue 5), records/s and process CPU per record: 56,436 and 25.4 us at linger 5 ms / 16 KB,
         // 73,346 and 17.4 us at 5 ms / 256 KB, 67,859 and 18.6 us at 20 ms / 256 KB, 58,938 and 21.6 us at
