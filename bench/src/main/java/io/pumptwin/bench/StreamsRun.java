@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -46,15 +47,25 @@ public final class StreamsRun {
    * @param gcCpuSeconds CPU time of the JVM's garbage-collector threads during the run (JvmThreadsCpu; the broker's
    *     garbage is collected by the same threads, as it runs in the same JVM)
    * @param jitCpuSeconds CPU time of the JIT compiler threads during the run
+   * @param startupSeconds from start to the application's first RUNNING state (internal topics created, tasks
+   *     assigned, stores opened and restored, transactions initialised): part of {@code seconds}, as a replay, a restart
+   *     or a fail-over pays it too
    */
   public record Result(String name, long records, double seconds, long stateDirBytes,
       long heapUsedAfterBytes, double cpuSeconds, int commitIntervalMs, double streamThreadCpuSeconds,
-      double commitSeconds, long brokerBytes, double gcCpuSeconds, double jitCpuSeconds) {
+      double commitSeconds, long brokerBytes, double gcCpuSeconds, double jitCpuSeconds, double startupSeconds) {
     public Result(String name, long records, double seconds, long stateDirBytes, long heapUsedAfterBytes,
         double cpuSeconds, int commitIntervalMs, double streamThreadCpuSeconds, double commitSeconds,
         long brokerBytes) {
       this(name, records, seconds, stateDirBytes, heapUsedAfterBytes, cpuSeconds, commitIntervalMs,
-          streamThreadCpuSeconds, commitSeconds, brokerBytes, 0, 0);
+          streamThreadCpuSeconds, commitSeconds, brokerBytes, 0, 0, 0);
+    }
+
+    public Result(String name, long records, double seconds, long stateDirBytes, long heapUsedAfterBytes,
+        double cpuSeconds, int commitIntervalMs, double streamThreadCpuSeconds, double commitSeconds,
+        long brokerBytes, double gcCpuSeconds, double jitCpuSeconds) {
+      this(name, records, seconds, stateDirBytes, heapUsedAfterBytes, cpuSeconds, commitIntervalMs,
+          streamThreadCpuSeconds, commitSeconds, brokerBytes, gcCpuSeconds, jitCpuSeconds, 0);
     }
 
     public double gcCpuMicrosPerRecord() {
@@ -108,6 +119,12 @@ public final class StreamsRun {
       }
       long brokerBefore = brokerLogBytes(admin);
       KafkaStreams streams = new KafkaStreams(topology, props);
+      AtomicLong runningAt = new AtomicLong(); // set on a Kafka Streams thread, by its state listener
+      streams.setStateListener((now, old) -> {
+        if (now == KafkaStreams.State.RUNNING) {
+          runningAt.compareAndSet(0, System.nanoTime());
+        }
+      });
       long start = System.nanoTime();
       long cpuStart = processCpuNanos();
       JvmThreadsCpu.Snapshot jvmStart = JvmThreadsCpu.now();
@@ -137,6 +154,7 @@ public final class StreamsRun {
           Thread.sleep(100); // polling committed offsets; 100 ms is well below a run's length
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double startupSeconds = runningAt.get() == 0 ? seconds : (runningAt.get() - start) / 1e9;
         double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
         JvmThreadsCpu.Snapshot jvm = JvmThreadsCpu.now().since(jvmStart);
         double threadCpuSeconds = streamThreadCpuNanos(appId) / 1e9;
@@ -147,7 +165,8 @@ public final class StreamsRun {
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         streams.close(Duration.ofSeconds(60));
         return new Result(name, total, seconds, sizeOf(stateDir.resolve(appId)), heap, cpuSeconds,
-            commitIntervalMs, threadCpuSeconds, commitSeconds, brokerBytes, jvm.gcNanos() / 1e9, jvm.jitNanos() / 1e9);
+            commitIntervalMs, threadCpuSeconds, commitSeconds, brokerBytes, jvm.gcNanos() / 1e9, jvm.jitNanos() / 1e9,
+            startupSeconds);
       } finally {
         streams.close(Duration.ofSeconds(60));
       }

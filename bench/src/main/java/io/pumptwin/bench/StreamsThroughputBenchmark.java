@@ -195,17 +195,19 @@ public final class StreamsThroughputBenchmark {
             warmup == 0 ? "" : String.format(" after %d warm-up round%s", warmup, warmup == 1 ? "" : "s")));
     double baseCpu = results.get(0).cpuMicrosPerRecord();
     sb.append("| application | commit interval (ms) | records/s | ratio to baseline | ratio to the baseline at the same"
-        + " commit interval | seconds | process CPU us/record | CPU ratio (baseline/this) | stream thread CPU us/record |"
+        + " commit interval | seconds | of which start-up to RUNNING (s) | process CPU us/record |"
+        + " CPU ratio (baseline/this) | stream thread CPU us/record |"
         + " stream thread's time committing | GC threads CPU us/record | JIT compiler CPU us/record |"
         + " broker bytes written/record | state dir bytes/pump | heap after run (MB) |\n");
-    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (StreamsRun.Result r : results) {
       StreamsRun.Result same = sameIntervalBaseline(results, r);
-      sb.append(String.format("| %s | %,d | %,.0f | %.2f | %s | %.1f | %.1f | %.2f | %.1f | %.0f%% | %.1f | %.1f | %,.0f"
+      sb.append(String.format("| %s | %,d | %,.0f | %.2f | %s | %.1f | %.2f | %.1f | %.2f | %.1f | %.0f%% | %.1f | %.1f | %,.0f"
           + " | %,.0f | %,.0f |%n",
           r.name(), r.commitIntervalMs(), r.recordsPerSecond(), r.recordsPerSecond() / base,
           same == null ? "" : String.format("%.2f", r.recordsPerSecond() / same.recordsPerSecond()), r.seconds(),
-          r.cpuMicrosPerRecord(), baseCpu / r.cpuMicrosPerRecord(), r.streamThreadCpuMicrosPerRecord(),
+          r.startupSeconds(), r.cpuMicrosPerRecord(), baseCpu / r.cpuMicrosPerRecord(),
+          r.streamThreadCpuMicrosPerRecord(),
           100 * r.commitShare(), r.gcCpuMicrosPerRecord(), r.jitCpuMicrosPerRecord(), r.brokerBytesPerRecord(), (double) r.stateDirBytes() / pumps,
           r.heapUsedAfterBytes() / 1e6));
     }
