@@ -61,13 +61,6 @@ public final class StreamsRun {
           streamThreadCpuSeconds, commitSeconds, brokerBytes, 0, 0, 0);
     }
 
-    public Result(String name, long records, double seconds, long stateDirBytes, long heapUsedAfterBytes,
-        double cpuSeconds, int commitIntervalMs, double streamThreadCpuSeconds, double commitSeconds,
-        long brokerBytes, double gcCpuSeconds, double jitCpuSeconds) {
-      this(name, records, seconds, stateDirBytes, heapUsedAfterBytes, cpuSeconds, commitIntervalMs,
-          streamThreadCpuSeconds, commitSeconds, brokerBytes, gcCpuSeconds, jitCpuSeconds, 0);
-    }
-
     public double gcCpuMicrosPerRecord() {
       return gcCpuSeconds * 1e6 / records;
     }

@@ -57,10 +57,12 @@ class StreamsThroughputReportTest {
 
   @Test
   void theTableShowsTheCollectorsAndTheJitsCpuPerRecord() {
-    StreamsRun.Result base = new StreamsRun.Result("bare (baseline)", 1_000_000, 5, 0, 0, 5, 200, 2.5, 0, 0, 0.5, 0.2);
+    StreamsRun.Result base = new StreamsRun.Result("bare (baseline)", 1_000_000, 5, 0, 0, 5, 200, 2.5, 0, 0, 0.5, 0.2,
+        0.7);
     String table = StreamsThroughputBenchmark.report(List.of(base), 1000, 1_000_000, 1, 1);
     assertThat(table).contains("GC threads CPU us/record | JIT compiler CPU us/record")
-        .contains("| 0.5 | 0.2 |").contains("best of 1 alternating rounds after 1 warm-up round");
+        .contains("| 0.5 | 0.2 |").contains("best of 1 alternating rounds after 1 warm-up round")
+        .contains("| 5.0 | 0.70 |"); // the run's seconds, then its start-up
   }
 
   @Test

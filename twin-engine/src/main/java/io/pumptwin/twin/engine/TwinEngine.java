@@ -154,9 +154,8 @@ public final class TwinEngine implements AutoCloseable {
         // JFR, when compressed); fewer, larger batches also cost the broker fewer requests. Linger stays short: a
         // long one left more to send when the commit flushes, and the stream thread waits for that flush. Same-run
         // benchmark on a quiet machine (issue 5), records/s and process CPU per record: 56,436 and 25.4 us at
-        // linger 5 ms / 16 KB,
-        // 73,346 and 17.4 us at 5 ms / 256 KB, 67,859 and 18.6 us at 20 ms / 256 KB, 58,938 and 21.6 us at
-        // 100 ms / 256 KB. Memory: the producer reserves a whole batch for every partition it is filling, so the
+        // linger 5 ms / 16 KB, 73,346 and 17.4 us at 5 ms / 256 KB, 67,859 and 18.6 us at 20 ms / 256 KB, 58,938
+        // and 21.6 us at 100 ms / 256 KB. Memory: the producer reserves a whole batch for every partition it is filling, so the
         // buffer must hold one per output partition (the store changelogs, twin states, twin events, dead
         // letters): 256 KB batches and a 64 MB buffer leave room for 24 partitions a topic.
         // Deeper input buffers: with Kafka Streams' defaults (1,000 records buffered per partition, 1,000 a poll) the
