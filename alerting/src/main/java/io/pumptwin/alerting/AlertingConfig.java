@@ -147,6 +147,15 @@ public record AlertingConfig(String bootstrapServers, String applicationId, Path
         deliveryRetry, webhookTimeout, merged, alertClock, liveClockTick, flapping, tls);
   }
 
+  /** These Kafka Streams settings on top of the ones configured (a later value wins). */
+  public AlertingConfig withStreamsOverrides(Map<String, Object> more) {
+    Map<String, Object> merged = new java.util.HashMap<>(streamsOverrides);
+    merged.putAll(more);
+    return new AlertingConfig(bootstrapServers, applicationId, stateDir, severityPolicy,
+        escalationPolicy, sweepInterval, standbyReplicas, apiHost, apiPort, access, routing, smtp,
+        deliveryRetry, webhookTimeout, merged, alertClock, liveClockTick, flapping, tls);
+  }
+
   /** The Kafka client security settings among the Streams settings. */
   public KafkaSecurity kafkaSecurity() {
     return KafkaSecurity.within(streamsOverrides);

@@ -13,6 +13,7 @@ import io.pumptwin.events.AlertCommand;
 import io.pumptwin.schemas.topics.Topic;
 import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.Topics;
+import io.pumptwin.service.streams.StreamsStartup;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -131,7 +132,7 @@ public final class AlertingService implements AutoCloseable {
       streamsMetrics.close();
     }
     if (streams != null) {
-      streams.close(Duration.ofSeconds(30));
+      StreamsStartup.close(streams, Duration.ofSeconds(30)); // leaves the group: a restart takes over at once
     }
     log.info("event=alerting.stopped");
   }

@@ -13,6 +13,7 @@ import io.pumptwin.events.TwinEvent;
 import io.pumptwin.schemas.topics.Topic;
 import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.Topics;
+import io.pumptwin.service.streams.StreamsStartup;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -125,6 +126,10 @@ public final class AlertingTopology {
         deadLetters.name(), deadLetters.valueSerde().serializer(),
         () -> meters.counter("alerting.dead_letters", "reason", "UNDECODABLE").increment()));
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+    // Start-up and take-over, as the twin engine: the restore consumer's empty-fetch wait and Kafka Streams' check of
+    // its new internal topics (StreamsStartup). StreamsStartupBenchmark, alerting as shipped against Kafka's defaults:
+    // bench/results/streams-startup.md.
+    StreamsStartup.applyTo(p);
     p.putAll(config.streamsOverrides());
     return p;
   }

@@ -14,10 +14,10 @@ import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.schemas.topics.Topics;
 import io.pumptwin.service.http.HttpRoutes;
 import io.pumptwin.service.security.KafkaSecurity;
+import io.pumptwin.service.streams.StreamsStartup;
 import io.pumptwin.twin.query.TwinQueryApi;
 import io.pumptwin.twin.topology.TwinMetrics;
 import io.pumptwin.twin.topology.TwinTopology;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -168,26 +168,14 @@ public final class TwinEngine implements AutoCloseable {
         // 1,000 a poll was not (-8% to +12%).
         p.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, 20_000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 5_000);
-        // Start-up and fail-over: an instance taking tasks over (a restart, a fail-over, a scale-out) used 1.6 s from
-        // start to RUNNING on empty changelogs where the bare aggregate used 0.75 s (Kafka Streams' INFO log, 2026-12-05
-        // 04:35). Two waits made the difference, both Kafka defaults sized for other things:
-        // - its tasks reach the state updater in groups (each task opens four stores), and each group waited about
-        //   500 ms, the restore consumer's fetch.max.wait.ms, for a fetch of the previous group's changelogs before its
-        //   own could count as restored. 50 ms: 0.9 s to RUNNING. A changelog with records to restore is fetched as
-        //   before (a fetch returns as soon as it has data); an idle standby costs a fetch every 50 ms instead of 500.
-        // - Kafka Streams checks that the internal topics it has just created are ready every retry.backoff.ms
-        //   (100 ms; the engine has four changelogs where the aggregate has one, and it took three retries). 20 ms for
-        //   that check alone (the only reader of the Streams-level setting): 0.55 s to RUNNING. The clients keep their
-        //   own 100 ms backoff after a failed request.
-        // The benchmark counts start-up in each run's time (a replay or a fail-over pays it too): same-run rounds of
-        // StreamsThroughputBenchmark, ratio to the baseline 0.77 and 0.73 against 0.70 and 0.47 without (04:40, two
-        // rounds); in the full runs after it the engine starts as fast as the aggregate (0.7-0.9 s) and its median
-        // ratio stayed within the noise (0.67 at 04:50, 0.60 at 05:58): the gain is a take-over's second, not the rate.
-        p.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
-        p.put(StreamsConfig.RETRY_BACKOFF_MS_CONFIG, 20L);
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG), 100L);
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 100L);
-        p.put(StreamsConfig.adminClientPrefix(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG), 100L);
+        // Start-up and fail-over (StreamsStartup: the restore consumer's empty-fetch wait and Streams' check of its new
+        // internal topics, shared with alerting): 1.6 s from start to RUNNING on empty changelogs before, where the
+        // bare aggregate took 0.75 s. The benchmark counts start-up in each run's time (a replay or a fail-over pays it
+        // too): same-run rounds of StreamsThroughputBenchmark, ratio to the baseline 0.77 and 0.73 against 0.70 and
+        // 0.47 without (04:40, two rounds); in the full runs after it the engine starts as fast as the aggregate
+        // (0.7-0.9 s) and its median ratio stayed within the noise (0.67 at 04:50, 0.60 at 05:58): the gain is a
+        // take-over's second, not the rate.
+        StreamsStartup.applyTo(p);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), 64L * 1024 * 1024);
@@ -234,7 +222,7 @@ public final class TwinEngine implements AutoCloseable {
             app.stop();
         }
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            StreamsStartup.close(streams, Duration.ofSeconds(30)); // leaves the group: a restart takes over at once
         }
         if (streamsMetrics != null) {
             streamsMetrics.close();
