@@ -33,7 +33,7 @@ import org.apache.kafka.streams.Topology;
  * Kafka Streams' check of its new internal topics, and a close that stays in the group), alternating, on one broker.
  *
  * <pre>
- * ./mvnw -q -pl bench exec:exec -Dbench.main=io.pumptwin.bench.StreamsStartupBenchmark -Dbench.args="--rounds 5"
+ * ./mvnw -q -pl bench exec:exec -Dbench.main=io.pumptwin.bench.StreamsStartupBenchmark -Dbench.args="--rounds 3"
  * </pre>
  */
 public final class StreamsStartupBenchmark {
