@@ -3,6 +3,7 @@ package io.pumptwin.bench;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pumptwin.alerting.AlertingConfig;
 import io.pumptwin.alerting.stream.AlertingTopology;
+import io.pumptwin.bench.detection.Scorecard;
 import io.pumptwin.embedded.LocalStack;
 import io.pumptwin.schemas.topics.TopicRegistry;
 import io.pumptwin.service.streams.StreamsStartup;
@@ -148,9 +149,8 @@ public final class StreamsStartupBenchmark {
     return s.toString();
   }
 
-  static double median(List<Double> xs) {
-    double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    return a.length == 0 ? Double.NaN : a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+  private static double median(List<Double> xs) {
+    return Scorecard.median(xs.stream().mapToDouble(Double::doubleValue).sorted().toArray());
   }
 
   private static String list(List<Double> xs) {

@@ -245,8 +245,7 @@ public final class StreamsThroughputBenchmark {
       }
       double[] sorted = ratios.clone();
       java.util.Arrays.sort(sorted);
-      double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-          : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+      double median = io.pumptwin.bench.detection.Scorecard.median(sorted);
       StringBuilder each = new StringBuilder();
       for (double v : ratios) {
         each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", v));

@@ -148,7 +148,8 @@ public final class Scorecard {
         return m;
     }
 
-    static double median(double[] sorted) {
+    /** The median of values sorted in ascending order; NaN for none. The benchmarks' one median. */
+    public static double median(double[] sorted) {
         if (sorted.length == 0) {
             return Double.NaN;
         }

@@ -13,9 +13,9 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A stopped engine leaves its consumer group (StreamsStartup.close), so that an instance started in its place is
@@ -29,14 +29,14 @@ class TwinEngineRestartTest {
     void a_stopped_engine_leaves_its_group_and_a_restart_takes_the_tasks_over(RealStack stack) throws Exception {
         TwinEngineConfig config = config(stack, stack.uniqueId("twin-restart"));
         try (TwinEngine engine = new TwinEngine(config).start()) {
-            await("running", () -> engine.state() == KafkaStreams.State.RUNNING);
+            await().atMost(Duration.ofSeconds(60)).until(() -> engine.state() == KafkaStreams.State.RUNNING);
             assertThat(members(stack, config.applicationId())).hasSize(1);
         }
         assertThat(members(stack, config.applicationId())).isEmpty();
         // The same instance again, over its own state: the group it joins has no member left to wait for (how long the
         // wait was, and is, StreamsStartupBenchmark measures).
         try (TwinEngine again = new TwinEngine(config).start()) {
-            await("running again", () -> again.state() == KafkaStreams.State.RUNNING);
+            await().atMost(Duration.ofSeconds(60)).until(() -> again.state() == KafkaStreams.State.RUNNING);
             assertThat(members(stack, config.applicationId())).hasSize(1);
         }
     }
@@ -49,7 +49,7 @@ class TwinEngineRestartTest {
                 TwinEngine.streamsProperties(config));
         try {
             streams.start();
-            await("running", () -> streams.state() == KafkaStreams.State.RUNNING);
+            await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
         } finally {
             streams.close(Duration.ofSeconds(30));
         }
@@ -70,16 +70,6 @@ class TwinEngineRestartTest {
     private static Collection<MemberDescription> members(RealStack stack, String group) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
             return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members();
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not " + what + " within 60 s");
-            }
-            Thread.sleep(50);
         }
     }
 }
