@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import io.pumptwin.events.TelemetryEnvelope;
 import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -16,18 +18,21 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Reads the Confluent wire format into a generated class, resolving the writer's schema (fetched by
  * id, cached) against the reader's: records written by an older or newer compatible schema read
- * fine. Bad bytes become a typed {@link WireFormatException} or
+ * fine. Telemetry written with the envelope's own schema is read by {@link TelemetryEnvelopeReader}. Bad bytes
+ * become a typed {@link WireFormatException} or
  * {@link io.pumptwin.schemas.registry.SchemaRegistryException.UnknownSchemaId}.
  */
 public final class ConfluentAvroDeserializer<V extends SpecificRecord> implements Deserializer<V> {
   private final SchemaRegistryClient registry;
   private final Schema readerSchema;
-  private final Map<Integer, SpecificDatumReader<V>> readersByWriterId = new ConcurrentHashMap<>();
+  private final Class<V> type;
+  private final Map<Integer, DatumReader<V>> readersByWriterId = new ConcurrentHashMap<>();
   private final DecoderFactory decoders = DecoderFactory.get();
 
   public ConfluentAvroDeserializer(SchemaRegistryClient registry, Class<V> type) {
     AvroClassTrust.ensure();
     this.registry = registry;
+    this.type = type;
     this.readerSchema = SpecificData.get().getSchema(type);
   }
 
@@ -47,8 +52,7 @@ public final class ConfluentAvroDeserializer<V extends SpecificRecord> implement
           "record of " + data.length + " bytes is shorter than the 5-byte header", null);
     }
     int schemaId = ByteBuffer.wrap(data, 1, 4).getInt();
-    SpecificDatumReader<V> reader = readersByWriterId.computeIfAbsent(schemaId,
-        id -> new SpecificDatumReader<>(registry.schemaById(id), readerSchema));
+    DatumReader<V> reader = readersByWriterId.computeIfAbsent(schemaId, id -> readerFor(registry.schemaById(id)));
     try {
       BinaryDecoder decoder = decoders.binaryDecoder(data, 5, data.length - 5, null);
       V value = reader.read(null, decoder);
@@ -67,5 +71,22 @@ public final class ConfluentAvroDeserializer<V extends SpecificRecord> implement
       throw new WireFormatException.CorruptPayload("cannot decode with writer schema id "
           + schemaId + ": " + e, e);
     }
+  }
+
+  /** The reader of records written with {@code writer}, resolved against the reader's schema. */
+  @SuppressWarnings("unchecked")
+  private DatumReader<V> readerFor(Schema writer) {
+    if (type == TelemetryEnvelope.class) {
+      DatumReader<TelemetryEnvelope> own = TelemetryEnvelopeReader.forWriter(writer);
+      if (own != null) {
+        return (DatumReader<V>) own;
+      }
+    }
+    return new SpecificDatumReader<>(writer, readerSchema);
+  }
+
+  /** Which reader reads records written with schema id {@code schemaId} (for tests: the hand-written one or Avro's). */
+  Class<?> readerClassFor(int schemaId) {
+    return readersByWriterId.computeIfAbsent(schemaId, id -> readerFor(registry.schemaById(id))).getClass();
   }
 }
