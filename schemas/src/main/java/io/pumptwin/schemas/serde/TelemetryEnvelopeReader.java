@@ -5,7 +5,12 @@ import io.pumptwin.events.PumpAlarmKind;
 import io.pumptwin.events.StatusReport;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.events.TelemetrySource;
+import java.io.EOFException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -13,29 +18,32 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.Decoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
  * Reads a TelemetryEnvelope written with the envelope's own schema (the writer's schema equal to the generated
- * class's: every record the gateway writes), field by field from the decoder, the status report too; the rarer
- * payloads (refills, alarms, symptoms, clinic records) are read by Avro's own reader for their record.
+ * class's: every record the gateway writes) straight from the record's bytes, field by field, the status report too;
+ * the rarer payloads (refills, alarms, symptoms, clinic records) are read by Avro's own reader for their record.
  *
  * <p>Written by hand (issue 5): the twin engine decodes every telemetry record, and Avro's fast reader took 7% of its
- * stream thread, about 0.6 us per status report, where this takes about half (bench TelemetryDecodeCost). Avro's
- * generated custom coders would be the library's way, but Avro's compiler leaves them out of a record with a union of
- * records (the envelope's payload), and its reader uses them only through a ResolvingDecoder, which is slower than
- * the fast reader (0.6 against 0.25 us, same bench). A writer schema other than the class's (an older or newer
- * version) goes through Avro's resolving reader as before ({@link ConfluentAvroDeserializer}).
+ * stream thread, about 0.6 us per status report (async-profiler, 2026-12-05). Avro's generated custom coders would be
+ * the library's way, but Avro's compiler leaves them out of a record with a union of records (the envelope's
+ * payload), and its reader uses them only through a ResolvingDecoder, slower than the fast reader (bench
+ * TelemetryDecodeCost); its BinaryDecoder copies each string into a Utf8 before making the String, where this makes
+ * the String from the record's bytes. A writer schema other than the class's (an older or newer version) goes
+ * through Avro's resolving reader as before ({@link ConfluentAvroDeserializer}).
  *
- * <p>The layout read here is pinned by {@link #LAYOUT}: {@link #appliesTo} compares the schema's layout with it, the
+ * <p>The layout read here is pinned by {@link #LAYOUT}: {@link #forWriter} compares the schema's layout with it, the
  * deserializer uses this reader only when they agree, and TelemetryEnvelopeReaderTest fails as soon as the schema's
- * layout changes, so a schema edit cannot be read with an outdated layout. Bad bytes fail as with Avro's reader
- * (an exception the deserializer turns into {@link WireFormatException.CorruptPayload}).
+ * layout changes, so a schema edit cannot be read with an outdated layout. Bad bytes fail where Avro's reader fails
+ * (the same test compares the two on thousands of damaged records), with an exception the deserializer turns into
+ * {@link WireFormatException.CorruptPayload}.
  */
-final class TelemetryEnvelopeReader implements DatumReader<TelemetryEnvelope> {
+final class TelemetryEnvelopeReader implements ConfluentAvroDeserializer.Body<TelemetryEnvelope> {
 
   /**
    * The layout this reader decodes: the envelope's fields in order, the status report's (the union's first branch)
@@ -110,29 +118,31 @@ final class TelemetryEnvelopeReader implements DatumReader<TelemetryEnvelope> {
     };
   }
 
+  /** Reads the envelope in {@code data[offset, end)}, all of it. */
   @Override
-  public void setSchema(Schema schema) {
-    if (!TelemetryEnvelope.getClassSchema().equals(schema)) {
-      throw new IllegalArgumentException("reads only the envelope's own schema");
-    }
-  }
-
-  @Override
-  public TelemetryEnvelope read(TelemetryEnvelope reuse, Decoder in) throws IOException {
-    String eventId = in.readString();
-    String pumpSerial = in.readString();
-    String patientPseudonym = in.readString();
-    String clinicId = in.readString();
-    Instant eventTime = Instant.ofEpochMilli(in.readLong());
-    long sequence = in.readLong();
-    TelemetrySource source = SOURCES[in.readEnum()];
-    Instant receivedTime = nullOr(in) ? null : Instant.ofEpochMilli(in.readLong());
-    int branch = in.readIndex();
+  public TelemetryEnvelope read(byte[] data, int offset, int end) throws IOException {
+    In in = new In(data, offset, end);
+    String eventId = in.string();
+    String pumpSerial = in.string();
+    String patientPseudonym = in.string();
+    String clinicId = in.string();
+    Instant eventTime = Instant.ofEpochMilli(in.varLong());
+    long sequence = in.varLong();
+    TelemetrySource source = SOURCES[in.varInt()];
+    Instant receivedTime = in.isNull() ? null : Instant.ofEpochMilli(in.varLong());
+    int branch = in.varInt();
     Object payload;
     if (branch == 0) {
       payload = statusReport(in);
+      if (in.pos != end) {
+        throw new ConfluentAvroDeserializer.TrailingBytes();
+      }
     } else if (branch > 0 && branch < branches.size()) {
-      payload = branches.get(branch).read(null, in);
+      BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, in.pos, end - in.pos, null);
+      payload = branches.get(branch).read(null, decoder);
+      if (!decoder.isEnd()) {
+        throw new ConfluentAvroDeserializer.TrailingBytes();
+      }
     } else {
       throw new IOException("payload union index " + branch + " of " + branches.size() + " branches");
     }
@@ -140,33 +150,118 @@ final class TelemetryEnvelopeReader implements DatumReader<TelemetryEnvelope> {
         receivedTime, payload);
   }
 
-  private static StatusReport statusReport(Decoder in) throws IOException {
-    double computed = in.readDouble();
-    int capacity = in.readInt();
-    double alarmVolume = in.readDouble();
-    double concentration = in.readDouble();
-    double dose = in.readDouble();
-    InfusionMode mode = MODES[in.readEnum()];
-    double battery = in.readDouble();
-    Double voltage = nullOr(in) ? null : in.readDouble();
+  private static StatusReport statusReport(In in) throws IOException {
+    double computed = in.doubleValue();
+    int capacity = in.varInt();
+    double alarmVolume = in.doubleValue();
+    double concentration = in.doubleValue();
+    double dose = in.doubleValue();
+    InfusionMode mode = MODES[in.varInt()];
+    double battery = in.doubleValue();
+    Double voltage = in.isNull() ? null : in.doubleValue();
     // no capacity from the declared count: each item takes at least a byte, so the input bounds the list
     List<PumpAlarmKind> alarms = new ArrayList<>(2);
-    for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+    for (long n = in.blockCount(); n != 0; n = in.blockCount()) {
       for (long i = 0; i < n; i++) {
-        alarms.add(ALARMS[in.readEnum()]);
+        alarms.add(ALARMS[in.varInt()]);
       }
     }
-    LocalDate manufacturedOn = nullOr(in) ? null : LocalDate.ofEpochDay(in.readInt());
+    LocalDate manufacturedOn = in.isNull() ? null : LocalDate.ofEpochDay(in.varInt());
     return new StatusReport(computed, capacity, alarmVolume, concentration, dose, mode, battery, voltage, alarms,
         manufacturedOn);
   }
 
-  /** Reads the branch of a {@code [null, T]} union: true for null. */
-  private static boolean nullOr(Decoder in) throws IOException {
-    int index = in.readIndex();
-    if (index != 0 && index != 1) {
-      throw new IOException("union index " + index + " of a [null, value] union");
+  /**
+   * Avro's binary encoding read from an array, as Avro's BinaryDecoder reads it (zig-zag varints of at most 5 and 10
+   * bytes, little-endian doubles, length-prefixed UTF-8): the decoder copies each string's bytes into a Utf8 before
+   * making the String, and this makes the String from the record's bytes.
+   */
+  private static final class In {
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+        ByteOrder.LITTLE_ENDIAN);
+    private final byte[] data;
+    private final int end;
+    private int pos;
+
+    In(byte[] data, int offset, int end) {
+      this.data = data;
+      this.pos = offset;
+      this.end = end;
     }
-    return index == 0;
+
+    private int next() throws EOFException {
+      if (pos >= end) {
+        throw new EOFException();
+      }
+      return data[pos++] & 0xff;
+    }
+
+    int varInt() throws IOException {
+      int b = next();
+      int n = b & 0x7f;
+      for (int shift = 7; b > 0x7f; shift += 7) {
+        if (shift > 28) {
+          throw new IOException("Invalid int encoding");
+        }
+        b = next();
+        n |= (b & 0x7f) << shift;
+      }
+      return (n >>> 1) ^ -(n & 1);
+    }
+
+    long varLong() throws IOException {
+      int b = next();
+      long n = b & 0x7f;
+      for (int shift = 7; b > 0x7f; shift += 7) {
+        if (shift > 63) {
+          throw new IOException("Invalid long encoding");
+        }
+        b = next();
+        n |= (long) (b & 0x7f) << shift;
+      }
+      return (n >>> 1) ^ -(n & 1);
+    }
+
+    double doubleValue() throws EOFException {
+      if (end - pos < Double.BYTES) {
+        pos = end;
+        throw new EOFException();
+      }
+      double d = Double.longBitsToDouble((long) LONG_LE.get(data, pos));
+      pos += Double.BYTES;
+      return d;
+    }
+
+    String string() throws IOException {
+      int length = varInt();
+      if (length < 0) {
+        throw new IOException("Malformed data. Length is negative: " + length);
+      }
+      if (length > end - pos) {
+        throw new EOFException();
+      }
+      String s = new String(data, pos, length, StandardCharsets.UTF_8);
+      pos += length;
+      return s;
+    }
+
+    /** The branch of a {@code [null, T]} union: true for null. */
+    boolean isNull() throws IOException {
+      int index = varInt();
+      if (index != 0 && index != 1) {
+        throw new IOException("union index " + index + " of a [null, value] union");
+      }
+      return index == 0;
+    }
+
+    /** The item count of an array's next block (0: the array ends); a negative count is followed by its size. */
+    long blockCount() throws IOException {
+      long count = varLong();
+      if (count < 0) {
+        varLong();
+        count = -count;
+      }
+      return count;
+    }
   }
 }

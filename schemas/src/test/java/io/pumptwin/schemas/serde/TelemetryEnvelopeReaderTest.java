@@ -67,9 +67,7 @@ class TelemetryEnvelopeReaderTest {
   void readsEveryPayloadKindAsAvroDoes() throws IOException {
     for (TelemetryEnvelope e : samples()) {
       byte[] bytes = encode(e);
-      BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, null);
-      TelemetryEnvelope read = own.read(null, in);
-      assertThat(in.isEnd()).as("all bytes read for %s", e).isTrue();
+      TelemetryEnvelope read = own.read(bytes, 0, bytes.length);
       assertThat(read).isEqualTo(e).isEqualTo(avro.read(null, DecoderFactory.get().binaryDecoder(bytes, null)));
       assertThat(read.getPayload().getClass()).isEqualTo(e.getPayload().getClass());
     }
@@ -103,7 +101,7 @@ class TelemetryEnvelopeReaderTest {
     int at = indexOfPayloadIndex(e);
     assertThat(bytes[at]).isZero(); // the status report: branch 0
     bytes[at] = (byte) (2 * 8); // zig-zag 8: one past the eight branches
-    assertThatThrownBy(() -> own.read(null, DecoderFactory.get().binaryDecoder(bytes, null)))
+    assertThatThrownBy(() -> own.read(bytes, 0, bytes.length))
         .isInstanceOf(IOException.class).hasMessageContaining("payload union index 8");
   }
 
@@ -120,8 +118,8 @@ class TelemetryEnvelopeReaderTest {
     int old = registry.register("older-" + subject, older);
     var deserializer = new ConfluentAvroDeserializer<>(registry, TelemetryEnvelope.class);
 
-    assertThat(deserializer.readerClassFor(current)).isEqualTo(TelemetryEnvelopeReader.class);
-    assertThat(deserializer.readerClassFor(old)).isEqualTo(SpecificDatumReader.class);
+    assertThat(deserializer.readsByHand(current)).isTrue();
+    assertThat(deserializer.readsByHand(old)).isFalse();
     TelemetryEnvelope e = SampleRecords.statusReport("NGP100001", 1);
     assertThat(deserializer.deserialize(Topics.TELEMETRY.name(), framed(current, encode(e)))).isEqualTo(e);
     // the older writer's record, resolved: receivedTime takes its default (null)
@@ -139,6 +137,35 @@ class TelemetryEnvelopeReaderTest {
   }
 
   @Test
+  void bytesAfterTheRecordAreRefusedOnEveryPath() {
+    InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+    int current = registry.register(Topics.TELEMETRY.valueSubject(), schema);
+    var deserializer = new ConfluentAvroDeserializer<>(registry, TelemetryEnvelope.class);
+    // a status report (read field by field) and a refill (its payload read by Avro's reader for the record)
+    for (TelemetryEnvelope e : List.of(SampleRecords.statusReport("NGP100001", 1), SampleRecords.refill("NGP1", 2))) {
+      byte[] body = encode(e);
+      byte[] longer = Arrays.copyOf(body, body.length + 1);
+      assertThatThrownBy(() -> own.read(longer, 0, longer.length))
+          .isInstanceOf(ConfluentAvroDeserializer.TrailingBytes.class);
+      assertThatThrownBy(() -> deserializer.deserialize(Topics.TELEMETRY.name(), framed(current, longer)))
+          .isInstanceOf(WireFormatException.CorruptPayload.class)
+          .hasMessageContaining("trailing bytes after the record (schema id " + current + ")");
+      // the same bytes within a larger array: the reader keeps to its bounds
+      byte[] padded = new byte[body.length + 7];
+      System.arraycopy(body, 0, padded, 3, body.length);
+      assertThat(uncheckedRead(padded, 3, 3 + body.length)).isEqualTo(e);
+    }
+  }
+
+  private TelemetryEnvelope uncheckedRead(byte[] data, int offset, int end) {
+    try {
+      return own.read(data, offset, end);
+    } catch (IOException x) {
+      throw new AssertionError(x);
+    }
+  }
+
+  @Test
   void refusesAnotherSchema() {
     Schema other = SchemaBuilder.record("TelemetryEnvelope").namespace("io.pumptwin.events").fields()
         .requiredString("eventId").endRecord();
@@ -151,9 +178,14 @@ class TelemetryEnvelopeReaderTest {
   /** The decoded record, or the failure's kind, of one reader. */
   private Object outcome(byte[] bytes, boolean byAvro) {
     try {
+      if (!byAvro) {
+        return own.read(bytes, 0, bytes.length);
+      }
       BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, null);
-      TelemetryEnvelope e = byAvro ? avro.read(null, in) : own.read(null, in);
+      TelemetryEnvelope e = avro.read(null, in);
       return in.isEnd() ? e : "trailing bytes";
+    } catch (ConfluentAvroDeserializer.TrailingBytes trailing) {
+      return "trailing bytes";
     } catch (IOException | RuntimeException failed) {
       return "failed";
     }
