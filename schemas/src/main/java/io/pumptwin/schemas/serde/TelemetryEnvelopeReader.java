@@ -197,29 +197,27 @@ final class TelemetryEnvelopeReader implements ConfluentAvroDeserializer.Body<Te
     }
 
     int varInt() throws IOException {
-      int b = next();
-      int n = b & 0x7f;
-      for (int shift = 7; b > 0x7f; shift += 7) {
-        if (shift > 28) {
-          throw new IOException("Invalid int encoding");
-        }
-        b = next();
-        n |= (b & 0x7f) << shift;
-      }
+      int n = (int) varint(28, "Invalid int encoding"); // bits past 32 dropped, as Avro drops them
       return (n >>> 1) ^ -(n & 1);
     }
 
     long varLong() throws IOException {
+      long n = varint(63, "Invalid long encoding");
+      return (n >>> 1) ^ -(n & 1);
+    }
+
+    /** A varint's bits before zig-zag decoding, of at most one byte at shift {@code lastShift} and below. */
+    private long varint(int lastShift, String invalid) throws IOException {
       int b = next();
       long n = b & 0x7f;
       for (int shift = 7; b > 0x7f; shift += 7) {
-        if (shift > 63) {
-          throw new IOException("Invalid long encoding");
+        if (shift > lastShift) {
+          throw new IOException(invalid);
         }
         b = next();
         n |= (long) (b & 0x7f) << shift;
       }
-      return (n >>> 1) ^ -(n & 1);
+      return n;
     }
 
     double doubleValue() throws EOFException {
