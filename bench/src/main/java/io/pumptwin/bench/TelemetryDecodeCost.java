@@ -36,8 +36,6 @@ public final class TelemetryDecodeCost {
 
   private TelemetryDecodeCost() {}
 
-  record Row(String reader, double nanos) {}
-
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = BenchStack.options(args);
     String out = opts.getOrDefault("--out", "bench/results/telemetry-decode-cost.md");
