@@ -39,6 +39,11 @@ final class TwinContenders {
         new StreamsThroughputBenchmark.Contender("twin engine, cold parts in RocksDB",
             (inputTopic, registry) -> TwinTopology.build(configReadingFrom(inputTopic)
                 .withTwinStores(TwinTopology.StoreKind.HOT_ON_HEAP), registry),
+            engineSettings(engine)),
+        // The default before the paired table (PairedHeapStores): each part in a heap table of its own.
+        new StreamsThroughputBenchmark.Contender("twin engine, the parts in two heap tables (ON_HEAP_TWO_TABLES)",
+            (inputTopic, registry) -> TwinTopology.build(configReadingFrom(inputTopic)
+                .withTwinStores(TwinTopology.StoreKind.ON_HEAP_TWO_TABLES), registry),
             engineSettings(engine)));
   }
 

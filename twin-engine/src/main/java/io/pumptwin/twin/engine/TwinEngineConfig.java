@@ -34,8 +34,8 @@ import java.util.Objects;
  *                            Streams passes security settings among them ({@link #withKafkaSecurity}) to all its clients
  * @param queryAccess         who may query twins, and which clinics' pumps (the staff token file); nobody by default
  * @param tls                 HTTPS for the query API and /metrics; null serves plain HTTP
- * @param twinStores          where the twins live: {@link TwinTopology.StoreKind#ON_HEAP} by default (every twin in a
- *                            heap store, 1-2 KB per pump as it ages, changelogged),
+ * @param twinStores          where the twins live: {@link TwinTopology.StoreKind#ON_HEAP} by default (every twin on the
+ *                            heap, both parts in one table, 1-2 KB per pump as it ages, changelogged),
  *                            {@link TwinTopology.StoreKind#HOT_ON_HEAP} (the part each report rewrites on the heap,
  *                            about 400 bytes per pump, the rest in RocksDB) or
  *                            {@link TwinTopology.StoreKind#PERSISTENT_CHANGELOGGED} (all in RocksDB, for more pumps

@@ -20,6 +20,7 @@ import java.util.NavigableSet;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.Function;
 
 /**
  * A heap key-value store for the twins: the values in a hash map, which the stream thread reads and writes once per
@@ -34,6 +35,10 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * sees each key at most once, and a value as it was at some moment during the iteration. No library in the project's
  * stack has such a store; Kafka Streams takes any {@link KeyValueBytesStoreSupplier}, and wraps this one with its
  * changelogging and metering layers as it does its own.
+ *
+ * <p>The engine's default keeps both parts of a twin in one table instead ({@link PairedHeapStores}, which walks its
+ * keys with this store's {@link Walk}); this one holds the hot parts when the cold ones are in RocksDB, and every
+ * store of an in-process replay.
  *
  * <p>Not persistent: a restarted instance restores it from its changelog, as Kafka Streams does its in-memory store.
  * It keeps no {@link org.apache.kafka.streams.query.Position}: the engine's queries are interactive queries of the
@@ -159,33 +164,38 @@ public final class HashedHeapStore implements KeyValueStore<Bytes, byte[]> {
 
     @Override
     public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
-        return new Walk(span(from, to), false);
+        return new Walk(span(keys, from, to), false, values::get);
     }
 
     @Override
     public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-        return new Walk(span(from, to), true);
+        return new Walk(span(keys, from, to), true, values::get);
     }
 
     @Override
     public KeyValueIterator<Bytes, byte[]> all() {
-        return new Walk(keys, false);
+        return new Walk(keys, false, values::get);
     }
 
     @Override
     public KeyValueIterator<Bytes, byte[]> reverseAll() {
-        return new Walk(keys, true);
+        return new Walk(keys, true, values::get);
     }
 
     @Override
     public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS prefixKeySerializer) {
+        return new Walk(prefixed(keys, prefix, prefixKeySerializer), false, values::get);
+    }
+
+    /** The keys that start with {@code prefix} serialized. */
+    static <PS extends Serializer<P>, P> NavigableSet<Bytes> prefixed(NavigableSet<Bytes> keys, P prefix,
+                                                                      PS prefixKeySerializer) {
         Bytes from = Bytes.wrap(prefixKeySerializer.serialize(null, prefix));
-        Bytes to = Bytes.increment(from);
-        return new Walk(keys.subSet(from, true, to, false), false);
+        return keys.subSet(from, true, Bytes.increment(from), false);
     }
 
     /** The keys from {@code from} to {@code to}, both included; a null bound is open; empty when from > to. */
-    private NavigableSet<Bytes> span(Bytes from, Bytes to) {
+    static NavigableSet<Bytes> span(NavigableSet<Bytes> keys, Bytes from, Bytes to) {
         if (from != null && to != null) {
             return from.compareTo(to) > 0 ? keys.subSet(from, false, from, false) : keys.subSet(from, true, to, true);
         }
@@ -195,20 +205,22 @@ public final class HashedHeapStore implements KeyValueStore<Bytes, byte[]> {
         return to != null ? keys.headSet(to, true) : keys;
     }
 
-    /** Walks a view of the key set in place, looking each value up; a key deleted meanwhile is skipped. */
-    private final class Walk implements KeyValueIterator<Bytes, byte[]> {
+    /** Walks a view of a key set in place, looking each value up; a key deleted meanwhile is skipped. */
+    static final class Walk implements KeyValueIterator<Bytes, byte[]> {
         private final Iterator<Bytes> it;
+        private final Function<Bytes, byte[]> values;
         private KeyValue<Bytes, byte[]> next;
 
-        Walk(NavigableSet<Bytes> span, boolean reverse) {
+        Walk(NavigableSet<Bytes> span, boolean reverse, Function<Bytes, byte[]> values) {
             this.it = reverse ? span.descendingIterator() : span.iterator();
+            this.values = values;
         }
 
         @Override
         public boolean hasNext() {
             while (next == null && it.hasNext()) {
                 Bytes k = it.next();
-                byte[] v = values.get(k);
+                byte[] v = values.apply(k);
                 if (v != null) {
                     next = KeyValue.pair(k, v);
                 }

@@ -103,16 +103,25 @@ public final class TwinTopology {
          */
         HOT_ON_HEAP,
         /**
-         * Production's default: both parts of every twin in heap stores ({@link HashedHeapStore}), changelogged as
-         * with {@link #PERSISTENT_CHANGELOGGED} (held telemetry and the sweep's progress stay in RocksDB): a report
-         * costs no RocksDB read or write at all. Against {@link #HOT_ON_HEAP} in the same runs of
-         * StreamsThroughputBenchmark (2026-12-04 20:45-21:20, medians of the round-by-round ratios): 0.63 against
-         * 0.55, 0.63 against 0.55, 0.69 against 0.62. Its price is the heap: the whole twin, about 500 bytes per
-         * pump for a ten-report twin and 1.5-2 KB at a month (TwinFootprint), 150-200 MB per 100,000 pumps; a
-         * restarted instance restores every twin from the changelogs (under exactly-once an unclean stop restores
+         * Production's default: both parts of every twin on the heap, in one row per pump of one heap table per task
+         * ({@link PairedHeapStores}), each part still its own store, changelogged as with
+         * {@link #PERSISTENT_CHANGELOGGED} (held telemetry and the sweep's progress stay in RocksDB): a report costs no
+         * RocksDB read or write at all, and its cold part's lookup finds the row its hot part's lookup just read.
+         * Against {@link #ON_HEAP_TWO_TABLES} in the same run of StreamsThroughputBenchmark (2026-12-05 11:03-11:08,
+         * engine-only, five rounds): faster in four rounds of five, a median 4%, and 7.4 against 8.5 us of
+         * stream-thread CPU per record in each one's best round. Its price is the heap: the whole twin, about 500
+         * bytes per pump for a ten-report twin and 1.5-2 KB at a month (TwinFootprint), 150-200 MB per 100,000 pumps;
+         * a restarted instance restores every twin from the changelogs (under exactly-once an unclean stop restores
          * RocksDB whole too), and a standby replica keeps its copy on the heap as well.
          */
-        ON_HEAP
+        ON_HEAP,
+        /**
+         * As {@link #ON_HEAP}, each part in a heap store of its own ({@link HashedHeapStore}), so a report looks its
+         * pump up in two tables. Production's default from 52b0adb until the paired table; against
+         * {@link #HOT_ON_HEAP} in the same runs (2026-12-04 20:45-21:20, medians of the round-by-round ratios): 0.63
+         * against 0.55, 0.63 against 0.55, 0.69 against 0.62. Kept for the benchmark's same-run comparison.
+         */
+        ON_HEAP_TWO_TABLES
     }
 
     public static Topology build(TwinEngineConfig config, TopicRegistry topics, TwinMetrics metrics) {
@@ -139,10 +148,11 @@ public final class TwinTopology {
         // interval (all the cache could fold into one changelog record) are rare, while every event paid the cache's
         // copy, eviction and flush (11% more records/s without it, StreamsThroughputBenchmark, 2026-12-03). Held
         // telemetry is cached: held and released within one commit, it never reaches the changelog.
-        topology.addStateStore(store(storeKind, TWIN_STORE, Serdes.String(), false), PROCESSOR);
-        topology.addStateStore(store(storeKind, COLD_STORE, Serdes.String(), false), PROCESSOR);
-        topology.addStateStore(store(storeKind, REORDER_STORE, Serdes.Bytes(), true), PROCESSOR);
-        topology.addStateStore(store(storeKind, SWEEP_STORE, Serdes.String(), false), PROCESSOR);
+        PairedHeapStores pairs = new PairedHeapStores();
+        topology.addStateStore(store(storeKind, TWIN_STORE, Serdes.String(), false, pairs), PROCESSOR);
+        topology.addStateStore(store(storeKind, COLD_STORE, Serdes.String(), false, pairs), PROCESSOR);
+        topology.addStateStore(store(storeKind, REORDER_STORE, Serdes.Bytes(), true, pairs), PROCESSOR);
+        topology.addStateStore(store(storeKind, SWEEP_STORE, Serdes.String(), false, pairs), PROCESSOR);
         topology.addSink(STATE_SINK, names.twinState(), Serdes.String().serializer(),
                 states.valueSerde().serializer(), PROCESSOR);
         topology.addSink(PARAMETERS_SINK, names.parameters(), Serdes.String().serializer(),
@@ -155,15 +165,20 @@ public final class TwinTopology {
     }
 
     private static <K> StoreBuilder<KeyValueStore<K, byte[]>> store(StoreKind kind, String name, Serde<K> keySerde,
-                                                                   boolean cachedWhenPersistent) {
+                                                                   boolean cachedWhenPersistent,
+                                                                   PairedHeapStores pairs) {
         if (kind == StoreKind.IN_MEMORY) {
             return Stores.keyValueStoreBuilder(HashedHeapStore.supplier(name), keySerde, Serdes.ByteArray())
                     .withCachingDisabled().withLoggingDisabled();
         }
+        boolean twinPart = name.equals(TWIN_STORE) || name.equals(COLD_STORE);
         boolean onHeap = kind == StoreKind.HOT_ON_HEAP && name.equals(TWIN_STORE)
-                || kind == StoreKind.ON_HEAP && (name.equals(TWIN_STORE) || name.equals(COLD_STORE));
-        StoreBuilder<KeyValueStore<K, byte[]>> b = Stores.keyValueStoreBuilder(onHeap
-                ? HashedHeapStore.supplier(name) : Stores.persistentKeyValueStore(name),
+                || kind == StoreKind.ON_HEAP_TWO_TABLES && twinPart;
+        StoreBuilder<KeyValueStore<K, byte[]>> b = Stores.keyValueStoreBuilder(
+                kind == StoreKind.ON_HEAP && twinPart
+                        ? pairs.supplier(name, name.equals(TWIN_STORE) ? PairedHeapStores.Part.HOT
+                        : PairedHeapStores.Part.COLD)
+                        : onHeap ? HashedHeapStore.supplier(name) : Stores.persistentKeyValueStore(name),
                 keySerde, Serdes.ByteArray()).withLoggingEnabled(Map.of());
         return cachedWhenPersistent ? b.withCachingEnabled() : b;
     }

@@ -6,8 +6,6 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -17,6 +15,10 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static io.pumptwin.twin.topology.HeapStoreContents.entries;
+import static io.pumptwin.twin.topology.HeapStoreContents.key;
+import static io.pumptwin.twin.topology.HeapStoreContents.keys;
+import static io.pumptwin.twin.topology.HeapStoreContents.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -152,39 +154,5 @@ class HashedHeapStoreTest {
                     .isEqualTo(entries(reference.subMap(from, true, to, true).descendingMap()));
         }
         assertThat(entries(store.range(from, null))).isEqualTo(entries(reference.tailMap(from, true)));
-    }
-
-    private static List<String> entries(KeyValueIterator<Bytes, byte[]> it) {
-        List<String> out = new ArrayList<>();
-        try (it) {
-            it.forEachRemaining(kv -> out.add(text(kv.key) + "=" + new String(kv.value, StandardCharsets.UTF_8)));
-        }
-        return out;
-    }
-
-    private static List<String> entries(NavigableMap<Bytes, byte[]> map) {
-        List<String> out = new ArrayList<>();
-        map.forEach((k, v) -> out.add(text(k) + "=" + new String(v, StandardCharsets.UTF_8)));
-        return out;
-    }
-
-    private static List<String> keys(KeyValueIterator<Bytes, byte[]> it) {
-        List<String> out = new ArrayList<>();
-        try (it) {
-            it.forEachRemaining(kv -> out.add(text(kv.key)));
-        }
-        return out;
-    }
-
-    private static Bytes key(String k) {
-        return Bytes.wrap(k.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String text(Bytes k) {
-        return new String(k.get(), StandardCharsets.UTF_8);
-    }
-
-    private static byte[] value(int i) {
-        return ("v" + i).getBytes(StandardCharsets.UTF_8);
     }
 }

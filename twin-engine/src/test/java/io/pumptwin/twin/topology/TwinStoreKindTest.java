@@ -28,8 +28,10 @@ class TwinStoreKindTest {
         Run heap = run(TwinTopology.StoreKind.HOT_ON_HEAP);
         Run rocks = run(TwinTopology.StoreKind.PERSISTENT_CHANGELOGGED);
         Run allOnHeap = run(TwinTopology.StoreKind.ON_HEAP);
+        Run twoTables = run(TwinTopology.StoreKind.ON_HEAP_TWO_TABLES);
 
         assertThat(allOnHeap).isEqualTo(rocks);
+        assertThat(twoTables).isEqualTo(rocks);
         assertThat(heap.states).isNotEmpty().isEqualTo(rocks.states);
         assertThat(heap.events).isNotEmpty().isEqualTo(rocks.events);
         assertThat(heap.hotChangelog).isNotEmpty().isEqualTo(rocks.hotChangelog);
@@ -42,6 +44,10 @@ class TwinStoreKindTest {
     void each_kind_puts_the_parts_where_it_says() {
         try (TwinDriver d = new TwinDriver(c -> c)) {
             assertThat(d.config.twinStores()).isEqualTo(TwinTopology.StoreKind.ON_HEAP); // the default
+            assertThat(store(d, TwinTopology.TWIN_STORE).persistent()).isFalse();
+            assertThat(store(d, TwinTopology.COLD_STORE).persistent()).isFalse();
+        }
+        try (TwinDriver d = new TwinDriver(c -> c.withTwinStores(TwinTopology.StoreKind.ON_HEAP_TWO_TABLES))) {
             assertThat(store(d, TwinTopology.TWIN_STORE).persistent()).isFalse();
             assertThat(store(d, TwinTopology.COLD_STORE).persistent()).isFalse();
         }
