@@ -1,21 +1,10 @@
 package io.pumptwin.twin.topology;
 
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.processor.TaskId;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,22 +32,7 @@ final class PairedHeapStores {
 
     /** A supplier of the stores of {@code part}, named {@code name}. */
     KeyValueBytesStoreSupplier supplier(String name, Part part) {
-        return new KeyValueBytesStoreSupplier() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public KeyValueStore<Bytes, byte[]> get() {
-                return new Store(name, part);
-            }
-
-            @Override
-            public String metricsScope() {
-                return "in-memory";
-            }
-        };
+        return HeapKeyValueStore.supplier(name, () -> new Store(name, part));
     }
 
     /** Both parts of one pump's twin; a part is null when its store has none. */
@@ -107,35 +81,26 @@ final class PairedHeapStores {
     }
 
     /** One part's store: a view of its part of the task's rows. */
-    final class Store implements KeyValueStore<Bytes, byte[]> {
-        private final String name;
+    final class Store extends HeapKeyValueStore {
         private final Part part;
-        private final Position position = Position.emptyPosition();
         private TaskId task;
         private volatile Table table;
 
         Store(String name, Part part) {
-            this.name = name;
+            super(name);
             this.part = part;
         }
 
         @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public void init(StateStoreContext context, StateStore root) {
+        void open(StateStoreContext context) {
             task = context.taskId();
             table = PairedHeapStores.this.open(task);
-            if (root != null) {
-                context.register(root, (key, value) -> put(Bytes.wrap(key), value));
-            }
         }
 
         @Override
-        public boolean persistent() {
-            return false;
+        NavigableSet<Bytes> keys() {
+            Table t = table;
+            return t == null ? new ConcurrentSkipListSet<>() : t.keys;
         }
 
         @Override
@@ -154,16 +119,6 @@ final class PairedHeapStores {
             }
             table = null;
             PairedHeapStores.this.close(task, t);
-        }
-
-        @Override
-        public Position getPosition() {
-            return position;
-        }
-
-        @Override
-        public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-            return QueryResult.forUnknownQueryType(query, this);
         }
 
         @Override
@@ -194,22 +149,6 @@ final class PairedHeapStores {
         }
 
         @Override
-        public byte[] putIfAbsent(Bytes key, byte[] value) {
-            byte[] present = get(key);
-            if (present == null) {
-                put(key, value);
-            }
-            return present;
-        }
-
-        @Override
-        public void putAll(List<KeyValue<Bytes, byte[]>> entries) {
-            for (KeyValue<Bytes, byte[]> e : entries) {
-                put(e.key, e.value);
-            }
-        }
-
-        @Override
         public byte[] delete(Bytes key) {
             Table t = table;
             Row row = t.rows.get(key);
@@ -230,39 +169,6 @@ final class PairedHeapStores {
         public long approximateNumEntries() {
             Table t = table;
             return t == null ? 0 : t.rows.size();
-        }
-
-        @Override
-        public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
-            return new HashedHeapStore.Walk(HashedHeapStore.span(keys(), from, to), false, this::get);
-        }
-
-        @Override
-        public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-            return new HashedHeapStore.Walk(HashedHeapStore.span(keys(), from, to), true, this::get);
-        }
-
-        @Override
-        public KeyValueIterator<Bytes, byte[]> all() {
-            return new HashedHeapStore.Walk(keys(), false, this::get);
-        }
-
-        @Override
-        public KeyValueIterator<Bytes, byte[]> reverseAll() {
-            return new HashedHeapStore.Walk(keys(), true, this::get);
-        }
-
-        @Override
-        public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix,
-                                                                                       PS prefixKeySerializer) {
-            return new HashedHeapStore.Walk(HashedHeapStore.prefixed(keys(), prefix, prefixKeySerializer), false,
-                    this::get);
-        }
-
-        /** The task's keys; none once closed. */
-        private NavigableSet<Bytes> keys() {
-            Table t = table;
-            return t == null ? new ConcurrentSkipListSet<>() : t.keys;
         }
     }
 }
