@@ -13,6 +13,7 @@ import io.pumptwin.twin.wire.TwinMapping;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -171,15 +172,22 @@ public final class TwinTopology {
             return Stores.keyValueStoreBuilder(HashedHeapStore.supplier(name), keySerde, Serdes.ByteArray())
                     .withCachingDisabled().withLoggingDisabled();
         }
-        boolean twinPart = name.equals(TWIN_STORE) || name.equals(COLD_STORE);
-        boolean onHeap = kind == StoreKind.HOT_ON_HEAP && name.equals(TWIN_STORE)
-                || kind == StoreKind.ON_HEAP_TWO_TABLES && twinPart;
-        StoreBuilder<KeyValueStore<K, byte[]>> b = Stores.keyValueStoreBuilder(
-                kind == StoreKind.ON_HEAP && twinPart
-                        ? pairs.supplier(name, name.equals(TWIN_STORE) ? PairedHeapStores.Part.HOT
-                        : PairedHeapStores.Part.COLD)
-                        : onHeap ? HashedHeapStore.supplier(name) : Stores.persistentKeyValueStore(name),
-                keySerde, Serdes.ByteArray()).withLoggingEnabled(Map.of());
+        StoreBuilder<KeyValueStore<K, byte[]>> b = Stores.keyValueStoreBuilder(supplier(kind, name, pairs), keySerde,
+                Serdes.ByteArray()).withLoggingEnabled(Map.of());
         return cachedWhenPersistent ? b.withCachingEnabled() : b;
+    }
+
+    /** Where a changelogged store of {@code kind} keeps its values: the twins' parts as the kind says, else RocksDB. */
+    private static KeyValueBytesStoreSupplier supplier(StoreKind kind, String name, PairedHeapStores pairs) {
+        boolean hot = name.equals(TWIN_STORE);
+        if (!hot && !name.equals(COLD_STORE)) {
+            return Stores.persistentKeyValueStore(name);
+        }
+        return switch (kind) {
+            case ON_HEAP -> pairs.supplier(name, hot ? PairedHeapStores.Part.HOT : PairedHeapStores.Part.COLD);
+            case ON_HEAP_TWO_TABLES -> HashedHeapStore.supplier(name);
+            case HOT_ON_HEAP -> hot ? HashedHeapStore.supplier(name) : Stores.persistentKeyValueStore(name);
+            case PERSISTENT_CHANGELOGGED, IN_MEMORY -> Stores.persistentKeyValueStore(name);
+        };
     }
 }
