@@ -31,10 +31,12 @@ import org.apache.kafka.streams.Topology;
  */
 public final class StreamsRun {
 
-  /** What one run measured. */
   /**
-   * @param cpuSeconds CPU time the whole benchmark process (streams app and in-process broker) used during the
-   *     run: on a machine shared with other work the wall clock varies with the load, CPU per record much less
+   * What one run measured.
+   *
+   * @param cpuSeconds CPU time the streams app and the broker used during the run (the process's, when both run in
+   *     it; else the app's JVM's plus the broker's, {@link #withCpuOf}): on a machine shared with other work the wall
+   *     clock varies with the load, CPU per record much less
    * @param commitIntervalMs the application's commit.interval.ms
    * @param streamThreadCpuSeconds CPU time of the application's stream thread(s) alone: the work the topology and
    *     Kafka Streams do per record, apart from the broker, the producer's I/O thread, GC and the JIT
@@ -44,8 +46,8 @@ public final class StreamsRun {
    *     that, the last minute or so of a longer one
    * @param brokerBytes bytes the broker's log grew by during the run (changelogs, outputs, offsets and transaction
    *     markers), as stored: compressed when the producer compressed
-   * @param gcCpuSeconds CPU time of the JVM's garbage-collector threads during the run (JvmThreadsCpu; the broker's
-   *     garbage is collected by the same threads, as it runs in the same JVM)
+   * @param gcCpuSeconds CPU time of the app's JVM's garbage-collector threads during the run (JvmThreadsCpu; the
+   *     broker's garbage too when the broker runs in the same JVM)
    * @param jitCpuSeconds CPU time of the JIT compiler threads during the run
    * @param startupSeconds from start to the application's first RUNNING state (internal topics created, tasks
    *     assigned, stores opened and restored, transactions initialised): part of {@code seconds}, as a replay, a restart
@@ -53,12 +55,23 @@ public final class StreamsRun {
    */
   public record Result(String name, long records, double seconds, long stateDirBytes,
       long heapUsedAfterBytes, double cpuSeconds, int commitIntervalMs, double streamThreadCpuSeconds,
-      double commitSeconds, long brokerBytes, double gcCpuSeconds, double jitCpuSeconds, double startupSeconds) {
+      double commitSeconds, long brokerBytes, double gcCpuSeconds, double jitCpuSeconds, double startupSeconds)
+      implements java.io.Serializable {
     public Result(String name, long records, double seconds, long stateDirBytes, long heapUsedAfterBytes,
         double cpuSeconds, int commitIntervalMs, double streamThreadCpuSeconds, double commitSeconds,
         long brokerBytes) {
       this(name, records, seconds, stateDirBytes, heapUsedAfterBytes, cpuSeconds, commitIntervalMs,
           streamThreadCpuSeconds, commitSeconds, brokerBytes, 0, 0, 0);
+    }
+
+    /**
+     * This run with {@code seconds} more CPU: the broker's, when the application ran in a JVM of its own
+     * (ContenderJvm) and its {@code cpuSeconds} are that JVM's alone.
+     */
+    public Result withCpuOf(double seconds) {
+      return new Result(name, records, this.seconds, stateDirBytes, heapUsedAfterBytes, cpuSeconds + seconds,
+          commitIntervalMs, streamThreadCpuSeconds, commitSeconds, brokerBytes, gcCpuSeconds, jitCpuSeconds,
+          startupSeconds);
     }
 
     public double gcCpuMicrosPerRecord() {
@@ -91,7 +104,7 @@ public final class StreamsRun {
     }
   }
 
-  private static long processCpuNanos() {
+  static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }

@@ -60,7 +60,8 @@ public final class StreamsThroughputBenchmark {
   }
 
   /** A run, and where its time per record went by stage when the contender times its stages (else empty). */
-  record Measured(StreamsRun.Result result, Map<TwinMetrics.Stage, Double> stages) {}
+  record Measured(StreamsRun.Result result, Map<TwinMetrics.Stage, Double> stages)
+      implements java.io.Serializable {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = BenchStack.options(args);
@@ -71,6 +72,109 @@ public final class StreamsThroughputBenchmark {
     // compiler thread busy for seconds on the same two cores), which made the first round's ratio the lowest
     int warmup = Integer.parseInt(opts.getOrDefault("--warmup", "0"));
     String out = opts.getOrDefault("--out", "bench/results/streams-throughput.md");
+    List<Contender> contenders = contenders(opts);
+    // --fork true: each application in a JVM of its own (ContenderJvm), as JMH forks one per benchmark; by default
+    // they run in this one, with the broker. Tried 2026-12-05 12:47-13:20 (issue 5; the README has the figures): both
+    // sides ran faster forked, and the engine's median ratio moved with the warm-up rounds (0.75 and 0.68 after one,
+    // 0.61 after three: a fresh JVM's baseline gains more from them) and stayed within the rounds' noise.
+    boolean inProcess = !Boolean.parseBoolean(opts.getOrDefault("--fork", "false"));
+
+    try (ScratchDir scratch = ScratchDir.create("pumptwin-bench-");
+        LocalStack stack = BenchStack.onFreePorts(scratch.path())) {
+      Path dir = scratch.path();
+      String input = "bench.telemetry." + System.currentTimeMillis();
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+        admin.createTopics(List.of(new NewTopic(input, Topics.DEFAULT_PARTITIONS, (short) 1))).all().get();
+      }
+      Topic<TelemetryEnvelope> telemetry = stack.topicRegistry().topic(Topics.TELEMETRY);
+      long t = System.nanoTime();
+      long records = StatusStreamFixture.produce(stack.bootstrapServers(), telemetry, input, pumps,
+          reports, 42L);
+      System.err.printf("bench: produced %,d records for %,d pumps in %.1f s%n", records, pumps,
+          (System.nanoTime() - t) / 1e9);
+
+      // Contenders alternate over several rounds, so JIT warm-up and page cache favour none of
+      // them; each is reported by its best round.
+      List<List<Measured>> byContender = new ArrayList<>();
+      List<List<Measured>> warmUps = new ArrayList<>();
+      contenders.forEach(c -> {
+        byContender.add(new ArrayList<>());
+        warmUps.add(new ArrayList<>());
+      });
+      List<StreamsRun.Result> results = new ArrayList<>();
+      List<ContenderJvm> jvms = new ArrayList<>();
+      try {
+        if (!inProcess) {
+          for (int ci = 0; ci < contenders.size(); ci++) {
+            jvms.add(ContenderJvm.start(ci, args, stack.bootstrapServers(), stack.registryUrl()));
+          }
+        }
+        for (int round = -warmup; round < rounds; round++) {
+          // Each round starts with a different contender: the first one after the fixture (or after the
+          // previous round's heaviest run, whose changelogs the broker is still cleaning) runs slowest, and
+          // always putting the baseline there flattered every ratio.
+          for (int turn = 0; turn < contenders.size(); turn++) {
+            int ci = Math.floorMod(turn + round, contenders.size());
+            Contender c = contenders.get(ci);
+            String appId = "bench-" + ci + "-" + round + "-" + System.nanoTime();
+            String stateDir = dir.resolve("streams").toString();
+            Measured m = inProcess
+                ? runHere(c, appId, stack.bootstrapServers(), stateDir, stack.topicRegistry(), input, records)
+                : jvms.get(ci).run(appId, stateDir, input, records);
+            (round >= 0 ? byContender : warmUps).get(ci).add(m);
+            System.err.printf("bench: %s %d %s: %.0f rec/s%n", round < 0 ? "warm-up round" : "round",
+                round < 0 ? round + warmup + 1 : round + 1, c.name(), m.result().recordsPerSecond());
+          }
+        }
+      } finally {
+        for (ContenderJvm jvm : jvms) {
+          jvm.close();
+        }
+      }
+      List<Measured> best = new ArrayList<>();
+      for (List<Measured> runs : byContender) {
+        best.add(runs.stream().max(java.util.Comparator.comparingDouble(m -> m.result().recordsPerSecond()))
+            .orElseThrow());
+      }
+      best.forEach(m -> results.add(m.result()));
+      String table = report(results, pumps, records, rounds, warmup, !inProcess) + roundRatios(byContender, warmUps, results)
+          + stageReport(best, results);
+      System.out.println(table);
+      ResultsHistory.prepend(Path.of(out), table);
+      Measured staged = best.stream().filter(m -> !m.stages().isEmpty()).findFirst().orElse(null);
+      StreamsRun.Result baseline = staged == null ? null : sameIntervalBaseline(results, staged.result());
+      if (baseline != null) {
+        Path svg = Path.of(out.replaceAll("\\.md$", "") + "-stages.svg");
+        java.nio.file.Files.writeString(svg, stagePlot(staged, baseline));
+        System.err.println("bench: wrote " + svg);
+      }
+    }
+  }
+
+  /**
+   * One run of {@code c} in this JVM, under application id {@code appId}: the benchmark's Streams settings (exactly
+   * once, 1 s commits, from the earliest offset) with the contender's own on top.
+   */
+  static Measured runHere(Contender c, String appId, String bootstrap, String stateDir, TopicRegistry registry,
+      String input, long records) throws Exception {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+    props.put("consumer.auto.offset.reset", "earliest");
+    props.putAll(c.settings());
+    StreamsRun.Result r = StreamsRun.run(c.name(), c.topology().apply(input, registry), props, input, records,
+        Duration.ofMinutes(30), Integer.parseInt(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).toString()));
+    return new Measured(r, c.stages() == null ? Map.of() : c.stages().get());
+  }
+
+  /**
+   * The applications under test, in table order, for the benchmark's options ({@code --try}, {@code --only}): the same
+   * list in the benchmark's process and in each contender's own JVM (ContenderJvm), which picks its own by index.
+   */
+  static List<Contender> contenders(Map<String, String> opts) {
     List<Contender> contenders = new ArrayList<>();
     contenders.add(new Contender("bare groupByKey().aggregate() (baseline)",
         (input, registry) -> BaselineAggregate.build(input)));
@@ -117,80 +221,26 @@ public final class StreamsThroughputBenchmark {
       List<String> only = List.of(opts.get("--only").split(","));
       contenders.removeIf(c -> only.stream().noneMatch(c.name()::contains) && !c.name().contains("(baseline)"));
     }
-
-    try (ScratchDir scratch = ScratchDir.create("pumptwin-bench-");
-        LocalStack stack = BenchStack.onFreePorts(scratch.path())) {
-      Path dir = scratch.path();
-      String input = "bench.telemetry." + System.currentTimeMillis();
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-        admin.createTopics(List.of(new NewTopic(input, Topics.DEFAULT_PARTITIONS, (short) 1))).all().get();
-      }
-      Topic<TelemetryEnvelope> telemetry = stack.topicRegistry().topic(Topics.TELEMETRY);
-      long t = System.nanoTime();
-      long records = StatusStreamFixture.produce(stack.bootstrapServers(), telemetry, input, pumps,
-          reports, 42L);
-      System.err.printf("bench: produced %,d records for %,d pumps in %.1f s%n", records, pumps,
-          (System.nanoTime() - t) / 1e9);
-
-      // Contenders alternate over several rounds, so JIT warm-up and page cache favour none of
-      // them; each is reported by its best round.
-      List<List<Measured>> byContender = new ArrayList<>();
-      List<List<Measured>> warmUps = new ArrayList<>();
-      contenders.forEach(c -> {
-        byContender.add(new ArrayList<>());
-        warmUps.add(new ArrayList<>());
-      });
-      List<StreamsRun.Result> results = new ArrayList<>();
-      for (int round = -warmup; round < rounds; round++) {
-      // Each round starts with a different contender: the first one after the fixture (or after the
-      // previous round's heaviest run, whose changelogs the broker is still cleaning) runs slowest, and
-      // always putting the baseline there flattered every ratio.
-      for (int turn = 0; turn < contenders.size(); turn++) {
-        int ci = Math.floorMod(turn + round, contenders.size());
-        Contender c = contenders.get(ci);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-" + ci + "-" + round + "-" + System.nanoTime());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("streams").toString());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
-        props.put("consumer.auto.offset.reset", "earliest");
-        props.putAll(c.settings());
-        StreamsRun.Result r = StreamsRun.run(c.name(), c.topology().apply(input, stack.topicRegistry()),
-            props, input, records, Duration.ofMinutes(30),
-            Integer.parseInt(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).toString()));
-        (round >= 0 ? byContender : warmUps).get(ci).add(new Measured(r, c.stages() == null ? Map.of()
-            : c.stages().get()));
-        System.err.printf("bench: %s %d %s: %.0f rec/s%n", round < 0 ? "warm-up round" : "round",
-            round < 0 ? round + warmup + 1 : round + 1, c.name(), r.recordsPerSecond());
-      }
-      }
-      List<Measured> best = new ArrayList<>();
-      for (List<Measured> runs : byContender) {
-        best.add(runs.stream().max(java.util.Comparator.comparingDouble(m -> m.result().recordsPerSecond()))
-            .orElseThrow());
-      }
-      best.forEach(m -> results.add(m.result()));
-      String table = report(results, pumps, records, rounds, warmup) + roundRatios(byContender, warmUps, results)
-          + stageReport(best, results);
-      System.out.println(table);
-      ResultsHistory.prepend(Path.of(out), table);
-      Measured staged = best.stream().filter(m -> !m.stages().isEmpty()).findFirst().orElse(null);
-      StreamsRun.Result baseline = staged == null ? null : sameIntervalBaseline(results, staged.result());
-      if (baseline != null) {
-        Path svg = Path.of(out.replaceAll("\\.md$", "") + "-stages.svg");
-        java.nio.file.Files.writeString(svg, stagePlot(staged, baseline));
-        System.err.println("bench: wrote " + svg);
-      }
-    }
+    return contenders;
   }
 
   static String report(List<StreamsRun.Result> results, int pumps, long records, int rounds, int warmup) {
+    return report(results, pumps, records, rounds, warmup, false);
+  }
+
+  /**
+   * The main table; {@code forked}: each application ran in a JVM of its own (ContenderJvm), its CPU figures are that
+   * JVM's plus the broker's, and its heap is its own.
+   */
+  static String report(List<StreamsRun.Result> results, int pumps, long records, int rounds, int warmup,
+      boolean forked) {
     double base = results.get(0).recordsPerSecond();
     StringBuilder sb = new StringBuilder();
     sb.append("Streams throughput, ").append(Instant.now()).append(": ")
         .append(String.format("%,d records, %,d pumps, exactly_once_v2, 6 partitions, 1 stream thread,"
-            + " in-process broker on the same %d cores; best of %d alternating rounds%s%n%n", records, pumps,
+            + " %s on the same %d cores; best of %d alternating rounds%s%n%n", records, pumps,
+            forked ? "each application in a JVM of its own (process CPU: its JVM's and the broker's), the broker in"
+                + " the benchmark's" : "in-process broker",
             Runtime.getRuntime().availableProcessors(), rounds,
             warmup == 0 ? "" : String.format(" after %d warm-up round%s", warmup, warmup == 1 ? "" : "s")));
     double baseCpu = results.get(0).cpuMicrosPerRecord();
