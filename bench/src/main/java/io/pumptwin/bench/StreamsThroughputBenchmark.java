@@ -290,7 +290,8 @@ public final class StreamsThroughputBenchmark {
       double[] ratios = ratios(byContender.get(ci), byContender.get(results.indexOf(base)));
       if (sb.length() == 0) {
         sb.append(String.format(Locale.ROOT, "%nRatio round by round to the same round's baseline at the same commit"
-            + " interval:%n%n| application | median | lowest | highest | rounds |%s%n|---|---:|---:|---:|---|%s%n",
+            + " interval:%n%n| application | median | lowest | highest | rounds |%s stream-thread CPU per record,"
+            + " baseline's over this, by round (median) |%n|---|---:|---:|---:|---|%s---|%n",
             warm ? " warm-up rounds (not counted) |" : "", warm ? "---|" : ""));
       }
       double[] sorted = ratios.clone();
@@ -309,6 +310,16 @@ public final class StreamsThroughputBenchmark {
         }
         sb.append(' ').append(w).append(" |");
       }
+      // Whether a round's ratio moved with the work per record or with the wall clock around it (waiting for a
+      // core, for fetches, for the commit): on this shared machine the second moves most (issue 5).
+      double[] cpu = cpuRatios(byContender.get(ci), byContender.get(results.indexOf(base)));
+      StringBuilder c = new StringBuilder();
+      for (double v : cpu) {
+        c.append(c.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", v));
+      }
+      double[] cpuSorted = cpu.clone();
+      java.util.Arrays.sort(cpuSorted);
+      sb.append(String.format(Locale.ROOT, " %s (%.2f) |", c, io.pumptwin.bench.detection.Scorecard.median(cpuSorted)));
       sb.append(System.lineSeparator());
     }
     return sb.toString();
@@ -319,6 +330,16 @@ public final class StreamsThroughputBenchmark {
     double[] ratios = new double[Math.min(runs.size(), baseRuns.size())];
     for (int round = 0; round < ratios.length; round++) {
       ratios[round] = runs.get(round).result().recordsPerSecond() / baseRuns.get(round).result().recordsPerSecond();
+    }
+    return ratios;
+  }
+
+  /** Each round's stream-thread CPU per record of {@code baseRuns} over the same round's of {@code runs}. */
+  private static double[] cpuRatios(List<Measured> runs, List<Measured> baseRuns) {
+    double[] ratios = new double[Math.min(runs.size(), baseRuns.size())];
+    for (int round = 0; round < ratios.length; round++) {
+      ratios[round] = baseRuns.get(round).result().streamThreadCpuMicrosPerRecord()
+          / runs.get(round).result().streamThreadCpuMicrosPerRecord();
     }
     return ratios;
   }
