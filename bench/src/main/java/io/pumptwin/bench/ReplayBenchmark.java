@@ -2,7 +2,6 @@ package io.pumptwin.bench;
 
 import io.pumptwin.embedded.LocalStack;
 import io.pumptwin.events.AlertEvent;
-import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.events.TwinEvent;
 import io.pumptwin.events.TwinState;
 import io.pumptwin.replay.pipeline.InProcessPipeline;
@@ -14,7 +13,6 @@ import io.pumptwin.replay.source.TelemetryFile;
 import io.pumptwin.replay.source.TelemetrySource;
 import io.pumptwin.replay.source.TimeRange;
 import io.pumptwin.replay.source.TopicTelemetrySource;
-import io.pumptwin.schemas.topics.Topic;
 import io.pumptwin.schemas.topics.Topics;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -27,8 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -123,16 +119,10 @@ public final class ReplayBenchmark {
     try (ScratchDir scratch = ScratchDir.create("pumptwin-bench-replay-");
         LocalStack stack = BenchStack.onFreePorts(scratch.path())) {
       Path dir = scratch.path();
-      String input = "bench.telemetry." + System.currentTimeMillis();
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-        admin.createTopics(List.of(new NewTopic(input, Topics.DEFAULT_PARTITIONS, (short) 1))).all().get();
-      }
-      Topic<TelemetryEnvelope> telemetry = stack.topicRegistry().topic(Topics.TELEMETRY);
-      long t = System.nanoTime();
       System.err.printf("bench: phase fixture: %,d pumps x %d reports%n", pumps, reports);
-      records = StatusStreamFixture.produce(stack.bootstrapServers(), telemetry, input, pumps, reports, 42L);
-      System.err.printf("bench: produced %,d records for %,d pumps in %.1f s%n", records, pumps,
-          (System.nanoTime() - t) / 1e9);
+      StatusStreamFixture.Input fixture = StatusStreamFixture.intoNewTopic(stack, pumps, reports);
+      String input = fixture.topic();
+      records = fixture.records();
       long fixtureRecords = records;
       long expected = records;
       TopicTelemetrySource topicSource = new TopicTelemetrySource(stack.bootstrapServers(),

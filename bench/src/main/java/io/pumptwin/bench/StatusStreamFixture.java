@@ -1,17 +1,21 @@
 package io.pumptwin.bench;
 
+import io.pumptwin.embedded.LocalStack;
 import io.pumptwin.events.InfusionMode;
 import io.pumptwin.events.RefillRecord;
 import io.pumptwin.events.StatusReport;
 import io.pumptwin.events.TelemetryEnvelope;
 import io.pumptwin.events.TelemetrySource;
 import io.pumptwin.schemas.topics.Topic;
+import io.pumptwin.schemas.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -29,6 +33,26 @@ public final class StatusStreamFixture {
   private static final double[] CONCENTRATIONS = {500, 1000, 2000};
 
   private StatusStreamFixture() {}
+
+  /** An input topic holding the fixture: its name and how many records it holds. */
+  public record Input(String topic, long records) {}
+
+  /**
+   * The fixture (seed 42) in a new topic of {@code stack}, with the product's partition count: what the throughput
+   * and replay benchmarks read.
+   */
+  public static Input intoNewTopic(LocalStack stack, int pumps, int reportsPerPump) throws Exception {
+    String topic = "bench.telemetry." + System.currentTimeMillis();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topic, Topics.DEFAULT_PARTITIONS, (short) 1))).all().get();
+    }
+    long t = System.nanoTime();
+    long records = produce(stack.bootstrapServers(), stack.topicRegistry().topic(Topics.TELEMETRY), topic, pumps,
+        reportsPerPump, 42L);
+    System.err.printf("bench: produced %,d records for %,d pumps in %.1f s%n", records, pumps,
+        (System.nanoTime() - t) / 1e9);
+    return new Input(topic, records);
+  }
 
   /** Writes {@code reportsPerPump} reports for each of {@code pumps} pumps; returns the count. */
   public static long produce(String bootstrap, Topic<TelemetryEnvelope> encoding, String topic,

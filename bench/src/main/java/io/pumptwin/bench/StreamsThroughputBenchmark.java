@@ -19,8 +19,6 @@ import java.util.function.Supplier;
 import io.pumptwin.bench.plot.StackedBars;
 import io.pumptwin.twin.topology.TwinMetrics;
 import io.pumptwin.twin.topology.TwinTopology;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -82,16 +80,9 @@ public final class StreamsThroughputBenchmark {
     try (ScratchDir scratch = ScratchDir.create("pumptwin-bench-");
         LocalStack stack = BenchStack.onFreePorts(scratch.path())) {
       Path dir = scratch.path();
-      String input = "bench.telemetry." + System.currentTimeMillis();
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-        admin.createTopics(List.of(new NewTopic(input, Topics.DEFAULT_PARTITIONS, (short) 1))).all().get();
-      }
-      Topic<TelemetryEnvelope> telemetry = stack.topicRegistry().topic(Topics.TELEMETRY);
-      long t = System.nanoTime();
-      long records = StatusStreamFixture.produce(stack.bootstrapServers(), telemetry, input, pumps,
-          reports, 42L);
-      System.err.printf("bench: produced %,d records for %,d pumps in %.1f s%n", records, pumps,
-          (System.nanoTime() - t) / 1e9);
+      StatusStreamFixture.Input fixture = StatusStreamFixture.intoNewTopic(stack, pumps, reports);
+      String input = fixture.topic();
+      long records = fixture.records();
 
       // Contenders alternate over several rounds, so JIT warm-up and page cache favour none of
       // them; each is reported by its best round.
