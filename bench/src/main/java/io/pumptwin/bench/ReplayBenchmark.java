@@ -24,8 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Replay rate against the twin engine's own rate and the bare Kafka Streams baseline, same broker,
@@ -266,17 +264,9 @@ public final class ReplayBenchmark {
   /** A Kafka Streams application over the fixture topic, exactly_once_v2, timed to its last committed offset. */
   private static Row streams(LocalStack stack, Path dir, String input, long expected, int round,
       StreamsThroughputBenchmark.Contender c) throws Exception {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-replay-" + Math.abs(c.name().hashCode()) + "-" + round
-        + "-" + System.nanoTime());
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("streams").toString());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
-    props.put("consumer.auto.offset.reset", "earliest");
-    props.putAll(c.settings());
-    StreamsRun.Result r = StreamsRun.run(c.name(), c.topology().apply(input, stack.topicRegistry()), props, input,
-        expected, Duration.ofMinutes(60), Integer.parseInt(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).toString()));
+    String appId = "bench-replay-" + Math.abs(c.name().hashCode()) + "-" + round + "-" + System.nanoTime();
+    StreamsRun.Result r = StreamsThroughputBenchmark.runHere(c, appId, stack.bootstrapServers(),
+        dir.resolve("streams").toString(), stack.topicRegistry(), input, expected, Duration.ofMinutes(60)).result();
     return new Row(r.name(), r.records(), r.seconds(), "-");
   }
 

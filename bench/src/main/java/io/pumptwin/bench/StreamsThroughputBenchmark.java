@@ -148,6 +148,12 @@ public final class StreamsThroughputBenchmark {
    */
   static Measured runHere(Contender c, String appId, String bootstrap, String stateDir, TopicRegistry registry,
       String input, long records) throws Exception {
+    return runHere(c, appId, bootstrap, stateDir, registry, input, records, Duration.ofMinutes(30));
+  }
+
+  /** As above, failing after {@code timeout}. */
+  static Measured runHere(Contender c, String appId, String bootstrap, String stateDir, TopicRegistry registry,
+      String input, long records, Duration timeout) throws Exception {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -157,7 +163,7 @@ public final class StreamsThroughputBenchmark {
     props.put("consumer.auto.offset.reset", "earliest");
     props.putAll(c.settings());
     StreamsRun.Result r = StreamsRun.run(c.name(), c.topology().apply(input, registry), props, input, records,
-        Duration.ofMinutes(30), Integer.parseInt(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).toString()));
+        timeout, Integer.parseInt(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).toString()));
     return new Measured(r, c.stages() == null ? Map.of() : c.stages().get());
   }
 
