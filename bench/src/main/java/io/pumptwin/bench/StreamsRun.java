@@ -259,7 +259,7 @@ public final class StreamsRun {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the broker still holds " + appId + "'s topics a minute after deleting them");
       }
-      Thread.sleep(100);
+      Thread.sleep(100); // polling the broker's log directories: a deletion takes it a second or so, bounded above
     }
   }
 
